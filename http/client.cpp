@@ -1,0 +1,229 @@
+// Request orchestration: authentication, redirects, retries with back-off and
+// the 401 latch, on top of the per-origin pools (contract in client.hpp).
+#include "http/client.hpp"
+
+#include "http/retry_policy.hpp"
+#include "http/tls.hpp"
+#include "http/url.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <openssl/evp.h>
+
+namespace prereadd::http {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::string basic_authorization(const credential& cred)
+{
+    if (cred.user.empty()) return {};
+    const std::string plain = cred.user + ':' + cred.app_password.reveal_for_authorization();
+    std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                            reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
+    encoded.resize(static_cast<std::size_t>(n));
+    return "Basic " + encoded;
+}
+
+bool is_redirect(unsigned status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+std::string body_excerpt(const std::string& body)
+{
+    constexpr std::size_t limit = 200;
+    std::string text = body.substr(0, limit);
+    for (char& c : text)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (body.size() > limit) text += "...";
+    return text;
+}
+
+}  // namespace
+
+client::client(asio::any_io_executor executor, client_config config, credential cred)
+    : executor_(std::move(executor)),
+      config_(std::move(config)),
+      credential_(std::move(cred)),
+      authorization_(basic_authorization(credential_)),
+      tls_(make_client_tls_context(config_.ca_file))
+{
+    jitter_ = [engine = std::mt19937_64(std::random_device{}())]() mutable {
+        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+    };
+}
+
+void client::reset_credential(credential cred)
+{
+    credential_ = std::move(cred);
+    authorization_ = basic_authorization(credential_);
+    credential_rejected_ = false;
+}
+
+void client::close_idle()
+{
+    for (auto& [peer, pool] : pools_) pool->close_idle();
+}
+
+pool_stats client::connection_stats() const
+{
+    pool_stats sum;
+    for (const auto& [peer, pool] : pools_) {
+        sum.opened += pool->stats().opened;
+        sum.reused += pool->stats().reused;
+        sum.stale += pool->stats().stale;
+    }
+    return sum;
+}
+
+std::size_t client::open_connections() const
+{
+    std::size_t n = 0;
+    for (const auto& [peer, pool] : pools_) n += pool->open_connections();
+    return n;
+}
+
+host_pool& client::pool_for(const origin& peer)
+{
+    auto& slot = pools_[peer];
+    if (!slot)
+        slot = std::make_unique<host_pool>(executor_, peer, &tls_, config_.max_connections_per_host,
+                                           config_.idle_timeout);
+    return *slot;
+}
+
+asio::awaitable<outcome<response>> client::async_attempt(host_pool& pool,
+                                                         bhttp::request<bhttp::string_body>& req,
+                                                         std::chrono::milliseconds timeout)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    const auto deadline = connection::clock::now() + timeout;
+    bool fresh = false;
+    for (;;) {
+        auto acquired = co_await pool.async_acquire(deadline, fresh);
+        if (!acquired) co_return acquired.error();
+        auto conn = std::move(*acquired);
+        const bool was_reused = conn->carried_requests();
+        auto result = co_await conn->async_exchange(req, deadline, {config_.max_body_size, config_.max_header_size});
+        const bool stale = !result && was_reused && conn->nothing_received() &&
+                           result.error().code == http::error::connection_closed;
+        pool.release(std::move(conn));
+        ++stats_.attempts;
+        // The server may close an idle keep-alive connection just as we send on
+        // it; that says nothing about the request, so try once on a new one.
+        if (stale && !fresh && is_idempotent(req.method())) {
+            fresh = true;
+            continue;
+        }
+        co_return result;
+    }
+}
+
+asio::awaitable<outcome<response>> client::async_request(request r)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    ++stats_.requests;
+    if (credential_rejected_ && !r.anonymous)
+        co_return failure{http::error::credential_rejected,
+                          "the server rejected the credential of user \"" + credential_.user + "\" earlier"};
+
+    auto target = parse_url(r.url);
+    if (!target) co_return target.error();
+
+    bhttp::request<bhttp::string_body> req{r.method, target->target, 11};
+    for (const auto& field : r.headers) req.set(field.name_string(), field.value());
+    req.set(bhttp::field::host, target->origin.host_header());
+    req.set(bhttp::field::user_agent, config_.user_agent);
+    if (!authorization_.empty() && !r.anonymous) req.set(bhttp::field::authorization, authorization_);
+    if (r.ocs) req.set("OCS-APIRequest", "true");
+    req.keep_alive(true);
+    req.body() = std::move(r.body);
+    req.prepare_payload();
+
+    const auto timeout = r.timeout.value_or(config_.request_timeout);
+    const unsigned max_redirects = config_.max_redirects;
+
+    for (unsigned redirects = 0;; ++redirects) {
+        host_pool& pool = pool_for(target->origin);
+        outcome<response> result = failure{};
+        for (unsigned attempt = 1;; ++attempt) {
+            result = co_await async_attempt(pool, req, timeout);
+            auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+            if (cancelled != asio::cancellation_type::none)
+                co_return failure{asio::error::operation_aborted, "request to " + target->to_string() + " cancelled"};
+
+            attempt_result seen;
+            if (!result) {
+                seen.transport = result.error().code;
+            } else {
+                result->attempts = attempt;
+                seen.status = result->status;
+                if (auto value = result->header("Retry-After"); !value.empty())
+                    seen.retry_after = parse_retry_after(value, std::chrono::system_clock::now());
+            }
+            auto decision = decide_retry(config_.retry, req.method(), attempt, seen, jitter_());
+            if (!decision.retry) break;
+            ++stats_.retries;
+            asio::steady_timer pause(executor_);
+            pause.expires_after(decision.delay);
+            auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            if (ec) co_return failure{ec, "request to " + target->to_string() + " cancelled during back-off"};
+        }
+        if (!result) co_return result;
+
+        response& res = *result;
+        const std::string where = std::string(bhttp::to_string(req.method())) + ' ' + target->to_string();
+        auto retry_after = res.header("Retry-After").empty()
+                               ? std::nullopt
+                               : parse_retry_after(res.header("Retry-After"), std::chrono::system_clock::now());
+        switch (res.status) {
+        case 401:
+            credential_rejected_ = !r.anonymous;
+            co_return failure{http::error::unauthorized, where, res.status};
+        case 403:
+            co_return failure{http::error::forbidden, where + ": " + body_excerpt(res.body), res.status};
+        case 429:
+            co_return failure{http::error::rate_limited, where, res.status, retry_after};
+        case 502:
+        case 503:
+        case 504: {
+            std::string why = where + " answered " + std::to_string(res.status);
+            if (res.header("X-Nextcloud-Maintenance-Mode") == "1") why += " (maintenance mode)";
+            co_return failure{http::error::server_unavailable, why, res.status, retry_after};
+        }
+        default:
+            break;
+        }
+        if (!is_redirect(res.status)) co_return result;
+
+        auto location = res.header("Location");
+        if (location.empty()) co_return result;
+        if (redirects >= max_redirects)
+            co_return failure{http::error::too_many_redirects, "more than " + std::to_string(max_redirects) +
+                                                                   " redirects from " + target->to_string(),
+                              res.status};
+        auto next = resolve_location(*target, location);
+        if (!next) co_return next.error();
+        if (next->origin != target->origin)
+            co_return failure{http::error::redirect_to_other_host,
+                              target->to_string() + " redirects to " + next->origin.to_string(), res.status};
+        ++stats_.redirects;
+        target = std::move(next);
+        req.target(target->target);
+        if (res.status == 303 && req.method() != bhttp::verb::head) {
+            req.method(bhttp::verb::get);
+            req.body().clear();
+            req.erase(bhttp::field::content_type);
+            req.prepare_payload();
+        }
+    }
+}
+
+}  // namespace prereadd::http

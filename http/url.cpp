@@ -1,0 +1,90 @@
+// URL handling on Boost.URL: parsing, origins and redirect resolution.
+// Kept apart from the client so the rules are tested without sockets.
+#include "http/url.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+namespace prereadd::http {
+namespace {
+
+failure invalid(std::string_view text, std::string_view why)
+{
+    return {http::error::invalid_url, std::string(why) + ": \"" + std::string(text) + '"'};
+}
+
+outcome<url> from_view(std::string_view text, const boost::urls::url_view_base& u)
+{
+    url result;
+    if (u.scheme_id() == boost::urls::scheme::https) {
+        result.origin.tls = true;
+    } else if (u.scheme_id() == boost::urls::scheme::http) {
+        result.origin.tls = false;
+    } else {
+        return invalid(text, "only http and https URLs are supported");
+    }
+    if (!u.has_authority() || u.encoded_host().empty()) return invalid(text, "the URL has no host");
+    if (u.has_userinfo()) return invalid(text, "credentials in URLs are not accepted");
+    if (u.has_port()) {
+        if (u.port_number() == 0) return invalid(text, "invalid port");
+        result.origin.port = u.port_number();
+    } else {
+        result.origin.port = result.origin.tls ? 443 : 80;
+    }
+    if (u.host_type() == boost::urls::host_type::ipv6) {
+        result.origin.host = std::string(u.host_ipv6_address().to_string());
+    } else {
+        result.origin.host = u.host();
+    }
+    result.target = std::string(u.encoded_target());
+    if (result.target.empty() || result.target.front() != '/') result.target.insert(0, "/");
+    return result;
+}
+
+}  // namespace
+
+bool origin::host_is_ip_literal() const
+{
+    boost::system::error_code ec;
+    (void)boost::asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+std::string origin::host_header() const
+{
+    std::string h = host.find(':') != std::string::npos ? '[' + host + ']' : host;
+    if (port != (tls ? 443 : 80)) h += ':' + std::to_string(port);
+    return h;
+}
+
+std::string origin::to_string() const
+{
+    std::string h = host.find(':') != std::string::npos ? '[' + host + ']' : host;
+    return std::string(tls ? "https://" : "http://") + h + ':' + std::to_string(port);
+}
+
+std::string url::to_string() const
+{
+    std::string h = origin.host.find(':') != std::string::npos ? '[' + origin.host + ']' : origin.host;
+    return std::string(origin.tls ? "https://" : "http://") + h + ':' + std::to_string(origin.port) + target;
+}
+
+outcome<url> parse_url(std::string_view text)
+{
+    auto parsed = boost::urls::parse_uri(text);
+    if (!parsed) return invalid(text, "not a valid URL");
+    return from_view(text, *parsed);
+}
+
+outcome<url> resolve_location(const url& base, std::string_view location)
+{
+    auto ref = boost::urls::parse_uri_reference(location);
+    if (!ref) return invalid(location, "invalid Location header");
+    boost::urls::url base_url(base.to_string());
+    boost::urls::url resolved;
+    if (auto r = boost::urls::resolve(base_url, *ref, resolved); !r) return invalid(location, "unresolvable Location header");
+    return from_view(location, resolved);
+}
+
+}  // namespace prereadd::http
