@@ -1,0 +1,105 @@
+// Command-line front end on CLI11: parses arguments, loads the configuration
+// and dispatches to the subcommands. Exit codes follow sysexits.h.
+#include "daemon/cli.hpp"
+
+#include "daemon/config.hpp"
+#include "prereadd/version.hpp"
+#include "scheduler/time.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace prereadd::daemon {
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_usage = 64;        // EX_USAGE
+constexpr int exit_unavailable = 69;  // EX_UNAVAILABLE
+constexpr int exit_config = 78;       // EX_CONFIG
+
+std::optional<configuration> load_or_report(const std::string& path)
+{
+    auto loaded = load_configuration(path, environment::from_process());
+    if (loaded.config) return std::move(loaded.config);
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
+    std::cerr << "prereadd: configuration invalid (" << loaded.errors.size()
+              << (loaded.errors.size() == 1 ? " problem" : " problems") << ")\n";
+    return std::nullopt;
+}
+
+int check_config(const std::string& path)
+{
+    auto config = load_or_report(path);
+    if (!config) return exit_config;
+    const auto& g = config->global;
+    std::cout << "configuration OK: " << g.file.string() << '\n'
+              << "  nextcloud: " << g.nextcloud.base.to_string() << " as " << g.nextcloud.user
+              << " (app password from " << g.nextcloud.app_password_file.string() << ")\n"
+              << "  state directory: " << g.state_directory.string() << '\n'
+              << "  audit log: " << (g.audit_log ? g.audit_log->string() : std::string("(none: opens not tracked)"))
+              << '\n'
+              << "  poll interval: " << scheduler::format_duration(g.poll_interval) << '\n'
+              << "  projects: " << config->projects.size() << " in " << g.projects_directory.string() << '\n';
+    for (const auto& p : config->projects) {
+        std::cout << "    " << p.id << ": " << p.folder << " (" << p.time_zone_name << "), " << p.sessions.size()
+                  << " single session(s), " << p.weekly.size() << " weekly series, reminders";
+        for (auto lead : p.lead_times) std::cout << ' ' << scheduler::format_duration(lead);
+        if (p.talk) std::cout << ", Talk " << p.talk->conversation;
+        if (p.deck) std::cout << ", Deck board " << p.deck->board << " stack " << p.deck->stack;
+        std::cout << '\n';
+    }
+    if (config->projects.empty())
+        std::cout << "  warning: no project files (*.json) in " << g.projects_directory.string() << '\n';
+    return exit_ok;
+}
+
+int not_yet(const char* command, const char* what)
+{
+    std::cerr << "prereadd: '" << command << "' is not available in this version yet: " << what << '\n';
+    return exit_unavailable;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv)
+{
+    CLI::App app{"prereadd: pre-read tracking and reminders for Nextcloud", "prereadd"};
+    app.set_version_flag("--version", std::string("prereadd ") + prereadd::version);
+    app.require_subcommand(1);
+
+    std::string config_path = "/etc/prereadd/prereadd.json";
+    if (const char* env = std::getenv("PREREADD_CONFIG"); env && *env) config_path = env;
+    app.add_option("-c,--config", config_path, "global configuration file (default: $PREREADD_CONFIG or "
+                                               "/etc/prereadd/prereadd.json)");
+
+    auto* check = app.add_subcommand("check-config", "validate the configuration and exit (0 valid, 78 invalid)");
+    auto* status = app.add_subcommand("status", "print the participant x document table");
+    std::string project;
+    bool json_output = false;
+    status->add_option("PROJECT", project, "only this project");
+    status->add_flag("--json", json_output, "machine-readable output");
+    auto* once = app.add_subcommand("once", "run one poll cycle and send what is due");
+    bool dry_run = false;
+    once->add_flag("--dry-run", dry_run, "print what would be posted; write nothing anywhere");
+    auto* run = app.add_subcommand("run", "run the daemon (systemd Type=notify)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_usage;
+    }
+
+    if (*check) return check_config(config_path);
+
+    // The remaining commands need a valid configuration before anything else.
+    if (!load_or_report(config_path)) return exit_config;
+    if (*status) return not_yet("status", "the engagement table arrives with folder watching (issue 4)");
+    if (*once) return not_yet("once", "poll cycles and reminders arrive with issues 4 and 5");
+    if (*run) return not_yet("run", "the long-running daemon arrives with issue 6");
+    return exit_usage;
+}
+
+}  // namespace prereadd::daemon

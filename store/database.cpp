@@ -1,0 +1,85 @@
+// SQLite connection set-up and schema migrations (see database.hpp).
+// Each migration runs in its own transaction together with its user_version bump.
+#include "store/database.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace prereadd::store {
+
+const std::vector<std::string_view>& database::migrations()
+{
+    static const std::vector<std::string_view> steps = {
+        // 1: what the daemon knows about itself; the tables for documents,
+        // participants, engagements and the outbox follow with their features.
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
+    };
+    return steps;
+}
+
+database::database(const std::filesystem::path& file) : file_(file)
+{
+    int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+        std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw std::runtime_error("cannot open database " + file.string() + ": " + why);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    execute("PRAGMA journal_mode=WAL");
+    execute("PRAGMA synchronous=FULL");
+    execute("PRAGMA foreign_keys=ON");
+    migrate();
+}
+
+database::~database() { sqlite3_close(db_); }
+
+void database::execute(std::string_view sql)
+{
+    char* message = nullptr;
+    std::string statement(sql);
+    if (sqlite3_exec(db_, statement.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string why = message ? message : "unknown error";
+        sqlite3_free(message);
+        throw std::runtime_error("database " + file_.string() + ": " + why);
+    }
+}
+
+std::string database::pragma(std::string_view name) const
+{
+    std::string sql = "PRAGMA " + std::string(name);
+    sqlite3_stmt* stmt = nullptr;
+    std::string value;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+        if (auto text = sqlite3_column_text(stmt, 0)) value = reinterpret_cast<const char*>(text);
+    }
+    sqlite3_finalize(stmt);
+    return value;
+}
+
+int database::schema_version() const { return std::stoi(pragma("user_version")); }
+
+void database::migrate()
+{
+    const auto& steps = migrations();
+    int current = schema_version();
+    if (current > static_cast<int>(steps.size()))
+        throw std::runtime_error("database " + file_.string() + " has schema version " + std::to_string(current) +
+                                 ", newer than this prereadd understands (" + std::to_string(steps.size()) + ")");
+    for (auto i = static_cast<std::size_t>(current); i < steps.size(); ++i) {
+        execute("BEGIN IMMEDIATE");
+        try {
+            execute(steps[i]);
+            execute("PRAGMA user_version=" + std::to_string(i + 1));
+            execute("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+}
+
+}  // namespace prereadd::store
