@@ -174,7 +174,7 @@ asio::awaitable<outcome<response>> connection::async_exchange_on(Stream& stream,
     response res;
     res.status = message.result_int();
     res.body = std::move(message.body());
-    res.headers = std::move(message.base());
+    res.headers = std::move(static_cast<bhttp::fields&>(message));
     co_return res;
 }
 
@@ -191,8 +191,13 @@ asio::awaitable<outcome<response>> connection::async_exchange(bhttp::request<bht
             co_return std::move(*f);
         }
     }
-    outcome<response> result = secure_ ? co_await async_exchange_on(*secure_, req, deadline, limits)
-                                       : co_await async_exchange_on(*plain_, req, deadline, limits);
+    // Two statements, not a conditional expression: g++ 12 miscompiles
+    // co_await inside ?: (the temporary is destroyed twice).
+    outcome<response> result = failure{};
+    if (secure_)
+        result = co_await async_exchange_on(*secure_, req, deadline, limits);
+    else
+        result = co_await async_exchange_on(*plain_, req, deadline, limits);
     if (!result || !reusable_) close();
     co_return result;
 }

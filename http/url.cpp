@@ -37,7 +37,13 @@ outcome<url> from_view(std::string_view text, const boost::urls::url_view_base& 
     } else {
         result.origin.host = u.host();
     }
-    result.target = std::string(u.encoded_target());
+    // encoded_target() asserts on some resolved URLs in Boost 1.81; path and
+    // query are taken separately instead.
+    result.target = std::string(u.encoded_path());
+    if (u.has_query()) {
+        result.target += '?';
+        result.target += std::string(u.encoded_query());
+    }
     if (result.target.empty() || result.target.front() != '/') result.target.insert(0, "/");
     return result;
 }
@@ -68,6 +74,17 @@ std::string url::to_string() const
 {
     std::string h = origin.host.find(':') != std::string::npos ? '[' + origin.host + ']' : origin.host;
     return std::string(origin.tls ? "https://" : "http://") + h + ':' + std::to_string(origin.port) + target;
+}
+
+std::string url::with_path(std::string_view path) const
+{
+    std::string_view prefix = target;
+    while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+    std::string out = origin.to_string();
+    out += prefix;
+    if (path.empty() || path.front() != '/') out += '/';
+    out += path;
+    return out;
 }
 
 outcome<url> parse_url(std::string_view text)

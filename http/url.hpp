@@ -28,6 +28,8 @@ struct url {
     std::string target;  // percent-encoded path and query, never empty
 
     std::string to_string() const;
+    // This URL (taken as a base, trailing '/' ignored) with `path` appended.
+    std::string with_path(std::string_view path) const;
 };
 
 // Only http and https URLs with a host are accepted; user info in the URL is

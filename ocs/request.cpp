@@ -7,9 +7,8 @@ http::request make_request(const http::url& base, std::string_view api_path, std
 {
     http::request req;
     req.ocs = true;
-    req.url = base.origin.to_string() + base.target + "/ocs/v2.php/";
     while (!api_path.empty() && api_path.front() == '/') api_path.remove_prefix(1);
-    req.url += api_path;
+    req.url = base.with_path("/ocs/v2.php/" + std::string(api_path));
     req.url += '?';
     if (!query.empty()) {
         req.url += query;

@@ -25,10 +25,10 @@ std::string encode_path(std::string_view path)
 
 std::string files_url(const http::url& base, std::string_view user, std::string_view path)
 {
-    std::string url = base.origin.to_string() + base.target + "/remote.php/dav/files/" + encode_path(user);
-    if (!path.empty() && path.front() != '/') url += '/';
-    url += encode_path(path);
-    return url;
+    std::string tail = "/remote.php/dav/files/" + encode_path(user);
+    if (!path.empty() && path.front() != '/') tail += '/';
+    tail += encode_path(path);
+    return base.with_path(tail);
 }
 
 }  // namespace prereadd::webdav
