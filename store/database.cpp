@@ -18,30 +18,31 @@ const std::vector<std::string_view>& database::migrations()
     return steps;
 }
 
+void database::closer::operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
+
 database::database(const std::filesystem::path& file) : file_(file)
 {
-    int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
-    if (rc != SQLITE_OK) {
-        std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-        sqlite3_close(db_);
-        db_ = nullptr;
-        throw std::runtime_error("cannot open database " + file.string() + ": " + why);
-    }
-    sqlite3_busy_timeout(db_, 5000);
+    db_.reset(raw);
+    if (rc != SQLITE_OK)
+        throw std::runtime_error("cannot open database " + file.string() + ": " +
+                                 (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    sqlite3_busy_timeout(db_.get(), 5000);
     execute("PRAGMA journal_mode=WAL");
     execute("PRAGMA synchronous=FULL");
     execute("PRAGMA foreign_keys=ON");
     migrate();
 }
 
-database::~database() { sqlite3_close(db_); }
+database::~database() = default;
 
 void database::execute(std::string_view sql)
 {
     char* message = nullptr;
     std::string statement(sql);
-    if (sqlite3_exec(db_, statement.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    if (sqlite3_exec(db_.get(), statement.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         std::string why = message ? message : "unknown error";
         sqlite3_free(message);
         throw std::runtime_error("database " + file_.string() + ": " + why);
@@ -53,7 +54,7 @@ std::string database::pragma(std::string_view name) const
     std::string sql = "PRAGMA " + std::string(name);
     sqlite3_stmt* stmt = nullptr;
     std::string value;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
         if (auto text = sqlite3_column_text(stmt, 0)) value = reinterpret_cast<const char*>(text);
     }
     sqlite3_finalize(stmt);
@@ -76,7 +77,7 @@ void database::migrate()
             execute("PRAGMA user_version=" + std::to_string(i + 1));
             execute("COMMIT");
         } catch (...) {
-            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
             throw;
         }
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,7 @@ public:
     std::string pragma(std::string_view name) const;
     void execute(std::string_view sql);
 
-    sqlite3* handle() const noexcept { return db_; }
+    sqlite3* handle() const noexcept { return db_.get(); }
 
     // The schema steps, in order; step i brings user_version from i to i + 1.
     static const std::vector<std::string_view>& migrations();
@@ -34,7 +35,11 @@ public:
 private:
     void migrate();
 
-    sqlite3* db_ = nullptr;
+    struct closer {
+        void operator()(sqlite3* db) const noexcept;
+    };
+    // Owned by a unique_ptr so a constructor that throws still closes it.
+    std::unique_ptr<sqlite3, closer> db_;
     std::filesystem::path file_;
 };
 
