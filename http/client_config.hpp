@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/retry_policy.hpp"
+#include "prereadd/version.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -45,8 +46,8 @@ struct client_config {
     unsigned max_redirects = 5;
     // PEM file of the CA(s) to trust instead of the system store.
     std::optional<std::filesystem::path> ca_file;
-    // Sent as User-Agent; Nextcloud's logs show it.
-    std::string user_agent = "prereadd";
+    // Sent as User-Agent; Nextcloud's logs (and admin_audit) show it.
+    std::string user_agent = std::string("prereadd/") + prereadd::version;
     struct retry_config retry;
 };
 

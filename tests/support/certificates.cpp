@@ -75,10 +75,11 @@ x509_ptr make_certificate(EVP_PKEY* key, const std::string& common_name, X509* i
     return cert;
 }
 
-std::string to_pem(X509* cert)
+template <class Write>
+std::string to_pem(Write write)
 {
     BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_X509(bio, cert);
+    write(bio);
     char* data = nullptr;
     long n = BIO_get_mem_data(bio, &data);
     std::string pem(data, static_cast<std::size_t>(n));
@@ -86,15 +87,14 @@ std::string to_pem(X509* cert)
     return pem;
 }
 
+std::string to_pem(X509* cert)
+{
+    return to_pem([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
+}
+
 std::string to_pem(EVP_PKEY* key)
 {
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(bio, &data);
-    std::string pem(data, static_cast<std::size_t>(n));
-    BIO_free(bio);
-    return pem;
+    return to_pem([&](BIO* bio) { PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr); });
 }
 
 }  // namespace

@@ -386,7 +386,7 @@ TEST_F(http_client_test, sends_identity_authorization_and_ocs_header)
     EXPECT_EQ(seen[0].target, "/ocs/v2.php/cloud/user?format=json");
     EXPECT_EQ(seen[0].headers["ocs-apirequest"], "true");
     EXPECT_EQ(seen[0].headers["authorization"], "Basic cHJlcmVhZDphcHA6cGFzcw==");  // preread:app:pass
-    EXPECT_EQ(seen[0].headers["user-agent"].rfind("prereadd", 0), 0u);
+    EXPECT_EQ(seen[0].headers["user-agent"], std::string("prereadd/") + prereadd::version);
     EXPECT_EQ(seen[0].headers["host"], "127.0.0.1:" + std::to_string(server.port()));
     EXPECT_EQ(seen[1].headers.count("authorization"), 0u);
     EXPECT_EQ(seen[1].headers.count("ocs-apirequest"), 0u);
