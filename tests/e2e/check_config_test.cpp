@@ -1,5 +1,7 @@
 // The built prereadd binary on the shipped example configuration: valid as
 // shipped, and exit 78 naming file and field for each typical mistake.
+#include "tests/support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -52,14 +54,9 @@ class example_config_test : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        dir = fs::temp_directory_path() / ("prereadd-example-" + std::to_string(::getpid()) + "-" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir);
-        fs::copy(PREREADD_EXAMPLES_DIR, dir, fs::copy_options::recursive);
+        fs::copy(PREREADD_EXAMPLES_DIR, dir.path(), fs::copy_options::recursive);
         ::chmod((dir / "app-password").c_str(), 0600);
     }
-    void TearDown() override { fs::remove_all(dir); }
-
     process_result check_config() const
     {
         return run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "check-config"});
@@ -89,7 +86,7 @@ protected:
         EXPECT_EQ(r.output.find("example-app-password"), std::string::npos) << "the password leaked: " << r.output;
     }
 
-    fs::path dir;
+    prereadd::test::temp_dir dir;
 };
 
 TEST_F(example_config_test, shipped_example_is_valid)

@@ -7,11 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace prereadd::test {
 namespace {
@@ -119,15 +115,6 @@ tls_identity test_ca::issue(const std::vector<std::string>& subject_alt_names) c
     auto cert = make_certificate(key.get(), "prereadd test server", keys_->cert.get(), keys_->key.get(), false,
                                  subject_alt_names);
     return {to_pem(cert.get()), to_pem(key.get())};
-}
-
-std::string write_temp_file(const std::string& name, const std::string& content)
-{
-    auto dir = std::filesystem::temp_directory_path() / ("prereadd-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    auto path = dir / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
 }
 
 }  // namespace prereadd::test

@@ -29,7 +29,4 @@ private:
     std::string certificate_pem_;
 };
 
-// Writes `content` to a fresh file in the test's temporary directory.
-std::string write_temp_file(const std::string& name, const std::string& content);
-
 }  // namespace prereadd::test

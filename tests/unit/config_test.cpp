@@ -1,6 +1,7 @@
 // Configuration loading: the valid example passes, and each broken variant is
 // refused with a message naming the file and the field at fault.
 #include "daemon/config.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -54,18 +55,12 @@ class config_test : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        dir = fs::temp_directory_path() /
-              ("prereadd-config-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir);
         fs::create_directories(dir / "projects.d");
         write(global_file(), valid_global);
         write(project_file(), valid_project);
         write(dir / "app-password", "s3cret-app-password\n");
         ::chmod((dir / "app-password").c_str(), 0600);
     }
-    void TearDown() override { fs::remove_all(dir); }
-
     fs::path global_file() const { return dir / "prereadd.json"; }
     fs::path project_file() const { return dir / "projects.d" / "alpha.json"; }
 
@@ -105,7 +100,7 @@ protected:
         return s;
     }
 
-    fs::path dir;
+    test::temp_dir dir;
     environment env;
 };
 

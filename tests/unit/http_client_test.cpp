@@ -3,6 +3,7 @@
 #include "http/client.hpp"
 #include "tests/support/certificates.hpp"
 #include "tests/support/run.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_server.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -558,14 +559,17 @@ TEST_F(http_client_test, connections_per_host_are_bounded)
 
 class http_tls_test : public http_client_test {
 protected:
+    std::string ca_file(const test::test_ca& which) const { return tmp.write("ca.pem", which.certificate_pem()); }
+
     test::test_ca ca;
+    test::temp_dir tmp;
 };
 
 TEST_F(http_tls_test, certificate_trusted_through_ca_file_is_accepted)
 {
     auto identity = ca.issue({"DNS:localhost", "IP:127.0.0.1"});
     test::test_server server([](const test::received_request&) { return ok("secure"); }, &identity);
-    config.ca_file = test::write_temp_file("ca-trusted.pem", ca.certificate_pem());
+    config.ca_file = ca_file(ca);
     auto& c = make_client();
     for (const char* host : {"localhost", "127.0.0.1"}) {
         auto res = get(server.url("/status.php", host));
@@ -580,7 +584,7 @@ TEST_F(http_tls_test, wrong_host_name_is_refused_and_says_why)
 {
     auto identity = ca.issue({"DNS:cloud.example.org"});
     test::test_server server([](const test::received_request&) { return ok(); }, &identity);
-    config.ca_file = test::write_temp_file("ca-wrong-host.pem", ca.certificate_pem());
+    config.ca_file = ca_file(ca);
     make_client();
     auto res = get(server.url("/", "localhost"));
     ASSERT_FALSE(res);
@@ -594,7 +598,7 @@ TEST_F(http_tls_test, untrusted_certificate_is_refused_and_says_why)
     test::test_ca stranger("untrusted CA");
     auto identity = stranger.issue({"DNS:localhost"});
     test::test_server server([](const test::received_request&) { return ok(); }, &identity);
-    config.ca_file = test::write_temp_file("ca-untrusted.pem", ca.certificate_pem());
+    config.ca_file = ca_file(ca);
     make_client();
     auto res = get(server.url("/", "localhost"));
     ASSERT_FALSE(res);
@@ -624,7 +628,7 @@ TEST_F(http_tls_test, close_without_close_notify_after_a_complete_body_is_not_an
         r.raw = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\ncomplete body";
         return r;
     }, &identity);
-    config.ca_file = test::write_temp_file("ca-truncation.pem", ca.certificate_pem());
+    config.ca_file = ca_file(ca);
     make_client();
     auto res = get(server.url("/", "localhost"));
     ASSERT_TRUE(res) << res.error().message();

@@ -1,10 +1,9 @@
 // The database opens durable (WAL, synchronous=FULL) and migrated, and refuses
 // a schema newer than the code.
 #include "store/database.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -15,15 +14,7 @@ namespace fs = std::filesystem;
 
 class store_test : public ::testing::Test {
 protected:
-    void SetUp() override
-    {
-        dir = fs::temp_directory_path() / ("prereadd-store-" + std::to_string(::getpid()) + "-" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    void TearDown() override { fs::remove_all(dir); }
-    fs::path dir;
+    test::temp_dir dir;
 };
 
 TEST_F(store_test, opens_durable_and_migrated)
