@@ -1,0 +1,135 @@
+// Replays every recorded request against the simulator, seeded with the
+// recorded state, and compares each answer with what the real Nextcloud said.
+// Recordings the simulator does not answer yet are listed and skipped loudly;
+// tests/sim/README.md has the table.
+#include "tests/sim/capture.hpp"
+#include "tests/sim/compare.hpp"
+#include "tests/sim/nextcloud.hpp"
+#include "tests/sim/recorded_world.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace prereadd::sim {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+const std::vector<capture>& all_captures()
+{
+    static const std::vector<capture> captures = load_captures(PREREADD_CAPTURES_DIR);
+    return captures;
+}
+
+// The recordings the simulator answers today. Every other recording is
+// reported as skipped with its name until its endpoint is simulated.
+const std::set<std::string> simulated = {
+    "01-status",
+    "02-capabilities",
+    "03a-mkcol-projects",
+    "03b-mkcol-alpha",
+    "03c-put-agenda",
+    "07-propfind-missing-404",
+    "08-propfind-wrong-password-401",
+    "08b-propfind-no-auth-401",
+    "20a-ocs-no-ocsapirequest-header",
+    "20b-ocs-v1-no-ocsapirequest-header",
+    "20c-ocs-wrong-password-401",
+    "20d-ocs-v1-wrong-password",
+    "20e-ocs-v2-current-user",
+    "20f-ocs-v2-unknown-route-404",
+    "21a-maintenance-status",
+    "21b-maintenance-propfind",
+    "21c-maintenance-ocs",
+    "21d-maintenance-talk",
+    "21e-maintenance-deck",
+};
+
+observed_response send(std::uint16_t port, const capture& c)
+{
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    bhttp::request<bhttp::string_body> req;
+    req.method_string(c.method);
+    req.target(c.target);
+    req.version(11);
+    for (const auto& [name, value] : c.request.headers) {
+        if (beast::iequals(name, "Authorization") || beast::iequals(name, "Content-Length") ||
+            beast::iequals(name, "Host") || beast::iequals(name, "Cookie"))
+            continue;
+        req.insert(name, value);
+    }
+    req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
+    if (auto auth = authorization_for(c); !auth.empty()) req.set(bhttp::field::authorization, auth);
+    req.body() = c.request.body;
+    req.prepare_payload();
+    stream.expires_after(std::chrono::seconds(10));
+    bhttp::write(stream, req);
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    if (c.method == "HEAD") parser.skip(true);
+    bhttp::read(stream, buffer, parser);
+    observed_response out;
+    auto& res = parser.get();
+    out.status = res.result_int();
+    for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    out.body = res.body();
+    return out;
+}
+
+class fidelity : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(fidelity, simulator_answers_like_the_recording)
+{
+    const auto& captures = all_captures();
+    const capture& target = captures.at(GetParam());
+    if (!simulated.count(target.name))
+        GTEST_SKIP() << target.name << " is not simulated yet (tests/sim/README.md lists what is missing)";
+
+    nextcloud sim(recorded_options());
+    seed_recorded_world(sim);
+    // Replay the recorded history up to this recording, so the state matches.
+    for (std::size_t i = 0; i < GetParam(); ++i) {
+        before_recording(sim, captures[i]);
+        (void)send(sim.port(), captures[i]);
+    }
+    before_recording(sim, target);
+    auto observed = send(sim.port(), target);
+    auto differences = compare_responses(target, observed);
+    std::string report;
+    for (const auto& d : differences) report += "  " + d + "\n";
+    EXPECT_TRUE(differences.empty()) << target.name << " (" << target.description << ") differs:\n"
+                                     << report << "simulator body:\n"
+                                     << observed.body.substr(0, 2000);
+}
+
+INSTANTIATE_TEST_SUITE_P(recordings, fidelity, ::testing::Range<std::size_t>(0, all_captures().size()),
+                         [](const ::testing::TestParamInfo<std::size_t>& param_info) {
+                             std::string name = all_captures().at(param_info.param).name;
+                             for (char& c : name)
+                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return "r" + name;
+                         });
+
+TEST(fidelity_suite, every_recording_is_loaded)
+{
+    EXPECT_EQ(all_captures().size(), 105u);
+    for (const auto& name : simulated) {
+        bool found = false;
+        for (const auto& c : all_captures()) found = found || c.name == name;
+        EXPECT_TRUE(found) << name << " is listed as simulated but is not a recording";
+    }
+}
+
+}  // namespace
+}  // namespace prereadd::sim

@@ -1,0 +1,241 @@
+// The simulator's server: accepts on 127.0.0.1, reads requests with Beast,
+// applies injected faults, and lets routes.cpp answer under the state lock.
+#include "tests/sim/nextcloud.hpp"
+
+#include "tests/sim/routes.hpp"
+#include "tests/support/certificates.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <thread>
+
+namespace prereadd::sim {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+}
+
+struct nextcloud::impl {
+    nextcloud& owner;
+    asio::io_context io;
+    tcp::acceptor acceptor{io};
+    std::optional<asio::ssl::context> tls;
+    std::thread thread;
+    bool maintenance = false;
+    std::deque<fault> faults;
+    std::size_t served = 0;
+
+    explicit impl(nextcloud& o) : owner(o) {}
+
+    std::optional<fault> take_fault(const std::string& path)
+    {
+        std::lock_guard lock(owner.mutex_);
+        const auto now = std::chrono::steady_clock::now();
+        for (auto it = faults.begin(); it != faults.end();) {
+            if (it->until && now >= *it->until) {
+                it = faults.erase(it);
+                continue;
+            }
+            if (!it->route.empty() && !path.starts_with(it->route)) {
+                ++it;
+                continue;
+            }
+            fault f = *it;
+            if (it->count != 0 && --it->count == 0 && !it->until) faults.erase(it);
+            return f;
+        }
+        return std::nullopt;
+    }
+
+    template <class Stream>
+    asio::awaitable<void> serve(Stream& stream);
+    asio::awaitable<void> session(tcp::socket socket);
+    asio::awaitable<void> accept_loop();
+};
+
+template <class Stream>
+asio::awaitable<void> nextcloud::impl::serve(Stream& stream)
+{
+    beast::flat_buffer buffer;
+    auto& socket = beast::get_lowest_layer(stream).socket();
+    for (;;) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.body_limit(64 * 1024 * 1024);
+        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        if (ec) co_return;
+        auto& msg = parser.get();
+        std::map<std::string, std::string> headers;
+        for (const auto& field : msg) {
+            std::string name(field.name_string());
+            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+            headers[name] = std::string(field.value());
+        }
+        sim_request req = parse_request(std::string(msg.method_string()), std::string(msg.target()),
+                                        std::move(headers), std::move(msg.body()));
+        const bool keep_alive = msg.keep_alive();
+
+        auto injected = take_fault(req.path);
+        sim_response res;
+        bool truncate = false;
+        if (injected) {
+            switch (injected->what) {
+            case fault::kind::stall: {
+                asio::steady_timer forever(io, asio::steady_timer::time_point::max());
+                co_await forever.async_wait(use_tuple);
+                co_return;
+            }
+            case fault::kind::reset: {
+                socket.set_option(asio::socket_base::linger(true, 0));
+                beast::error_code ignored;
+                socket.close(ignored);
+                co_return;
+            }
+            case fault::kind::delay: {
+                asio::steady_timer pause(io, injected->delay);
+                co_await pause.async_wait(use_tuple);
+                break;
+            }
+            default:
+                break;
+            }
+        }
+        {
+            std::lock_guard lock(owner.mutex_);
+            ++served;
+            if (injected && injected->what == fault::kind::status) {
+                res = error_response(req, injected->status);
+                if (injected->retry_after) res.set("Retry-After", *injected->retry_after);
+            } else if (injected && injected->what == fault::kind::malformed) {
+                res = malformed_response(req);
+            } else if (injected && injected->what == fault::kind::oversized) {
+                res = malformed_response(req);
+                res.body.assign(injected->oversized_bytes, ' ');
+            } else {
+                res = handle(owner.world_, maintenance, req);
+                truncate = injected && injected->what == fault::kind::truncated;
+            }
+        }
+
+        bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
+        out.set(bhttp::field::server, "Apache/2.4 (prereadd nextcloud-sim)");
+        for (const auto& [name, value] : res.headers) out.insert(name, value);
+        out.keep_alive(keep_alive && !res.close);
+        if (truncate && res.body.size() >= 2) {
+            // Promise the whole body, deliver half of it, hang up.
+            out.content_length(res.body.size());
+            auto header_text = [&] {
+                std::ostringstream head;
+                head << out.base();
+                return head.str();
+            }();
+            std::string partial = header_text + res.body.substr(0, res.body.size() / 2);
+            co_await asio::async_write(stream, asio::buffer(partial), use_tuple);
+            beast::error_code ignored;
+            socket.shutdown(tcp::socket::shutdown_both, ignored);
+            co_return;
+        }
+        out.body() = std::move(res.body);
+        out.prepare_payload();
+        auto [wec, wn] = co_await bhttp::async_write(stream, out, use_tuple);
+        if (wec || !out.keep_alive()) co_return;
+    }
+}
+
+asio::awaitable<void> nextcloud::impl::session(tcp::socket socket)
+{
+    beast::error_code ignored;
+    if (tls) {
+        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
+        auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+        if (!hec) co_await serve(stream);
+        beast::get_lowest_layer(stream).socket().close(ignored);
+    } else {
+        beast::tcp_stream stream(std::move(socket));
+        co_await serve(stream);
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream.socket().close(ignored);
+    }
+}
+
+asio::awaitable<void> nextcloud::impl::accept_loop()
+{
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        if (ec) co_return;
+        asio::co_spawn(io, session(std::move(socket)), asio::detached);
+    }
+}
+
+nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world_(opts.instance_id), tls_(opts.tls)
+{
+    if (opts.tls) {
+        test::test_ca ca("nextcloud-sim CA");
+        auto identity = ca.issue({"DNS:localhost", "IP:127.0.0.1"});
+        ca_pem_ = ca.certificate_pem();
+        impl_->tls.emplace(asio::ssl::context::tls_server);
+        impl_->tls->use_certificate_chain(asio::buffer(identity.certificate_pem));
+        impl_->tls->use_private_key(asio::buffer(identity.private_key_pem), asio::ssl::context::pem);
+    }
+    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.bind(endpoint);
+    impl_->acceptor.listen();
+    port_ = impl_->acceptor.local_endpoint().port();
+    asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+    impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+nextcloud::~nextcloud()
+{
+    impl_->io.stop();
+    impl_->thread.join();
+}
+
+std::string nextcloud::base_url() const
+{
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+void nextcloud::set_maintenance(bool on)
+{
+    std::lock_guard lock(mutex_);
+    impl_->maintenance = on;
+}
+
+void nextcloud::inject(fault f)
+{
+    std::lock_guard lock(mutex_);
+    impl_->faults.push_back(std::move(f));
+}
+
+void nextcloud::clear_faults()
+{
+    std::lock_guard lock(mutex_);
+    impl_->faults.clear();
+}
+
+std::size_t nextcloud::requests_served() const
+{
+    std::lock_guard lock(mutex_);
+    return impl_->served;
+}
+
+}  // namespace prereadd::sim

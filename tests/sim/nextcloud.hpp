@@ -1,0 +1,84 @@
+// A simulated Nextcloud in-process: its own thread and io_context, listening
+// on 127.0.0.1 at a port chosen at run time (optionally TLS), answering the
+// way the recordings in ../shared/nextcloud-api/captures show, with faults
+// that tests inject per route.
+#pragma once
+
+#include "tests/sim/world.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace prereadd::sim {
+
+struct fault {
+    enum class kind {
+        status,     // answer `status` (with `retry_after` if set) in the route's error format
+        delay,      // answer normally after `delay`
+        stall,      // read the request, never answer
+        reset,      // close with a TCP reset instead of answering
+        truncated,  // announce the full Content-Length, send half the body, close
+        malformed,  // 200 with a body that does not parse in the route's format
+        oversized,  // 200 with a body of `oversized_bytes`
+    };
+    kind what = kind::status;
+    std::string route;  // path prefix this applies to ("/remote.php/dav/"); empty: every route
+    unsigned status = 503;
+    std::optional<std::string> retry_after;
+    std::chrono::milliseconds delay{0};
+    std::size_t oversized_bytes = 32 * 1024 * 1024;
+    // For the next `count` matching requests (0: no count limit) and/or until `until`.
+    std::size_t count = 1;
+    std::optional<std::chrono::steady_clock::time_point> until;
+};
+
+struct options {
+    bool tls = false;
+    // Nextcloud's instance id, seen in oc:id and OC-FileId.
+    std::string instance_id = "ocsimulator1";
+};
+
+class nextcloud {
+public:
+    explicit nextcloud(options opts = {});
+    nextcloud(const nextcloud&) = delete;
+    nextcloud& operator=(const nextcloud&) = delete;
+    ~nextcloud();  // stops the thread and every connection
+
+    std::uint16_t port() const { return port_; }
+    // "http://127.0.0.1:PORT" (https with TLS).
+    std::string base_url() const;
+    // With TLS: the PEM of the CA that signed the server certificate (made at start).
+    const std::string& ca_certificate_pem() const { return ca_pem_; }
+
+    // Runs `f` on the state with the server's lock held.
+    template <class F>
+    auto with_world(F&& f)
+    {
+        std::lock_guard lock(mutex_);
+        return f(world_);
+    }
+
+    void set_maintenance(bool on);
+    void inject(fault f);
+    void clear_faults();
+    std::size_t requests_served() const;
+
+    struct impl;
+
+private:
+    std::unique_ptr<impl> impl_;
+    mutable std::mutex mutex_;
+    world world_;
+    std::uint16_t port_ = 0;
+    std::string ca_pem_;
+    bool tls_ = false;
+};
+
+}  // namespace prereadd::sim

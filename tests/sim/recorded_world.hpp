@@ -1,0 +1,34 @@
+// The state of the Nextcloud the captures were recorded on, as far as the
+// recordings do not create it themselves: users, groups, passwords, files
+// uploaded outside the recordings, and when maintenance mode was on.
+#pragma once
+
+#include "tests/sim/capture.hpp"
+#include "tests/sim/nextcloud.hpp"
+
+#include <string>
+
+namespace prereadd::sim {
+
+// Placeholder credentials of the recordings mapped to the simulator's users.
+struct recorded_credentials {
+    static constexpr const char* app_password = "sim-app-password";
+    static std::string password_of(const std::string& user) { return "sim-password-" + user; }
+};
+
+// Options that reproduce the recorded instance (its instance id).
+options recorded_options();
+
+// Seeds users and groups; call once before replaying.
+void seed_recorded_world(nextcloud& sim);
+
+// State changes that happened on the recorded server before `next` was
+// recorded but are not themselves recordings (uploads, maintenance mode).
+void before_recording(nextcloud& sim, const capture& next);
+
+// The Authorization header to send for a recorded request: the simulator's
+// credentials in place of the placeholder, or a wrong one where the
+// recording shows a failed login.
+std::string authorization_for(const capture& c);
+
+}  // namespace prereadd::sim
