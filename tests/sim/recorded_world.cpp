@@ -32,6 +32,7 @@ void seed_recorded_world(nextcloud& sim)
             w.add_user(id, recorded_credentials::password_of(id));
         w.find_user("preread")->app_passwords.insert(recorded_credentials::app_password);
         w.find_user("preread")->last_login_ms = 1795610598000;
+        w.find_user("preread")->logged_in = true;  // a service account: no skeleton files
         w.add_group("admin", {"admin"});
         w.add_group("team-alpha", {"alice", "bob", "carol"});
         w.set_next_node_id(12);
@@ -48,6 +49,7 @@ void before_recording(nextcloud& sim, const capture& next)
             w.put_file("preread", "/Projects/Alpha/slides.pdf", std::string(193, 'p'), "application/pdf");
         });
     }
+    if (next.name.starts_with("04c")) sim.with_world([](world& w) { w.set_next_token("4sbXfwb34CS7gyM"); });
     if (next.name.starts_with("21a")) sim.set_maintenance(true);
     if (next.name.starts_with("22a")) sim.set_maintenance(false);
 }

@@ -4,6 +4,7 @@
 #include "tests/sim/routes.hpp"
 
 #include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 namespace prereadd::sim {
 
@@ -20,7 +22,8 @@ extern const std::string_view capabilities;
 
 namespace {
 
-using json = nlohmann::json;
+// Ordered: OCS XML lists elements in the order the server builds them.
+using json = nlohmann::ordered_json;
 
 constexpr const char* dav_header =
     "1, 3, extended-mkcol, access-control, calendarserver-principal-property-search, nextcloud-checksum-update, "
@@ -100,6 +103,7 @@ auth_result authenticate(world& w, const sim_request& req)
     auto colon = decoded.find(':');
     if (colon == std::string::npos) return r;
     r.who = w.authenticate(decoded.substr(0, colon), decoded.substr(colon + 1));
+    if (r.who) w.first_login(*w.find_user(r.who->id));
     return r;
 }
 
@@ -139,7 +143,7 @@ void xml_value(std::string& out, const std::string& name, const json& v, int dep
 // The OCS envelope: v1 answers HTTP 200 with statuscode 100 on success (and
 // keeps HTTP 200 for most errors), v2 mirrors the status in HTTP.
 sim_response ocs_reply(const sim_request& req, unsigned status, const std::string& message, json payload,
-                       bool force_xml = false)
+                       bool middleware_xml = false)
 {
     const bool v1 = ocs_v1(req);
     const bool ok = status < 300;
@@ -152,7 +156,7 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
     }
     sim_response res;
     res.status = v1 ? (status == 401 || status == 503 ? status : 200) : status;
-    if (!force_xml && wants_json(req)) {
+    if (!middleware_xml && wants_json(req)) {
         res.set("Content-Type", "application/json; charset=utf-8");
         res.body = json{{"ocs", {{"meta", meta}, {"data", payload}}}}.dump();
         // PHP's json_encode escapes slashes; the recordings show "\/".
@@ -163,7 +167,8 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
         }
         res.body = std::move(escaped);
     } else {
-        res.set("Content-Type", "text/xml; charset=UTF-8");
+        // The API's own XML and the middleware's (maintenance) differ in Content-Type.
+        res.set("Content-Type", middleware_xml ? "text/xml; charset=UTF-8" : "application/xml; charset=utf-8");
         std::string body = "<?xml version=\"1.0\"?>\n<ocs>\n <meta>\n";
         for (const char* k : {"status", "statuscode", "message", "totalitems", "itemsperpage"})
             if (meta.contains(k)) xml_value(body, k, meta[k], 2);
@@ -236,6 +241,133 @@ json user_json(world& w, const user& u)
             {"backendCapabilities", {{"setDisplayName", true}, {"setPassword", true}}}};
 }
 
+bool has_preview(const node& n) { return !n.folder && n.mime != "application/pdf"; }
+
+// A share as the OCS API shows it: to its owner (`recipient_view` false, as
+// on creation and in path queries) or to the user it is shared with.
+json share_json(world& w, const share& s, bool recipient_view, bool created, const std::string& host)
+{
+    const node* n = w.find_node(s.node);
+    const user* owner = w.find_user(s.owner);
+    const std::string owner_name = owner ? owner->display_name : s.owner;
+    const std::string owner_path = n ? w.path_of(*n) : std::string();
+    json j;
+    j["id"] = std::to_string(s.id);
+    j["share_type"] = s.type;
+    j["uid_owner"] = s.owner;
+    j["displayname_owner"] = owner_name;
+    j["permissions"] = s.permissions;
+    j["can_edit"] = !recipient_view;
+    j["can_delete"] = !recipient_view || s.type == share::user_share;
+    j["stime"] = s.stime;
+    j["parent"] = nullptr;
+    j["expiration"] = s.expiration ? json(*s.expiration) : json(nullptr);
+    j["token"] = s.type == share::link_share ? json(s.token) : json(nullptr);
+    j["uid_file_owner"] = s.owner;
+    j["note"] = s.note;
+    j["label"] = created || s.type == share::link_share ? json("") : json(nullptr);
+    j["displayname_file_owner"] = owner_name;
+    j["path"] = recipient_view ? s.file_target : owner_path;
+    j["item_type"] = n && n->folder ? "folder" : "file";
+    if (!recipient_view) j["item_permissions"] = n && n->folder ? 31 : 27;
+    j["mimetype"] = n ? n->mime : "";
+    j["has_preview"] = n && has_preview(*n);
+    j["storage_id"] = recipient_view ? "shared::" + s.file_target : "home::" + s.owner;
+    j["storage"] = 3;
+    j["item_source"] = s.node;
+    j["file_source"] = s.node;
+    j["file_parent"] = n ? n->parent : 0;
+    j["file_target"] = s.file_target;
+    j["item_size"] = n ? w.tree_size(*n) : 0;
+    j["item_mtime"] = n ? n->mtime : 0;
+    if (s.type == share::link_share) {
+        j["share_with"] = nullptr;
+        j["share_with_displayname"] = "(Shared link)";
+        j["password"] = nullptr;
+        j["send_password_by_talk"] = false;
+        j["url"] = "http://" + host + "/s/" + s.token;
+    } else {
+        const user* with = w.find_user(s.with);
+        j["share_with"] = s.with;
+        j["share_with_displayname"] = with ? with->display_name : s.with;
+        if (s.type == share::user_share) j["share_with_displayname_unique"] = s.with;
+    }
+    j["mail_send"] = created ? 1 : 0;
+    j["hide_download"] = 0;
+    j["attributes"] = nullptr;
+    return j;
+}
+
+std::map<std::string, std::string> form_or_json(const sim_request& req)
+{
+    std::map<std::string, std::string> out;
+    if (req.header("content-type").find("json") != std::string::npos) {
+        auto j = json::parse(req.body, nullptr, false);
+        if (j.is_object())
+            for (const auto& [k, v] : j.items()) out[k] = v.is_string() ? v.get<std::string>() : v.dump();
+        return out;
+    }
+    auto params = boost::urls::parse_query(req.body);
+    if (params)
+        for (auto p : *params) {
+            boost::urls::encoding_opts form;
+            form.space_as_plus = true;
+            out[p.key.decode(form)] = p.value.decode(form);
+        }
+    return out;
+}
+
+sim_response handle_shares(world& w, const user& who, const sim_request& req)
+{
+    const std::string host = req.header("host");
+    if (req.method == "POST") {
+        auto params = form_or_json(req);
+        node* n = w.resolve(who.id, params["path"]);
+        if (!n) return ocs_reply(req, 404, "Wrong path, file/folder does not exist", json::array());
+        share s;
+        s.owner = who.id;
+        s.node = n->id;
+        s.type = params.count("shareType") ? std::stoi(params["shareType"]) : share::user_share;
+        s.with = params["shareWith"];
+        if (s.type != share::link_share && s.with.empty())
+            return ocs_reply(req, 404, "Please specify a valid user", json::array());
+        int permissions = params.count("permissions") ? std::stoi(params["permissions"]) : (n->folder ? 31 : 19);
+        if (s.type == share::link_share) permissions |= 16;
+        if (!n->folder) permissions &= ~(4 | 8);
+        s.permissions = permissions;
+        if (params.count("expireDate") && !params["expireDate"].empty())
+            s.expiration = params["expireDate"].substr(0, 10) + " 00:00:00";
+        s.note = params["note"];
+        const share& created = w.add_share(std::move(s));
+        return ocs_reply(req, 200, "OK", share_json(w, created, false, true, host));
+    }
+    json list = json::array();
+    auto flag = [&](const char* name) {
+        auto it = req.query.find(name);
+        return it != req.query.end() && it->second == "true";
+    };
+    if (flag("shared_with_me")) {
+        for (const share* s : w.incoming(who.id)) list.push_back(share_json(w, *s, true, false, host));
+        return ocs_reply(req, 200, "OK", list);
+    }
+    if (auto it = req.query.find("path"); it != req.query.end()) {
+        node* n = w.resolve(who.id, it->second);
+        if (!n) return ocs_reply(req, 404, "Wrong path, file/folder does not exist", json::array());
+        std::vector<std::int64_t> nodes;
+        if (flag("subfiles")) {
+            if (!n->folder) return ocs_reply(req, 400, "Not a directory", json::array());
+            for (const node* child : w.listing(who.id, *n)) nodes.push_back(child->id);
+        } else {
+            nodes.push_back(n->id);
+        }
+        for (auto id : nodes)
+            for (const share* s : w.shares_on(id)) list.push_back(share_json(w, *s, false, false, host));
+        return ocs_reply(req, 200, "OK", list);
+    }
+    for (const share* s : w.shares_owned_by(who.id)) list.push_back(share_json(w, *s, false, false, host));
+    return ocs_reply(req, 200, "OK", list);
+}
+
 sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
 {
     if (maintenance) {
@@ -264,6 +396,7 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
         res.set("ETag", "\"" + std::string(32, '0').replace(0, 8, "5e0c0a9b") + "\"");
         return res;
     }
+    if (route == "/apps/files_sharing/api/v1/shares") return handle_shares(w, *auth.who, req);
     if (req.method == "GET" && route == "/cloud/user") {
         user* u = w.find_user(auth.who->id);
         return ocs_reply(req, 200, "OK", user_json(w, *u));
@@ -359,10 +492,37 @@ std::string element(const prop_name& p, const std::optional<std::string>& inner)
 
 // The value of a property for a node, or nullopt where Nextcloud answers 404.
 // An empty string is a present but empty property.
-std::optional<std::string> prop_value(world& w, const node& n, const prop_name& p)
+std::string permission_letters(const node& n, const share* mount)
+{
+    if (!mount) return n.folder ? "RGDNVCK" : "RGDNVW";
+    const int p = mount->permissions;
+    std::string out = "S";
+    if (p & 16) out += 'R';
+    out += 'G';
+    if (p & 8) out += 'D';
+    if (p & 2) out += "NV";
+    if (n.folder) {
+        if (p & 4) out += "CK";
+    } else if (p & 2) {
+        out += 'W';
+    }
+    return out;
+}
+
+std::optional<std::string> prop_value(world& w, const std::string& viewer, const node& n, const prop_name& p)
 {
     const bool folder = n.folder;
     const user* owner = w.find_user(n.owner);
+    const share* mount = w.mount_of(viewer, n);
+    const user* viewing = w.find_user(viewer);
+    const bool viewer_home = viewing && viewing->home == n.id;
+    auto size = [&] {
+        std::int64_t total = w.tree_size(n);
+        if (viewer_home)
+            for (const share* s : w.incoming(viewer))
+                if (const node* m = w.find_node(s->node)) total += w.tree_size(*m);
+        return total;
+    };
     if (p.ns == ns_dav) {
         if (p.local == "getetag") return xml_escape("\"" + n.etag + "\"");
         if (p.local == "getlastmodified") return http_date(n.mtime);
@@ -372,17 +532,24 @@ std::optional<std::string> prop_value(world& w, const node& n, const prop_name& 
         if (p.local == "displayname") return xml_escape(n.parent == 0 ? n.owner : n.name);
         if (p.local == "creationdate") return "1970-01-01T00:00:00+00:00";
         if (p.local == "quota-available-bytes" && folder) return "-3";
-        if (p.local == "quota-used-bytes" && folder) return std::to_string(w.tree_size(n));
+        if (p.local == "quota-used-bytes" && folder) return std::to_string(size());
         return std::nullopt;
     }
     if (p.ns == ns_oc) {
         if (p.local == "fileid") return std::to_string(n.id);
         if (p.local == "id") return padded_id(n.id, w.instance_id());
-        if (p.local == "permissions") return folder ? "RGDNVCK" : "RGDNVW";
-        if (p.local == "size") return std::to_string(w.tree_size(n));
+        if (p.local == "permissions") return permission_letters(n, mount);
+        if (p.local == "size") return std::to_string(size());
         if (p.local == "owner-id") return xml_escape(n.owner);
         if (p.local == "owner-display-name") return xml_escape(owner ? owner->display_name : n.owner);
-        if (p.local == "share-types") return "";
+        if (p.local == "share-types") {
+            if (mount) return "";
+            std::set<int> types;
+            for (const share* s : w.shares_on(n.id)) types.insert(s->type);
+            std::string out;
+            for (int t : types) out += "<oc:share-type>" + std::to_string(t) + "</oc:share-type>";
+            return out;
+        }
         if (p.local == "comments-count" || p.local == "comments-unread") return "0";
         if (p.local == "comments-href") return "/remote.php/dav/comments/files/" + std::to_string(n.id);
         if (p.local == "favorite") return "0";
@@ -391,21 +558,34 @@ std::optional<std::string> prop_value(world& w, const node& n, const prop_name& 
         return std::nullopt;
     }
     if (p.ns == ns_nc) {
-        if (p.local == "sharees") return "";
+        if (p.local == "sharees") {
+            if (mount) return "";
+            std::string out;
+            for (const share* s : w.shares_on(n.id)) {
+                if (s->type == share::link_share) {
+                    out += "<nc:sharee><nc:id/><nc:display-name/><nc:type>3</nc:type></nc:sharee>";
+                } else {
+                    const user* u = w.find_user(s->with);
+                    out += "<nc:sharee><nc:id>" + xml_escape(s->with) + "</nc:id><nc:display-name>" +
+                           xml_escape(u ? u->display_name : s->with) + "</nc:display-name><nc:type>" +
+                           std::to_string(s->type) + "</nc:type></nc:sharee>";
+                }
+            }
+            return out;
+        }
         if (p.local == "has-preview") return folder || n.mime == "application/pdf" ? "false" : "true";
         if (p.local == "upload_time") return folder ? std::nullopt : std::optional(std::to_string(n.upload_time));
         if (p.local == "creation_time") return "0";
-        if (p.local == "mount-type") return "";
-        if (p.local == "is-mount-root") return "false";
+        if (p.local == "mount-type") return mount ? "shared" : "";
+        if (p.local == "is-mount-root") return mount && mount->node == n.id ? "true" : "false";
         if (p.local == "is-encrypted") return folder ? std::optional<std::string>("0") : std::nullopt;
         if (p.local == "share-attributes") return "[]";
         if (p.local == "system-tags") return "";
         if (p.local == "contained-file-count" || p.local == "contained-folder-count") {
             if (!folder) return std::nullopt;
             std::size_t count = 0;
-            for (auto c : n.children)
-                if (const node* child = w.find_node(c); child && child->folder == (p.local == "contained-folder-count"))
-                    ++count;
+            for (const node* child : w.listing(viewer, n))
+                if (child->folder == (p.local == "contained-folder-count")) ++count;
             return std::to_string(count);
         }
         if (p.local == "note") return "";
@@ -413,15 +593,19 @@ std::optional<std::string> prop_value(world& w, const node& n, const prop_name& 
         if (p.local == "reminder-due-date") return "";
         return std::nullopt;
     }
-    if (p.ns == ns_ocs && p.local == "share-permissions") return folder ? "31" : "19";
+    if (p.ns == ns_ocs && p.local == "share-permissions") {
+        if (mount) return std::to_string(folder ? mount->permissions : mount->permissions & 19);
+        return folder ? "31" : "19";
+    }
     return std::nullopt;
 }
 
-std::string dav_response_xml(world& w, const node& n, const std::string& href, const std::vector<prop_name>& props)
+std::string dav_response_xml(world& w, const std::string& viewer, const node& n, const std::string& href,
+                             const std::vector<prop_name>& props)
 {
     std::string found, missing;
     for (const auto& p : props) {
-        auto v = prop_value(w, n, p);
+        auto v = prop_value(w, viewer, n, p);
         if (v) {
             // Present-but-empty text properties keep an open/close pair, as Sabre writes them.
             bool text_empty = v->empty() && (p.local == "data-fingerprint" || p.local == "mount-type" ||
@@ -460,20 +644,16 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
         auto props = requested_props(req.body);
         const std::string base_href = "/remote.php/dav/files/" + percent_encode_path(who.id);
         auto href_of = [&](const node& x) {
-            std::string p = w.path_of(x);
+            std::string p = w.view_path(who.id, x).value_or("/");
             std::string h = base_href + percent_encode_path(p == "/" ? "" : p);
             if (x.folder) h += '/';
             return h;
         };
         std::string body = "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\" "
                            "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">";
-        body += dav_response_xml(w, *n, href_of(*n), props);
+        body += dav_response_xml(w, who.id, *n, href_of(*n), props);
         if (n->folder && req.header("depth") != "0") {
-            std::vector<node*> children;
-            for (auto c : n->children)
-                if (node* child = w.find_node(c)) children.push_back(child);
-            std::sort(children.begin(), children.end(), [](node* a, node* b) { return a->name < b->name; });
-            for (node* child : children) body += dav_response_xml(w, *child, href_of(*child), props);
+            for (node* child : w.listing(who.id, *n)) body += dav_response_xml(w, who.id, *child, href_of(*child), props);
         }
         body += "</d:multistatus>\n";
         sim_response res;

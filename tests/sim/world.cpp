@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <utility>
 #include <cstdio>
 
 namespace prereadd::sim {
@@ -101,7 +102,7 @@ node& world::new_node(const std::string& owner, std::int64_t parent, const std::
     n.name = name;
     n.folder = folder;
     n.mtime = now();
-    n.etag = next_etag(folder);
+    n.etag = next_etag(folder && parent != 0);
     if (folder) n.mime = "httpd/unix-directory";
     if (parent != 0) nodes_[parent].children.push_back(id);
     return n;
@@ -110,7 +111,7 @@ node& world::new_node(const std::string& owner, std::int64_t parent, const std::
 std::string world::next_etag(bool folder)
 {
     // Deterministic but unique: folders get a uniqid()-like 13 hex digits,
-    // files an md5-like 32, the forms the recordings show.
+    // files and home roots an md5-like 32, the forms the recordings show.
     std::string hex = md5_hex(instance_id_ + std::to_string(++etag_counter_));
     return folder ? hex.substr(0, 13) : hex;
 }
@@ -126,7 +127,22 @@ node* world::resolve(const std::string& user_id, const std::string& path)
     user* u = find_user(user_id);
     if (!u) return nullptr;
     node* current = find_node(u->home);
-    for (const auto& segment : segments(path)) {
+    auto parts = segments(path);
+    if (!parts.empty()) {
+        bool own = false;
+        for (auto child : current->children)
+            if (const node* c = find_node(child); c && c->name == parts.front()) own = true;
+        if (!own) {
+            for (const share* s : incoming(user_id)) {
+                if (s->file_target == "/" + parts.front()) {
+                    current = find_node(s->node);
+                    parts.erase(parts.begin());
+                    break;
+                }
+            }
+        }
+    }
+    for (const auto& segment : parts) {
         if (!current || !current->folder) return nullptr;
         node* next = nullptr;
         for (auto child : current->children) {
@@ -153,12 +169,122 @@ std::string world::path_of(const node& n) const
     return path.empty() ? "/" : path;
 }
 
+const share* world::mount_of(const std::string& viewer, const node& n) const
+{
+    if (n.owner == viewer) return nullptr;
+    auto mounts = incoming(viewer);
+    for (const node* current = &n; current;) {
+        for (const share* s : mounts)
+            if (s->node == current->id) return s;
+        auto it = nodes_.find(current->parent);
+        current = current->parent != 0 && it != nodes_.end() ? &it->second : nullptr;
+    }
+    return nullptr;
+}
+
+std::optional<std::string> world::view_path(const std::string& viewer, const node& n) const
+{
+    if (n.owner == viewer) return path_of(n);
+    const share* mount = mount_of(viewer, n);
+    if (!mount) return std::nullopt;
+    auto it = nodes_.find(mount->node);
+    std::string base = path_of(it->second);
+    std::string own = path_of(n);
+    return mount->file_target + own.substr(base.size());
+}
+
+std::vector<node*> world::listing(const std::string& viewer, const node& folder)
+{
+    std::vector<node*> own;
+    for (auto c : folder.children)
+        if (node* child = find_node(c)) own.push_back(child);
+    std::sort(own.begin(), own.end(), [](node* a, node* b) { return a->name < b->name; });
+    user* u = find_user(viewer);
+    if (u && folder.id == u->home) {
+        for (const share* s : incoming(viewer))
+            if (node* mounted = find_node(s->node)) own.push_back(mounted);
+    }
+    return own;
+}
+
+share& world::add_share(share s)
+{
+    s.id = next_share_id_;
+    // A group share is stored with one sub-share per member, each taking an id.
+    next_share_id_ += 1 + (s.type == share::group_share ? static_cast<int>(group_members(s.with).size()) : 0);
+    if (s.stime == 0) s.stime = now();
+    if (s.type == share::link_share && s.token.empty()) s.token = make_token();
+    if (s.file_target.empty())
+        if (const node* n = find_node(s.node)) s.file_target = "/" + n->name;
+    shares_.push_back(std::move(s));
+    return shares_.back();
+}
+
+const share* world::find_share(int id) const
+{
+    for (const auto& s : shares_)
+        if (s.id == id) return &s;
+    return nullptr;
+}
+
+std::vector<const share*> world::shares_on(std::int64_t node_id) const
+{
+    std::vector<const share*> out;
+    for (const auto& s : shares_)
+        if (s.node == node_id) out.push_back(&s);
+    return out;
+}
+
+std::vector<const share*> world::shares_owned_by(const std::string& user_id) const
+{
+    std::vector<const share*> out;
+    for (const auto& s : shares_)
+        if (s.owner == user_id) out.push_back(&s);
+    return out;
+}
+
+std::vector<const share*> world::incoming(const std::string& user_id) const
+{
+    std::vector<const share*> out;
+    for (const auto& s : shares_)
+        if (s.type == share::user_share && s.with == user_id) out.push_back(&s);
+    auto groups = groups_of(user_id);
+    for (const auto& s : shares_)
+        if (s.type == share::group_share && std::find(groups.begin(), groups.end(), s.with) != groups.end() &&
+            s.owner != user_id)
+            out.push_back(&s);
+    return out;
+}
+
+std::string world::make_token()
+{
+    if (!next_token_.empty()) return std::exchange(next_token_, std::string());
+    static constexpr char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    std::string hex = md5_hex(instance_id_ + "token" + std::to_string(++etag_counter_));
+    std::string token;
+    for (std::size_t i = 0; i < 15; ++i)
+        token += alphabet[static_cast<unsigned char>(hex[i * 2]) * 7 % (sizeof alphabet - 1)];
+    return token;
+}
+
+void world::first_login(user& u)
+{
+    if (u.logged_in) return;
+    u.logged_in = true;
+    u.last_login_ms = now() * 1000;
+    node* home = find_node(u.home);
+    if (!home) return;
+    node& welcome = new_node(u.id, home->id, "welcome.txt", false);
+    welcome.mime = "text/plain";
+    welcome.content = std::string(164, 'w');
+}
+
 void world::touch(node& n)
 {
     const auto t = now();
     node* current = &n;
     while (current) {
-        current->etag = next_etag(current->folder);
+        current->etag = next_etag(current->folder && current->parent != 0);
         current->mtime = t;
         current = current->parent != 0 ? find_node(current->parent) : nullptr;
     }

@@ -21,6 +21,22 @@ struct user {
     std::set<std::string> app_passwords;  // any of these also authenticates
     std::int64_t home = 0;                // node id of the user's files root
     std::int64_t last_login_ms = 0;
+    bool logged_in = false;               // the skeleton files appear at the first login
+};
+
+struct share {
+    enum type_code { user_share = 0, group_share = 1, link_share = 3 };
+    int id = 0;
+    int type = user_share;
+    std::string owner;
+    std::int64_t node = 0;
+    std::string with;  // user or group id; empty for links
+    int permissions = 31;
+    std::int64_t stime = 0;
+    std::optional<std::string> expiration;  // "YYYY-MM-DD 00:00:00", as the OCS API writes it
+    std::string token;                      // links only
+    std::string file_target;                // where recipients see it: "/Alpha"
+    std::string note;
 };
 
 struct node {
@@ -55,10 +71,30 @@ public:
     std::vector<std::string> group_members(const std::string& id) const;
     std::vector<std::string> groups_of(const std::string& user) const;
 
-    // Nodes by the path a user sees ("/Projects/Alpha"); nullptr when absent.
+    // Nodes by the path a user sees ("/Projects/Alpha", or "/Alpha" through a
+    // share mounted for that user); nullptr when absent.
     node* resolve(const std::string& user, const std::string& path);
     node* find_node(std::int64_t id);
     std::string path_of(const node& n) const;  // in its owner's view, "/Projects/Alpha"
+    // The path `viewer` sees the node at (through a mount if not the owner).
+    std::optional<std::string> view_path(const std::string& viewer, const node& n) const;
+    // The incoming share through which `viewer` sees `n`, or nullptr (owner, or no access).
+    const share* mount_of(const std::string& viewer, const node& n) const;
+    // What appears in a folder for `viewer`: own children, then shares mounted in the root.
+    std::vector<node*> listing(const std::string& viewer, const node& folder);
+
+    // Shares: ids as Nextcloud assigns them (a group share also takes one id per member).
+    share& add_share(share s);
+    const share* find_share(int id) const;
+    std::vector<const share*> shares_on(std::int64_t node) const;
+    std::vector<const share*> shares_owned_by(const std::string& user) const;
+    // Shares to the user directly, then to the user's groups.
+    std::vector<const share*> incoming(const std::string& user) const;
+    // The token the next link share gets (reproduces a recorded token); random otherwise.
+    void set_next_token(std::string token) { next_token_ = std::move(token); }
+    std::string make_token();
+    // The first login creates the user's skeleton files, as Nextcloud does.
+    void first_login(user& u);
 
     enum class write_result { created, updated, parent_missing, is_folder, exists };
     write_result put_file(const std::string& user, const std::string& path, std::string content,
@@ -81,7 +117,10 @@ private:
     std::map<std::string, user> users_;
     std::map<std::string, std::vector<std::string>> groups_;
     std::map<std::int64_t, node> nodes_;
+    std::vector<share> shares_;
     std::int64_t next_node_id_ = 1;
+    int next_share_id_ = 1;
+    std::string next_token_;
     std::uint64_t etag_counter_ = 0;
 };
 
