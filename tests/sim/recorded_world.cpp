@@ -50,6 +50,13 @@ void before_recording(nextcloud& sim, const capture& next)
         });
     }
     if (next.name.starts_with("04c")) sim.with_world([](world& w) { w.set_next_token("4sbXfwb34CS7gyM"); });
+    if (next.name.starts_with("10d")) {
+        // The ETag study's comment was made without a recording and removed before section 11.
+        sim.with_world([](world& w) {
+            w.add_comment(14, "bob", "ETag study comment");
+        });
+    }
+    if (next.name.starts_with("11a")) sim.with_world([](world& w) { w.remove_comments(14); });
     if (next.name.starts_with("21a")) sim.set_maintenance(true);
     if (next.name.starts_with("22a")) sim.set_maintenance(false);
 }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <sstream>
 
 namespace prereadd::sim {
 
@@ -550,7 +551,15 @@ std::optional<std::string> prop_value(world& w, const std::string& viewer, const
             for (int t : types) out += "<oc:share-type>" + std::to_string(t) + "</oc:share-type>";
             return out;
         }
-        if (p.local == "comments-count" || p.local == "comments-unread") return "0";
+        if (p.local == "comments-count" || p.local == "comments-unread") {
+            auto list = w.comments_on(n.id);
+            if (p.local == "comments-count") return std::to_string(list.size());
+            const auto marker = w.read_marker(viewer, n.id);
+            std::size_t unread = 0;
+            for (const comment* c : list)
+                if (c->created > marker && c->actor != viewer) ++unread;
+            return std::to_string(unread);
+        }
         if (p.local == "comments-href") return "/remote.php/dav/comments/files/" + std::to_string(n.id);
         if (p.local == "favorite") return "0";
         if (p.local == "tags") return "";
@@ -715,6 +724,178 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
     return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented", req.method + " is not implemented by the simulator");
 }
 
+std::optional<std::int64_t> parse_http_date(const std::string& text)
+{
+    std::istringstream in(text);
+    date::sys_seconds t;
+    in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", t);
+    if (in.fail()) return std::nullopt;
+    return t.time_since_epoch().count();
+}
+
+std::optional<std::int64_t> parse_iso_date(const std::string& text)
+{
+    std::istringstream in(text);
+    date::sys_seconds t;
+    in >> date::parse("%FT%T%Ez", t);
+    if (in.fail()) return std::nullopt;
+    return t.time_since_epoch().count();
+}
+
+// One comment's properties, by name; nullopt where Nextcloud answers 404.
+std::optional<std::string> comment_prop(world& w, const std::string& viewer, const comment& c, const std::string& name)
+{
+    const user* actor = w.find_user(c.actor);
+    if (name == "id") return std::to_string(c.id);
+    if (name == "parentId" || name == "topmostParentId" || name == "childrenCount") return "0";
+    if (name == "verb") return "comment";
+    if (name == "actorType") return "users";
+    if (name == "actorId") return xml_escape(c.actor);
+    if (name == "creationDateTime") return http_date(c.created);
+    if (name == "latestChildDateTime" || name == "referenceId" || name == "reactions") return "";
+    if (name == "objectType") return "files";
+    if (name == "objectId") return std::to_string(c.object);
+    if (name == "message") return xml_escape(c.message);
+    if (name == "actorDisplayName") return xml_escape(actor ? actor->display_name : c.actor);
+    if (name == "isUnread")
+        return c.actor != viewer && c.created > w.read_marker(viewer, c.object) ? "true" : "false";
+    if (name == "mentions") {
+        std::string out;
+        for (const auto& m : c.mentions) {
+            const user* u = w.find_user(m);
+            out += "<oc:mention><oc:mentionType>user</oc:mentionType><oc:mentionId>" + xml_escape(m) +
+                   "</oc:mentionId><oc:mentionDisplayName>" + xml_escape(u ? u->display_name : m) +
+                   "</oc:mentionDisplayName></oc:mention>";
+        }
+        return out;
+    }
+    return std::nullopt;
+}
+
+sim_response multistatus(std::string responses, bool dav_header_too)
+{
+    sim_response res;
+    res.status = 207;
+    if (dav_header_too) {
+        res.set("Vary", "Brief,Prefer");
+        res.set("DAV", dav_header);
+    }
+    res.set("Content-Type", "application/xml; charset=utf-8");
+    res.body = "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\" "
+               "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">" +
+               responses + "</d:multistatus>\n";
+    return res;
+}
+
+sim_response handle_comments(world& w, const user& who, const sim_request& req)
+{
+    const std::string prefix = "/remote.php/dav/comments/files/";
+    std::string rest = req.path.substr(prefix.size());
+    while (!rest.empty() && rest.back() == '/') rest.pop_back();
+    std::int64_t file_id = 0;
+    try {
+        file_id = std::stoll(rest);
+    } catch (...) {
+        return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Comments for " + rest + " not found");
+    }
+    node* n = w.find_node(file_id);
+    if (!n || !w.can_access(who.id, *n))
+        return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Entity not found");
+    const std::string collection = prefix + std::to_string(file_id);
+
+    if (req.method == "POST") {
+        auto body = nlohmann::json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body.contains("message") || !body["message"].is_string())
+            return dav_error(400, "Sabre\\DAV\\Exception\\BadRequest", "Invalid input values");
+        const comment& c = w.add_comment(file_id, who.id, body["message"].get<std::string>());
+        sim_response res;
+        res.status = 201;
+        res.set("Content-Location", collection + "/" + std::to_string(c.id));
+        res.set("Content-Type", "text/html; charset=UTF-8");
+        return res;
+    }
+    if (req.method == "REPORT") {
+        pugi::xml_document doc;
+        std::size_t limit = 20, offset = 0;
+        std::optional<std::int64_t> since;
+        if (doc.load_string(req.body.c_str())) {
+            for (auto child : doc.document_element().children()) {
+                std::string name = child.name();
+                name = name.substr(name.find(':') == std::string::npos ? 0 : name.find(':') + 1);
+                if (name == "limit") limit = static_cast<std::size_t>(child.text().as_llong(20));
+                if (name == "offset") offset = static_cast<std::size_t>(child.text().as_llong(0));
+                if (name == "datetime") since = parse_iso_date(child.text().as_string());
+            }
+        }
+        static const char* order[] = {"id", "parentId", "topmostParentId", "childrenCount", "verb", "actorType",
+                                      "actorId", "creationDateTime", "latestChildDateTime", "objectType",
+                                      "objectId", "message", "actorDisplayName", "isUnread", "mentions"};
+        std::string responses;
+        std::size_t index = 0, emitted = 0;
+        for (const comment* c : w.comments_on(file_id)) {
+            if (since && c->created < *since) continue;
+            if (index++ < offset) continue;
+            if (emitted++ >= limit) break;
+            std::string props;
+            for (const char* name : order) {
+                auto v = comment_prop(w, who.id, *c, name);
+                props += v && !v->empty() ? "<oc:" + std::string(name) + ">" + *v + "</oc:" + name + ">"
+                                          : "<oc:" + std::string(name) + "/>";
+            }
+            responses += "<d:response><d:href>" + collection + "/" + std::to_string(c->id) +
+                         "</d:href><d:propstat><d:prop>" + props +
+                         "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>";
+        }
+        return multistatus(responses, false);
+    }
+    if (req.method == "PROPFIND") {
+        auto props = requested_props(req.body);
+        auto respond = [&](const std::string& href, auto value_of) {
+            std::string found, missing;
+            for (const auto& p : props) {
+                auto v = p.ns == ns_oc ? value_of(p.local) : std::nullopt;
+                (v ? found : missing) += element(p, v);
+            }
+            std::string out = "<d:response><d:href>" + href + "</d:href>";
+            if (!found.empty())
+                out += "<d:propstat><d:prop>" + found + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>";
+            if (!missing.empty())
+                out += "<d:propstat><d:prop>" + missing +
+                       "</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>";
+            return out + "</d:response>";
+        };
+        std::string responses = respond(collection + "/", [&](const std::string& name) -> std::optional<std::string> {
+            if (name == "readMarker") {
+                auto marker = w.read_marker(who.id, file_id);
+                return marker ? std::optional(http_date(marker)) : std::optional<std::string>("");
+            }
+            return std::nullopt;
+        });
+        if (req.header("depth") != "0") {
+            for (const comment* c : w.comments_on(file_id))
+                responses += respond(collection + "/" + std::to_string(c->id),
+                                     [&](const std::string& name) { return comment_prop(w, who.id, *c, name); });
+        }
+        return multistatus(responses, true);
+    }
+    if (req.method == "PROPPATCH") {
+        pugi::xml_document doc;
+        std::string marker_text;
+        if (doc.load_string(req.body.c_str())) {
+            for (auto node_it : doc.select_nodes("//*[local-name()='readMarker']"))
+                marker_text = node_it.node().text().as_string();
+        }
+        w.set_read_marker(who.id, file_id, parse_http_date(marker_text).value_or(w.now()));
+        auto res = multistatus("<d:response><d:href>" + collection +
+                                   "</d:href><d:propstat><d:prop><oc:readMarker/></d:prop><d:status>HTTP/1.1 200 "
+                                   "OK</d:status></d:propstat></d:response>",
+                               false);
+        res.headers.insert(res.headers.begin(), {"Vary", "Brief,Prefer"});
+        return res;
+    }
+    return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented", req.method + " on comments");
+}
+
 sim_response handle_dav(world& w, bool maintenance, const sim_request& req)
 {
     if (maintenance) {
@@ -725,6 +906,7 @@ sim_response handle_dav(world& w, bool maintenance, const sim_request& req)
     auto auth = authenticate(w, req);
     if (!auth.who) return dav_unauthenticated(auth.sent);
     if (req.path.starts_with("/remote.php/dav/files/")) return handle_dav_files(w, *auth.who, req);
+    if (req.path.starts_with("/remote.php/dav/comments/files/")) return handle_comments(w, *auth.who, req);
     return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented", "not simulated: " + req.path);
 }
 

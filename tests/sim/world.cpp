@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 #include <cstdio>
 
@@ -265,6 +266,66 @@ std::string world::make_token()
     for (std::size_t i = 0; i < 15; ++i)
         token += alphabet[static_cast<unsigned char>(hex[i * 2]) * 7 % (sizeof alphabet - 1)];
     return token;
+}
+
+comment& world::add_comment(std::int64_t file, const std::string& actor, const std::string& message)
+{
+    comment c;
+    c.id = next_comment_id_++;
+    c.object = file;
+    c.actor = actor;
+    c.message = message;
+    c.created = now();
+    for (std::size_t at = message.find('@'); at != std::string::npos; at = message.find('@', at + 1)) {
+        std::string name;
+        if (at + 1 < message.size() && message[at + 1] == '"') {
+            auto end = message.find('"', at + 2);
+            if (end == std::string::npos) continue;
+            name = message.substr(at + 2, end - at - 2);
+        } else {
+            std::size_t end = at + 1;
+            while (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) ||
+                                             message[end] == '_' || message[end] == '-' || message[end] == '.'))
+                ++end;
+            name = message.substr(at + 1, end - at - 1);
+            while (!name.empty() && name.back() == '.') name.pop_back();
+        }
+        if (users_.count(name) && std::find(c.mentions.begin(), c.mentions.end(), name) == c.mentions.end())
+            c.mentions.push_back(name);
+    }
+    comments_.push_back(std::move(c));
+    return comments_.back();
+}
+
+std::vector<const comment*> world::comments_on(std::int64_t file) const
+{
+    std::vector<const comment*> out;
+    for (const auto& c : comments_)
+        if (c.object == file) out.push_back(&c);
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+void world::remove_comments(std::int64_t file)
+{
+    comments_.erase(std::remove_if(comments_.begin(), comments_.end(), [&](const comment& c) { return c.object == file; }),
+                    comments_.end());
+}
+
+void world::set_read_marker(const std::string& user_id, std::int64_t file, std::int64_t unix_seconds)
+{
+    read_markers_[{user_id, file}] = unix_seconds;
+}
+
+std::int64_t world::read_marker(const std::string& user_id, std::int64_t file) const
+{
+    auto it = read_markers_.find({user_id, file});
+    return it == read_markers_.end() ? 0 : it->second;
+}
+
+bool world::can_access(const std::string& user_id, const node& n) const
+{
+    return n.owner == user_id || mount_of(user_id, n) != nullptr;
 }
 
 void world::first_login(user& u)

@@ -53,6 +53,15 @@ struct node {
     std::vector<std::int64_t> children;
 };
 
+struct comment {
+    int id = 0;
+    std::int64_t object = 0;  // file id
+    std::string actor;
+    std::string message;
+    std::int64_t created = 0;
+    std::vector<std::string> mentions;  // user ids, in the order they appear
+};
+
 class world {
 public:
     explicit world(std::string instance_id = "ocsimulator1");
@@ -93,6 +102,15 @@ public:
     // The token the next link share gets (reproduces a recorded token); random otherwise.
     void set_next_token(std::string token) { next_token_ = std::move(token); }
     std::string make_token();
+    // Comments on files. Mentions ("@alice", "@\"bob\"") of existing users are recorded.
+    comment& add_comment(std::int64_t file, const std::string& actor, const std::string& message);
+    std::vector<const comment*> comments_on(std::int64_t file) const;  // newest first
+    void remove_comments(std::int64_t file);
+    void set_read_marker(const std::string& user, std::int64_t file, std::int64_t unix_seconds);
+    std::int64_t read_marker(const std::string& user, std::int64_t file) const;
+    // May `user` see the file (owner, or through a share)?
+    bool can_access(const std::string& user, const node& n) const;
+
     // The first login creates the user's skeleton files, as Nextcloud does.
     void first_login(user& u);
 
@@ -118,6 +136,9 @@ private:
     std::map<std::string, std::vector<std::string>> groups_;
     std::map<std::int64_t, node> nodes_;
     std::vector<share> shares_;
+    std::vector<comment> comments_;
+    std::map<std::pair<std::string, std::int64_t>, std::int64_t> read_markers_;
+    int next_comment_id_ = 1;
     std::int64_t next_node_id_ = 1;
     int next_share_id_ = 1;
     std::string next_token_;
