@@ -30,11 +30,28 @@ void seed_recorded_world(nextcloud& sim)
     sim.with_world([](world& w) {
         for (const char* id : {"admin", "alice", "bob", "carol", "preread"})
             w.add_user(id, recorded_credentials::password_of(id));
-        w.find_user("preread")->app_passwords.insert(recorded_credentials::app_password);
-        w.find_user("preread")->last_login_ms = 1795610598000;
-        w.find_user("preread")->logged_in = true;  // a service account: no skeleton files
         w.add_group("admin", {"admin"});
         w.add_group("team-alpha", {"alice", "bob", "carol"});
+        for (const char* member : {"alice", "bob", "carol"}) {
+            activity added;
+            added.affected = member;
+            added.app = "settings";
+            added.type = "group_settings";
+            added.subject = "group_added";
+            added.with = "team-alpha";
+            w.record_activity(added);
+        }
+        // occ user:add-app-password, then the service account's first login.
+        w.find_user("preread")->app_passwords.insert(recorded_credentials::app_password);
+        activity token;
+        token.affected = "preread";
+        token.app = "settings";
+        token.type = "security";
+        token.subject = "app_token_created";
+        token.object_id = 1;
+        token.with = "cli";
+        w.record_activity(token);
+        w.first_login(*w.find_user("preread"));
         w.set_next_node_id(12);
     });
 }
@@ -50,15 +67,28 @@ void before_recording(nextcloud& sim, const capture& next)
         });
     }
     if (next.name.starts_with("04c")) sim.with_world([](world& w) { w.set_next_token("4sbXfwb34CS7gyM"); });
-    if (next.name.starts_with("10d")) {
-        // The ETag study's comment was made without a recording and removed before section 11.
-        sim.with_world([](world& w) {
-            w.add_comment(14, "bob", "ETag study comment");
-        });
-    }
-    if (next.name.starts_with("11a")) sim.with_world([](world& w) { w.remove_comments(14); });
     if (next.name.starts_with("21a")) sim.set_maintenance(true);
     if (next.name.starts_with("22a")) sim.set_maintenance(false);
+}
+
+std::vector<std::size_t> replay_order(const std::vector<capture>& captures)
+{
+    // The recording script ran bob's comment (11a) before the ETag study's
+    // "after comment" step (10d); the Date headers and 10d's comment count show it.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < captures.size(); ++i) order.push_back(i);
+    auto index_of = [&](std::string_view prefix) {
+        for (std::size_t i = 0; i < order.size(); ++i)
+            if (captures[order[i]].name.starts_with(prefix)) return i;
+        return order.size();
+    };
+    auto from = index_of("11a"), to = index_of("10d");
+    if (from < order.size() && to < from) {
+        auto moved = order[from];
+        order.erase(order.begin() + static_cast<std::ptrdiff_t>(from));
+        order.insert(order.begin() + static_cast<std::ptrdiff_t>(to), moved);
+    }
+    return order;
 }
 
 std::string authorization_for(const capture& c)

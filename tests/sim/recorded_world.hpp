@@ -7,6 +7,7 @@
 #include "tests/sim/nextcloud.hpp"
 
 #include <string>
+#include <vector>
 
 namespace prereadd::sim {
 
@@ -25,6 +26,9 @@ void seed_recorded_world(nextcloud& sim);
 // State changes that happened on the recorded server before `next` was
 // recorded but are not themselves recordings (uploads, maintenance mode).
 void before_recording(nextcloud& sim, const capture& next);
+
+// The order the recordings were made in (file order, with the known exceptions).
+std::vector<std::size_t> replay_order(const std::vector<capture>& captures);
 
 // The Authorization header to send for a recorded request: the simulator's
 // credentials in place of the placeholder, or a wrong one where the

@@ -218,6 +218,29 @@ share& world::add_share(share s)
     if (s.file_target.empty())
         if (const node* n = find_node(s.node)) s.file_target = "/" + n->name;
     shares_.push_back(std::move(s));
+    const share& added = shares_.back();
+    activity owner_row;
+    owner_row.affected = added.owner;
+    owner_row.app = "files_sharing";
+    owner_row.type = "shared";
+    owner_row.actor = added.owner;
+    owner_row.object_id = added.node;
+    owner_row.with = added.with;
+    owner_row.subject = added.type == share::link_share    ? "shared_link_self"
+                        : added.type == share::group_share ? "shared_group_self"
+                                                           : "shared_user_self";
+    record_activity(owner_row);
+    std::vector<std::string> recipients =
+        added.type == share::group_share ? group_members(added.with)
+        : added.type == share::user_share ? std::vector<std::string>{added.with}
+                                          : std::vector<std::string>{};
+    for (const auto& r : recipients) {
+        if (r == added.owner) continue;
+        activity row = owner_row;
+        row.affected = r;
+        row.subject = "shared_with_by";
+        record_activity(row);
+    }
     return shares_.back();
 }
 
@@ -241,6 +264,13 @@ std::vector<const share*> world::shares_owned_by(const std::string& user_id) con
     std::vector<const share*> out;
     for (const auto& s : shares_)
         if (s.owner == user_id) out.push_back(&s);
+    return out;
+}
+
+std::vector<const share*> world::all_shares() const
+{
+    std::vector<const share*> out;
+    for (const auto& s : shares_) out.push_back(&s);
     return out;
 }
 
@@ -294,6 +324,21 @@ comment& world::add_comment(std::int64_t file, const std::string& actor, const s
             c.mentions.push_back(name);
     }
     comments_.push_back(std::move(c));
+    const comment& added = comments_.back();
+    if (const node* n = find_node(file)) {
+        for (const auto& u : users_with_access(*n)) {
+            activity row;
+            row.affected = u;
+            row.app = "comments";
+            row.type = "comments";
+            row.actor = actor;
+            row.subject = u == actor ? "comment_self" : "comment_by";
+            row.object_id = file;
+            row.message = added.message;
+            row.mentions = added.mentions;
+            record_activity(row);
+        }
+    }
     return comments_.back();
 }
 
@@ -335,9 +380,54 @@ void world::first_login(user& u)
     u.last_login_ms = now() * 1000;
     node* home = find_node(u.home);
     if (!home) return;
+    // The skeleton is copied, then written: one "created" and one "changed" activity.
     node& welcome = new_node(u.id, home->id, "welcome.txt", false);
     welcome.mime = "text/plain";
     welcome.content = std::string(164, 'w');
+    file_event(u.id, welcome, "created");
+    file_event(u.id, welcome, "changed");
+}
+
+void world::record_activity(activity a)
+{
+    a.id = next_activity_id_++;
+    if (a.time == 0) a.time = now();
+    activities_.push_back(std::move(a));
+}
+
+std::vector<std::string> world::users_with_access(const node& n) const
+{
+    std::vector<std::string> out{n.owner};
+    for (const auto& [id, u] : users_) {
+        if (id == n.owner) continue;
+        if (mount_of(id, n)) out.push_back(id);
+    }
+    return out;
+}
+
+void world::file_event(const std::string& actor, const node& n, const std::string& what)
+{
+    for (const auto& u : users_with_access(n)) {
+        activity row;
+        row.affected = u;
+        row.app = "files";
+        row.type = "file_" + what;
+        row.actor = actor;
+        row.subject = what + (u == actor ? "_self" : "_by");
+        row.object_id = n.id;
+        record_activity(row);
+    }
+}
+
+void world::public_download(const share& s)
+{
+    activity row;
+    row.affected = s.owner;
+    row.app = "files_sharing";
+    row.type = "public_links";
+    row.subject = "public_download";
+    row.object_id = s.node;
+    record_activity(row);
 }
 
 void world::touch(node& n)
@@ -371,6 +461,7 @@ world::write_result world::put_file(const std::string& user_id, const std::strin
         if (!mime.empty()) existing->mime = mime;
         touch(*existing);
         if (id_out) *id_out = existing->id;
+        file_event(user_id, *existing, "changed");
         return write_result::updated;
     }
     auto parts = segments(path);
@@ -387,6 +478,7 @@ world::write_result world::put_file(const std::string& user_id, const std::strin
     n.upload_time = now();
     if (id_out) *id_out = n.id;
     touch(n);
+    file_event(user_id, n, "created");
     return write_result::created;
 }
 
@@ -404,6 +496,7 @@ world::write_result world::make_folder(const std::string& user_id, const std::st
     node& n = new_node(owner, parent_id, parts.back(), true);
     if (id_out) *id_out = n.id;
     touch(n);
+    file_event(user_id, n, "created");
     return write_result::created;
 }
 

@@ -62,6 +62,21 @@ struct comment {
     std::vector<std::string> mentions;  // user ids, in the order they appear
 };
 
+// One row of the activity app's table: an event as one user (`affected`) sees it.
+struct activity {
+    int id = 0;
+    std::string affected;
+    std::string app;      // files, files_sharing, comments, settings
+    std::string type;     // file_created, file_changed, shared, comments, public_links, security, group_settings
+    std::string subject;  // created_self, created_by, changed_self, changed_by, shared_user_self, ...
+    std::string actor;    // who did it ("" for the system)
+    std::int64_t object_id = 0;
+    std::string with;     // the user or group a share went to
+    std::string message;  // a comment's text
+    std::vector<std::string> mentions;
+    std::int64_t time = 0;
+};
+
 class world {
 public:
     explicit world(std::string instance_id = "ocsimulator1");
@@ -97,6 +112,7 @@ public:
     const share* find_share(int id) const;
     std::vector<const share*> shares_on(std::int64_t node) const;
     std::vector<const share*> shares_owned_by(const std::string& user) const;
+    std::vector<const share*> all_shares() const;
     // Shares to the user directly, then to the user's groups.
     std::vector<const share*> incoming(const std::string& user) const;
     // The token the next link share gets (reproduces a recorded token); random otherwise.
@@ -110,6 +126,14 @@ public:
     std::int64_t read_marker(const std::string& user, std::int64_t file) const;
     // May `user` see the file (owner, or through a share)?
     bool can_access(const std::string& user, const node& n) const;
+
+    // The activity stream (oldest first). Events below add their rows themselves.
+    const std::vector<activity>& activities() const { return activities_; }
+    void record_activity(activity a);
+    // A public link share's file was downloaded anonymously.
+    void public_download(const share& s);
+    // Every user who can see the node: its owner and the recipients of shares above it.
+    std::vector<std::string> users_with_access(const node& n) const;
 
     // The first login creates the user's skeleton files, as Nextcloud does.
     void first_login(user& u);
@@ -139,6 +163,9 @@ private:
     std::vector<comment> comments_;
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> read_markers_;
     int next_comment_id_ = 1;
+    std::vector<activity> activities_;
+    int next_activity_id_ = 1;
+    void file_event(const std::string& actor, const node& n, const std::string& what);  // created, changed
     std::int64_t next_node_id_ = 1;
     int next_share_id_ = 1;
     std::string next_token_;
