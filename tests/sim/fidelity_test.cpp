@@ -90,6 +90,11 @@ const std::set<std::string> simulated = {
     "21c-maintenance-ocs",
     "21d-maintenance-talk",
     "21e-maintenance-deck",
+    "22a-groups-members-as-service-user",
+    "22b-make-service-user-subadmin",
+    "22c-groups-members-as-subadmin",
+    "22d-user-details-as-subadmin",
+    "22e-user-details-not-managed",
 };
 
 // Recorded ids that later requests quote (activity ids in `since=`), mapped

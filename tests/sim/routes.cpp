@@ -182,6 +182,21 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
     return res;
 }
 
+// An OCS error whose envelope code differs from the HTTP status (e.g. 404 / 998).
+sim_response ocs_failure(const sim_request& req, unsigned http_status, unsigned ocs_code, const std::string& message)
+{
+    auto res = ocs_reply(req, http_status, message, json::array());
+    auto patched = json::parse(res.body, nullptr, false);
+    if (!patched.is_discarded()) {
+        patched["ocs"]["meta"]["statuscode"] = ocs_code;
+        res.body = patched.dump();
+        std::string escaped;
+        for (char c : res.body) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
+        res.body = escaped;
+    }
+    return res;
+}
+
 sim_response ocs_unauthorised(const sim_request& req)
 {
     // Always XML, whatever format or OCS version was asked for, and without
@@ -671,6 +686,34 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
     if (route == "/apps/files_sharing/api/v1/shares") return handle_shares(w, *auth.who, req);
     if (req.method == "GET" && route.starts_with("/apps/activity/api/v2/activity/"))
         return handle_activity(w, *auth.who, req, route);
+    if (req.method == "GET" && route.starts_with("/cloud/groups/") && route.ends_with("/users")) {
+        std::string group = route.substr(14, route.size() - 14 - 6);
+        if (!w.manages_group(auth.who->id, group))
+            return ocs_reply(req, 403, "Logged in account must be at least a sub admin", json::array());
+        return ocs_reply(req, 200, "OK", json{{"users", w.group_members(group)}});
+    }
+    if (req.method == "POST" && route.starts_with("/cloud/users/") && route.ends_with("/subadmins")) {
+        std::string target = route.substr(13, route.size() - 13 - 10);
+        if (!w.is_admin(auth.who->id)) return ocs_reply(req, 403, "Logged in account must be an admin", json::array());
+        auto params = form_or_json(req);
+        if (!w.find_user(target)) return ocs_failure(req, 400, 101, "User does not exist");
+        w.add_subadmin(target, params["groupid"]);
+        return ocs_reply(req, 200, "OK", json::array());
+    }
+    if (req.method == "GET" && route.starts_with("/cloud/users/") && route.find('/', 13) == std::string::npos) {
+        std::string target = route.substr(13);
+        user* u = w.find_user(target);
+        if (u && u->id == auth.who->id) return ocs_reply(req, 200, "OK", user_json(w, *u));
+        if (!u || !w.manages(auth.who->id, target)) return ocs_failure(req, 404, 998, "");
+        // What an admin or sub-admin sees: no visibility scopes, plus "enabled".
+        json full = user_json(w, *u);
+        json j;
+        j["enabled"] = true;
+        for (const auto& [k, v] : full.items())
+            if (!k.ends_with("Scope")) j[k] = v;
+        j["subadmin"] = w.subadmin_groups(u->id);
+        return ocs_reply(req, 200, "OK", j);
+    }
     if (req.method == "GET" && route == "/cloud/user") {
         user* u = w.find_user(auth.who->id);
         return ocs_reply(req, 200, "OK", user_json(w, *u));

@@ -93,6 +93,33 @@ std::vector<std::string> world::groups_of(const std::string& user) const
     return out;
 }
 
+bool world::is_admin(const std::string& user_id) const
+{
+    auto members = group_members("admin");
+    return std::find(members.begin(), members.end(), user_id) != members.end();
+}
+
+std::vector<std::string> world::subadmin_groups(const std::string& user_id) const
+{
+    auto it = subadmins_.find(user_id);
+    return it == subadmins_.end() ? std::vector<std::string>{} : std::vector<std::string>(it->second.begin(), it->second.end());
+}
+
+bool world::manages_group(const std::string& manager, const std::string& group) const
+{
+    if (is_admin(manager)) return true;
+    auto it = subadmins_.find(manager);
+    return it != subadmins_.end() && it->second.count(group);
+}
+
+bool world::manages(const std::string& manager, const std::string& user_id) const
+{
+    if (is_admin(manager)) return true;
+    for (const auto& g : groups_of(user_id))
+        if (manages_group(manager, g)) return true;
+    return false;
+}
+
 node& world::new_node(const std::string& owner, std::int64_t parent, const std::string& name, bool folder)
 {
     std::int64_t id = next_node_id_++;

@@ -94,6 +94,12 @@ public:
     void add_group(const std::string& id, const std::vector<std::string>& members);
     std::vector<std::string> group_members(const std::string& id) const;
     std::vector<std::string> groups_of(const std::string& user) const;
+    bool is_admin(const std::string& user) const;
+    void add_subadmin(const std::string& user, const std::string& group) { subadmins_[user].insert(group); }
+    std::vector<std::string> subadmin_groups(const std::string& user) const;
+    // Admins manage everyone; sub-admins the members of their groups.
+    bool manages(const std::string& manager, const std::string& user) const;
+    bool manages_group(const std::string& manager, const std::string& group) const;
 
     // Nodes by the path a user sees ("/Projects/Alpha", or "/Alpha" through a
     // share mounted for that user); nullptr when absent.
@@ -158,6 +164,7 @@ private:
     std::optional<std::int64_t> fixed_now_;
     std::map<std::string, user> users_;
     std::map<std::string, std::vector<std::string>> groups_;
+    std::map<std::string, std::set<std::string>> subadmins_;
     std::map<std::int64_t, node> nodes_;
     std::vector<share> shares_;
     std::vector<comment> comments_;
