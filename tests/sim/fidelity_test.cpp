@@ -14,7 +14,10 @@
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -204,6 +207,101 @@ TEST(fidelity_suite, every_recording_is_loaded)
         for (const auto& c : all_captures()) found = found || c.name == name;
         EXPECT_TRUE(found) << name << " is listed as simulated but is not a recording";
     }
+}
+
+}  // namespace
+}  // namespace prereadd::sim
+
+namespace prereadd::sim {
+namespace {
+
+// Replays the recordings up to and including those whose names start with `last`.
+void replay_through(nextcloud& sim, const std::string& last)
+{
+    const auto& captures = all_captures();
+    id_map ids;
+    bool reached = false;
+    for (std::size_t i : replay_order(captures)) {
+        if (reached && !captures[i].name.starts_with(last)) break;
+        before_recording(sim, captures[i]);
+        learn_ids(captures[i], send(sim.port(), captures[i], ids), ids);
+        reached = reached || captures[i].name.starts_with(last);
+    }
+}
+
+std::vector<std::string> lines_about(const std::vector<std::string>& lines, const std::string& url_part)
+{
+    std::vector<std::string> out;
+    for (const auto& text : lines) {
+        auto j = nlohmann::json::parse(text);
+        // Reads only: the sample leaves the login lines of other sections out.
+        if (j["url"].get<std::string>().find(url_part) == std::string::npos || j["method"] != "GET") continue;
+        out.push_back(j["user"].get<std::string>() + " " + j["method"].get<std::string>() + " " +
+                      j["message"].get<std::string>());
+    }
+    return out;
+}
+
+std::vector<std::string> recorded_audit_lines()
+{
+    std::ifstream in(std::string(PREREADD_CAPTURES_DIR) + "/audit-log-sample.jsonl");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+TEST(audit_log, reads_write_the_recorded_nextcloud_29_lines)
+{
+    nextcloud sim(recorded_options());
+    seed_recorded_world(sim);
+    replay_through(sim, "12d");
+    const auto recorded = recorded_audit_lines();
+    for (const char* url : {"/remote.php/dav/files/bob/Alpha/agenda.md", "/index.php/core/preview?fileId=14",
+                            "/index.php/core/preview?fileId=16", "/index.php/s/", "/public.php/webdav/"}) {
+        auto expected = lines_about(recorded, url);
+        auto actual = lines_about(sim.audit_lines(), url);
+        // The recording holds one request per URL; the replay may hold several
+        // (e.g. 12a's URL is read once), so compare the first request's lines.
+        ASSERT_FALSE(expected.empty()) << url;
+        ASSERT_GE(actual.size(), expected.size()) << url;
+        actual.resize(expected.size());
+        EXPECT_EQ(actual, expected) << url;
+    }
+}
+
+TEST(audit_log, newer_format_names_the_file_id_and_the_storage_path)
+{
+    auto opts = recorded_options();
+    opts.audit = audit_format::with_file_ids;
+    nextcloud sim(opts);
+    seed_recorded_world(sim);
+    replay_through(sim, "12a");
+    auto lines = lines_about(sim.audit_lines(), "/remote.php/dav/files/bob/Alpha/agenda.md");
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.back(), "bob GET File with id \"14\" accessed: \"/Projects/Alpha/agenda.md\"");
+}
+
+TEST(audit_log, lines_are_appended_to_the_configured_file)
+{
+    auto path = std::filesystem::temp_directory_path() / ("prereadd-sim-audit-" + std::to_string(::getpid()) + ".log");
+    std::filesystem::remove(path);
+    {
+        auto opts = recorded_options();
+        opts.audit_log = path;
+        nextcloud sim(opts);
+        seed_recorded_world(sim);
+        replay_through(sim, "12a");
+        std::ifstream in(path);
+        std::size_t count = 0;
+        for (std::string line; std::getline(in, line);) {
+            ++count;
+            EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded()) << line;
+        }
+        EXPECT_EQ(count, sim.audit_lines().size());
+        EXPECT_GT(count, 10u);
+    }
+    std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -18,7 +18,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <date/date.h>
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <fstream>
 #include <deque>
 #include <thread>
 
@@ -42,6 +46,41 @@ struct nextcloud::impl {
     bool maintenance = false;
     std::deque<fault> faults;
     std::size_t served = 0;
+    std::filesystem::path audit_path;
+    std::vector<std::string> audit_lines;
+    std::uint64_t request_counter = 0;
+
+    // Writes the request's admin_audit lines with its context, as Nextcloud does.
+    void flush_audit(const sim_request& req)
+    {
+        auto entries = owner.world_.take_audit();
+        if (entries.empty()) return;
+        static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        std::string req_id;
+        std::uint64_t seed = ++request_counter * 2654435761u;
+        for (int i = 0; i < 20; ++i) {
+            req_id += alphabet[seed % (sizeof alphabet - 1)];
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        }
+        const std::string time = date::format(
+            "%FT%T+00:00", date::sys_seconds{std::chrono::seconds(owner.world_.now())});
+        std::ofstream file;
+        if (!audit_path.empty()) file.open(audit_path, std::ios::app);
+        for (const auto& e : entries) {
+            nlohmann::ordered_json line = {
+                {"reqId", req_id},   {"level", 1},          {"time", time},
+                {"remoteAddr", "127.0.0.1"}, {"user", e.user}, {"app", "admin_audit"},
+                {"method", req.method}, {"url", req.target}, {"message", e.message},
+                {"userAgent", req.header("user-agent").empty() ? "--" : req.header("user-agent")},
+                {"version", "29.0.6.1"}, {"data", {{"app", "admin_audit"}}}};
+            std::string text = line.dump();
+            // PHP's json_encode escapes slashes.
+            std::string escaped;
+            for (char c : text) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
+            if (file) file << escaped << '\n';
+            audit_lines.push_back(std::move(escaped));
+        }
+    }
 
     explicit impl(nextcloud& o) : owner(o) {}
 
@@ -132,6 +171,7 @@ asio::awaitable<void> nextcloud::impl::serve(Stream& stream)
                 res = handle(owner.world_, maintenance, req);
                 truncate = injected && injected->what == fault::kind::truncated;
             }
+            flush_audit(req);
         }
 
         bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
@@ -186,6 +226,8 @@ asio::awaitable<void> nextcloud::impl::accept_loop()
 
 nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world_(opts.instance_id), tls_(opts.tls)
 {
+    world_.set_audit_format(opts.audit);
+    impl_->audit_path = opts.audit_log;
     if (opts.tls) {
         test::test_ca ca("nextcloud-sim CA");
         auto identity = ca.issue({"DNS:localhost", "IP:127.0.0.1"});
@@ -230,6 +272,12 @@ void nextcloud::clear_faults()
 {
     std::lock_guard lock(mutex_);
     impl_->faults.clear();
+}
+
+std::vector<std::string> nextcloud::audit_lines() const
+{
+    std::lock_guard lock(mutex_);
+    return impl_->audit_lines;
 }
 
 std::size_t nextcloud::requests_served() const

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace prereadd::sim {
 
@@ -42,6 +43,9 @@ struct options {
     bool tls = false;
     // Nextcloud's instance id, seen in oc:id and OC-FileId.
     std::string instance_id = "ocsimulator1";
+    // Where admin_audit lines go (log_type_audit=file); empty: kept in memory only.
+    std::filesystem::path audit_log;
+    audit_format audit = audit_format::nc29;
 };
 
 class nextcloud {
@@ -69,6 +73,8 @@ public:
     void inject(fault f);
     void clear_faults();
     std::size_t requests_served() const;
+    // Every admin_audit line written so far, as JSON text.
+    std::vector<std::string> audit_lines() const;
 
     struct impl;
 

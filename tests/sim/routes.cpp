@@ -104,8 +104,20 @@ auth_result authenticate(world& w, const sim_request& req)
     auto decoded = base64_decode(header.substr(6));
     auto colon = decoded.find(':');
     if (colon == std::string::npos) return r;
-    r.who = w.authenticate(decoded.substr(0, colon), decoded.substr(colon + 1));
-    if (r.who) w.first_login(*w.find_user(r.who->id));
+    const std::string login = decoded.substr(0, colon);
+    const std::string secret = decoded.substr(colon + 1);
+    r.who = w.authenticate(login, secret);
+    // An app password is tried as a login password first: two attempts are logged.
+    const user* known = w.find_user(login);
+    const bool app_password = known && known->app_passwords.count(secret);
+    w.audit("--", "Login attempt: \"" + login + "\"");
+    if (app_password) w.audit("--", "Login attempt: \"" + login + "\"");
+    if (r.who) {
+        w.audit(r.who->id, "Login successful: \"" + r.who->id + "\"");
+        w.first_login(*w.find_user(r.who->id));
+    } else {
+        w.audit("--", "Login failed: \"" + login + "\" (Remote IP: \"127.0.0.1\")");
+    }
     return r;
 }
 
@@ -1005,7 +1017,10 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
                 "attachment; filename*=UTF-8''" + percent_encode_path(n->name) + "; filename=\"" + n->name + "\"");
         res.set("X-Accel-Buffering", "no");
         res.set("Content-Type", n->mime + ";charset=UTF-8");
-        if (req.method == "GET") res.body = n->content;
+        if (req.method == "GET") {
+            res.body = n->content;
+            w.audit_file_access(who.id, *n);
+        }
         return res;
     }
     if (req.method == "PUT") {
@@ -1284,6 +1299,8 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
         const node* n = s ? w.find_node(s->node) : nullptr;
         if (!n) return std::nullopt;
         w.public_download(*s);
+        w.audit("--", "The shared file with the token \"" + token + "\" by \"" + s->owner + "\" has been accessed.");
+        w.audit_file_access("--", *n);
         return file_download(*n, false);
     }
     if (req.path == "/index.php/core/preview") {
@@ -1291,6 +1308,22 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
         if (!auth.who) return dav_unauthenticated(auth.sent);
         auto it = req.query.find("fileId");
         const node* n = it == req.query.end() ? nullptr : w.find_node(std::atoll(it->second.c_str()));
+        const std::string px = req.query.count("x") ? req.query.at("x") : "32";
+        const std::string py = req.query.count("y") ? req.query.at("y") : "32";
+        const std::string crop = req.query.count("a") && req.query.at("a") == "1" ? "" : "1";
+        if (n && w.can_access(auth.who->id, *n)) {
+            if (w.current_audit_format() == audit_format::nc29) {
+                // Nextcloud 29 logs a mangled name: the first letter and the extension.
+                auto dot = n->name.rfind('.');
+                std::string mangled = n->name.substr(0, 1) + (dot == std::string::npos ? "" : n->name.substr(dot));
+                w.audit(auth.who->id, "Preview accessed: \"" + mangled + "\" (width: \"" + px + "\", height: \"" + py +
+                                          "\" crop: \"" + crop + "\", mode: \"fill\")");
+            } else {
+                w.audit(auth.who->id, "Preview accessed: (id: \"" + std::to_string(n->id) + "\", width: \"" + px +
+                                          "\", height: \"" + py + "\" crop: \"" + (crop.empty() ? "0" : "1") +
+                                          "\", mode: \"fill\", path: \"" + w.path_of(*n) + "\")");
+            }
+        }
         if (!n || !w.can_access(auth.who->id, *n) || !has_preview(*n)) {
             sim_response res;
             res.status = 404;
@@ -1298,12 +1331,10 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
             res.body = "[]";
             return res;
         }
-        const std::string x = req.query.count("x") ? req.query.at("x") : "32";
-        const std::string y = req.query.count("y") ? req.query.at("y") : "32";
         sim_response res;
         res.set("Last-Modified", preview_date(w.now()));
-        res.set("ETag", "\"" + md5_of(n->etag + x + y) + "\"");
-        res.set("Content-Disposition", "inline; filename=\"" + x + "-" + y + ".png\"");
+        res.set("ETag", "\"" + md5_of(n->etag + px + py) + "\"");
+        res.set("Content-Disposition", "inline; filename=\"" + px + "-" + py + ".png\"");
         res.set("Expires", preview_date(w.now() + 86400));
         res.set("Content-Type", "image/png");
         // A valid 1x1 PNG: what matters to clients is that a preview is not a read.
@@ -1314,6 +1345,8 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
                                             0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
                                             0x44, 0xae, 0x42, 0x60, 0x82};
         res.body.assign(reinterpret_cast<const char*>(png), sizeof png);
+        // Serving the preview reads the file: that line follows (12b).
+        w.audit_file_access(auth.who->id, *n);
         return res;
     }
     return std::nullopt;
@@ -1332,7 +1365,10 @@ sim_response handle_public_webdav(world& w, const sim_request& req)
     const node* n = s ? w.find_node(s->node) : nullptr;
     if (!n) return dav_unauthenticated(!token.empty());
     // Unlike /s/<token>/download, a public WebDAV read leaves no activity (13a shows one).
-    if (req.method == "GET" && !n->folder) return file_download(*n, true);
+    if (req.method == "GET" && !n->folder) {
+        w.audit_file_access("--", *n, "/");
+        return file_download(*n, true);
+    }
     return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented", req.method + " on public WebDAV");
 }
 

@@ -432,8 +432,27 @@ std::vector<std::string> world::users_with_access(const node& n) const
     return out;
 }
 
+void world::audit_file_access(const std::string& reader, const node& n, const char* suffix)
+{
+    if (audit_format_ == audit_format::with_file_ids) {
+        audit(reader, "File with id \"" + std::to_string(n.id) + "\" accessed: \"" + path_of(n) + suffix + "\"");
+        return;
+    }
+    const std::string shown = reader == "--" ? path_of(n) : view_path(reader, n).value_or(path_of(n));
+    audit(reader, "File accessed: \"" + shown + suffix + "\"");
+}
+
+void world::audit_write(const std::string& actor, const node& n, bool created)
+{
+    const std::string path = view_path(actor, n).value_or(path_of(n));
+    const std::string id = audit_format_ == audit_format::with_file_ids ? "with id \"" + std::to_string(n.id) + "\" " : "";
+    audit(actor, "File " + id + (created ? "created: \"" : "updated: \"") + path + "\"");
+    audit(actor, "File " + id + "written to: \"" + path + "\"");
+}
+
 void world::file_event(const std::string& actor, const node& n, const std::string& what)
 {
+    audit_write(actor, n, what == "created");
     for (const auto& u : users_with_access(n)) {
         activity row;
         row.affected = u;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace prereadd::sim {
@@ -77,6 +78,16 @@ struct activity {
     std::int64_t time = 0;
 };
 
+// What admin_audit logs; the server adds the request's context when writing.
+struct audit_entry {
+    std::string user;  // "--" when anonymous
+    std::string message;
+};
+
+// Nextcloud 29 writes `File accessed: "<reader's path>"`; newer servers add the
+// file id (`File with id "14" accessed: "<storage path>"`).
+enum class audit_format { nc29, with_file_ids };
+
 class world {
 public:
     explicit world(std::string instance_id = "ocsimulator1");
@@ -141,6 +152,14 @@ public:
     // Every user who can see the node: its owner and the recipients of shares above it.
     std::vector<std::string> users_with_access(const node& n) const;
 
+    // admin_audit lines of the request being handled.
+    void set_audit_format(audit_format f) { audit_format_ = f; }
+    audit_format current_audit_format() const { return audit_format_; }
+    void audit(const std::string& user, std::string message) { audit_.push_back({user, std::move(message)}); }
+    std::vector<audit_entry> take_audit() { return std::exchange(audit_, {}); }
+    // "File accessed" (and friends) for `n` read by `reader` ("--": anonymous, through `via`).
+    void audit_file_access(const std::string& reader, const node& n, const char* suffix = "");
+
     // The first login creates the user's skeleton files, as Nextcloud does.
     void first_login(user& u);
 
@@ -171,6 +190,9 @@ private:
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> read_markers_;
     int next_comment_id_ = 1;
     std::vector<activity> activities_;
+    std::vector<audit_entry> audit_;
+    audit_format audit_format_ = audit_format::nc29;
+    void audit_write(const std::string& actor, const node& n, bool created);
     int next_activity_id_ = 1;
     void file_event(const std::string& actor, const node& n, const std::string& what);  // created, changed
     std::int64_t next_node_id_ = 1;
