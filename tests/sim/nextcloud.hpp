@@ -37,6 +37,26 @@ struct fault {
     // For the next `count` matching requests (0: no count limit) and/or until `until`.
     std::size_t count = 1;
     std::optional<std::chrono::steady_clock::time_point> until;
+
+    static fault of(kind k)
+    {
+        fault f;
+        f.what = k;
+        return f;
+    }
+    fault& on(std::string prefix) { route = std::move(prefix); return *this; }
+    fault& answering(unsigned code) { status = code; return *this; }
+    fault& with_retry_after(std::string value) { retry_after = std::move(value); return *this; }
+    fault& after(std::chrono::milliseconds d) { delay = d; return *this; }
+    fault& sized(std::size_t bytes) { oversized_bytes = bytes; return *this; }
+    // For the next `n` requests; 0 for no count limit (use `for_window` then).
+    fault& times(std::size_t n) { count = n; return *this; }
+    fault& for_window(std::chrono::milliseconds d)
+    {
+        count = 0;
+        until = std::chrono::steady_clock::now() + d;
+        return *this;
+    }
 };
 
 struct options {
