@@ -21,6 +21,8 @@
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <fstream>
 #include <deque>
@@ -41,6 +43,7 @@ struct nextcloud::impl {
     nextcloud& owner;
     asio::io_context io;
     tcp::acceptor acceptor{io};
+    tcp::acceptor control_acceptor{io};
     std::optional<asio::ssl::context> tls;
     std::thread thread;
     bool maintenance = false;
@@ -108,6 +111,11 @@ struct nextcloud::impl {
     asio::awaitable<void> serve(Stream& stream);
     asio::awaitable<void> session(tcp::socket socket);
     asio::awaitable<void> accept_loop();
+    asio::awaitable<void> control_session(tcp::socket socket);
+    asio::awaitable<void> control_loop();
+    // Runs a request through the routes as if a client had sent it (control "open").
+    sim_response run_as_client(const std::string& method, const std::string& target, const std::string& user,
+                               const std::string& user_agent);
 };
 
 template <class Stream>
@@ -224,6 +232,193 @@ asio::awaitable<void> nextcloud::impl::accept_loop()
     }
 }
 
+asio::awaitable<void> nextcloud::impl::control_session(tcp::socket socket)
+{
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    for (;;) {
+        bhttp::request<bhttp::string_body> req;
+        auto [ec, n] = co_await bhttp::async_read(stream, buffer, req, use_tuple);
+        if (ec) break;
+        bhttp::response<bhttp::string_body> res{bhttp::status::ok, 11};
+        res.set(bhttp::field::content_type, "application/json");
+        if (req.method() == bhttp::verb::post && req.target() == "/control") {
+            auto op = nlohmann::json::parse(req.body(), nullptr, false);
+            if (op.is_discarded()) {
+                res.result(bhttp::status::bad_request);
+                res.body() = R"({"error":"the body is not JSON"})";
+            } else {
+                auto result = owner.control(op);
+                if (result.is_object() && result.contains("error")) res.result(bhttp::status::bad_request);
+                res.body() = result.dump();
+            }
+        } else if (req.method() == bhttp::verb::get && req.target() == "/healthz") {
+            res.body() = R"({"ok":true})";
+        } else {
+            res.result(bhttp::status::not_found);
+            res.body() = R"({"error":"POST /control with a JSON operation"})";
+        }
+        res.keep_alive(req.keep_alive());
+        res.prepare_payload();
+        auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
+        if (wec || !res.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    stream.socket().close(ignored);
+}
+
+asio::awaitable<void> nextcloud::impl::control_loop()
+{
+    for (;;) {
+        auto [ec, socket] = co_await control_acceptor.async_accept(use_tuple);
+        if (ec) co_return;
+        asio::co_spawn(io, control_session(std::move(socket)), asio::detached);
+    }
+}
+
+sim_response nextcloud::impl::run_as_client(const std::string& method, const std::string& target,
+                                            const std::string& user_id, const std::string& user_agent)
+{
+    std::map<std::string, std::string> headers{{"user-agent", user_agent}, {"host", "127.0.0.1"}};
+    if (const user* u = owner.world_.find_user(user_id)) {
+        const std::string plain = u->id + ":" + u->password;
+        std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
+        int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
+        encoded.resize(static_cast<std::size_t>(n));
+        headers["authorization"] = "Basic " + encoded;
+    }
+    auto req = parse_request(method, target, std::move(headers), {});
+    auto res = handle(owner.world_, maintenance, req);
+    flush_audit(req);
+    return res;
+}
+
+namespace {
+
+std::string encode_dav_path(const std::string& path)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
+            out += static_cast<char>(c);
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+nlohmann::json nextcloud::control(const nlohmann::json& operation)
+{
+    using json = nlohmann::json;
+    if (operation.is_array()) {
+        json results = json::array();
+        for (const auto& op : operation) results.push_back(control(op));
+        return results;
+    }
+    if (!operation.is_object() || !operation.contains("op") || !operation["op"].is_string())
+        return {{"error", "an operation is an object with \"op\""}};
+    const std::string op = operation["op"];
+    auto text = [&](const char* key, const std::string& fallback = {}) {
+        return operation.contains(key) && operation[key].is_string() ? operation[key].get<std::string>() : fallback;
+    };
+    try {
+        if (op == "fault") {
+            static const std::map<std::string, fault::kind> kinds = {
+                {"status", fault::kind::status}, {"delay", fault::kind::delay}, {"stall", fault::kind::stall},
+                {"reset", fault::kind::reset}, {"truncated", fault::kind::truncated},
+                {"malformed", fault::kind::malformed}, {"oversized", fault::kind::oversized}};
+            auto kind = kinds.find(text("kind"));
+            if (kind == kinds.end()) return {{"error", "unknown fault kind \"" + text("kind") + "\""}};
+            fault f = fault::of(kind->second).on(text("route"));
+            f.status = operation.value("status", 503u);
+            if (operation.contains("retry_after")) f.with_retry_after(operation["retry_after"].is_string()
+                                                                         ? operation["retry_after"].get<std::string>()
+                                                                         : operation["retry_after"].dump());
+            f.after(std::chrono::milliseconds(operation.value("delay_ms", 0)));
+            f.sized(operation.value("bytes", std::size_t{32 * 1024 * 1024}));
+            f.times(operation.value("count", std::size_t{1}));
+            if (operation.contains("window_ms")) f.for_window(std::chrono::milliseconds(operation["window_ms"].get<long>()));
+            inject(f);
+            return {{"ok", true}};
+        }
+        if (op == "clear_faults") {
+            clear_faults();
+            return {{"ok", true}};
+        }
+        if (op == "maintenance") {
+            set_maintenance(operation.value("on", true));
+            return {{"ok", true}};
+        }
+        std::lock_guard lock(mutex_);
+        world& w = world_;
+        if (op == "user") {
+            user& u = w.add_user(text("id"), text("password", "password"), text("display_name"));
+            if (auto app = text("app_password"); !app.empty()) u.app_passwords.insert(app);
+            return {{"ok", true}};
+        }
+        if (op == "group") {
+            w.add_group(text("id"), operation.value("members", std::vector<std::string>{}));
+            return {{"ok", true}};
+        }
+        if (op == "mkdir" || op == "put") {
+            std::int64_t id = 0;
+            auto result = op == "mkdir" ? w.make_folder(text("user"), text("path"), &id)
+                                        : w.put_file(text("user"), text("path"), text("content"),
+                                                     text("mime", "text/plain"), &id);
+            if (result == world::write_result::parent_missing) return {{"error", "the parent folder does not exist"}};
+            if (result == world::write_result::exists) return {{"error", "already exists"}};
+            auto audit = w.take_audit();  // writes by the control interface are not client requests
+            return {{"ok", true}, {"file_id", id}};
+        }
+        if (op == "share") {
+            node* n = w.resolve(text("user"), text("path"));
+            if (!n) return {{"error", "no such path"}};
+            share s;
+            s.owner = text("user");
+            s.node = n->id;
+            const std::string type = text("type", "user");
+            s.type = type == "group" ? share::group_share : type == "link" ? share::link_share : share::user_share;
+            s.with = text("with");
+            s.permissions = operation.value("permissions", n->folder ? 31 : 19);
+            if (auto expire = text("expire"); !expire.empty()) s.expiration = expire + " 00:00:00";
+            const share& added = w.add_share(std::move(s));
+            return {{"ok", true}, {"share_id", added.id}, {"token", added.token}};
+        }
+        if (op == "open" || op == "sync" || op == "preview") {
+            // A read as the user's browser, desktop client or file list would make it.
+            const std::string agent = op == "sync" ? "Mozilla/5.0 (Linux) mirall/3.13.0 (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)"
+                                                   : "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+            node* n = w.resolve(text("user"), text("path"));
+            if (!n) return {{"error", "no such path for that user"}};
+            std::string target = op == "preview" ? "/index.php/core/preview?fileId=" + std::to_string(n->id) + "&x=250&y=250&a=1"
+                                                 : "/remote.php/dav/files/" + encode_dav_path(text("user")) + encode_dav_path(text("path"));
+            auto res = impl_->run_as_client("GET", target, text("user"), agent);
+            ++impl_->served;
+            return {{"ok", res.status < 300}, {"status", res.status}};
+        }
+        if (op == "comment") {
+            node* n = w.resolve(text("user"), text("path"));
+            if (!n) return {{"error", "no such path for that user"}};
+            const comment& c = w.add_comment(n->id, text("user"), text("message"));
+            return {{"ok", true}, {"comment_id", c.id}};
+        }
+        if (op == "stats") {
+            return {{"requests", impl_->served}, {"audit_lines", impl_->audit_lines.size()},
+                    {"maintenance", impl_->maintenance}};
+        }
+        return {{"error", "unknown operation \"" + op + "\" (not simulated yet, or a typo)"}};
+    } catch (const std::exception& e) {
+        return {{"error", std::string("bad operation: ") + e.what()}};
+    }
+}
+
 nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world_(opts.instance_id), tls_(opts.tls)
 {
     world_.set_audit_format(opts.audit);
@@ -236,12 +431,22 @@ nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world
         impl_->tls->use_certificate_chain(asio::buffer(identity.certificate_pem));
         impl_->tls->use_private_key(asio::buffer(identity.private_key_pem), asio::ssl::context::pem);
     }
-    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), opts.port);
     impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
     impl_->acceptor.bind(endpoint);
     impl_->acceptor.listen();
     port_ = impl_->acceptor.local_endpoint().port();
     asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+    if (opts.control) {
+        tcp::endpoint control_endpoint(asio::ip::make_address("127.0.0.1"), opts.control_port);
+        impl_->control_acceptor.open(control_endpoint.protocol());
+        impl_->control_acceptor.set_option(tcp::acceptor::reuse_address(true));
+        impl_->control_acceptor.bind(control_endpoint);
+        impl_->control_acceptor.listen();
+        control_port_ = impl_->control_acceptor.local_endpoint().port();
+        asio::co_spawn(impl_->io, impl_->control_loop(), asio::detached);
+    }
     impl_->thread = std::thread([this] { impl_->io.run(); });
 }
 

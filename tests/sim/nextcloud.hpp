@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,11 @@ struct options {
     // Where admin_audit lines go (log_type_audit=file); empty: kept in memory only.
     std::filesystem::path audit_log;
     audit_format audit = audit_format::nc29;
+    // 0: a port chosen by the kernel.
+    std::uint16_t port = 0;
+    // A second loopback listener for the JSON control interface (POST /control).
+    bool control = false;
+    std::uint16_t control_port = 0;
 };
 
 class nextcloud {
@@ -89,6 +95,12 @@ public:
         return f(world_);
     }
 
+    // The control interface (also served on the control port): one operation,
+    // or an array of them, as JSON; returns the result(s). Thread-safe.
+    // Operations are listed by `nextcloud-sim --help` and tests/sim/README.md.
+    nlohmann::json control(const nlohmann::json& operation);
+    std::uint16_t control_port() const { return control_port_; }
+
     void set_maintenance(bool on);
     void inject(fault f);
     void clear_faults();
@@ -103,6 +115,7 @@ private:
     mutable std::mutex mutex_;
     world world_;
     std::uint16_t port_ = 0;
+    std::uint16_t control_port_ = 0;
     std::string ca_pem_;
     bool tls_ = false;
 };

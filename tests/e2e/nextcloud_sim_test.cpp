@@ -1,0 +1,151 @@
+// nextcloud-sim as a process: started from a scenario, driven over its
+// control port, its effects read back through WebDAV, OCS and the audit log.
+#include "http/client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace prereadd {
+namespace {
+
+using namespace std::chrono_literals;
+
+class nextcloud_sim_process : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        auto scenario = tmp.write("scenario.json", R"([
+          {"op":"user","id":"preread","password":"pw","app_password":"app-pw"},
+          {"op":"user","id":"bob","password":"bob-pw"},
+          {"op":"group","id":"team-alpha","members":["bob"]},
+          {"op":"mkdir","user":"preread","path":"/Projects"},
+          {"op":"mkdir","user":"preread","path":"/Projects/Alpha"},
+          {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"}
+        ])");
+        audit_log = tmp / "audit.log";
+        process.emplace(std::vector<std::string>{NEXTCLOUD_SIM_BINARY, "--scenario", scenario.string(), "--audit-log",
+                                                 audit_log.string()});
+        auto line = process->read_line(10s);
+        ASSERT_TRUE(line) << "nextcloud-sim did not start";
+        // "nextcloud-sim listening on http://127.0.0.1:PORT, control on http://127.0.0.1:CPORT"
+        auto first = line->find("http://");
+        auto comma = line->find(',', first);
+        base_url = line->substr(first, comma - first);
+        control_url = line->substr(line->rfind("http://"));
+        client.emplace(io.get_executor(), http::client_config{}, http::credential{"preread", http::secret("app-pw")});
+    }
+
+    void TearDown() override
+    {
+        if (process) {
+            EXPECT_EQ(process->terminate(10s), 0) << "nextcloud-sim should exit 0 on SIGTERM";
+        }
+    }
+
+    nlohmann::json control(const nlohmann::json& op)
+    {
+        http::request r;
+        r.method = boost::beast::http::verb::post;
+        r.url = control_url + "/control";
+        r.anonymous = true;
+        r.body = op.dump();
+        r.headers.set("Content-Type", "application/json");
+        auto res = test::run_awaitable(io, client->async_request(std::move(r)));
+        EXPECT_TRUE(res) << res.error().message();
+        return res ? nlohmann::json::parse(res->body) : nlohmann::json();
+    }
+
+    http::outcome<http::response> get(const std::string& path, bool ocs = false)
+    {
+        http::request r;
+        r.url = base_url + path;
+        r.ocs = ocs;
+        return test::run_awaitable(io, client->async_request(std::move(r)));
+    }
+
+    test::temp_dir tmp;
+    std::filesystem::path audit_log;
+    std::optional<test::child_process> process;
+    std::string base_url, control_url;
+    boost::asio::io_context io;
+    std::optional<http::client> client;
+};
+
+TEST_F(nextcloud_sim_process, help_documents_the_control_interface)
+{
+    test::child_process help({NEXTCLOUD_SIM_BINARY, "--help"});
+    std::string text;
+    while (auto line = help.read_line(5s)) text += *line + "\n";
+    EXPECT_NE(text.find("/control"), std::string::npos) << text;
+    for (const char* op : {"\"open\"", "\"comment\"", "\"maintenance\"", "\"fault\"", "\"share\""})
+        EXPECT_NE(text.find(op), std::string::npos) << op;
+}
+
+TEST_F(nextcloud_sim_process, an_open_as_a_user_lands_in_the_audit_log)
+{
+    auto result = control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    EXPECT_EQ(result.value("ok", false), true) << result.dump();
+    std::ifstream in(audit_log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find(R"("message":"File accessed: \"\/Alpha\/agenda.md\"")"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("user":"bob")"), std::string::npos) << text;
+}
+
+TEST_F(nextcloud_sim_process, a_comment_shows_in_webdav_and_in_the_activity_stream)
+{
+    control({{"op", "comment"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}, {"message", "Read it, @preread"}});
+    http::request propfind;
+    propfind.method = boost::beast::http::verb::propfind;
+    propfind.url = base_url + "/remote.php/dav/files/preread/Projects/Alpha/agenda.md";
+    propfind.headers.set("Depth", "0");
+    propfind.body = R"(<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><oc:comments-count/></d:prop></d:propfind>)";
+    auto dav = test::run_awaitable(io, client->async_request(std::move(propfind)));
+    ASSERT_TRUE(dav) << dav.error().message();
+    EXPECT_NE(dav->body.find("<oc:comments-count>1</oc:comments-count>"), std::string::npos) << dav->body;
+
+    auto activity = get("/ocs/v2.php/apps/activity/api/v2/activity/all?format=json&limit=5", true);
+    ASSERT_TRUE(activity) << activity.error().message();
+    EXPECT_NE(activity->body.find("bob commented on Projects\\/Alpha\\/agenda.md"), std::string::npos)
+        << activity->body;
+}
+
+TEST_F(nextcloud_sim_process, maintenance_and_faults_are_switched_over_the_control_port)
+{
+    control({{"op", "maintenance"}, {"on", true}});
+    auto status = get("/status.php");
+    ASSERT_TRUE(status);
+    EXPECT_NE(status->body.find("\"maintenance\":true"), std::string::npos);
+    control({{"op", "maintenance"}, {"on", false}});
+
+    control({{"op", "fault"}, {"kind", "status"}, {"status", 404}, {"route", "/status.php"}, {"count", 1}});
+    auto faulted = get("/status.php");
+    ASSERT_TRUE(faulted);
+    EXPECT_EQ(faulted->status, 404u);
+    auto after = get("/status.php");
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 200u);
+}
+
+TEST_F(nextcloud_sim_process, unknown_operations_are_refused_with_a_reason)
+{
+    http::request r;
+    r.method = boost::beast::http::verb::post;
+    r.url = control_url + "/control";
+    r.anonymous = true;
+    r.body = R"({"op":"teleport"})";
+    auto res = test::run_awaitable(io, client->async_request(std::move(r)));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400u);
+    EXPECT_NE(res->body.find("teleport"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace prereadd

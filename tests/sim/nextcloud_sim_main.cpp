@@ -1,0 +1,102 @@
+// nextcloud-sim: the simulated Nextcloud as a process, for end-to-end tests
+// and the demo. Serves on 127.0.0.1 and takes control operations as JSON.
+#include "tests/sim/nextcloud.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace {
+
+constexpr const char* control_help = R"(Control interface (POST http://127.0.0.1:CONTROL_PORT/control, JSON; an
+operation or an array of them; --scenario FILE takes the same array at start):
+  {"op":"user","id":"alice","password":"pw","app_password":"ap","display_name":"Alice"}
+  {"op":"group","id":"team-alpha","members":["alice","bob"]}
+  {"op":"mkdir","user":"preread","path":"/Projects/Alpha"}
+  {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"...","mime":"text/markdown"}
+  {"op":"share","user":"preread","path":"/Projects/Alpha","type":"user|group|link","with":"team-alpha",
+   "permissions":31,"expire":"2026-12-09"}
+  {"op":"open","user":"bob","path":"/Alpha/agenda.md"}     a browser read (admin_audit "File accessed")
+  {"op":"sync","user":"bob","path":"/Alpha/agenda.md"}     a desktop client download
+  {"op":"preview","user":"bob","path":"/Alpha/agenda.md"}  a thumbnail (not an open)
+  {"op":"comment","user":"bob","path":"/Alpha/agenda.md","message":"Looks good @alice"}
+  {"op":"maintenance","on":true}
+  {"op":"fault","kind":"status|delay|stall|reset|truncated|malformed|oversized","route":"/remote.php/dav/",
+   "status":503,"retry_after":"120","delay_ms":500,"bytes":33554432,"count":1,"window_ms":5000}
+  {"op":"clear_faults"}
+  {"op":"stats"}
+Paths are as that user sees them. GET /healthz answers {"ok":true}.)";
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"nextcloud-sim: a simulated Nextcloud 29 (WebDAV, OCS, shares, comments, activity, admin_audit) "
+                 "for prereadd's tests and demo",
+                 "nextcloud-sim"};
+    app.footer(control_help);
+    prereadd::sim::options opts;
+    opts.control = true;
+    std::string scenario;
+    std::string audit_format = "nc29";
+    std::string ca_out;
+    std::string ready_file;
+    app.add_option("--port", opts.port, "HTTP(S) port on 127.0.0.1 (default: chosen by the system)");
+    app.add_option("--control-port", opts.control_port, "control port on 127.0.0.1 (default: chosen by the system)");
+    app.add_flag("--tls", opts.tls, "serve HTTPS with a certificate made at start");
+    app.add_option("--ca-out", ca_out, "with --tls: write the CA certificate (PEM) to this file");
+    app.add_option("--audit-log", opts.audit_log, "append admin_audit JSON lines to this file");
+    app.add_option("--audit-format", audit_format, "nc29 (File accessed: \"<path>\") or file-ids (newer servers)")
+        ->check(CLI::IsMember({"nc29", "file-ids"}));
+    app.add_option("--scenario", scenario, "JSON file with an array of control operations applied at start");
+    app.add_option("--ready-file", ready_file, "write \"PORT CONTROL_PORT\" to this file once listening");
+    CLI11_PARSE(app, argc, argv);
+    opts.audit = audit_format == "file-ids" ? prereadd::sim::audit_format::with_file_ids
+                                            : prereadd::sim::audit_format::nc29;
+
+    // Block the stop signals before the server thread starts, so only sigwait sees them.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+    try {
+        prereadd::sim::nextcloud sim(opts);
+        if (!scenario.empty()) {
+            std::ifstream in(scenario);
+            if (!in) {
+                std::cerr << "nextcloud-sim: cannot read " << scenario << '\n';
+                return 66;
+            }
+            auto ops = nlohmann::json::parse(in, nullptr, false, true);
+            if (ops.is_discarded()) {
+                std::cerr << "nextcloud-sim: " << scenario << " is not JSON\n";
+                return 65;
+            }
+            auto results = sim.control(ops);
+            for (const auto& r : results.is_array() ? results : nlohmann::json::array({results}))
+                if (r.contains("error")) {
+                    std::cerr << "nextcloud-sim: " << scenario << ": " << r["error"].get<std::string>() << '\n';
+                    return 65;
+                }
+        }
+        if (!ca_out.empty() && opts.tls) std::ofstream(ca_out) << sim.ca_certificate_pem();
+        std::cout << "nextcloud-sim listening on " << sim.base_url() << ", control on http://127.0.0.1:"
+                  << sim.control_port() << std::endl;
+        if (!ready_file.empty()) {
+            std::ofstream(ready_file + ".tmp") << sim.port() << ' ' << sim.control_port() << '\n';
+            std::rename((ready_file + ".tmp").c_str(), ready_file.c_str());
+        }
+        int signal = 0;
+        sigwait(&stop, &signal);
+        std::cout << "nextcloud-sim: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
+    } catch (const std::exception& e) {
+        std::cerr << "nextcloud-sim: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

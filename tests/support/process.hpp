@@ -1,0 +1,32 @@
+// A child process for end-to-end tests: started with its stdout on a pipe,
+// read line by line with a deadline, and always stopped by the test.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace prereadd::test {
+
+class child_process {
+public:
+    explicit child_process(const std::vector<std::string>& argv);
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+    ~child_process();  // SIGKILL if still running
+
+    // The next line of stdout, or nullopt at EOF or when the deadline passes.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+    // Sends SIGTERM and waits (up to `timeout`, then SIGKILL); returns the exit code, -1 if killed.
+    int terminate(std::chrono::milliseconds timeout);
+
+private:
+    pid_t pid_ = -1;
+    int out_ = -1;
+    std::string pending_;
+};
+
+}  // namespace prereadd::test
