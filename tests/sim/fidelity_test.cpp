@@ -306,3 +306,20 @@ TEST(audit_log, lines_are_appended_to_the_configured_file)
 
 }  // namespace
 }  // namespace prereadd::sim
+
+namespace prereadd::sim {
+namespace {
+
+TEST(fidelity_suite, readme_table_says_which_recordings_match)
+{
+    std::ifstream in(PREREADD_SIM_README);
+    ASSERT_TRUE(in) << PREREADD_SIM_README;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const auto& c : all_captures()) {
+        const std::string row = "| `" + c.name + ".http` | " + (simulated.count(c.name) ? "matches" : "not yet") + " |";
+        EXPECT_NE(text.find(row), std::string::npos) << "tests/sim/README.md needs the row " << row;
+    }
+}
+
+}  // namespace
+}  // namespace prereadd::sim
