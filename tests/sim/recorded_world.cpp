@@ -2,6 +2,8 @@
 // Ids follow the recording: /Projects is file 12, agenda.md 14, slides.pdf 16.
 #include "tests/sim/recorded_world.hpp"
 
+#include "tests/sim/routes.hpp"
+
 #include <openssl/evp.h>
 
 namespace prereadd::sim {
@@ -53,6 +55,9 @@ void seed_recorded_world(nextcloud& sim)
         w.record_activity(token);
         w.first_login(*w.find_user("preread"));
         w.set_next_node_id(12);
+        // Talk: the recorded conversations' tokens; message ids 1-2 went to an earlier test room.
+        w.talk.next_tokens = {"4csmt372", "7bnvnrxf", "sb2w2s5s"};
+        w.talk.next_message_id = 3;
     });
 }
 
@@ -67,6 +72,19 @@ void before_recording(nextcloud& sim, const capture& next)
         });
     }
     if (next.name.starts_with("04c")) sim.with_world([](world& w) { w.set_next_token("4sbXfwb34CS7gyM"); });
+    if (next.name.starts_with("14d")) {
+        // bob was added to the conversation between 14b and 14d (no recording).
+        sim.with_world([](world& w) {
+            auto req = parse_request("POST", "/ocs/v2.php/apps/spreed/api/v4/room/4csmt372/participants?format=json",
+                                     {{"authorization", "Basic " + base64(std::string("preread:") +
+                                                                           recorded_credentials::app_password)},
+                                      {"ocs-apirequest", "true"},
+                                      {"content-type", "application/json"}},
+                                     R"({"newParticipant": "bob", "source": "users"})");
+            (void)handle(w, false, req);
+            (void)w.take_audit();
+        });
+    }
     if (next.name.starts_with("21a")) sim.set_maintenance(true);
     if (next.name.starts_with("22a")) sim.set_maintenance(false);
 }

@@ -2,6 +2,7 @@
 // WebDAV files (PROPFIND, GET, PUT, MKCOL) and the error answers of each
 // family, shaped after the recordings.
 #include "tests/sim/routes.hpp"
+#include "tests/sim/routes_detail.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
@@ -698,6 +699,7 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
     if (route == "/apps/files_sharing/api/v1/shares") return handle_shares(w, *auth.who, req);
     if (req.method == "GET" && route.starts_with("/apps/activity/api/v2/activity/"))
         return handle_activity(w, *auth.who, req, route);
+    if (route.starts_with("/apps/spreed/api/")) return detail::handle_talk(w, *auth.who, req, route);
     if (req.method == "GET" && route.starts_with("/cloud/groups/") && route.ends_with("/users")) {
         std::string group = route.substr(14, route.size() - 14 - 6);
         if (!w.manages_group(auth.who->id, group))
@@ -1390,6 +1392,19 @@ sim_response handle_status(world&, bool maintenance)
 }
 
 }  // namespace
+
+namespace detail {
+
+sim_response ocs_reply(const sim_request& req, unsigned status, const std::string& message, json payload)
+{
+    return prereadd::sim::ocs_reply(req, status, message, std::move(payload));
+}
+
+std::map<std::string, std::string> form_or_json(const sim_request& req) { return prereadd::sim::form_or_json(req); }
+
+std::string md5_hex(const std::string& data) { return prereadd::sim::md5_of(data); }
+
+}  // namespace detail
 
 route_family family_of(const std::string& path)
 {

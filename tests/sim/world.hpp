@@ -78,6 +78,51 @@ struct activity {
     std::int64_t time = 0;
 };
 
+// Talk (spreed) as recorded with Talk 17: rooms, attendees, chat messages.
+struct talk_message {
+    int id = 0;
+    std::string token;
+    std::string actor_type = "users";  // users, or bots (the changelog)
+    std::string actor;
+    std::int64_t time = 0;
+    std::string text;                   // with {mention-user1}-style placeholders
+    std::vector<std::string> mentions;  // user ids, mention-user1 first
+    std::string system;                 // "" for comments; conversation_created, user_added, ...
+    std::string subject;                // the user or group a system message is about
+    std::string reference_id;
+    std::optional<int> parent;
+    bool silent = false;
+    // emoji -> (actor, time), in the order they were given
+    std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> reactions;
+};
+
+struct talk_attendee {
+    int id = 0;
+    std::string type = "users";  // users or groups
+    std::string actor;
+    int participant_type = 3;    // 1 owner, 3 user
+    int last_read = 0;
+};
+
+struct talk_room {
+    int id = 0;
+    std::string token;
+    int type = 2;  // 1 one-to-one, 2 group, 3 public, 4 changelog
+    std::string name;
+    bool read_only = false;
+    std::int64_t last_activity = 0;
+    std::vector<talk_attendee> attendees;
+};
+
+struct talk_state {
+    std::vector<talk_room> rooms;
+    std::vector<talk_message> messages;
+    int next_room_id = 1;
+    int next_message_id = 1;
+    int next_attendee_id = 1;
+    std::vector<std::string> next_tokens;  // tokens to hand out first (reproduce recordings)
+};
+
 // What admin_audit logs; the server adds the request's context when writing.
 struct audit_entry {
     std::string user;  // "--" when anonymous
@@ -159,6 +204,8 @@ public:
     std::vector<audit_entry> take_audit() { return std::exchange(audit_, {}); }
     // "File accessed" (and friends) for `n` read by `reader` ("--": anonymous, through `via`).
     void audit_file_access(const std::string& reader, const node& n, const char* suffix = "");
+
+    talk_state talk;
 
     // The first login creates the user's skeleton files, as Nextcloud does.
     void first_login(user& u);

@@ -1,0 +1,21 @@
+// Helpers the route files share (OCS envelopes, form decoding) and the
+// per-app handlers that live in their own files.
+#pragma once
+
+#include "tests/sim/routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace prereadd::sim::detail {
+
+// Ordered: OCS XML lists elements in the order the server builds them.
+using json = nlohmann::ordered_json;
+
+sim_response ocs_reply(const sim_request& req, unsigned status, const std::string& message, json payload);
+std::map<std::string, std::string> form_or_json(const sim_request& req);
+std::string md5_hex(const std::string& data);
+
+// Talk (/ocs/v2.php/apps/spreed/api/...); `route` has the OCS prefix removed.
+sim_response handle_talk(world& w, const user& who, const sim_request& req, const std::string& route);
+
+}  // namespace prereadd::sim::detail
