@@ -103,6 +103,22 @@ const std::set<std::string> simulated = {
     "17b-talk-message-too-long-413",
     "17c-talk-room-v1-ocs-v1",
     "17d-talk-wrong-token-ocs-v1",
+    "18a-deck-create-board",
+    "18b-deck-create-stack",
+    "18c-deck-create-card",
+    "18d-deck-share-board-group",
+    "18e-deck-assign-alice",
+    "18f-deck-update-card-checklist",
+    "18g-deck-mark-done",
+    "18h-deck-get-card",
+    "18i-deck-get-boards",
+    "18j-deck-get-boards-if-modified-since",
+    "18k-deck-get-boards-if-none-match",
+    "18l-deck-get-stacks",
+    "18m-deck-alice-boards",
+    "18n-deck-ocs-comment",
+    "18o-deck-missing-board-404",
+    "18p-deck-no-ocs-header",
     "20a-ocs-no-ocsapirequest-header",
     "20b-ocs-v1-no-ocsapirequest-header",
     "20c-ocs-wrong-password-401",
@@ -127,6 +143,10 @@ using id_map = std::map<std::string, std::string>;
 
 void learn_ids(const capture& c, const observed_response& observed, id_map& ids)
 {
+    // ETags quoted back in If-None-Match.
+    auto recorded_etag = c.response.header("ETag");
+    for (const auto& [name, value] : observed.headers)
+        if (!recorded_etag.empty() && boost::beast::iequals(name, "ETag")) ids["etag:" + recorded_etag] = value;
     auto recorded = nlohmann::json::parse(c.response.body, nullptr, false);
     auto actual = nlohmann::json::parse(observed.body, nullptr, false);
     if (!recorded.is_object() || !actual.is_object() || !recorded.contains("ocs") || !actual.contains("ocs")) return;
@@ -141,6 +161,7 @@ void learn_ids(const capture& c, const observed_response& observed, id_map& ids)
 std::string rewrite_target(std::string target, const id_map& ids)
 {
     for (const auto& [from, to] : ids) {
+        if (from.starts_with("etag:")) continue;
         auto at = target.find(from);
         if (at != std::string::npos) {
             auto end = at + from.size();
@@ -163,7 +184,8 @@ observed_response send(std::uint16_t port, const capture& c, const id_map& ids =
         if (beast::iequals(name, "Authorization") || beast::iequals(name, "Content-Length") ||
             beast::iequals(name, "Host") || beast::iequals(name, "Cookie"))
             continue;
-        req.insert(name, value);
+        auto mapped = ids.find("etag:" + value);
+        req.insert(name, beast::iequals(name, "If-None-Match") && mapped != ids.end() ? mapped->second : value);
     }
     req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
     if (auto auth = authorization_for(c); !auth.empty()) req.set(bhttp::field::authorization, auth);

@@ -700,6 +700,7 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
     if (req.method == "GET" && route.starts_with("/apps/activity/api/v2/activity/"))
         return handle_activity(w, *auth.who, req, route);
     if (route.starts_with("/apps/spreed/api/")) return detail::handle_talk(w, *auth.who, req, route);
+    if (route.starts_with("/apps/deck/api/")) return detail::handle_deck_ocs(w, *auth.who, req, route);
     if (req.method == "GET" && route.starts_with("/cloud/groups/") && route.ends_with("/users")) {
         std::string group = route.substr(14, route.size() - 14 - 6);
         if (!w.manages_group(auth.who->id, group))
@@ -1294,6 +1295,18 @@ const share* link_share_by_token(world& w, const std::string& token)
 
 std::optional<sim_response> handle_index(world& w, const sim_request& req)
 {
+    if (req.path.starts_with("/index.php/apps/deck/api/")) {
+        // Deck's REST API takes Basic auth without the OCS-APIRequest header (18p).
+        auto auth = authenticate(w, req);
+        if (!auth.who) {
+            sim_response res;
+            res.status = 401;
+            res.set("Content-Type", "application/json; charset=utf-8");
+            res.body = R"({"message":"Current user is not logged in"})";
+            return res;
+        }
+        return detail::handle_deck(w, *auth.who, req);
+    }
     // Public link download: /index.php/s/<token>/download (no login).
     if (req.path.starts_with("/index.php/s/") && req.path.ends_with("/download")) {
         std::string token = req.path.substr(13, req.path.size() - 13 - 9);

@@ -123,6 +123,60 @@ struct talk_state {
     std::vector<std::string> next_tokens;  // tokens to hand out first (reproduce recordings)
 };
 
+// Deck as recorded with Deck 1.13: boards, stacks, cards, sharing, assignment.
+struct deck_acl {
+    int id = 0;
+    int type = 0;  // 0 user, 1 group
+    std::string participant;
+    bool edit = false, share = false, manage = false;
+};
+
+struct deck_card {
+    int id = 0;
+    int stack = 0;
+    std::string title;
+    std::string description;
+    std::optional<std::string> description_prev;
+    std::string type = "plain";
+    int order = 0;
+    std::string owner;
+    std::optional<std::string> last_editor;
+    std::int64_t created = 0;
+    std::int64_t last_modified = 0;
+    std::optional<std::string> duedate;  // ISO 8601 "+00:00"
+    std::optional<std::string> done;
+    bool archived = false;
+    std::vector<std::pair<int, std::string>> assigned;  // (assignment id, user)
+};
+
+struct deck_stack {
+    int id = 0;
+    int board = 0;
+    std::string title;
+    int order = 0;
+    std::int64_t last_modified = 0;
+};
+
+struct deck_board {
+    int id = 0;
+    std::string title;
+    std::string owner;
+    std::string color;
+    bool archived = false;
+    std::int64_t last_modified = 0;
+    std::vector<int> labels;  // label ids; titles and colours are Deck's defaults
+    std::vector<deck_acl> acl;
+};
+
+struct deck_state {
+    std::vector<deck_board> boards;
+    std::vector<deck_stack> stacks;
+    std::vector<deck_card> cards;
+    std::set<std::string> initialised;  // users whose "Personal" board exists
+    int next_board_id = 1, next_stack_id = 1, next_card_id = 1, next_label_id = 1, next_acl_id = 1,
+        next_assignment_id = 1;
+};
+
 // What admin_audit logs; the server adds the request's context when writing.
 struct audit_entry {
     std::string user;  // "--" when anonymous
@@ -206,6 +260,7 @@ public:
     void audit_file_access(const std::string& reader, const node& n, const char* suffix = "");
 
     talk_state talk;
+    deck_state deck;
 
     // The first login creates the user's skeleton files, as Nextcloud does.
     void first_login(user& u);
