@@ -1241,6 +1241,7 @@ sim_response handle_dav(world& w, bool maintenance, const sim_request& req)
     if (!auth.who) return dav_unauthenticated(auth.sent);
     if (req.path.starts_with("/remote.php/dav/files/")) return handle_dav_files(w, *auth.who, req);
     if (req.path.starts_with("/remote.php/dav/comments/files/")) return handle_comments(w, *auth.who, req);
+    if (req.path.starts_with("/remote.php/dav/calendars/")) return detail::handle_caldav(w, *auth.who, req);
     return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented", "not simulated: " + req.path);
 }
 

@@ -18,6 +18,9 @@ std::string md5_hex(const std::string& data);
 // Talk (/ocs/v2.php/apps/spreed/api/...); `route` has the OCS prefix removed.
 sim_response handle_talk(world& w, const user& who, const sim_request& req, const std::string& route);
 
+// CalDAV under /remote.php/dav/calendars/.
+sim_response handle_caldav(world& w, const user& who, const sim_request& req);
+
 // Deck: REST under /index.php/apps/deck/api/v1.0/ and card comments over OCS.
 sim_response handle_deck(world& w, const user& who, const sim_request& req);
 sim_response handle_deck_ocs(world& w, const user& who, const sim_request& req, const std::string& route);

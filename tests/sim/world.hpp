@@ -177,6 +177,20 @@ struct deck_state {
         next_assignment_id = 1;
 };
 
+// CalDAV: a user's calendars and their objects (.ics texts as uploaded).
+struct calendar_object {
+    std::string ics;
+    std::string etag;  // unquoted
+};
+
+struct calendar {
+    std::string display_name;
+    std::string color;
+    std::vector<std::string> components{"VEVENT"};
+    int sync_token = 1;
+    std::map<std::string, calendar_object> objects;  // by file name
+};
+
 // What admin_audit logs; the server adds the request's context when writing.
 struct audit_entry {
     std::string user;  // "--" when anonymous
@@ -261,6 +275,8 @@ public:
 
     talk_state talk;
     deck_state deck;
+    // user -> calendar name -> calendar. An API-only user has none until MKCALENDAR (19).
+    std::map<std::string, std::map<std::string, calendar>> calendars;
 
     // The first login creates the user's skeleton files, as Nextcloud does.
     void first_login(user& u);
