@@ -134,6 +134,33 @@ TEST_F(nextcloud_sim_process, maintenance_and_faults_are_switched_over_the_contr
     EXPECT_EQ(after->status, 200u);
 }
 
+TEST_F(nextcloud_sim_process, talk_messages_and_reactions_come_through_the_control_port)
+{
+    http::request create;
+    create.method = boost::beast::http::verb::post;
+    create.url = base_url + "/ocs/v2.php/apps/spreed/api/v4/room?format=json";
+    create.ocs = true;
+    create.headers.set("Content-Type", "application/json");
+    create.body = R"({"roomType": 2, "roomName": "Alpha project"})";
+    auto room = test::run_awaitable(io, client->async_request(std::move(create)));
+    ASSERT_TRUE(room) << room.error().message();
+    const std::string token = nlohmann::json::parse(room->body)["ocs"]["data"]["token"];
+    http::request add;
+    add.method = boost::beast::http::verb::post;
+    add.url = base_url + "/ocs/v2.php/apps/spreed/api/v4/room/" + token + "/participants?format=json";
+    add.ocs = true;
+    add.headers.set("Content-Type", "application/json");
+    add.body = R"({"newParticipant": "bob", "source": "users"})";
+    ASSERT_TRUE(test::run_awaitable(io, client->async_request(std::move(add))));
+
+    EXPECT_EQ(control({{"op", "say"}, {"user", "bob"}, {"token", token}, {"message", "Read it"}}).value("ok", false), true);
+    EXPECT_EQ(control({{"op", "react"}, {"user", "bob"}, {"token", token}}).value("ok", false), true);
+    auto history = get("/ocs/v2.php/apps/spreed/api/v1/chat/" + token + "?lookIntoFuture=0&limit=10&format=json", true);
+    ASSERT_TRUE(history) << history.error().message();
+    EXPECT_NE(history->body.find("\"message\":\"Read it\""), std::string::npos) << history->body;
+    EXPECT_NE(history->body.find("\"systemMessage\":\"reaction\""), std::string::npos) << history->body;
+}
+
 TEST_F(nextcloud_sim_process, unknown_operations_are_refused_with_a_reason)
 {
     http::request r;

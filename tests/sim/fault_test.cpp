@@ -3,6 +3,7 @@
 #include "http/client.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/support/run.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -200,6 +201,27 @@ TEST_F(fault_test, wrong_password_is_sent_once_and_then_refused_locally)
     auto second = propfind();
     EXPECT_EQ(second.error().code, make_error_code(error::credential_rejected));
     EXPECT_EQ(sim.requests_served(), 1u);
+}
+
+TEST(simulator_tls, serves_https_with_a_certificate_made_at_start)
+{
+    options opts;
+    opts.tls = true;
+    nextcloud sim(opts);
+    ASSERT_FALSE(sim.ca_certificate_pem().empty());
+    test::temp_dir tmp;
+    boost::asio::io_context io;
+    http::client_config config;
+    config.ca_file = tmp.write("sim-ca.pem", sim.ca_certificate_pem());
+    http::client c(io.get_executor(), config, {});
+    for (const std::string host : {"127.0.0.1", "localhost"}) {
+        http::request r;
+        r.url = "https://" + host + ":" + std::to_string(sim.port()) + "/status.php";
+        r.anonymous = true;
+        auto res = test::run_awaitable(io, c.async_request(std::move(r)));
+        ASSERT_TRUE(res) << host << ": " << res.error().message();
+        EXPECT_NE(res->body.find("\"installed\":true"), std::string::npos);
+    }
 }
 
 }  // namespace

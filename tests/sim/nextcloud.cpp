@@ -115,7 +115,7 @@ struct nextcloud::impl {
     asio::awaitable<void> control_loop();
     // Runs a request through the routes as if a client had sent it (control "open").
     sim_response run_as_client(const std::string& method, const std::string& target, const std::string& user,
-                               const std::string& user_agent);
+                               const std::string& user_agent, std::string body = {});
 };
 
 template <class Stream>
@@ -277,9 +277,13 @@ asio::awaitable<void> nextcloud::impl::control_loop()
 }
 
 sim_response nextcloud::impl::run_as_client(const std::string& method, const std::string& target,
-                                            const std::string& user_id, const std::string& user_agent)
+                                            const std::string& user_id, const std::string& user_agent, std::string body)
 {
-    std::map<std::string, std::string> headers{{"user-agent", user_agent}, {"host", "127.0.0.1"}};
+    std::map<std::string, std::string> headers{{"user-agent", user_agent},
+                                               {"host", "127.0.0.1"},
+                                               {"ocs-apirequest", "true"},
+                                               {"accept", "application/json"}};
+    if (!body.empty()) headers["content-type"] = "application/json";
     if (const user* u = owner.world_.find_user(user_id)) {
         const std::string plain = u->id + ":" + u->password;
         std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
@@ -288,7 +292,7 @@ sim_response nextcloud::impl::run_as_client(const std::string& method, const std
         encoded.resize(static_cast<std::size_t>(n));
         headers["authorization"] = "Basic " + encoded;
     }
-    auto req = parse_request(method, target, std::move(headers), {});
+    auto req = parse_request(method, target, std::move(headers), std::move(body));
     auto res = handle(owner.world_, maintenance, req);
     flush_audit(req);
     return res;
@@ -408,6 +412,26 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             if (!n) return {{"error", "no such path for that user"}};
             const comment& c = w.add_comment(n->id, text("user"), text("message"));
             return {{"ok", true}, {"comment_id", c.id}};
+        }
+        if (op == "say" || op == "react") {
+            // A Talk message or reaction by a participant, as their client would send it.
+            const std::string token = text("token");
+            std::string target, body;
+            if (op == "say") {
+                target = "/ocs/v2.php/apps/spreed/api/v1/chat/" + token;
+                body = json{{"message", text("message")}}.dump();
+            } else {
+                int message = operation.value("message_id", 0);
+                if (message == 0)  // the newest comment in the conversation
+                    for (const auto& m : w.talk.messages)
+                        if (m.token == token && m.system.empty()) message = std::max(message, m.id);
+                target = "/ocs/v2.php/apps/spreed/api/v1/reaction/" + token + "/" + std::to_string(message);
+                body = json{{"reaction", text("reaction", "\u2705")}}.dump();
+            }
+            auto res = impl_->run_as_client("POST", target, text("user"), "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", body);
+            ++impl_->served;
+            if (res.status >= 300) return {{"error", "Talk answered " + std::to_string(res.status)}, {"body", res.body}};
+            return {{"ok", true}, {"status", res.status}};
         }
         if (op == "stats") {
             return {{"requests", impl_->served}, {"audit_lines", impl_->audit_lines.size()},
