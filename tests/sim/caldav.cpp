@@ -22,22 +22,6 @@ constexpr const char* multistatus_open =
     "xmlns:cal=\"urn:ietf:params:xml:ns:caldav\" xmlns:cs=\"http://calendarserver.org/ns/\" "
     "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">";
 
-std::string escape(const std::string& s)
-{
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\r': out += "&#13;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 sim_response dav_error(unsigned status, const std::string& exception, const std::string& message,
                        const std::string& header = {})
 {
@@ -45,7 +29,7 @@ sim_response dav_error(unsigned status, const std::string& exception, const std:
     res.status = status;
     res.set("Content-Type", "application/xml; charset=utf-8");
     res.body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\">\n"
-               "  <s:exception>" + exception + "</s:exception>\n  <s:message>" + escape(message) + "</s:message>\n" +
+               "  <s:exception>" + exception + "</s:exception>\n  <s:message>" + xml_escape(message) + "</s:message>\n" +
                (header.empty() ? std::string() : "  <s:header>" + header + "</s:header>\n") + "</d:error>\n";
     return res;
 }
@@ -237,7 +221,7 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
                 const std::string token = "http://sabre.io/ns/sync/" + std::to_string(cal.sync_token);
                 body += response({home + name + "/",
                                   {{"DAV:|resourcetype", "<d:collection/><cal:calendar/>"},
-                                   {"DAV:|displayname", escape(cal.display_name)},
+                                   {"DAV:|displayname", xml_escape(cal.display_name)},
                                    {"http://calendarserver.org/ns/|getctag", token},
                                    {"DAV:|sync-token", token},
                                    {"urn:ietf:params:xml:ns:caldav|supported-calendar-component-set", components_xml(cal.components)}}},
@@ -253,7 +237,7 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
                 if (b.owner != who.id) continue;
                 body += response({home + "app-generated--deck--board-" + std::to_string(b.id) + "/",
                                   {{"DAV:|resourcetype", "<d:collection/><cal:calendar/>"},
-                                   {"DAV:|displayname", escape("Deck: " + b.title)},
+                                   {"DAV:|displayname", xml_escape("Deck: " + b.title)},
                                    {"urn:ietf:params:xml:ns:caldav|supported-calendar-component-set", components_xml({"VTODO"})}}},
                                  props);
             }
@@ -338,7 +322,7 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
             if (when.empty()) continue;
             std::string data = expand ? expanded(obj.ics, when) : obj.ics;
             body += "<d:response><d:href>" + cal_href + name + "</d:href><d:propstat><d:prop><d:getetag>&quot;" + obj.etag +
-                    "&quot;</d:getetag><cal:calendar-data>" + escape(data) +
+                    "&quot;</d:getetag><cal:calendar-data>" + xml_escape(data, true) +
                     "</cal:calendar-data></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>";
         }
         return multistatus(body, false);

@@ -23,10 +23,7 @@ sim_response plain_json(unsigned status, const json& body)
     sim_response res;
     res.status = status;
     res.set("Content-Type", "application/json; charset=utf-8");
-    std::string text = body.dump();
-    std::string escaped;
-    for (char c : text) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
-    res.body = std::move(escaped);
+    res.body = php_json_slashes(body.dump());
     return res;
 }
 

@@ -3,6 +3,7 @@
 #include "tests/sim/nextcloud.hpp"
 
 #include "tests/sim/routes.hpp"
+#include "tests/sim/text.hpp"
 #include "tests/support/certificates.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,8 +21,6 @@
 
 #include <date/date.h>
 #include <nlohmann/json.hpp>
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <fstream>
@@ -65,8 +64,7 @@ struct nextcloud::impl {
             req_id += alphabet[seed % (sizeof alphabet - 1)];
             seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         }
-        const std::string time = date::format(
-            "%FT%T+00:00", date::sys_seconds{std::chrono::seconds(owner.world_.now())});
+        const std::string time = iso_date(owner.world_.now());
         std::ofstream file;
         if (!audit_path.empty()) file.open(audit_path, std::ios::app);
         for (const auto& e : entries) {
@@ -76,12 +74,9 @@ struct nextcloud::impl {
                 {"method", req.method}, {"url", req.target}, {"message", e.message},
                 {"userAgent", req.header("user-agent").empty() ? "--" : req.header("user-agent")},
                 {"version", "29.0.6.1"}, {"data", {{"app", "admin_audit"}}}};
-            std::string text = line.dump();
-            // PHP's json_encode escapes slashes.
-            std::string escaped;
-            for (char c : text) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
-            if (file) file << escaped << '\n';
-            audit_lines.push_back(std::move(escaped));
+            std::string text = php_json_slashes(line.dump());
+            if (file) file << text << '\n';
+            audit_lines.push_back(std::move(text));
         }
     }
 
@@ -285,38 +280,13 @@ sim_response nextcloud::impl::run_as_client(const std::string& method, const std
                                                {"accept", "application/json"}};
     if (!body.empty()) headers["content-type"] = "application/json";
     if (const user* u = owner.world_.find_user(user_id)) {
-        const std::string plain = u->id + ":" + u->password;
-        std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
-        int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
-        encoded.resize(static_cast<std::size_t>(n));
-        headers["authorization"] = "Basic " + encoded;
+        headers["authorization"] = "Basic " + base64_encode(u->id + ":" + u->password);
     }
     auto req = parse_request(method, target, std::move(headers), std::move(body));
     auto res = handle(owner.world_, maintenance, req);
     flush_audit(req);
     return res;
 }
-
-namespace {
-
-std::string encode_dav_path(const std::string& path)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : path) {
-        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
-            out += static_cast<char>(c);
-        else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 nlohmann::json nextcloud::control(const nlohmann::json& operation)
 {
@@ -402,7 +372,7 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             node* n = w.resolve(text("user"), text("path"));
             if (!n) return {{"error", "no such path for that user"}};
             std::string target = op == "preview" ? "/index.php/core/preview?fileId=" + std::to_string(n->id) + "&x=250&y=250&a=1"
-                                                 : "/remote.php/dav/files/" + encode_dav_path(text("user")) + encode_dav_path(text("path"));
+                                                 : "/remote.php/dav/files/" + percent_encode_path(text("user")) + percent_encode_path(text("path"));
             auto res = impl_->run_as_client("GET", target, text("user"), agent);
             ++impl_->served;
             return {{"ok", res.status < 300}, {"status", res.status}};

@@ -3,23 +3,9 @@
 #include "tests/sim/recorded_world.hpp"
 
 #include "tests/sim/routes.hpp"
-
-#include <openssl/evp.h>
+#include "tests/sim/text.hpp"
 
 namespace prereadd::sim {
-namespace {
-
-std::string base64(const std::string& plain)
-{
-    std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-}  // namespace
-
 options recorded_options()
 {
     options o;
@@ -76,7 +62,7 @@ void before_recording(nextcloud& sim, const capture& next)
         // bob was added to the conversation between 14b and 14d (no recording).
         sim.with_world([](world& w) {
             auto req = parse_request("POST", "/ocs/v2.php/apps/spreed/api/v4/room/4csmt372/participants?format=json",
-                                     {{"authorization", "Basic " + base64(std::string("preread:") +
+                                     {{"authorization", "Basic " + base64_encode(std::string("preread:") +
                                                                            recorded_credentials::app_password)},
                                       {"ocs-apirequest", "true"},
                                       {"content-type", "application/json"}},
@@ -123,7 +109,7 @@ std::string authorization_for(const capture& c)
                              ? recorded_credentials::app_password
                              : recorded_credentials::password_of(user);
     if (wrong) secret = "wrong-" + secret;
-    return "Basic " + base64(user + ":" + secret);
+    return "Basic " + base64_encode(user + ":" + secret);
 }
 
 }  // namespace prereadd::sim

@@ -3,6 +3,7 @@
 // family, shaped after the recordings.
 #include "tests/sim/routes.hpp"
 #include "tests/sim/routes_detail.hpp"
+#include "tests/sim/text.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
@@ -35,54 +36,6 @@ constexpr const char* ns_dav = "DAV:";
 constexpr const char* ns_oc = "http://owncloud.org/ns";
 constexpr const char* ns_nc = "http://nextcloud.org/ns";
 constexpr const char* ns_ocs = "http://open-collaboration-services.org/ns";
-
-std::string http_date(std::int64_t unix_seconds)
-{
-    return date::format("%a, %d %b %Y %H:%M:%S GMT", date::sys_seconds{std::chrono::seconds(unix_seconds)});
-}
-
-std::string xml_escape(const std::string& s)
-{
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-std::string base64_decode(const std::string& in)
-{
-    std::string out(in.size(), '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-    if (n < 0) return {};
-    std::size_t padding = 0;
-    for (auto it = in.rbegin(); it != in.rend() && *it == '='; ++it) ++padding;
-    out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(padding, static_cast<std::size_t>(n)));
-    return out;
-}
-
-std::string percent_encode_path(const std::string& path)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : path) {
-        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
-            out += static_cast<char>(c);
-        else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 std::string padded_id(std::int64_t id, const std::string& instance)
 {
@@ -173,14 +126,7 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
     res.status = v1 ? (status == 401 || status == 503 ? status : 200) : status;
     if (!middleware_xml && wants_json(req)) {
         res.set("Content-Type", "application/json; charset=utf-8");
-        res.body = json{{"ocs", {{"meta", meta}, {"data", payload}}}}.dump();
-        // PHP's json_encode escapes slashes; the recordings show "\/".
-        std::string escaped;
-        for (char c : res.body) {
-            if (c == '/') escaped += "\\/";
-            else escaped += c;
-        }
-        res.body = std::move(escaped);
+        res.body = php_json_slashes(json{{"ocs", {{"meta", meta}, {"data", payload}}}}.dump());
     } else {
         // The API's own XML and the middleware's (maintenance) differ in Content-Type.
         res.set("Content-Type", middleware_xml ? "text/xml; charset=UTF-8" : "application/xml; charset=utf-8");
@@ -202,10 +148,7 @@ sim_response ocs_failure(const sim_request& req, unsigned http_status, unsigned 
     auto patched = json::parse(res.body, nullptr, false);
     if (!patched.is_discarded()) {
         patched["ocs"]["meta"]["statuscode"] = ocs_code;
-        res.body = patched.dump();
-        std::string escaped;
-        for (char c : res.body) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
-        res.body = escaped;
+        res.body = php_json_slashes(patched.dump());
     }
     return res;
 }
@@ -400,25 +343,6 @@ sim_response handle_shares(world& w, const user& who, const sim_request& req)
 
 // ---- Activity -------------------------------------------------------------
 
-std::string iso_date(std::int64_t unix_seconds)
-{
-    return date::format("%FT%T+00:00", date::sys_seconds{std::chrono::seconds(unix_seconds)});
-}
-
-std::string md5_of(const std::string& data)
-{
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(data.data(), data.size(), digest, &n, EVP_md5(), nullptr);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < n; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
-}
-
 struct activity_view {
     world& w;
     const std::string& viewer;
@@ -565,7 +489,7 @@ struct activity_view {
         } else if (a.type == "public_links") {
             icon = host + "/core/img/actions/download.svg";
             params["file"] = file_param(a.object_id, true);
-            const std::string hash = md5_of("127.0.0.1");
+            const std::string hash = md5_hex("127.0.0.1");
             params["remote-address-hash"] = {{"type", "highlight"}, {"id", hash}, {"name", hash}, {"link", ""}};
             subject = "{file} downloaded via public link";
         } else if (a.type == "security") {
@@ -647,7 +571,7 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
     if (selected.empty()) {
         sim_response res;
         res.status = 304;
-        res.set("ETag", md5_of(who.id + "empty" + std::to_string(since)));
+        res.set("ETag", md5_hex(who.id + "empty" + std::to_string(since)));
         return res;
     }
     activity_view view{w, who.id, host, by_object};
@@ -664,7 +588,7 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
         res.set("Link", "<" + host + "/ocs/v2.php" + route + "?since=" + std::to_string(last) + "&limit=" +
                             std::to_string(limit) + "&sort=" + (ascending ? "asc" : "desc") + "&format=json>; rel=\"next\"");
     }
-    res.set("ETag", md5_of(res.body));
+    res.set("ETag", md5_hex(res.body));
     return res;
 }
 
@@ -1349,7 +1273,7 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
         }
         sim_response res;
         res.set("Last-Modified", preview_date(w.now()));
-        res.set("ETag", "\"" + md5_of(n->etag + px + py) + "\"");
+        res.set("ETag", "\"" + md5_hex(n->etag + px + py) + "\"");
         res.set("Content-Disposition", "inline; filename=\"" + px + "-" + py + ".png\"");
         res.set("Expires", preview_date(w.now() + 86400));
         res.set("Content-Type", "image/png");
@@ -1416,7 +1340,7 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
 
 std::map<std::string, std::string> form_or_json(const sim_request& req) { return prereadd::sim::form_or_json(req); }
 
-std::string md5_hex(const std::string& data) { return prereadd::sim::md5_of(data); }
+
 
 }  // namespace detail
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tests/sim/routes.hpp"
+#include "tests/sim/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,6 @@ using json = nlohmann::ordered_json;
 
 sim_response ocs_reply(const sim_request& req, unsigned status, const std::string& message, json payload);
 std::map<std::string, std::string> form_or_json(const sim_request& req);
-std::string md5_hex(const std::string& data);
 
 // Talk (/ocs/v2.php/apps/spreed/api/...); `route` has the OCS prefix removed.
 sim_response handle_talk(world& w, const user& who, const sim_request& req, const std::string& route);

@@ -1,6 +1,8 @@
 // State operations of the simulated Nextcloud (see world.hpp).
 #include "tests/sim/world.hpp"
 
+#include "tests/sim/text.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -22,20 +24,6 @@ std::vector<std::string> segments(const std::string& path)
         start = end + 1;
     }
     return out;
-}
-
-std::string md5_hex(const std::string& data)
-{
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(data.data(), data.size(), digest, &n, EVP_md5(), nullptr);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < n; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
 }
 
 }  // namespace
