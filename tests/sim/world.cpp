@@ -486,6 +486,20 @@ std::int64_t world::tree_size(const node& n) const
     return total;
 }
 
+node* world::parent_folder(const std::string& user_id, const std::string& path, std::string& name)
+{
+    auto parts = segments(path);
+    if (parts.empty()) {
+        name.clear();
+        return nullptr;
+    }
+    name = parts.back();
+    std::string parent_path;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) parent_path += "/" + parts[i];
+    node* parent = resolve(user_id, parent_path);
+    return parent && parent->folder ? parent : nullptr;
+}
+
 world::write_result world::put_file(const std::string& user_id, const std::string& path, std::string content,
                                     const std::string& mime, std::int64_t* id_out)
 {
@@ -498,15 +512,13 @@ world::write_result world::put_file(const std::string& user_id, const std::strin
         file_event(user_id, *existing, "changed");
         return write_result::updated;
     }
-    auto parts = segments(path);
-    if (parts.empty()) return write_result::is_folder;
-    std::string parent_path;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) parent_path += "/" + parts[i];
-    node* parent = resolve(user_id, parent_path);
-    if (!parent || !parent->folder) return write_result::parent_missing;
+    std::string name;
+    node* parent = parent_folder(user_id, path, name);
+    if (name.empty()) return write_result::is_folder;
+    if (!parent) return write_result::parent_missing;
     const std::string owner = parent->owner;
     const std::int64_t parent_id = parent->id;
-    node& n = new_node(owner, parent_id, parts.back(), false);
+    node& n = new_node(owner, parent_id, name, false);
     n.content = std::move(content);
     n.mime = mime.empty() ? "application/octet-stream" : mime;
     n.upload_time = now();
@@ -519,15 +531,13 @@ world::write_result world::put_file(const std::string& user_id, const std::strin
 world::write_result world::make_folder(const std::string& user_id, const std::string& path, std::int64_t* id_out)
 {
     if (resolve(user_id, path)) return write_result::exists;
-    auto parts = segments(path);
-    if (parts.empty()) return write_result::exists;
-    std::string parent_path;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) parent_path += "/" + parts[i];
-    node* parent = resolve(user_id, parent_path);
-    if (!parent || !parent->folder) return write_result::parent_missing;
+    std::string name;
+    node* parent = parent_folder(user_id, path, name);
+    if (name.empty()) return write_result::exists;
+    if (!parent) return write_result::parent_missing;
     const std::string owner = parent->owner;
     const std::int64_t parent_id = parent->id;
-    node& n = new_node(owner, parent_id, parts.back(), true);
+    node& n = new_node(owner, parent_id, name, true);
     if (id_out) *id_out = n.id;
     touch(n);
     file_event(user_id, n, "created");

@@ -295,6 +295,8 @@ public:
 
 private:
     node& new_node(const std::string& owner, std::int64_t parent, const std::string& name, bool folder);
+    // The folder a new node at `path` goes into (nullptr if missing); `name` gets the last segment.
+    node* parent_folder(const std::string& user, const std::string& path, std::string& name);
     std::string next_etag(bool folder);
 
     std::string instance_id_;
