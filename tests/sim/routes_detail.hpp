@@ -15,6 +15,9 @@ using json = nlohmann::ordered_json;
 sim_response ocs_reply(const sim_request& req, unsigned status, const std::string& message, json payload);
 std::map<std::string, std::string> form_or_json(const sim_request& req);
 
+// Activity (/ocs/v2.php/apps/activity/api/v2/activity/...).
+sim_response handle_activity(world& w, const user& who, const sim_request& req, const std::string& route);
+
 // Talk (/ocs/v2.php/apps/spreed/api/...); `route` has the OCS prefix removed.
 sim_response handle_talk(world& w, const user& who, const sim_request& req, const std::string& route);
 
