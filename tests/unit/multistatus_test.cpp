@@ -1,0 +1,169 @@
+// The multistatus parsers fed with the real recorded bodies, and with the
+// hostile variants a server or a proxy could send.
+#include "tests/sim/capture.hpp"
+#include "webdav/error.hpp"
+#include "webdav/multistatus.hpp"
+
+#include <gtest/gtest.h>
+
+namespace prereadd::webdav {
+namespace {
+
+using namespace date;
+using namespace std::chrono_literals;
+
+std::string recorded_body(const std::string& name)
+{
+    return sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+}
+
+const file_entry& by_name(const std::vector<file_entry>& entries, const std::string& suffix)
+{
+    for (const auto& e : entries)
+        if (e.href.ends_with(suffix)) return e;
+    throw std::runtime_error("no entry ending in " + suffix);
+}
+
+TEST(multistatus, depth1_listing_of_the_project_folder)
+{
+    auto entries = parse_files(recorded_body("06-propfind-alpha-depth1"));
+    ASSERT_TRUE(entries) << entries.error().message();
+    ASSERT_EQ(entries->size(), 4u);
+
+    const auto& folder = entries->front();
+    EXPECT_EQ(folder.href, "/remote.php/dav/files/preread/Projects/Alpha/");
+    EXPECT_TRUE(folder.collection);
+    EXPECT_EQ(folder.etag, "6b06d7fec0e13");
+    EXPECT_EQ(folder.file_id, 13);
+    EXPECT_EQ(folder.size, 670);
+    EXPECT_EQ(folder.permissions, "RGDNVCK");
+    EXPECT_EQ(folder.share_types, std::vector<int>{1});
+    EXPECT_FALSE(folder.content_length);
+    EXPECT_TRUE(folder.not_found.count("{DAV:}getcontentlength"));
+    EXPECT_TRUE(folder.not_found.count("{http://nextcloud.org/ns}lock"));
+
+    const auto& agenda = by_name(*entries, "/agenda.md");
+    EXPECT_FALSE(agenda.collection);
+    EXPECT_EQ(agenda.etag, "f9e13f35532fe033dd9218597944c0d9");
+    EXPECT_EQ(agenda.file_id, 14);
+    EXPECT_EQ(agenda.content_length, 69);
+    EXPECT_EQ(agenda.content_type, "text/markdown");
+    EXPECT_EQ(agenda.last_modified, sys_days{2026_y / November / 25} + 12h + 43min + 42s);
+    EXPECT_EQ(agenda.owner_id, "preread");
+    EXPECT_EQ(agenda.share_types, std::vector<int>{0});
+    EXPECT_EQ(agenda.comments_count, 0);
+    EXPECT_EQ(agenda.mount_type, "");
+
+    EXPECT_EQ(by_name(*entries, "/slides.pdf").share_types, std::vector<int>{3});
+    EXPECT_TRUE(by_name(*entries, "/budget.ods").share_types.empty());
+}
+
+TEST(multistatus, recipient_sees_the_share_as_a_mount)
+{
+    auto entries = parse_files(recorded_body("09f-propfind-bob-root-depth1"));
+    ASSERT_TRUE(entries) << entries.error().message();
+    const auto& alpha = by_name(*entries, "/bob/Alpha/");
+    EXPECT_EQ(alpha.mount_type, "shared");
+    EXPECT_EQ(alpha.permissions, "SRGDNVCK");
+    EXPECT_EQ(alpha.owner_id, "preread");
+    EXPECT_EQ(alpha.file_id, 13);
+}
+
+TEST(multistatus, etags_change_with_a_write_but_not_with_a_comment)
+{
+    auto before = parse_files(recorded_body("10a-etag-folder-before"));
+    auto written = parse_files(recorded_body("10c-etag-folder-after-modify"));
+    auto commented = parse_files(recorded_body("10d-etag-folder-after-comment"));
+    ASSERT_TRUE(before && written && commented);
+    EXPECT_NE(before->front().etag, written->front().etag);
+    EXPECT_NE(by_name(*before, "/agenda.md").etag, by_name(*written, "/agenda.md").etag);
+    EXPECT_EQ(written->front().etag, commented->front().etag);
+    EXPECT_EQ(by_name(*commented, "/agenda.md").comments_count, 1);
+    EXPECT_EQ(by_name(*commented, "/agenda.md").comments_unread, 1);
+}
+
+TEST(multistatus, comments_report_newest_first_with_mentions)
+{
+    auto comments = parse_comments(recorded_body("11c-comments-report"));
+    ASSERT_TRUE(comments) << comments.error().message();
+    ASSERT_EQ(comments->size(), 2u);
+    const auto& alice = comments->front();
+    EXPECT_EQ(alice.id, 2);
+    EXPECT_EQ(alice.actor_id, "alice");
+    EXPECT_EQ(alice.object_id, 14);
+    EXPECT_EQ(alice.object_type, "files");
+    EXPECT_EQ(alice.message, "Second comment by alice: numbers are fine, thanks @\"bob\"");
+    EXPECT_EQ(alice.created, sys_days{2026_y / November / 25} + 12h + 44min + 20s);
+    EXPECT_TRUE(alice.unread);
+    ASSERT_EQ(alice.mentions.size(), 1u);
+    EXPECT_EQ(alice.mentions[0].id, "bob");
+    EXPECT_EQ(comments->back().actor_id, "bob");
+}
+
+TEST(multistatus, comments_propfind_skips_the_collection)
+{
+    auto comments = parse_comments(recorded_body("11e-comments-propfind-collection"));
+    ASSERT_TRUE(comments) << comments.error().message();
+    ASSERT_EQ(comments->size(), 2u);
+    EXPECT_EQ(comments->front().href, "/remote.php/dav/comments/files/14/2");
+}
+
+TEST(multistatus, names_are_matched_by_namespace_not_prefix)
+{
+    auto entries = parse_files(
+        R"(<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/x/</D:href><D:propstat>)"
+        R"(<D:prop><D:getetag>"abc"</D:getetag><X:fileid xmlns:X="http://owncloud.org/ns">7</X:fileid>)"
+        R"(<Y:fileid xmlns:Y="urn:other">9</Y:fileid><D:resourcetype><D:collection/></D:resourcetype></D:prop>)"
+        R"(<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>)");
+    ASSERT_TRUE(entries) << entries.error().message();
+    ASSERT_EQ(entries->size(), 1u);
+    EXPECT_EQ(entries->front().file_id, 7);
+    EXPECT_EQ(entries->front().etag, "abc");
+    EXPECT_TRUE(entries->front().collection);
+}
+
+TEST(multistatus, hrefs_are_percent_decoded_including_non_ascii)
+{
+    auto entries = parse_files(
+        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response>)"
+        R"(<d:href>/remote.php/dav/files/preread/My%20Docs/Pr%C3%A4sentation%20%23%3F%25.pdf</d:href>)"
+        R"(</d:response></d:multistatus>)");
+    ASSERT_TRUE(entries) << entries.error().message();
+    EXPECT_EQ(entries->front().href, "/remote.php/dav/files/preread/My Docs/Präsentation #?%.pdf");
+}
+
+TEST(multistatus, unknown_elements_are_ignored)
+{
+    auto entries = parse_files(
+        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:z="urn:z"><z:extra>1</z:extra><d:response>)"
+        R"(<d:href>/a</d:href><z:note/><d:propstat><d:prop><z:thing>x</z:thing><d:getcontentlength>5</d:getcontentlength>)"
+        R"(</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>)");
+    ASSERT_TRUE(entries) << entries.error().message();
+    EXPECT_EQ(entries->front().content_length, 5);
+}
+
+TEST(multistatus, bad_bodies_are_error_values)
+{
+    const std::string listing = recorded_body("06-propfind-alpha-depth1");
+    EXPECT_EQ(parse_files(listing.substr(0, listing.size() / 2)).error(), make_error_code(error::malformed_xml));
+    EXPECT_EQ(parse_files("").error(), make_error_code(error::malformed_xml));
+    EXPECT_EQ(parse_files(R"({"ocs":{}})").error(), make_error_code(error::malformed_xml));
+    EXPECT_EQ(parse_files(recorded_body("07-propfind-missing-404")).error(), make_error_code(error::not_multistatus));
+    EXPECT_EQ(parse_files(R"(<d:multistatus xmlns:d="DAV:"><d:response><d:propstat/></d:response></d:multistatus>)")
+                  .error(),
+              make_error_code(error::bad_href));
+    EXPECT_EQ(parse_files(R"(<d:multistatus xmlns:d="DAV:"><d:response><d:href>/bad%zz</d:href></d:response></d:multistatus>)")
+                  .error(),
+              make_error_code(error::bad_href));
+    EXPECT_EQ(parse_comments("<oops").error(), make_error_code(error::malformed_xml));
+}
+
+TEST(multistatus, http_dates)
+{
+    EXPECT_EQ(parse_http_date("Wed, 25 Nov 2026 12:43:42 GMT"), sys_days{2026_y / November / 25} + 12h + 43min + 42s);
+    EXPECT_FALSE(parse_http_date("2026-11-25T12:43:42+00:00"));
+    EXPECT_FALSE(parse_http_date(""));
+}
+
+}  // namespace
+}  // namespace prereadd::webdav

@@ -1,0 +1,76 @@
+// Parsing of WebDAV multistatus bodies (PROPFIND, comments REPORT) as
+// Nextcloud writes them: names resolved by namespace URI, 200 and 404
+// propstats, percent-encoded hrefs, quoted ETags, RFC 1123 dates.
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <date/date.h>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prereadd::webdav {
+
+namespace ns {
+inline constexpr std::string_view dav = "DAV:";
+inline constexpr std::string_view owncloud = "http://owncloud.org/ns";
+inline constexpr std::string_view nextcloud = "http://nextcloud.org/ns";
+inline constexpr std::string_view ocs = "http://open-collaboration-services.org/ns";
+}  // namespace ns
+
+// One file or folder of a PROPFIND answer. Properties the server did not
+// return (or answered 404) are empty optionals.
+struct file_entry {
+    std::string href;  // percent-decoded path, e.g. "/remote.php/dav/files/preread/Projects/Alpha/"
+    bool collection = false;
+    std::optional<std::string> etag;  // without the quotes
+    std::optional<std::int64_t> file_id;
+    std::optional<std::int64_t> size;
+    std::optional<std::int64_t> content_length;
+    std::optional<std::string> content_type;
+    std::optional<date::sys_seconds> last_modified;
+    std::optional<std::string> display_name;
+    std::optional<std::string> permissions;  // "RGDNVW", "SRGDNVCK", ...
+    std::optional<std::string> owner_id;
+    std::vector<int> share_types;
+    std::optional<int> comments_count;
+    std::optional<int> comments_unread;
+    std::optional<std::string> mount_type;  // "" for own files, "shared" for a share recipient
+    std::set<std::string> not_found;        // "{namespace}name" of properties answered 404
+};
+
+struct mention {
+    std::string type;  // "user"
+    std::string id;
+    std::string display_name;
+};
+
+// One comment of a comments REPORT or PROPFIND.
+struct comment_entry {
+    std::string href;
+    std::int64_t id = 0;
+    std::int64_t object_id = 0;
+    std::string object_type;
+    std::string actor_type;
+    std::string actor_id;
+    std::string actor_display_name;
+    std::string verb;
+    std::string message;
+    std::optional<date::sys_seconds> created;
+    bool unread = false;
+    std::vector<mention> mentions;
+};
+
+boost::system::result<std::vector<file_entry>> parse_files(std::string_view body);
+
+// Entries that are not comments (the collection itself in a PROPFIND) are skipped.
+boost::system::result<std::vector<comment_entry>> parse_comments(std::string_view body);
+
+// "Wed, 25 Nov 2026 12:43:42 GMT" (RFC 1123, as getlastmodified and creationDateTime are written).
+std::optional<date::sys_seconds> parse_http_date(std::string_view text);
+
+}  // namespace prereadd::webdav
