@@ -1,0 +1,159 @@
+// OCS parsing (see envelope.hpp). Nextcloud mixes strings and numbers for ids
+// (share "id":"5" but "file_source":14, activity file ids both ways), so
+// number fields accept either.
+#include "ocs/envelope.hpp"
+
+#include <charconv>
+#include <sstream>
+
+namespace prereadd::ocs {
+namespace {
+
+using json = nlohmann::json;
+
+class category final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "prereadd.ocs"; }
+    std::string message(int ev) const override
+    {
+        switch (static_cast<error>(ev)) {
+        case error::malformed_json: return "malformed JSON in an OCS response";
+        case error::not_an_envelope: return "OCS response without an ocs.meta envelope";
+        case error::request_failed: return "the OCS request failed";
+        case error::unexpected_data: return "OCS data of an unexpected shape";
+        }
+        return "unknown prereadd.ocs error";
+    }
+};
+
+std::optional<std::int64_t> integer(const json& j)
+{
+    if (j.is_number_integer()) return j.get<std::int64_t>();
+    if (j.is_string()) {
+        const auto& s = j.get_ref<const std::string&>();
+        std::int64_t v = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec == std::errc() && end == s.data() + s.size()) return v;
+    }
+    return std::nullopt;
+}
+
+std::string text(const json& object, const char* key)
+{
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    return it->dump();
+}
+
+}  // namespace
+
+const boost::system::error_category& error_category() noexcept
+{
+    static const category instance;
+    return instance;
+}
+
+boost::system::result<envelope> parse_envelope(std::string_view body)
+{
+    auto j = json::parse(body, nullptr, false);
+    if (j.is_discarded()) return make_error_code(error::malformed_json);
+    if (!j.is_object() || !j.contains("ocs") || !j["ocs"].is_object() || !j["ocs"].contains("meta") ||
+        !j["ocs"]["meta"].is_object())
+        return make_error_code(error::not_an_envelope);
+    const auto& meta = j["ocs"]["meta"];
+    envelope e;
+    e.status = text(meta, "status");
+    e.statuscode = static_cast<int>(integer(meta.value("statuscode", json())).value_or(0));
+    e.message = text(meta, "message");
+    e.data = j["ocs"].value("data", json());
+    return e;
+}
+
+boost::system::result<json> parse_ok_data(std::string_view body)
+{
+    auto e = parse_envelope(body);
+    if (!e) return e.error();
+    if (!e->ok()) return make_error_code(error::request_failed);
+    return std::move(e->data);
+}
+
+boost::system::result<std::vector<share>> parse_shares(const json& data)
+{
+    if (!data.is_array()) return make_error_code(error::unexpected_data);
+    std::vector<share> out;
+    for (const auto& s : data) {
+        if (!s.is_object()) return make_error_code(error::unexpected_data);
+        share sh;
+        sh.id = text(s, "id");
+        auto type = integer(s.value("share_type", json()));
+        auto file = integer(s.value("file_source", json()));
+        auto permissions = integer(s.value("permissions", json()));
+        if (sh.id.empty() || !type || !file || !permissions) return make_error_code(error::unexpected_data);
+        sh.type = static_cast<int>(*type);
+        sh.file_id = *file;
+        sh.permissions = static_cast<int>(*permissions);
+        sh.owner = text(s, "uid_owner");
+        sh.share_with = text(s, "share_with");
+        sh.path = text(s, "path");
+        sh.file_target = text(s, "file_target");
+        sh.item_type = text(s, "item_type");
+        sh.token = text(s, "token");
+        // "YYYY-MM-DD 00:00:00", not ISO 8601 (04b).
+        if (auto expiration = text(s, "expiration"); !expiration.empty()) {
+            std::istringstream in(expiration);
+            date::year_month_day day;
+            in >> date::parse("%Y-%m-%d", day);
+            if (in.fail()) return make_error_code(error::unexpected_data);
+            sh.expiration = day;
+        }
+        out.push_back(std::move(sh));
+    }
+    return out;
+}
+
+boost::system::result<std::vector<std::string>> parse_group_members(const json& data)
+{
+    if (!data.is_object() || !data.contains("users") || !data["users"].is_array())
+        return make_error_code(error::unexpected_data);
+    std::vector<std::string> out;
+    for (const auto& u : data["users"]) {
+        if (!u.is_string()) return make_error_code(error::unexpected_data);
+        out.push_back(u.get<std::string>());
+    }
+    return out;
+}
+
+boost::system::result<std::vector<activity>> parse_activities(const json& data)
+{
+    if (!data.is_array()) return make_error_code(error::unexpected_data);
+    std::vector<activity> out;
+    for (const auto& a : data) {
+        if (!a.is_object()) return make_error_code(error::unexpected_data);
+        auto id = integer(a.value("activity_id", json()));
+        if (!id) return make_error_code(error::unexpected_data);
+        activity act;
+        act.id = *id;
+        act.app = text(a, "app");
+        act.type = text(a, "type");
+        act.user = text(a, "user");
+        act.subject = text(a, "subject");
+        act.message = text(a, "message");
+        act.object_type = text(a, "object_type");
+        act.object_id = integer(a.value("object_id", json())).value_or(0);
+        // "objects" is {"14": "/path"}, or [] when empty (PHP's empty array).
+        if (auto it = a.find("objects"); it != a.end() && it->is_object())
+            for (const auto& [key, value] : it->items())
+                if (auto file = integer(json(key))) act.objects[*file] = value.is_string() ? value.get<std::string>() : "";
+        if (auto when = text(a, "datetime"); !when.empty()) {
+            std::istringstream in(when);
+            date::sys_seconds t;
+            in >> date::parse("%FT%T%Ez", t);
+            if (!in.fail()) act.datetime = t;
+        }
+        out.push_back(std::move(act));
+    }
+    return out;
+}
+
+}  // namespace prereadd::ocs

@@ -1,0 +1,131 @@
+// OCS envelopes and payloads from the real recordings: shares, group members,
+// activities, v1 and v2 failures, and bodies that are not envelopes at all.
+#include "ocs/envelope.hpp"
+#include "tests/sim/capture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace prereadd::ocs {
+namespace {
+
+using namespace date;
+
+std::string recorded_body(const std::string& name)
+{
+    return sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+}
+
+TEST(ocs_envelope, v2_success_and_v1_success)
+{
+    auto v2 = parse_envelope(recorded_body("20e-ocs-v2-current-user"));
+    ASSERT_TRUE(v2);
+    EXPECT_TRUE(v2->ok());
+    EXPECT_EQ(v2->statuscode, 200);
+    EXPECT_EQ(v2->data["id"], "preread");
+    auto v1 = parse_envelope(recorded_body("04c-share-link-create"));
+    ASSERT_TRUE(v1);
+    EXPECT_TRUE(v1->ok());
+    EXPECT_EQ(v1->statuscode, 100);
+}
+
+TEST(ocs_envelope, failures_are_values_whatever_the_http_status)
+{
+    // v1 answers HTTP 200 with statuscode 404 for a missing Talk room (17d).
+    auto v1 = parse_envelope(recorded_body("17d-talk-wrong-token-ocs-v1"));
+    ASSERT_TRUE(v1);
+    EXPECT_FALSE(v1->ok());
+    EXPECT_EQ(v1->statuscode, 404);
+    EXPECT_EQ(parse_ok_data(recorded_body("17d-talk-wrong-token-ocs-v1")).error(), make_error_code(error::request_failed));
+    auto not_managed = parse_envelope(recorded_body("22e-user-details-not-managed"));
+    ASSERT_TRUE(not_managed);
+    EXPECT_EQ(not_managed->statuscode, 998);
+}
+
+TEST(ocs_envelope, bodies_that_are_not_envelopes)
+{
+    EXPECT_EQ(parse_envelope(recorded_body("20a-ocs-no-ocsapirequest-header")).error(), make_error_code(error::not_an_envelope));
+    EXPECT_EQ(parse_envelope(recorded_body("20c-ocs-wrong-password-401")).error(), make_error_code(error::malformed_json));
+    EXPECT_EQ(parse_envelope("").error(), make_error_code(error::malformed_json));
+    EXPECT_EQ(parse_envelope(R"({"ocs":{"meta":"x"}})").error(), make_error_code(error::not_an_envelope));
+    const auto shares = recorded_body("09a-shares-by-path-folder");
+    EXPECT_EQ(parse_envelope(shares.substr(0, shares.size() - 10)).error(), make_error_code(error::malformed_json));
+}
+
+TEST(ocs_shares, subfile_shares_with_expiry_and_links)
+{
+    auto data = parse_ok_data(recorded_body("09a-shares-by-path-folder"));
+    ASSERT_TRUE(data);
+    auto shares = parse_shares(*data);
+    ASSERT_TRUE(shares) << shares.error().message();
+    ASSERT_EQ(shares->size(), 2u);
+    const auto& carol = (*shares)[0];
+    EXPECT_EQ(carol.type, 0);
+    EXPECT_EQ(carol.share_with, "carol");
+    EXPECT_EQ(carol.file_id, 14);
+    EXPECT_EQ(carol.path, "/Projects/Alpha/agenda.md");
+    EXPECT_EQ(carol.permissions, 19);
+    EXPECT_TRUE(carol.readable());
+    ASSERT_TRUE(carol.expiration);
+    EXPECT_EQ(*carol.expiration, 2026_y / December / 9);
+    const auto& link = (*shares)[1];
+    EXPECT_EQ(link.type, 3);
+    EXPECT_EQ(link.token, "4sbXfwb34CS7gyM");
+    EXPECT_TRUE(link.share_with.empty());
+}
+
+TEST(ocs_shares, what_a_recipient_sees)
+{
+    auto data = parse_ok_data(recorded_body("09d-shares-shared-with-me-carol"));
+    ASSERT_TRUE(data);
+    auto shares = parse_shares(*data);
+    ASSERT_TRUE(shares);
+    ASSERT_EQ(shares->size(), 2u);
+    EXPECT_EQ((*shares)[1].type, 1);
+    EXPECT_EQ((*shares)[1].share_with, "team-alpha");
+    EXPECT_EQ((*shares)[1].file_target, "/Alpha");
+    EXPECT_EQ((*shares)[1].item_type, "folder");
+}
+
+TEST(ocs_shares, wrong_shapes_are_refused)
+{
+    EXPECT_FALSE(parse_shares(nlohmann::json::object()));
+    EXPECT_FALSE(parse_shares(nlohmann::json::parse(R"([{"id":"1"}])")));
+    EXPECT_FALSE(parse_shares(nlohmann::json::parse(
+        R"([{"id":"1","share_type":0,"file_source":2,"permissions":1,"expiration":"soon"}])")));
+}
+
+TEST(ocs_groups, members_as_sub_admin)
+{
+    auto data = parse_ok_data(recorded_body("22c-groups-members-as-subadmin"));
+    ASSERT_TRUE(data);
+    auto members = parse_group_members(*data);
+    ASSERT_TRUE(members);
+    EXPECT_EQ(*members, (std::vector<std::string>{"alice", "bob", "carol"}));
+    EXPECT_EQ(parse_ok_data(recorded_body("22a-groups-members-as-service-user")).error(),
+              make_error_code(error::request_failed));
+}
+
+TEST(ocs_activity, the_service_account_stream)
+{
+    auto data = parse_ok_data(recorded_body("13a-activity-all"));
+    ASSERT_TRUE(data);
+    auto activities = parse_activities(*data);
+    ASSERT_TRUE(activities) << activities.error().message();
+    ASSERT_EQ(activities->size(), 11u);
+    const auto& comment = (*activities)[1];
+    EXPECT_EQ(comment.id, 33);
+    EXPECT_EQ(comment.type, "comments");
+    EXPECT_EQ(comment.user, "alice");
+    EXPECT_EQ(comment.object_id, 14);
+    EXPECT_EQ(comment.datetime, sys_days{2026_y / November / 25} + std::chrono::hours(12) + std::chrono::minutes(44) +
+                                    std::chrono::seconds(20));
+    const auto& created = (*activities)[7];
+    EXPECT_EQ(created.type, "file_created");
+    EXPECT_EQ(created.objects.size(), 5u);  // grouped: five files in one entry
+    EXPECT_EQ(created.objects.at(14), "/Projects/Alpha/agenda.md");
+    const auto& group = parse_activities(*parse_ok_data(recorded_body("13g-activity-bob-all")))->back();
+    EXPECT_TRUE(group.objects.empty());  // "objects": []
+}
+
+}  // namespace
+}  // namespace prereadd::ocs
