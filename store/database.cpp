@@ -14,6 +14,62 @@ const std::vector<std::string_view>& database::migrations()
         // 1: what the daemon knows about itself; the tables for documents,
         // participants, engagements and the outbox follow with their features.
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
+        // 2: what the daemon watches and what it saw (issue 4). Times are unix seconds.
+        R"sql(
+        CREATE TABLE projects (
+            id TEXT PRIMARY KEY,
+            folder TEXT NOT NULL,
+            folder_etag TEXT,
+            last_cycle_at INTEGER
+        ) STRICT;
+        CREATE TABLE documents (
+            project TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            file_id INTEGER NOT NULL,
+            path TEXT NOT NULL,              -- inside the project folder
+            etag TEXT,
+            first_seen INTEGER NOT NULL,
+            removed_at INTEGER,
+            PRIMARY KEY (project, file_id)
+        ) STRICT;
+        CREATE TABLE participants (
+            project TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            source TEXT NOT NULL,            -- config, group, share, talk
+            first_seen INTEGER NOT NULL,
+            removed_at INTEGER,
+            PRIMARY KEY (project, user_id)
+        ) STRICT;
+        CREATE TABLE engagements (
+            project TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            file_id INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('synced', 'opened', 'commented', 'edited', 'acknowledged')),
+            first_at INTEGER NOT NULL,
+            source TEXT NOT NULL,            -- audit_log, activity, comments, talk, deck
+            PRIMARY KEY (project, user_id, file_id, kind)
+        ) STRICT;
+        CREATE TABLE access_problems (
+            project TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            file_id INTEGER NOT NULL,
+            problem TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            resolved_at INTEGER,
+            PRIMARY KEY (project, user_id, file_id, problem)
+        ) STRICT;
+        CREATE TABLE unmapped_reads (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            file_id INTEGER,
+            at INTEGER,
+            reason TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE cursors (
+            name TEXT PRIMARY KEY,           -- audit_log, activity
+            value TEXT NOT NULL
+        ) STRICT;
+        )sql",
     };
     return steps;
 }

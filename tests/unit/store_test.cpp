@@ -1,6 +1,7 @@
 // The database opens durable (WAL, synchronous=FULL) and migrated, and refuses
 // a schema newer than the code.
 #include "store/database.hpp"
+#include "store/state.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,74 @@ TEST_F(store_test, unopenable_file_names_the_file)
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("missing-dir"), std::string::npos);
     }
+}
+
+}  // namespace
+}  // namespace prereadd::store
+
+namespace prereadd::store {
+namespace {
+
+class state_test : public ::testing::Test {
+protected:
+    test::temp_dir dir;
+    database db{dir / "state.sqlite"};
+    state st{db};
+};
+
+TEST_F(state_test, an_engagement_keeps_the_time_it_first_happened)
+{
+    st.upsert_project("alpha", "/Projects/Alpha");
+    EXPECT_TRUE(st.record({"alpha", "bob", 14, engagement_kind::opened, 1000, "audit_log"}));
+    EXPECT_FALSE(st.record({"alpha", "bob", 14, engagement_kind::opened, 2000, "audit_log"}));
+    EXPECT_TRUE(st.record({"alpha", "bob", 14, engagement_kind::commented, 3000, "activity"}));
+    auto all = st.engagements("alpha");
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].kind, engagement_kind::commented);
+    EXPECT_EQ(all[1].kind, engagement_kind::opened);
+    EXPECT_EQ(all[1].first_at, 1000);
+}
+
+TEST_F(state_test, engagements_need_a_known_project)
+{
+    EXPECT_THROW(st.record({"nowhere", "bob", 1, engagement_kind::opened, 1, "audit_log"}), std::runtime_error);
+}
+
+TEST_F(state_test, cursors_round_trip_and_survive_reopening)
+{
+    EXPECT_FALSE(st.cursor("activity"));
+    st.set_cursor("activity", "33");
+    st.set_cursor("activity", "37");
+    database again(dir / "state.sqlite");
+    EXPECT_EQ(state(again).cursor("activity"), "37");
+}
+
+TEST_F(state_test, a_cycle_is_written_whole_or_not_at_all)
+{
+    st.upsert_project("alpha", "/Projects/Alpha");
+    try {
+        transaction tx(db);
+        st.record({"alpha", "bob", 14, engagement_kind::opened, 1000, "audit_log"});
+        st.set_cursor("audit_log", "12:345");
+        throw std::runtime_error("the cycle failed half-way");
+    } catch (const std::runtime_error&) {
+    }
+    EXPECT_TRUE(st.engagements("alpha").empty());
+    EXPECT_FALSE(st.cursor("audit_log"));
+    {
+        transaction tx(db);
+        st.record({"alpha", "bob", 14, engagement_kind::opened, 1000, "audit_log"});
+        st.set_cursor("audit_log", "12:345");
+        tx.commit();
+    }
+    EXPECT_EQ(st.engagements("alpha").size(), 1u);
+    EXPECT_EQ(st.cursor("audit_log"), "12:345");
+}
+
+TEST_F(state_test, unknown_engagement_kinds_are_refused_by_the_schema)
+{
+    st.upsert_project("alpha", "/Projects/Alpha");
+    EXPECT_THROW(db.execute("INSERT INTO engagements VALUES ('alpha','bob',1,'liked',1,'x')"), std::runtime_error);
 }
 
 }  // namespace

@@ -1,0 +1,130 @@
+// Engagements, cursors and transactions on SQLite (see state.hpp), with
+// prepared statements; statement errors are programming errors and throw.
+#include "store/state.hpp"
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace prereadd::store {
+namespace {
+
+struct statement {
+    sqlite3_stmt* stmt = nullptr;
+
+    statement(sqlite3* db, const char* sql)
+    {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
+            throw std::logic_error(std::string("bad SQL: ") + sqlite3_errmsg(db));
+    }
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+    ~statement() { sqlite3_finalize(stmt); }
+
+    statement& bind(int i, const std::string& v)
+    {
+        sqlite3_bind_text(stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    statement& bind(int i, std::int64_t v)
+    {
+        sqlite3_bind_int64(stmt, i, v);
+        return *this;
+    }
+    int step()
+    {
+        int rc = sqlite3_step(stmt);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            throw std::runtime_error(std::string("database: ") + sqlite3_errmsg(sqlite3_db_handle(stmt)));
+        return rc;
+    }
+    std::string text(int col) const
+    {
+        auto p = sqlite3_column_text(stmt, col);
+        return p ? reinterpret_cast<const char*>(p) : std::string();
+    }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt, col); }
+};
+
+engagement_kind kind_from(const std::string& s)
+{
+    if (s == "synced") return engagement_kind::synced;
+    if (s == "opened") return engagement_kind::opened;
+    if (s == "commented") return engagement_kind::commented;
+    if (s == "edited") return engagement_kind::edited;
+    return engagement_kind::acknowledged;
+}
+
+}  // namespace
+
+const char* to_string(engagement_kind k) noexcept
+{
+    switch (k) {
+    case engagement_kind::synced: return "synced";
+    case engagement_kind::opened: return "opened";
+    case engagement_kind::commented: return "commented";
+    case engagement_kind::edited: return "edited";
+    case engagement_kind::acknowledged: return "acknowledged";
+    }
+    return "opened";
+}
+
+transaction::transaction(database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }
+
+transaction::~transaction()
+{
+    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void transaction::commit()
+{
+    db_.execute("COMMIT");
+    done_ = true;
+}
+
+void state::upsert_project(const std::string& id, const std::string& folder)
+{
+    statement s(db_.handle(),
+                "INSERT INTO projects(id, folder) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET folder = excluded.folder");
+    s.bind(1, id).bind(2, folder).step();
+}
+
+bool state::record(const engagement& e)
+{
+    statement s(db_.handle(),
+                "INSERT OR IGNORE INTO engagements(project, user_id, file_id, kind, first_at, source) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    s.bind(1, e.project).bind(2, e.user_id).bind(3, e.file_id).bind(4, std::string(to_string(e.kind)))
+        .bind(5, e.first_at).bind(6, e.source).step();
+    return sqlite3_changes(db_.handle()) == 1;
+}
+
+std::vector<engagement> state::engagements(const std::string& project) const
+{
+    statement s(db_.handle(),
+                "SELECT user_id, file_id, kind, first_at, source FROM engagements WHERE project = ?1 "
+                "ORDER BY user_id, file_id, kind");
+    s.bind(1, project);
+    std::vector<engagement> out;
+    while (s.step() == SQLITE_ROW)
+        out.push_back({project, s.text(0), s.integer(1), kind_from(s.text(2)), s.integer(3), s.text(4)});
+    return out;
+}
+
+std::optional<std::string> state::cursor(const std::string& name) const
+{
+    statement s(db_.handle(), "SELECT value FROM cursors WHERE name = ?1");
+    s.bind(1, name);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return s.text(0);
+}
+
+void state::set_cursor(const std::string& name, const std::string& value)
+{
+    statement s(db_.handle(),
+                "INSERT INTO cursors(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    s.bind(1, name).bind(2, value).step();
+}
+
+}  // namespace prereadd::store

@@ -1,0 +1,59 @@
+// The daemon's state on top of the database: engagements recorded once with
+// the time they first happened, cursors that make reading resumable, and
+// transactions so one poll cycle is written whole or not at all.
+#pragma once
+
+#include "store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prereadd::store {
+
+// BEGIN IMMEDIATE on construction, ROLLBACK unless commit() was called.
+class transaction {
+public:
+    explicit transaction(database& db);
+    transaction(const transaction&) = delete;
+    transaction& operator=(const transaction&) = delete;
+    ~transaction();
+    void commit();
+
+private:
+    database& db_;
+    bool done_ = false;
+};
+
+enum class engagement_kind { synced, opened, commented, edited, acknowledged };
+const char* to_string(engagement_kind k) noexcept;
+
+struct engagement {
+    std::string project;
+    std::string user_id;
+    std::int64_t file_id = 0;
+    engagement_kind kind = engagement_kind::opened;
+    std::int64_t first_at = 0;
+    std::string source;
+};
+
+class state {
+public:
+    explicit state(database& db) : db_(db) {}
+
+    void upsert_project(const std::string& id, const std::string& folder);
+
+    // Records the engagement unless it is known already; the first time wins.
+    // Returns true when it was new.
+    bool record(const engagement& e);
+    std::vector<engagement> engagements(const std::string& project) const;
+
+    std::optional<std::string> cursor(const std::string& name) const;
+    void set_cursor(const std::string& name, const std::string& value);
+
+private:
+    database& db_;
+};
+
+}  // namespace prereadd::store
