@@ -1,0 +1,109 @@
+// Reads from the audit log mapped to pre-reads: by file id, through the
+// reader's group or user share mount, for the owner, and the ambiguous case.
+#include "daemon/read_mapping.hpp"
+#include "tests/sim/capture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace prereadd::daemon {
+namespace {
+
+std::vector<ocs::share> recorded_shares(const std::string& name)
+{
+    auto body = sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+    return *ocs::parse_shares(*ocs::parse_ok_data(body));
+}
+
+class read_mapping_test : public ::testing::Test {
+protected:
+    read_mapping_test()
+    {
+        project.owner = "preread";
+        project.folder = "/Projects/Alpha";
+        project.pre_reads = {{14, "agenda.md"}, {15, "budget.ods"}, {16, "slides.pdf"}};
+        // The folder's group share (04a) and the shares of files inside it (09a).
+        ocs::share group;
+        group.id = "1";
+        group.type = 1;
+        group.share_with = "team-alpha";
+        group.path = "/Projects/Alpha";
+        group.file_target = "/Alpha";
+        group.file_id = 13;
+        group.permissions = 31;
+        project.shares = recorded_shares("09a-shares-by-path-folder");
+        project.shares.push_back(group);
+    }
+
+    file_access read_by(std::string user, std::string path)
+    {
+        file_access a;
+        a.user = std::move(user);
+        a.path = std::move(path);
+        return a;
+    }
+
+    project_view project;
+    group_membership team = [](const std::string& user, const std::string& group) {
+        return group == "team-alpha" && (user == "alice" || user == "bob" || user == "carol");
+    };
+};
+
+TEST_F(read_mapping_test, nextcloud_29_path_through_the_group_mount)
+{
+    auto m = map_read(read_by("bob", "/Alpha/agenda.md"), project, team);
+    EXPECT_EQ(m.result, read_mapping::outcome::pre_read);
+    EXPECT_EQ(m.file_id, 14);
+}
+
+TEST_F(read_mapping_test, user_share_of_a_single_file)
+{
+    // carol has agenda.md shared directly (mounted as /agenda.md) and through the group.
+    auto direct = map_read(read_by("carol", "/agenda.md"), project, team);
+    EXPECT_EQ(direct.result, read_mapping::outcome::pre_read);
+    EXPECT_EQ(direct.file_id, 14);
+    auto via_group = map_read(read_by("carol", "/Alpha/agenda.md"), project, team);
+    EXPECT_EQ(via_group.file_id, 14);
+}
+
+TEST_F(read_mapping_test, the_owner_reads_in_its_own_view)
+{
+    auto m = map_read(read_by("preread", "/Projects/Alpha/budget.ods"), project, team);
+    EXPECT_EQ(m.file_id, 15);
+}
+
+TEST_F(read_mapping_test, newer_servers_name_the_file_id)
+{
+    auto a = read_by("alice", "/Projects/Alpha/slides.pdf");
+    a.file_id = 16;
+    EXPECT_EQ(map_read(a, project, team).file_id, 16);
+    a.file_id = 99;
+    EXPECT_EQ(map_read(a, project, team).result, read_mapping::outcome::not_a_pre_read);
+}
+
+TEST_F(read_mapping_test, reads_outside_the_project_are_not_pre_reads)
+{
+    EXPECT_EQ(map_read(read_by("bob", "/welcome.txt"), project, team).result, read_mapping::outcome::not_a_pre_read);
+    EXPECT_EQ(map_read(read_by("dave", "/Alpha/agenda.md"), project, team).result,
+              read_mapping::outcome::not_a_pre_read);  // dave has no share: this /Alpha is someone else's
+    EXPECT_EQ(map_read(read_by("bob", "/Alphabet/agenda.md"), project, team).result,
+              read_mapping::outcome::not_a_pre_read);
+}
+
+TEST_F(read_mapping_test, two_mounts_with_the_same_name_are_ambiguous)
+{
+    // A second share lands at the same target for bob: which file he read cannot be told.
+    ocs::share clash;
+    clash.type = 0;
+    clash.share_with = "bob";
+    clash.path = "/Projects/Alpha/budget.ods";
+    clash.file_target = "/Alpha/agenda.md";
+    clash.file_id = 15;
+    clash.permissions = 19;
+    project.shares.push_back(clash);
+    auto m = map_read(read_by("bob", "/Alpha/agenda.md"), project, team);
+    EXPECT_EQ(m.result, read_mapping::outcome::ambiguous);
+    EXPECT_NE(m.reason.find("2 pre-reads"), std::string::npos) << m.reason;
+}
+
+}  // namespace
+}  // namespace prereadd::daemon
