@@ -15,6 +15,8 @@ public:
         case error::malformed_xml: return "malformed XML in a WebDAV response";
         case error::not_multistatus: return "WebDAV response is not a multistatus";
         case error::bad_href: return "WebDAV response entry without a valid href";
+        case error::not_found: return "no such file or folder";
+        case error::unexpected_status: return "unexpected WebDAV status";
         }
         return "unknown prereadd.webdav error";
     }

@@ -10,6 +10,8 @@ enum class error {
     malformed_xml = 1,  // not well-formed XML
     not_multistatus,    // well-formed, but not a DAV:multistatus
     bad_href,           // a response without a usable DAV:href
+    not_found,          // 404: the path does not exist (or is not visible to the user)
+    unexpected_status,  // neither 207 nor 404
 };
 
 const boost::system::error_category& error_category() noexcept;

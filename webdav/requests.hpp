@@ -1,0 +1,35 @@
+// The WebDAV requests the daemon makes, as coroutines over the HTTP client:
+// a folder listing (PROPFIND Depth 0 or 1) and a file's comments (REPORT).
+// Failures, transport or parse, come back as http::failure values.
+#pragma once
+
+#include "http/client.hpp"
+#include "webdav/multistatus.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prereadd::webdav {
+
+// The properties the daemon asks for in every PROPFIND.
+extern const char* const propfind_body;
+
+// `path` as `user` sees it ("/Projects/Alpha"); depth 0 answers the folder only.
+boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::client& client,
+                                                                          const http::url& base,
+                                                                          const std::string& user,
+                                                                          const std::string& path,
+                                                                          int depth);
+
+// Newest first; `since` limits to comments after that time, `limit` caps the count.
+boost::asio::awaitable<http::outcome<std::vector<comment_entry>>> async_comments(
+    http::client& client,
+    const http::url& base,
+    std::int64_t file_id,
+    std::optional<date::sys_seconds> since = std::nullopt,
+    int limit = 100);
+
+}  // namespace prereadd::webdav
