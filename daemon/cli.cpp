@@ -3,6 +3,7 @@
 #include "daemon/cli.hpp"
 
 #include "daemon/config.hpp"
+#include "daemon/status_report.hpp"
 #include "prereadd/version.hpp"
 #include "scheduler/time.hpp"
 
@@ -55,6 +56,36 @@ int check_config(const std::string& path)
     return exit_ok;
 }
 
+// The state database's file name inside the configured state directory.
+constexpr const char* state_file = "prereadd.sqlite";
+
+int status(const configuration& config, const std::string& only, bool as_json)
+{
+    std::vector<const project_config*> selected;
+    for (const auto& p : config.projects)
+        if (only.empty() || p.id == only) selected.push_back(&p);
+    if (!only.empty() && selected.empty()) {
+        std::cerr << "prereadd: no project \"" << only << "\" in the configuration\n";
+        return exit_usage;
+    }
+    const auto file = config.global.state_directory / state_file;
+    std::vector<project_status> projects;
+    std::error_code ec;
+    if (std::filesystem::exists(file, ec)) {
+        store::database db(file, store::database::mode::read_only);
+        store::state st(db);
+        for (const auto* p : selected) projects.push_back(load_project_status(st, p->id, p->folder));
+    } else {
+        // No poll cycle has run yet: every project is known only by its configuration.
+        for (const auto* p : selected) projects.push_back({p->id, p->folder, std::nullopt, {}, {}, {}, {}});
+    }
+    if (as_json)
+        std::cout << render_status_json(projects).dump(2) << '\n';
+    else
+        std::cout << render_status_text(projects);
+    return exit_ok;
+}
+
 int not_yet(const char* command, const char* what)
 {
     std::cerr << "prereadd: '" << command << "' is not available in this version yet: " << what << '\n';
@@ -95,8 +126,9 @@ int run_cli(int argc, char** argv)
     if (*check) return check_config(config_path);
 
     // The remaining commands need a valid configuration before anything else.
-    if (!load_or_report(config_path)) return exit_config;
-    if (*status) return not_yet("status", "the engagement table arrives with folder watching (issue 4)");
+    auto config = load_or_report(config_path);
+    if (!config) return exit_config;
+    if (*status) return daemon::status(*config, project, json_output);
     if (*once) return not_yet("once", "poll cycles and reminders arrive with issues 4 and 5");
     if (*run) return not_yet("run", "the long-running daemon arrives with issue 6");
     return exit_usage;

@@ -52,7 +52,8 @@ const std::vector<std::string_view>& database::migrations()
             project TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
             user_id TEXT NOT NULL,
             file_id INTEGER NOT NULL,
-            problem TEXT NOT NULL,
+            problem TEXT NOT NULL,           -- no_share, share_expired, no_read_permission
+            detail TEXT NOT NULL DEFAULT '',
             first_seen INTEGER NOT NULL,
             resolved_at INTEGER,
             PRIMARY KEY (project, user_id, file_id, problem)
@@ -76,16 +77,25 @@ const std::vector<std::string_view>& database::migrations()
 
 void database::closer::operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
 
-database::database(const std::filesystem::path& file) : file_(file)
+database::database(const std::filesystem::path& file, mode m) : file_(file)
 {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    const int flags = m == mode::read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK)
         throw std::runtime_error("cannot open database " + file.string() + ": " +
                                  (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
     sqlite3_busy_timeout(db_.get(), 5000);
+    if (m == mode::read_only) {
+        // A reader (prereadd status) never migrates; it needs the schema it knows.
+        if (schema_version() != static_cast<int>(migrations().size()))
+            throw std::runtime_error("database " + file.string() + " has schema version " +
+                                     std::to_string(schema_version()) + ", this prereadd reads version " +
+                                     std::to_string(migrations().size()));
+        return;
+    }
     execute("PRAGMA journal_mode=WAL");
     execute("PRAGMA synchronous=FULL");
     execute("PRAGMA foreign_keys=ON");

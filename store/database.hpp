@@ -18,7 +18,8 @@ public:
     // Opens (creating if needed) and migrates. Throws std::runtime_error with
     // the file name and SQLite's message: a database that cannot be opened is
     // a start-up failure.
-    explicit database(const std::filesystem::path& file);
+    enum class mode { read_write, read_only };
+    explicit database(const std::filesystem::path& file, mode m = mode::read_write);
     database(const database&) = delete;
     database& operator=(const database&) = delete;
     ~database();

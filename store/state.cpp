@@ -90,6 +90,101 @@ void state::upsert_project(const std::string& id, const std::string& folder)
     s.bind(1, id).bind(2, folder).step();
 }
 
+std::optional<project_row> state::project(const std::string& id) const
+{
+    statement s(db_.handle(), "SELECT folder, last_cycle_at FROM projects WHERE id = ?1");
+    s.bind(1, id);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    project_row row{id, s.text(0), std::nullopt};
+    if (sqlite3_column_type(s.stmt, 1) != SQLITE_NULL) row.last_cycle_at = s.integer(1);
+    return row;
+}
+
+void state::set_last_cycle(const std::string& project, std::int64_t at)
+{
+    statement s(db_.handle(), "UPDATE projects SET last_cycle_at = ?2 WHERE id = ?1");
+    s.bind(1, project).bind(2, at).step();
+}
+
+void state::upsert_document(const std::string& project, const document_row& d)
+{
+    statement s(db_.handle(),
+                "INSERT INTO documents(project, file_id, path, etag, first_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
+                "ON CONFLICT(project, file_id) DO UPDATE SET path = excluded.path, etag = excluded.etag, "
+                "removed_at = NULL");
+    s.bind(1, project).bind(2, d.file_id).bind(3, d.path).bind(4, d.etag).bind(5, d.first_seen).step();
+}
+
+void state::mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at)
+{
+    statement s(db_.handle(), "UPDATE documents SET removed_at = ?3 WHERE project = ?1 AND file_id = ?2");
+    s.bind(1, project).bind(2, file_id).bind(3, at).step();
+}
+
+std::vector<document_row> state::documents(const std::string& project) const
+{
+    statement s(db_.handle(),
+                "SELECT file_id, path, etag, first_seen FROM documents WHERE project = ?1 AND removed_at IS NULL "
+                "ORDER BY path");
+    s.bind(1, project);
+    std::vector<document_row> out;
+    while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3)});
+    return out;
+}
+
+void state::upsert_participant(const std::string& project, const participant_row& p, std::int64_t at)
+{
+    statement s(db_.handle(),
+                "INSERT INTO participants(project, user_id, source, first_seen) VALUES (?1, ?2, ?3, ?4) "
+                "ON CONFLICT(project, user_id) DO UPDATE SET source = excluded.source, removed_at = NULL");
+    s.bind(1, project).bind(2, p.user_id).bind(3, p.source).bind(4, at).step();
+}
+
+std::vector<participant_row> state::participants(const std::string& project) const
+{
+    statement s(db_.handle(),
+                "SELECT user_id, source FROM participants WHERE project = ?1 AND removed_at IS NULL ORDER BY user_id");
+    s.bind(1, project);
+    std::vector<participant_row> out;
+    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1)});
+    return out;
+}
+
+bool state::record_problem(const std::string& project, const problem_row& p)
+{
+    statement open(db_.handle(),
+                   "SELECT resolved_at IS NULL FROM access_problems "
+                   "WHERE project = ?1 AND user_id = ?2 AND file_id = ?3 AND problem = ?4");
+    open.bind(1, project).bind(2, p.user_id).bind(3, p.file_id).bind(4, p.problem);
+    if (open.step() == SQLITE_ROW && open.integer(0) == 1) return false;
+    statement s(db_.handle(),
+                "INSERT INTO access_problems(project, user_id, file_id, problem, detail, first_seen) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(project, user_id, file_id, problem) DO UPDATE SET "
+                "detail = excluded.detail, first_seen = excluded.first_seen, resolved_at = NULL");
+    s.bind(1, project).bind(2, p.user_id).bind(3, p.file_id).bind(4, p.problem).bind(5, p.detail)
+        .bind(6, p.first_seen).step();
+    return true;
+}
+
+void state::resolve_problem(const std::string& project, const problem_row& p, std::int64_t at)
+{
+    statement s(db_.handle(),
+                "UPDATE access_problems SET resolved_at = ?5 WHERE project = ?1 AND user_id = ?2 AND file_id = ?3 "
+                "AND problem = ?4 AND resolved_at IS NULL");
+    s.bind(1, project).bind(2, p.user_id).bind(3, p.file_id).bind(4, p.problem).bind(5, at).step();
+}
+
+std::vector<problem_row> state::open_problems(const std::string& project) const
+{
+    statement s(db_.handle(),
+                "SELECT user_id, file_id, problem, detail, first_seen FROM access_problems "
+                "WHERE project = ?1 AND resolved_at IS NULL ORDER BY user_id, file_id");
+    s.bind(1, project);
+    std::vector<problem_row> out;
+    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.integer(1), s.text(2), s.text(3), s.integer(4)});
+    return out;
+}
+
 bool state::record(const engagement& e)
 {
     statement s(db_.handle(),

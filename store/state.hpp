@@ -38,11 +38,51 @@ struct engagement {
     std::string source;
 };
 
+struct document_row {
+    std::int64_t file_id = 0;
+    std::string path;
+    std::string etag;
+    std::int64_t first_seen = 0;
+};
+
+struct participant_row {
+    std::string user_id;
+    std::string source;
+};
+
+struct problem_row {
+    std::string user_id;
+    std::int64_t file_id = 0;
+    std::string problem;
+    std::string detail;
+    std::int64_t first_seen = 0;
+};
+
+struct project_row {
+    std::string id;
+    std::string folder;
+    std::optional<std::int64_t> last_cycle_at;
+};
+
 class state {
 public:
     explicit state(database& db) : db_(db) {}
 
     void upsert_project(const std::string& id, const std::string& folder);
+    std::optional<project_row> project(const std::string& id) const;
+    void set_last_cycle(const std::string& project, std::int64_t at);
+
+    void upsert_document(const std::string& project, const document_row& d);
+    void mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at);
+    std::vector<document_row> documents(const std::string& project) const;  // not removed, by path
+
+    void upsert_participant(const std::string& project, const participant_row& p, std::int64_t at);
+    std::vector<participant_row> participants(const std::string& project) const;  // by user id
+
+    // True when the problem is new (or came back after being resolved): tell the facilitator once.
+    bool record_problem(const std::string& project, const problem_row& p);
+    void resolve_problem(const std::string& project, const problem_row& p, std::int64_t at);
+    std::vector<problem_row> open_problems(const std::string& project) const;
 
     // Records the engagement unless it is known already; the first time wins.
     // Returns true when it was new.

@@ -142,11 +142,25 @@ TEST_F(example_config_test, credential_file_readable_by_others)
 
 TEST_F(example_config_test, unfinished_commands_say_so_and_fail)
 {
-    for (const char* command : {"status", "once", "run"}) {
+    for (const char* command : {"once", "run"}) {
         auto r = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), command});
         EXPECT_NE(r.exit_code, 0) << command;
         EXPECT_NE(r.output.find("not available in this version yet"), std::string::npos) << r.output;
     }
+}
+
+TEST_F(example_config_test, status_before_any_poll_cycle)
+{
+    // The example's state directory does not exist here: nothing has run yet.
+    auto text = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "status"});
+    EXPECT_EQ(text.exit_code, 0) << text.output;
+    EXPECT_NE(text.output.find("alpha  /Projects/Alpha  (no poll cycle yet)"), std::string::npos) << text.output;
+    auto json = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "status", "--json"});
+    EXPECT_EQ(json.exit_code, 0) << json.output;
+    EXPECT_NE(json.output.find("\"format\": 1"), std::string::npos) << json.output;
+    auto unknown = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "status", "beta"});
+    EXPECT_EQ(unknown.exit_code, 64) << unknown.output;
+    EXPECT_NE(unknown.output.find("no project \"beta\""), std::string::npos) << unknown.output;
 }
 
 TEST_F(example_config_test, version_and_help)

@@ -1,0 +1,128 @@
+// Rendering of `prereadd status` (see status_report.hpp). Dates are UTC here:
+// the status is for the admin's terminal; messages to people use the
+// session's time zone.
+#include "daemon/status_report.hpp"
+
+#include <date/date.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+namespace prereadd::daemon {
+namespace {
+
+std::string utc(std::int64_t t, const char* format = "%Y-%m-%d %H:%M")
+{
+    return date::format(format, date::sys_seconds{std::chrono::seconds(t)});
+}
+
+int strength(store::engagement_kind k)
+{
+    switch (k) {
+    case store::engagement_kind::synced: return 1;
+    case store::engagement_kind::opened: return 2;
+    case store::engagement_kind::edited: return 3;
+    case store::engagement_kind::commented: return 4;
+    case store::engagement_kind::acknowledged: return 5;
+    }
+    return 0;
+}
+
+std::string pad(const std::string& s, std::size_t width)
+{
+    // Byte width is close enough for ids and paths in a terminal table.
+    return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+}  // namespace
+
+project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder)
+{
+    project_status p;
+    p.id = id;
+    p.folder = folder;
+    if (auto row = st.project(id)) p.last_cycle_at = row->last_cycle_at;
+    p.participants = st.participants(id);
+    p.documents = st.documents(id);
+    p.engagements = st.engagements(id);
+    p.problems = st.open_problems(id);
+    return p;
+}
+
+std::string render_status_text(const std::vector<project_status>& projects)
+{
+    std::ostringstream out;
+    for (const auto& p : projects) {
+        out << p.id << "  " << p.folder << "  ("
+            << (p.last_cycle_at ? "last cycle " + utc(*p.last_cycle_at) + " UTC" : std::string("no poll cycle yet"))
+            << ")\n";
+        if (p.documents.empty() || p.participants.empty()) {
+            out << "  " << p.documents.size() << " pre-read(s), " << p.participants.size() << " participant(s)\n\n";
+            continue;
+        }
+        std::size_t first = 8;
+        for (const auto& d : p.documents) first = std::max(first, d.path.size() + 2);
+        const std::size_t column = 22;
+        out << "  " << pad("", first);
+        for (const auto& u : p.participants) out << pad(u.user_id, column);
+        out << '\n';
+        for (const auto& d : p.documents) {
+            out << "  " << pad(d.path, first);
+            for (const auto& u : p.participants) {
+                const store::engagement* best = nullptr;
+                for (const auto& e : p.engagements)
+                    if (e.user_id == u.user_id && e.file_id == d.file_id && (!best || strength(e.kind) > strength(best->kind)))
+                        best = &e;
+                bool blocked = std::any_of(p.problems.begin(), p.problems.end(), [&](const auto& pr) {
+                    return pr.user_id == u.user_id && pr.file_id == d.file_id;
+                });
+                std::string cell = best ? std::string(store::to_string(best->kind)) + " " + utc(best->first_at, "%m-%d %H:%M")
+                                        : blocked ? "NO ACCESS" : "-";
+                out << pad(cell, column);
+            }
+            out << '\n';
+        }
+        if (!p.problems.empty()) {
+            out << "  access problems:\n";
+            for (const auto& pr : p.problems) out << "    " << pr.user_id << ": " << pr.detail << '\n';
+        }
+        out << '\n';
+    }
+    return out.str();
+}
+
+nlohmann::json render_status_json(const std::vector<project_status>& projects)
+{
+    using json = nlohmann::ordered_json;
+    json list = json::array();
+    for (const auto& p : projects) {
+        json docs = json::array();
+        for (const auto& d : p.documents) {
+            json by_user = json::object();
+            for (const auto& e : p.engagements) {
+                if (e.file_id != d.file_id) continue;
+                by_user[e.user_id][store::to_string(e.kind)] = {{"at", utc(e.first_at, "%FT%TZ")}, {"source", e.source}};
+            }
+            docs.push_back({{"file_id", d.file_id}, {"path", d.path}, {"engagements", by_user}});
+        }
+        json participants = json::array();
+        for (const auto& u : p.participants) participants.push_back({{"user", u.user_id}, {"source", u.source}});
+        json problems = json::array();
+        for (const auto& pr : p.problems)
+            problems.push_back({{"user", pr.user_id},
+                                {"file_id", pr.file_id},
+                                {"problem", pr.problem},
+                                {"detail", pr.detail},
+                                {"since", utc(pr.first_seen, "%FT%TZ")}});
+        list.push_back({{"id", p.id},
+                        {"folder", p.folder},
+                        {"last_cycle_at", p.last_cycle_at ? json(utc(*p.last_cycle_at, "%FT%TZ")) : json(nullptr)},
+                        {"participants", participants},
+                        {"documents", docs},
+                        {"access_problems", problems}});
+    }
+    return nlohmann::json::parse(json{{"format", 1}, {"projects", list}}.dump());
+}
+
+}  // namespace prereadd::daemon

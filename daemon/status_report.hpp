@@ -1,0 +1,33 @@
+// `prereadd status`: the participant x document table of each project, read
+// from the state database alone, as text for people and as stable JSON.
+#pragma once
+
+#include "store/state.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace prereadd::daemon {
+
+struct project_status {
+    std::string id;
+    std::string folder;
+    std::optional<std::int64_t> last_cycle_at;
+    std::vector<store::participant_row> participants;
+    std::vector<store::document_row> documents;
+    std::vector<store::engagement> engagements;
+    std::vector<store::problem_row> problems;
+};
+
+project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder);
+
+// One table per project: a row per document, a column per participant, each
+// cell the strongest mark (acknowledged > commented > edited > opened > synced) and its date.
+std::string render_status_text(const std::vector<project_status>& projects);
+
+// Documented in docs/status-json.md; "format": 1 changes only with a new version number.
+nlohmann::json render_status_json(const std::vector<project_status>& projects);
+
+}  // namespace prereadd::daemon

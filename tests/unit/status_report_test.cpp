@@ -1,0 +1,78 @@
+// `prereadd status` from a state database: the strongest mark per cell, access
+// problems, and the stable JSON form.
+#include "daemon/status_report.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace prereadd::daemon {
+namespace {
+
+class status_report_test : public ::testing::Test {
+protected:
+    status_report_test()
+    {
+        st.upsert_project("alpha", "/Projects/Alpha");
+        st.set_last_cycle("alpha", 1795610700);  // 2026-11-25 12:45:00 UTC
+        st.upsert_document("alpha", {14, "agenda.md", "e1", 1795610622});
+        st.upsert_document("alpha", {15, "budget.ods", "e2", 1795610622});
+        st.upsert_document("alpha", {16, "slides.pdf", "e3", 1795610622});
+        st.mark_document_removed("alpha", 16, 1795610650);
+        for (const char* u : {"alice", "bob", "carol"}) st.upsert_participant("alpha", {u, "group"}, 1795610600);
+        st.record({"alpha", "bob", 14, store::engagement_kind::opened, 1795610669, "audit_log"});
+        st.record({"alpha", "bob", 14, store::engagement_kind::commented, 1795610680, "activity"});
+        st.record({"alpha", "alice", 15, store::engagement_kind::synced, 1795610690, "audit_log"});
+        EXPECT_TRUE(st.record_problem("alpha", {"carol", 15, "no_share", "budget.ods: not shared with carol", 1795610700}));
+        EXPECT_FALSE(st.record_problem("alpha", {"carol", 15, "no_share", "budget.ods: not shared with carol", 1795610760}));
+    }
+
+    test::temp_dir dir;
+    store::database db{dir / "prereadd.sqlite"};
+    store::state st{db};
+};
+
+TEST_F(status_report_test, text_table_shows_the_strongest_mark_and_problems)
+{
+    auto text = render_status_text({load_project_status(st, "alpha", "/Projects/Alpha")});
+    EXPECT_NE(text.find("alpha  /Projects/Alpha  (last cycle 2026-11-25 12:45 UTC)"), std::string::npos) << text;
+    EXPECT_NE(text.find("commented 11-25 12:44"), std::string::npos) << text;  // beats bob's open
+    EXPECT_EQ(text.find("opened"), std::string::npos) << text;
+    EXPECT_NE(text.find("synced 11-25 12:44"), std::string::npos) << text;
+    EXPECT_NE(text.find("NO ACCESS"), std::string::npos) << text;
+    EXPECT_NE(text.find("carol: budget.ods: not shared with carol"), std::string::npos) << text;
+    EXPECT_EQ(text.find("slides.pdf"), std::string::npos) << "removed pre-reads are not listed: " << text;
+}
+
+TEST_F(status_report_test, json_is_stable_and_complete)
+{
+    auto j = render_status_json({load_project_status(st, "alpha", "/Projects/Alpha")});
+    EXPECT_EQ(j["format"], 1);
+    const auto& p = j["projects"][0];
+    EXPECT_EQ(p["id"], "alpha");
+    EXPECT_EQ(p["last_cycle_at"], "2026-11-25T12:45:00Z");
+    EXPECT_EQ(p["participants"].size(), 3u);
+    ASSERT_EQ(p["documents"].size(), 2u);
+    EXPECT_EQ(p["documents"][0]["path"], "agenda.md");
+    EXPECT_EQ(p["documents"][0]["engagements"]["bob"]["opened"]["at"], "2026-11-25T12:44:29Z");
+    EXPECT_EQ(p["documents"][0]["engagements"]["bob"]["commented"]["source"], "activity");
+    EXPECT_EQ(p["access_problems"][0]["problem"], "no_share");
+    EXPECT_EQ(p["access_problems"][0]["since"], "2026-11-25T12:45:00Z");
+}
+
+TEST_F(status_report_test, a_resolved_problem_disappears_and_counts_as_new_when_it_returns)
+{
+    st.resolve_problem("alpha", {"carol", 15, "no_share", "", 0}, 1795610800);
+    EXPECT_TRUE(st.open_problems("alpha").empty());
+    EXPECT_TRUE(st.record_problem("alpha", {"carol", 15, "no_share", "budget.ods: not shared with carol", 1795610900}));
+}
+
+TEST_F(status_report_test, readers_open_the_database_read_only)
+{
+    store::database reader(dir / "prereadd.sqlite", store::database::mode::read_only);
+    store::state view(reader);
+    EXPECT_EQ(view.documents("alpha").size(), 2u);
+    EXPECT_THROW(reader.execute("DELETE FROM documents"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace prereadd::daemon
