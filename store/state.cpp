@@ -92,11 +92,12 @@ void state::upsert_project(const std::string& id, const std::string& folder)
 
 std::optional<project_row> state::project(const std::string& id) const
 {
-    statement s(db_.handle(), "SELECT folder, last_cycle_at FROM projects WHERE id = ?1");
+    statement s(db_.handle(), "SELECT folder, last_cycle_at, folder_etag FROM projects WHERE id = ?1");
     s.bind(1, id);
     if (s.step() != SQLITE_ROW) return std::nullopt;
-    project_row row{id, s.text(0), std::nullopt};
+    project_row row{id, s.text(0), std::nullopt, std::nullopt};
     if (sqlite3_column_type(s.stmt, 1) != SQLITE_NULL) row.last_cycle_at = s.integer(1);
+    if (sqlite3_column_type(s.stmt, 2) != SQLITE_NULL) row.folder_etag = s.text(2);
     return row;
 }
 
@@ -104,6 +105,12 @@ void state::set_last_cycle(const std::string& project, std::int64_t at)
 {
     statement s(db_.handle(), "UPDATE projects SET last_cycle_at = ?2 WHERE id = ?1");
     s.bind(1, project).bind(2, at).step();
+}
+
+void state::set_folder_etag(const std::string& project, const std::string& etag)
+{
+    statement s(db_.handle(), "UPDATE projects SET folder_etag = ?2 WHERE id = ?1");
+    s.bind(1, project).bind(2, etag).step();
 }
 
 void state::upsert_document(const std::string& project, const document_row& d)

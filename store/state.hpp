@@ -62,6 +62,7 @@ struct project_row {
     std::string id;
     std::string folder;
     std::optional<std::int64_t> last_cycle_at;
+    std::optional<std::string> folder_etag;
 };
 
 class state {
@@ -71,6 +72,7 @@ public:
     void upsert_project(const std::string& id, const std::string& folder);
     std::optional<project_row> project(const std::string& id) const;
     void set_last_cycle(const std::string& project, std::int64_t at);
+    void set_folder_etag(const std::string& project, const std::string& etag);
 
     void upsert_document(const std::string& project, const document_row& d);
     void mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at);

@@ -1,0 +1,235 @@
+// The poll cycle (see poll_cycle.hpp and docs/ARCHITECTURE.md, "One poll cycle").
+// Unchanged folders cost one PROPFIND Depth 0 each; the activity stream is one
+// request for all projects; the audit log is read locally.
+#include "daemon/poll_cycle.hpp"
+
+#include "daemon/audit_line.hpp"
+#include "daemon/document_diff.hpp"
+#include "ocs/api.hpp"
+#include "webdav/requests.hpp"
+
+#include <boost/asio/this_coro.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+namespace prereadd::daemon {
+namespace {
+
+// Everything one project's network work found, applied later in the cycle's transaction.
+struct project_update {
+    const project_config* project = nullptr;
+    std::optional<std::string> folder_etag;  // set when the folder was listed again
+    document_diff diff;
+    std::vector<known_document> documents;   // the pre-reads after this cycle
+    std::vector<std::string> participants;
+    std::vector<store::engagement> engagements;
+    std::vector<access_problem> problems;
+};
+
+std::string folder_href(const configuration& c, const std::string& folder)
+{
+    std::string href = c.global.nextcloud.base.target + "/remote.php/dav/files/" + c.global.nextcloud.user + folder;
+    if (href.back() != '/') href += '/';
+    return href;
+}
+
+bool member_of(const project_cache& cache, const std::string& user, const std::string& group)
+{
+    auto it = cache.groups.find(group);
+    return it != cache.groups.end() && std::find(it->second.begin(), it->second.end(), user) != it->second.end();
+}
+
+// Shares, group members and the participant list: at the first cycle, when the
+// folder changed, and every `refresh_every` cycles.
+boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& ctx, const project_config& p,
+                                                                 project_cache& cache)
+{
+    const auto& base = ctx.config.global.nextcloud.base;
+    auto folder_shares = co_await ocs::async_shares(ctx.client, base, p.folder, false);
+    if (!folder_shares) co_return "shares of " + p.folder + ": " + folder_shares.error().message();
+    auto file_shares = co_await ocs::async_shares(ctx.client, base, p.folder, true);
+    if (!file_shares) co_return "shares in " + p.folder + ": " + file_shares.error().message();
+    cache.shares = std::move(*folder_shares);
+    cache.shares.insert(cache.shares.end(), file_shares->begin(), file_shares->end());
+
+    std::set<std::string> groups(p.participants.groups.begin(), p.participants.groups.end());
+    std::set<std::string> users(p.participants.users.begin(), p.participants.users.end());
+    for (const auto& s : cache.shares) {
+        if (s.type == 1) groups.insert(s.share_with);
+        if (s.type == 0 && p.participants.from_shares) users.insert(s.share_with);
+    }
+    cache.groups.clear();
+    cache.unexpandable_groups.clear();
+    for (const auto& g : groups) {
+        auto members = co_await ocs::async_group_members(ctx.client, base, g);
+        if (!members) {
+            // A group that cannot be expanded is a reported problem, not an empty set.
+            cache.unexpandable_groups.push_back(g + " (" + members.error().message() + ")");
+            continue;
+        }
+        cache.groups[g] = *members;
+        const bool participant_group = std::find(p.participants.groups.begin(), p.participants.groups.end(), g) !=
+                                       p.participants.groups.end();
+        if (participant_group || p.participants.from_shares) users.insert(members->begin(), members->end());
+    }
+    users.erase(ctx.config.global.nextcloud.user);
+    cache.participants.assign(users.begin(), users.end());
+    cache.cycles_since_refresh = 0;
+    cache.loaded = true;
+    co_return std::nullopt;
+}
+
+}  // namespace
+
+boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
+{
+    cycle_report report;
+    const auto& base = ctx.config.global.nextcloud.base;
+    const auto& service_user = ctx.config.global.nextcloud.user;
+    store::state st(ctx.db);
+    const std::int64_t now = ctx.now();
+
+    // 1. One activity request for all projects (304 when nothing is new).
+    std::int64_t activity_cursor = 0;
+    if (auto c = st.cursor("activity")) std::from_chars(c->data(), c->data() + c->size(), activity_cursor);
+    std::vector<ocs::activity> activities;
+    {
+        auto page = co_await ocs::async_activities(ctx.client, base, activity_cursor);
+        if (!page) {
+            report.errors.push_back("activity: " + page.error().message());
+        } else if (!page->not_modified) {
+            activities = std::move(page->items);
+            if (page->last_given) activity_cursor = std::max(activity_cursor, *page->last_given);
+        }
+    }
+
+    // 2. New lines of the audit log.
+    std::vector<file_access> reads;
+    if (ctx.audit) {
+        for (auto& line : ctx.audit->read_new().lines)
+            if (auto a = read_audit_line(line); a && a->kind != access_kind::preview) reads.push_back(std::move(*a));
+    }
+
+    // 3. Per project: the folder, its documents, shares and participants, then what people did.
+    std::vector<project_update> updates;
+    for (const auto& p : ctx.config.projects) {
+        project_update u;
+        u.project = &p;
+        auto& cache = ctx.cache[p.id];
+        std::vector<known_document> known;
+        for (const auto& d : st.documents(p.id)) known.push_back({d.file_id, d.path, d.etag});
+        auto folder = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 0);
+        if (!folder || folder->empty() || !folder->front().etag) {
+            report.errors.push_back(p.id + ": " + (folder ? std::string("no ETag for ") + p.folder : folder.error().message()));
+            continue;
+        }
+        const std::string etag = *folder->front().etag;
+        // The stored ETag lets a restarted daemon keep the short-cut.
+        if (cache.folder_etag.empty())
+            if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
+        const bool changed = cache.folder_etag != etag;
+        u.documents = known;
+        if (changed) {
+            auto listing = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 1);
+            if (!listing) {
+                report.errors.push_back(p.id + ": " + listing.error().message());
+                continue;
+            }
+            const std::string href = folder_href(ctx.config, p.folder);
+            u.diff = diff_documents(known, *listing, href);
+            u.documents = documents_of(*listing, href);
+            u.folder_etag = etag;
+        }
+        if (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every) {
+            if (auto failed = co_await async_refresh(ctx, p, cache)) {
+                report.errors.push_back(p.id + ": " + *failed);
+                continue;
+            }
+        }
+        cache.folder_etag = etag;
+        u.participants = cache.participants;
+
+        project_view view;
+        view.owner = service_user;
+        view.folder = p.folder;
+        for (const auto& d : u.documents) view.pre_reads.push_back({d.file_id, d.path});
+        view.shares = cache.shares;
+        auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
+
+        for (const auto& r : reads) {
+            if (r.user == service_user) continue;
+            auto m = map_read(r, view, is_member);
+            if (m.result != read_mapping::outcome::pre_read) continue;
+            const auto at = r.time ? r.time->time_since_epoch().count() : now;
+            u.engagements.push_back({p.id, r.user, m.file_id,
+                                     r.kind == access_kind::synced ? store::engagement_kind::synced
+                                                                   : store::engagement_kind::opened,
+                                     at, "audit_log"});
+        }
+        std::set<std::int64_t> commented_files;
+        for (const auto& a : activities) {
+            const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
+                                          [&](const auto& d) { return d.file_id == a.object_id; });
+            if (!ours || a.user.empty() || a.user == service_user) continue;
+            if (a.type == "comments") commented_files.insert(a.object_id);
+            if (a.type == "file_changed")
+                u.engagements.push_back({p.id, a.user, a.object_id, store::engagement_kind::edited,
+                                         a.datetime ? a.datetime->time_since_epoch().count() : now, "activity"});
+        }
+        for (auto file : commented_files) {
+            auto comments = co_await webdav::async_comments(ctx.client, base, file);
+            if (!comments) {
+                report.errors.push_back(p.id + ": " + comments.error().message());
+                continue;
+            }
+            for (const auto& c : *comments)
+                if (c.actor_type == "users" && c.actor_id != service_user)
+                    u.engagements.push_back({p.id, c.actor_id, file, store::engagement_kind::commented,
+                                             c.created ? c.created->time_since_epoch().count() : now, "comments"});
+        }
+        const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(now)})};
+        u.problems = check_access(view, u.participants, is_member, today);
+        for (const auto& g : cache.unexpandable_groups)
+            u.problems.push_back({"(group)", 0, access_problem::kind::no_share,
+                                  "group " + g + " cannot be expanded: make the service account a sub-admin of it"});
+        updates.push_back(std::move(u));
+        ++report.projects_ok;
+    }
+
+    // 4. Everything in one transaction, cursors included.
+    store::transaction tx(ctx.db);
+    for (const auto& u : updates) {
+        const auto& id = u.project->id;
+        st.upsert_project(id, u.project->folder);
+        if (u.folder_etag) {
+            st.set_folder_etag(id, *u.folder_etag);
+            for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
+            for (const auto& d : u.diff.changed) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
+            for (const auto& [before, after] : u.diff.moved) st.upsert_document(id, {after.file_id, after.path, after.etag, now});
+            for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
+        }
+        for (const auto& user : u.participants) st.upsert_participant(id, {user, "config"}, now);
+        for (const auto& e : u.engagements)
+            if (st.record(e)) ++report.engagements_recorded;
+        std::set<std::tuple<std::string, std::int64_t, std::string>> current;
+        for (const auto& pr : u.problems) {
+            current.insert({pr.user, pr.file_id, to_string(pr.what)});
+            if (st.record_problem(id, {pr.user, pr.file_id, to_string(pr.what), pr.detail, now}))
+                report.new_problems.emplace_back(id, pr);
+        }
+        for (const auto& open : st.open_problems(id))
+            if (!current.count({open.user_id, open.file_id, open.problem})) st.resolve_problem(id, open, now);
+        st.set_last_cycle(id, now);
+    }
+    st.set_cursor("activity", std::to_string(activity_cursor));
+    if (ctx.audit) {
+        const auto pos = ctx.audit->position();
+        st.set_cursor("audit_log", std::to_string(pos.inode) + ":" + std::to_string(pos.offset));
+    }
+    tx.commit();
+    co_return report;
+}
+
+}  // namespace prereadd::daemon

@@ -1,0 +1,59 @@
+// One poll cycle: what changed in Nextcloud since the last one, turned into
+// documents, participants, engagements and access problems in the state
+// database. The network work comes first; everything it learned is then
+// written in one transaction together with the cursors, so a crash or a
+// failure re-reads rather than loses or double-counts.
+#pragma once
+
+#include "daemon/access_check.hpp"
+#include "daemon/audit_follower.hpp"
+#include "daemon/config.hpp"
+#include "http/client.hpp"
+#include "store/state.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace prereadd::daemon {
+
+// What the daemon keeps in memory between cycles (re-fetched after a restart).
+struct project_cache {
+    std::vector<ocs::share> shares;              // of the folder and of the files directly in it
+    std::vector<std::string> participants;
+    std::map<std::string, std::vector<std::string>> groups;  // group -> members
+    std::vector<std::string> unexpandable_groups;
+    std::string folder_etag;
+    unsigned cycles_since_refresh = 0;
+    bool loaded = false;
+};
+
+struct cycle_context {
+    cycle_context(http::client& c, const configuration& cfg, store::database& database, audit_follower* log,
+                  std::function<std::int64_t()> clock)
+        : client(c), config(cfg), db(database), audit(log), now(std::move(clock))
+    {
+    }
+
+    http::client& client;
+    const configuration& config;
+    store::database& db;
+    audit_follower* audit = nullptr;     // null when no audit log is configured
+    std::function<std::int64_t()> now;   // unix seconds
+    std::map<std::string, project_cache> cache;
+    unsigned refresh_every = 10;         // cycles between share and group refreshes of an unchanged folder
+};
+
+struct cycle_report {
+    std::size_t projects_ok = 0;
+    std::vector<std::string> errors;  // one line per failed project or source, for the log
+    std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
+    std::size_t engagements_recorded = 0;
+};
+
+boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx);
+
+}  // namespace prereadd::daemon
