@@ -123,8 +123,9 @@ TEST(ocs_activity, the_service_account_stream)
     EXPECT_EQ(created.type, "file_created");
     EXPECT_EQ(created.objects.size(), 5u);  // grouped: five files in one entry
     EXPECT_EQ(created.objects.at(14), "/Projects/Alpha/agenda.md");
-    const auto& group = parse_activities(*parse_ok_data(recorded_body("13g-activity-bob-all")))->back();
-    EXPECT_TRUE(group.objects.empty());  // "objects": []
+    auto bob = parse_activities(*parse_ok_data(recorded_body("13g-activity-bob-all")));
+    ASSERT_TRUE(bob);
+    EXPECT_TRUE(bob->back().objects.empty());  // "objects": []
 }
 
 }  // namespace
