@@ -106,11 +106,13 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     }
 
     // 2. New lines of the audit log.
-    std::vector<file_access> reads;
     if (ctx.audit) {
+        if (!ctx.pending_from) ctx.pending_from = ctx.audit->position();
         for (auto& line : ctx.audit->read_new().lines)
-            if (auto a = read_audit_line(line); a && a->kind != access_kind::preview) reads.push_back(std::move(*a));
+            if (auto a = read_audit_line(line); a && a->kind != access_kind::preview)
+                ctx.pending_reads.push_back(std::move(*a));
     }
+    const std::vector<file_access>& reads = ctx.pending_reads;
 
     // 3. Per project: the folder, its documents, shares and participants, then what people did.
     std::vector<project_update> updates;
@@ -223,12 +225,19 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
             if (!current.count({open.user_id, open.file_id, open.problem})) st.resolve_problem(id, open, now);
         st.set_last_cycle(id, now);
     }
-    st.set_cursor("activity", std::to_string(activity_cursor));
+    // Cursors move only when every project took what they cover: a project that
+    // could not be polled gets the same activity and reads again next cycle.
+    const bool complete = report.projects_ok == ctx.config.projects.size() && report.errors.empty();
+    if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
     if (ctx.audit) {
-        const auto pos = ctx.audit->position();
+        const auto pos = complete ? ctx.audit->position() : *ctx.pending_from;
         st.set_cursor("audit_log", std::to_string(pos.inode) + ":" + std::to_string(pos.offset));
     }
     tx.commit();
+    if (complete) {
+        ctx.pending_reads.clear();
+        ctx.pending_from.reset();
+    }
     co_return report;
 }
 

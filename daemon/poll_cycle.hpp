@@ -7,6 +7,7 @@
 
 #include "daemon/access_check.hpp"
 #include "daemon/audit_follower.hpp"
+#include "daemon/audit_line.hpp"
 #include "daemon/config.hpp"
 #include "http/client.hpp"
 #include "store/state.hpp"
@@ -45,6 +46,11 @@ struct cycle_context {
     std::function<std::int64_t()> now;   // unix seconds
     std::map<std::string, project_cache> cache;
     unsigned refresh_every = 10;         // cycles between share and group refreshes of an unchanged folder
+    // Reads taken from the audit log while some project could not be polled:
+    // applied again next cycle (engagements are idempotent), and the stored
+    // log position stays before them, so neither a failure nor a restart loses one.
+    std::vector<file_access> pending_reads;
+    std::optional<log_position> pending_from;
 };
 
 struct cycle_report {

@@ -62,7 +62,13 @@ protected:
     sim::nextcloud sim;
     store::database db;
     boost::asio::io_context io;
-    http::client client{io.get_executor(), {}, {"preread", http::secret("app-pw")}};
+    static http::client_config quick_retries()
+    {
+        http::client_config c;
+        c.retry.base_delay = std::chrono::milliseconds(1);
+        return c;
+    }
+    http::client client{io.get_executor(), quick_retries(), {"preread", http::secret("app-pw")}};
     daemon::configuration config;
     std::int64_t clock = 1795610700;
 };
@@ -148,6 +154,22 @@ TEST_F(poll_cycle_test, a_restart_loses_nothing_and_counts_nothing_twice)
     EXPECT_EQ(report.engagements_recorded, 1u) << "only alice's sync is new";
     auto s = status();
     EXPECT_TRUE(s["documents"][1]["engagements"]["alice"].contains("synced")) << s.dump(2);
+}
+
+TEST_F(poll_cycle_test, a_read_during_an_outage_is_counted_after_recovery)
+{
+    daemon::audit_follower audit(dir / "audit.log");
+    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    cycle(ctx);
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    sim.set_maintenance(true);
+    auto down = cycle(ctx);
+    EXPECT_FALSE(down.errors.empty());
+    EXPECT_EQ(down.engagements_recorded, 0u);
+    sim.set_maintenance(false);
+    auto up = cycle(ctx);
+    EXPECT_TRUE(up.errors.empty()) << up.errors.front();
+    EXPECT_EQ(up.engagements_recorded, 1u) << "bob's open, read during the outage, is not lost";
 }
 
 TEST_F(poll_cycle_test, a_group_that_cannot_be_expanded_is_a_reported_problem)
