@@ -153,13 +153,14 @@ asio::awaitable<outcome<response>> client::async_request(request r)
     for (unsigned redirects = 0;; ++redirects) {
         host_pool& pool = pool_for(target->origin);
         outcome<response> result = failure{};
+        attempt_result seen;  // of the last attempt; its Retry-After goes into the failure too
         for (unsigned attempt = 1;; ++attempt) {
             result = co_await async_attempt(pool, req, timeout);
             auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
             if (cancelled != asio::cancellation_type::none)
                 co_return failure{asio::error::operation_aborted, "request to " + target->to_string() + " cancelled"};
 
-            attempt_result seen;
+            seen = {};
             if (!result) {
                 seen.transport = result.error().code;
             } else {
@@ -180,9 +181,7 @@ asio::awaitable<outcome<response>> client::async_request(request r)
 
         response& res = *result;
         const std::string where = std::string(bhttp::to_string(req.method())) + ' ' + target->to_string();
-        auto retry_after = res.header("Retry-After").empty()
-                               ? std::nullopt
-                               : parse_retry_after(res.header("Retry-After"), std::chrono::system_clock::now());
+        const auto retry_after = seen.retry_after;
         switch (res.status) {
         case 401:
             credential_rejected_ = !r.anonymous;

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -109,13 +110,14 @@ void xml_value(std::string& out, const std::string& name, const json& v, int dep
 
 // The OCS envelope: v1 answers HTTP 200 with statuscode 100 on success (and
 // keeps HTTP 200 for most errors), v2 mirrors the status in HTTP.
+// `ocs_code` is the envelope's statuscode when it differs from what `status` implies.
 sim_response ocs_reply(const sim_request& req, unsigned status, const std::string& message, json payload,
-                       bool middleware_xml = false)
+                       bool middleware_xml = false, std::optional<unsigned> ocs_code = std::nullopt)
 {
     const bool v1 = ocs_v1(req);
     const bool ok = status < 300;
     json meta = {{"status", ok ? "ok" : "failure"},
-                 {"statuscode", ok && v1 ? 100 : status},
+                 {"statuscode", ocs_code ? *ocs_code : ok && v1 ? 100 : status},
                  {"message", message}};
     if (v1) {
         meta["totalitems"] = "";
@@ -143,13 +145,7 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
 // An OCS error whose envelope code differs from the HTTP status (e.g. 404 / 998).
 sim_response ocs_failure(const sim_request& req, unsigned http_status, unsigned ocs_code, const std::string& message)
 {
-    auto res = ocs_reply(req, http_status, message, json::array());
-    auto patched = json::parse(res.body, nullptr, false);
-    if (!patched.is_discarded()) {
-        patched["ocs"]["meta"]["statuscode"] = ocs_code;
-        res.body = php_json_slashes(patched.dump());
-    }
-    return res;
+    return ocs_reply(req, http_status, message, json::array(), false, ocs_code);
 }
 
 sim_response ocs_unauthorised(const sim_request& req)
