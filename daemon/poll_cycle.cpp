@@ -6,9 +6,14 @@
 #include "daemon/audit_line.hpp"
 #include "daemon/document_diff.hpp"
 #include "ocs/api.hpp"
+#include "ocs/talk.hpp"
 #include "webdav/requests.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -23,9 +28,23 @@ struct project_update {
     std::optional<std::string> folder_etag;  // set when the folder was listed again
     document_diff diff;
     std::vector<known_document> documents;   // the pre-reads after this cycle
-    std::vector<std::string> participants;
+    std::map<std::string, std::string> participants;  // user -> source
     std::vector<store::engagement> engagements;
+    std::vector<store::unmapped_read_row> unmapped;
     std::vector<access_problem> problems;
+};
+
+// One project's share of the cycle: an update, or the errors that stopped it.
+struct project_result {
+    std::optional<project_update> update;
+    std::vector<std::string> errors;
+};
+
+// What every project reads from, gathered once per cycle.
+struct cycle_input {
+    std::vector<ocs::activity> activities;
+    const std::vector<file_access>* reads = nullptr;
+    std::int64_t now = 0;
 };
 
 std::string folder_href(const configuration& c, const std::string& folder)
@@ -51,34 +70,175 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
     if (!folder_shares) co_return "shares of " + p.folder + ": " + folder_shares.error().message();
     auto file_shares = co_await ocs::async_shares(ctx.client, base, p.folder, true);
     if (!file_shares) co_return "shares in " + p.folder + ": " + file_shares.error().message();
-    cache.shares = std::move(*folder_shares);
-    cache.shares.insert(cache.shares.end(), file_shares->begin(), file_shares->end());
+    std::vector<ocs::share> shares = std::move(*folder_shares);
+    shares.insert(shares.end(), file_shares->begin(), file_shares->end());
 
-    std::set<std::string> groups(p.participants.groups.begin(), p.participants.groups.end());
-    std::set<std::string> users(p.participants.users.begin(), p.participants.users.end());
-    for (const auto& s : cache.shares) {
-        if (s.type == 1) groups.insert(s.share_with);
-        if (s.type == 0 && p.participants.from_shares) users.insert(s.share_with);
+    // Where each participant comes from; the first source named wins, in the
+    // order an admin would look for it: configured, configured group, Talk, share.
+    std::map<std::string, std::string> participants;
+    for (const auto& u : p.participants.users) participants.emplace(u, "config");
+    if (p.participants.from_talk && p.talk) {
+        auto members = co_await ocs::async_talk_participants(ctx.client, base, p.talk->conversation);
+        if (!members) co_return members.error().message();
+        for (const auto& u : ocs::talk_users(*members)) participants.emplace(u, "talk");
     }
-    cache.groups.clear();
-    cache.unexpandable_groups.clear();
+
+    // Every group a participant may come from or a share may reach them through.
+    std::set<std::string> groups(p.participants.groups.begin(), p.participants.groups.end());
+    for (const auto& s : shares) {
+        if (s.type == 1) groups.insert(s.share_with);
+        if (s.type == 0 && p.participants.from_shares) participants.emplace(s.share_with, "share");
+    }
+    std::map<std::string, std::vector<std::string>> members_of;
+    std::vector<std::string> unexpandable;
     for (const auto& g : groups) {
         auto members = co_await ocs::async_group_members(ctx.client, base, g);
         if (!members) {
             // A group that cannot be expanded is a reported problem, not an empty set.
-            cache.unexpandable_groups.push_back(g + " (" + members.error().message() + ")");
+            unexpandable.push_back(g + " (" + members.error().message() + ")");
             continue;
         }
-        cache.groups[g] = *members;
-        const bool participant_group = std::find(p.participants.groups.begin(), p.participants.groups.end(), g) !=
-                                       p.participants.groups.end();
-        if (participant_group || p.participants.from_shares) users.insert(members->begin(), members->end());
+        members_of[g] = std::move(*members);
     }
-    users.erase(ctx.config.global.nextcloud.user);
-    cache.participants.assign(users.begin(), users.end());
+    for (const auto& g : p.participants.groups)
+        if (auto it = members_of.find(g); it != members_of.end())
+            for (const auto& u : it->second) participants.emplace(u, "group");
+    if (p.participants.from_shares)
+        for (const auto& s : shares)
+            if (auto it = members_of.find(s.share_with); s.type == 1 && it != members_of.end())
+                for (const auto& u : it->second) participants.emplace(u, "share");
+    participants.erase(ctx.config.global.nextcloud.user);
+
+    cache.shares = std::move(shares);
+    cache.groups = std::move(members_of);
+    cache.unexpandable_groups = std::move(unexpandable);
+    cache.participants = std::move(participants);
     cache.cycles_since_refresh = 0;
     cache.loaded = true;
     co_return std::nullopt;
+}
+
+boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, const project_config& p,
+                                                          project_cache& cache, const cycle_input& in)
+{
+    project_result out;
+    const auto& base = ctx.config.global.nextcloud.base;
+    const auto& service_user = ctx.config.global.nextcloud.user;
+    store::state st(ctx.db);
+    project_update u;
+    u.project = &p;
+
+    auto folder = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 0);
+    if (!folder || folder->empty() || !folder->front().etag) {
+        out.errors.push_back(p.id + ": " +
+                             (folder ? std::string("no ETag for ") + p.folder : folder.error().message()));
+        co_return out;
+    }
+    const std::string etag = *folder->front().etag;
+    // The stored ETag lets a restarted daemon keep the short-cut.
+    if (cache.folder_etag.empty())
+        if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
+    const bool changed = cache.folder_etag != etag;
+    for (const auto& d : st.documents(p.id)) u.documents.push_back({d.file_id, d.path, d.etag});
+    if (changed) {
+        auto listing = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 1);
+        if (!listing) {
+            out.errors.push_back(p.id + ": " + listing.error().message());
+            co_return out;
+        }
+        const std::string href = folder_href(ctx.config, p.folder);
+        u.diff = diff_documents(u.documents, *listing, href);
+        u.documents = documents_of(*listing, href);
+        u.folder_etag = etag;
+    }
+    if (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every) {
+        if (auto failed = co_await async_refresh(ctx, p, cache)) {
+            out.errors.push_back(p.id + ": " + *failed);
+            co_return out;
+        }
+    }
+    cache.folder_etag = etag;
+    u.participants = cache.participants;
+
+    project_view view;
+    view.owner = service_user;
+    view.folder = p.folder;
+    for (const auto& d : u.documents) view.pre_reads.push_back({d.file_id, d.path});
+    view.shares = cache.shares;
+    auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
+
+    for (const auto& r : *in.reads) {
+        if (r.user == service_user) continue;
+        auto m = map_read(r, view, is_member);
+        const auto at = r.time ? r.time->time_since_epoch().count() : in.now;
+        if (m.result == read_mapping::outcome::ambiguous) u.unmapped.push_back({r.user, r.path, at, m.reason});
+        if (m.result != read_mapping::outcome::pre_read) continue;
+        u.engagements.push_back({p.id, r.user, m.file_id,
+                                 r.kind == access_kind::synced ? store::engagement_kind::synced
+                                                               : store::engagement_kind::opened,
+                                 at, "audit_log"});
+    }
+    std::set<std::int64_t> commented_files;
+    for (const auto& a : in.activities) {
+        const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
+                                      [&](const auto& d) { return d.file_id == a.object_id; });
+        if (!ours || a.user.empty() || a.user == service_user) continue;
+        if (a.type == "comments") commented_files.insert(a.object_id);
+        if (a.type == "file_changed")
+            u.engagements.push_back({p.id, a.user, a.object_id, store::engagement_kind::edited,
+                                     a.datetime ? a.datetime->time_since_epoch().count() : in.now, "activity"});
+    }
+    for (auto file : commented_files) {
+        auto comments = co_await webdav::async_comments(ctx.client, base, file);
+        if (!comments) {
+            // The other files' comments still count; the error keeps the cursors back.
+            out.errors.push_back(p.id + ": " + comments.error().message());
+            continue;
+        }
+        for (const auto& c : *comments)
+            if (c.actor_type == "users" && c.actor_id != service_user)
+                u.engagements.push_back({p.id, c.actor_id, file, store::engagement_kind::commented,
+                                         c.created ? c.created->time_since_epoch().count() : in.now, "comments"});
+    }
+    const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
+    std::vector<std::string> people;
+    for (const auto& [user, source] : u.participants) people.push_back(user);
+    u.problems = check_access(view, people, is_member, today);
+    for (const auto& g : cache.unexpandable_groups)
+        u.problems.push_back({"(group)", 0, access_problem::kind::no_share,
+                              "group " + g + " cannot be expanded: make the service account a sub-admin of it"});
+    out.update = std::move(u);
+    co_return out;
+}
+
+void apply(store::state& st, const project_update& u, std::int64_t now, cycle_report& report)
+{
+    const auto& id = u.project->id;
+    st.upsert_project(id, u.project->folder);
+    if (u.folder_etag) {
+        st.set_folder_etag(id, *u.folder_etag);
+        for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
+        for (const auto& d : u.diff.changed) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
+        for (const auto& [before, after] : u.diff.moved)
+            st.upsert_document(id, {after.file_id, after.path, after.etag, now});
+        for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
+    }
+    for (const auto& known : st.participants(id))
+        if (!u.participants.count(known.user_id)) st.mark_participant_removed(id, known.user_id, now);
+    for (const auto& [user, source] : u.participants) st.upsert_participant(id, {user, source}, now);
+    for (const auto& e : u.engagements)
+        if (st.record(e)) ++report.engagements_recorded;
+    for (const auto& r : u.unmapped) st.record_unmapped_read(id, r);
+    report.unmapped_reads += u.unmapped.size();
+    std::set<std::tuple<std::string, std::int64_t, std::string>> current;
+    for (const auto& pr : u.problems) {
+        current.insert({pr.user, pr.file_id, to_string(pr.what)});
+        if (st.record_problem(id, {pr.user, pr.file_id, to_string(pr.what), pr.detail, now}))
+            report.new_problems.emplace_back(id, pr);
+    }
+    for (const auto& open : st.open_problems(id))
+        if (!current.count({open.user_id, open.file_id, open.problem})) st.resolve_problem(id, open, now);
+    st.set_last_cycle(id, now);
 }
 
 }  // namespace
@@ -87,20 +247,19 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
 {
     cycle_report report;
     const auto& base = ctx.config.global.nextcloud.base;
-    const auto& service_user = ctx.config.global.nextcloud.user;
     store::state st(ctx.db);
-    const std::int64_t now = ctx.now();
+    cycle_input in;
+    in.now = ctx.now();
 
     // 1. One activity request for all projects (304 when nothing is new).
     std::int64_t activity_cursor = 0;
     if (auto c = st.cursor("activity")) std::from_chars(c->data(), c->data() + c->size(), activity_cursor);
-    std::vector<ocs::activity> activities;
     {
         auto page = co_await ocs::async_activities(ctx.client, base, activity_cursor);
         if (!page) {
             report.errors.push_back("activity: " + page.error().message());
         } else if (!page->not_modified) {
-            activities = std::move(page->items);
+            in.activities = std::move(page->items);
             if (page->last_given) activity_cursor = std::max(activity_cursor, *page->last_given);
         }
     }
@@ -112,122 +271,41 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
             if (auto a = read_audit_line(line); a && a->kind != access_kind::preview)
                 ctx.pending_reads.push_back(std::move(*a));
     }
-    const std::vector<file_access>& reads = ctx.pending_reads;
+    in.reads = &ctx.pending_reads;
 
-    // 3. Per project: the folder, its documents, shares and participants, then what people did.
-    std::vector<project_update> updates;
-    for (const auto& p : ctx.config.projects) {
-        project_update u;
-        u.project = &p;
-        auto& cache = ctx.cache[p.id];
-        std::vector<known_document> known;
-        for (const auto& d : st.documents(p.id)) known.push_back({d.file_id, d.path, d.etag});
-        auto folder = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 0);
-        if (!folder || folder->empty() || !folder->front().etag) {
-            report.errors.push_back(p.id + ": " + (folder ? std::string("no ETag for ") + p.folder : folder.error().message()));
-            continue;
+    // 3. The projects, as many at once as there are connections to use.
+    const auto& projects = ctx.config.projects;
+    for (const auto& p : projects) ctx.cache[p.id];  // map nodes stay put while the workers run
+    std::vector<project_result> results(projects.size());
+    std::size_t next = 0;
+    auto worker = [&]() -> boost::asio::awaitable<void> {
+        while (next < projects.size()) {
+            const std::size_t i = next++;
+            results[i] = co_await async_poll_project(ctx, projects[i], ctx.cache[projects[i].id], in);
         }
-        const std::string etag = *folder->front().etag;
-        // The stored ETag lets a restarted daemon keep the short-cut.
-        if (cache.folder_etag.empty())
-            if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
-        const bool changed = cache.folder_etag != etag;
-        u.documents = known;
-        if (changed) {
-            auto listing = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 1);
-            if (!listing) {
-                report.errors.push_back(p.id + ": " + listing.error().message());
-                continue;
-            }
-            const std::string href = folder_href(ctx.config, p.folder);
-            u.diff = diff_documents(known, *listing, href);
-            u.documents = documents_of(*listing, href);
-            u.folder_etag = etag;
-        }
-        if (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every) {
-            if (auto failed = co_await async_refresh(ctx, p, cache)) {
-                report.errors.push_back(p.id + ": " + *failed);
-                continue;
-            }
-        }
-        cache.folder_etag = etag;
-        u.participants = cache.participants;
-
-        project_view view;
-        view.owner = service_user;
-        view.folder = p.folder;
-        for (const auto& d : u.documents) view.pre_reads.push_back({d.file_id, d.path});
-        view.shares = cache.shares;
-        auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
-
-        for (const auto& r : reads) {
-            if (r.user == service_user) continue;
-            auto m = map_read(r, view, is_member);
-            if (m.result != read_mapping::outcome::pre_read) continue;
-            const auto at = r.time ? r.time->time_since_epoch().count() : now;
-            u.engagements.push_back({p.id, r.user, m.file_id,
-                                     r.kind == access_kind::synced ? store::engagement_kind::synced
-                                                                   : store::engagement_kind::opened,
-                                     at, "audit_log"});
-        }
-        std::set<std::int64_t> commented_files;
-        for (const auto& a : activities) {
-            const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
-                                          [&](const auto& d) { return d.file_id == a.object_id; });
-            if (!ours || a.user.empty() || a.user == service_user) continue;
-            if (a.type == "comments") commented_files.insert(a.object_id);
-            if (a.type == "file_changed")
-                u.engagements.push_back({p.id, a.user, a.object_id, store::engagement_kind::edited,
-                                         a.datetime ? a.datetime->time_since_epoch().count() : now, "activity"});
-        }
-        for (auto file : commented_files) {
-            auto comments = co_await webdav::async_comments(ctx.client, base, file);
-            if (!comments) {
-                report.errors.push_back(p.id + ": " + comments.error().message());
-                continue;
-            }
-            for (const auto& c : *comments)
-                if (c.actor_type == "users" && c.actor_id != service_user)
-                    u.engagements.push_back({p.id, c.actor_id, file, store::engagement_kind::commented,
-                                             c.created ? c.created->time_since_epoch().count() : now, "comments"});
-        }
-        const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(now)})};
-        u.problems = check_access(view, u.participants, is_member, today);
-        for (const auto& g : cache.unexpandable_groups)
-            u.problems.push_back({"(group)", 0, access_problem::kind::no_share,
-                                  "group " + g + " cannot be expanded: make the service account a sub-admin of it"});
-        updates.push_back(std::move(u));
-        ++report.projects_ok;
-    }
+    };
+    const std::size_t workers = std::clamp<std::size_t>(ctx.config.global.nextcloud.max_connections, 1,
+                                                        std::max<std::size_t>(projects.size(), 1));
+    auto executor = co_await boost::asio::this_coro::executor;
+    using spawned = decltype(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
+    std::vector<spawned> running;
+    for (std::size_t w = 0; w < workers; ++w) running.push_back(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
+    auto [order, failures] = co_await boost::asio::experimental::make_parallel_group(std::move(running))
+                                 .async_wait(boost::asio::experimental::wait_for_all(), boost::asio::use_awaitable);
+    for (const auto& failure : failures)
+        if (failure) std::rethrow_exception(failure);  // a programming error, not a Nextcloud failure
 
     // 4. Everything in one transaction, cursors included.
     store::transaction tx(ctx.db);
-    for (const auto& u : updates) {
-        const auto& id = u.project->id;
-        st.upsert_project(id, u.project->folder);
-        if (u.folder_etag) {
-            st.set_folder_etag(id, *u.folder_etag);
-            for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
-            for (const auto& d : u.diff.changed) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
-            for (const auto& [before, after] : u.diff.moved) st.upsert_document(id, {after.file_id, after.path, after.etag, now});
-            for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
-        }
-        for (const auto& user : u.participants) st.upsert_participant(id, {user, "config"}, now);
-        for (const auto& e : u.engagements)
-            if (st.record(e)) ++report.engagements_recorded;
-        std::set<std::tuple<std::string, std::int64_t, std::string>> current;
-        for (const auto& pr : u.problems) {
-            current.insert({pr.user, pr.file_id, to_string(pr.what)});
-            if (st.record_problem(id, {pr.user, pr.file_id, to_string(pr.what), pr.detail, now}))
-                report.new_problems.emplace_back(id, pr);
-        }
-        for (const auto& open : st.open_problems(id))
-            if (!current.count({open.user_id, open.file_id, open.problem})) st.resolve_problem(id, open, now);
-        st.set_last_cycle(id, now);
+    for (auto& r : results) {
+        report.errors.insert(report.errors.end(), r.errors.begin(), r.errors.end());
+        if (!r.update) continue;
+        apply(st, *r.update, in.now, report);
+        ++report.projects_ok;
     }
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.
-    const bool complete = report.projects_ok == ctx.config.projects.size() && report.errors.empty();
+    const bool complete = report.projects_ok == projects.size() && report.errors.empty();
     if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
     if (ctx.audit) {
         const auto pos = complete ? ctx.audit->position() : *ctx.pending_from;

@@ -24,7 +24,7 @@ namespace prereadd::daemon {
 // What the daemon keeps in memory between cycles (re-fetched after a restart).
 struct project_cache {
     std::vector<ocs::share> shares;              // of the folder and of the files directly in it
-    std::vector<std::string> participants;
+    std::map<std::string, std::string> participants;          // user -> source: config, group, talk, share
     std::map<std::string, std::vector<std::string>> groups;  // group -> members
     std::vector<std::string> unexpandable_groups;
     std::string folder_etag;
@@ -58,8 +58,13 @@ struct cycle_report {
     std::vector<std::string> errors;  // one line per failed project or source, for the log
     std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
     std::size_t engagements_recorded = 0;
+    std::size_t unmapped_reads = 0;  // reads that fit several pre-reads, kept in unmapped_reads
 };
 
+// Projects are polled concurrently, as many at once as the configuration
+// allows connections to Nextcloud (a request waiting for a connection would
+// otherwise spend its deadline in the queue). One project's failure is
+// reported and does not stop the others.
 boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx);
 
 }  // namespace prereadd::daemon

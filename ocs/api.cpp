@@ -3,30 +3,9 @@
 
 #include "ocs/request.hpp"
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include <charconv>
 
 namespace prereadd::ocs {
-namespace {
-
-std::string encoded(const std::string& value) { return boost::urls::encode(value, boost::urls::unreserved_chars); }
-
-// Parses the data of an OCS answer that arrived with any HTTP status.
-http::outcome<nlohmann::json> ok_data(const http::response& res, const std::string& what)
-{
-    auto data = parse_ok_data(res.body);
-    if (!data) {
-        auto envelope = parse_envelope(res.body);
-        std::string detail = what;
-        if (envelope) detail += ": OCS status " + std::to_string(envelope->statuscode) + " " + envelope->message;
-        return http::failure{data.error(), detail, res.status};
-    }
-    return std::move(*data);
-}
-
-}  // namespace
 
 boost::asio::awaitable<http::outcome<std::vector<share>>> async_shares(http::client& client,
                                                                        const http::url& base,
@@ -34,10 +13,10 @@ boost::asio::awaitable<http::outcome<std::vector<share>>> async_shares(http::cli
                                                                        bool subfiles)
 {
     auto req = make_request(base, "/apps/files_sharing/api/v1/shares",
-                            "path=" + encoded(path) + (subfiles ? "&subfiles=true" : "") + "&reshares=true");
+                            "path=" + encode_component(path) + (subfiles ? "&subfiles=true" : "") + "&reshares=true");
     auto res = co_await client.async_request(std::move(req));
     if (!res) co_return res.error();
-    auto data = ok_data(*res, "shares of " + path);
+    auto data = read_data(*res, "shares of " + path);
     if (!data) co_return data.error();
     auto shares = parse_shares(*data);
     if (!shares) co_return http::failure{shares.error(), "shares of " + path};
@@ -48,10 +27,10 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                                                                     const http::url& base,
                                                                                     const std::string& group)
 {
-    auto req = make_request(base, "/cloud/groups/" + encoded(group) + "/users");
+    auto req = make_request(base, "/cloud/groups/" + encode_component(group) + "/users");
     auto res = co_await client.async_request(std::move(req));
     if (!res) co_return res.error();
-    auto data = ok_data(*res, "members of group " + group);
+    auto data = read_data(*res, "members of group " + group);
     if (!data) co_return data.error();
     auto members = parse_group_members(*data);
     if (!members) co_return http::failure{members.error(), "members of group " + group};
@@ -73,7 +52,7 @@ boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::clie
         page.not_modified = true;
         co_return page;
     }
-    auto data = ok_data(*res, "activity");
+    auto data = read_data(*res, "activity");
     if (!data) co_return data.error();
     auto items = parse_activities(*data);
     if (!items) co_return http::failure{items.error(), "activity"};

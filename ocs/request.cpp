@@ -1,5 +1,10 @@
-// OCS request construction (see request.hpp); envelopes are parsed elsewhere.
+// OCS request construction and answer unwrapping (see request.hpp).
 #include "ocs/request.hpp"
+
+#include "ocs/envelope.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace prereadd::ocs {
 
@@ -17,6 +22,23 @@ http::request make_request(const http::url& base, std::string_view api_path, std
     req.url += "format=json";
     req.headers.set(boost::beast::http::field::accept, "application/json");
     return req;
+}
+
+std::string encode_component(std::string_view value)
+{
+    return boost::urls::encode(value, boost::urls::unreserved_chars);
+}
+
+http::outcome<nlohmann::json> read_data(const http::response& res, const std::string& what)
+{
+    auto data = parse_ok_data(res.body);
+    if (!data) {
+        auto envelope = parse_envelope(res.body);
+        std::string detail = what;
+        if (envelope) detail += ": OCS status " + std::to_string(envelope->statuscode) + " " + envelope->message;
+        return http::failure{data.error(), detail, res.status};
+    }
+    return std::move(*data);
 }
 
 }  // namespace prereadd::ocs

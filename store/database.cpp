@@ -71,6 +71,12 @@ const std::vector<std::string_view>& database::migrations()
             value TEXT NOT NULL
         ) STRICT;
         )sql",
+        // 3: an audit log read that fits several pre-reads belongs to a project,
+        // and is kept once however often the cycle that saw it is repeated.
+        R"sql(
+        ALTER TABLE unmapped_reads ADD COLUMN project TEXT NOT NULL DEFAULT '';
+        CREATE UNIQUE INDEX unmapped_reads_once ON unmapped_reads(project, user_id, path, at);
+        )sql",
     };
     return steps;
 }

@@ -157,6 +157,30 @@ std::vector<participant_row> state::participants(const std::string& project) con
     return out;
 }
 
+void state::mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at)
+{
+    statement s(db_.handle(),
+                "UPDATE participants SET removed_at = ?3 WHERE project = ?1 AND user_id = ?2 AND removed_at IS NULL");
+    s.bind(1, project).bind(2, user_id).bind(3, at).step();
+}
+
+void state::record_unmapped_read(const std::string& project, const unmapped_read_row& r)
+{
+    statement s(db_.handle(),
+                "INSERT OR IGNORE INTO unmapped_reads(project, user_id, path, at, reason) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, project).bind(2, r.user_id).bind(3, r.path).bind(4, r.at).bind(5, r.reason).step();
+}
+
+std::vector<unmapped_read_row> state::unmapped_reads(const std::string& project) const
+{
+    statement s(db_.handle(),
+                "SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = ?1 ORDER BY at, id");
+    s.bind(1, project);
+    std::vector<unmapped_read_row> out;
+    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.integer(2), s.text(3)});
+    return out;
+}
+
 bool state::record_problem(const std::string& project, const problem_row& p)
 {
     statement open(db_.handle(),

@@ -50,6 +50,13 @@ struct participant_row {
     std::string source;
 };
 
+struct unmapped_read_row {
+    std::string user_id;
+    std::string path;    // as the audit log gave it, in the reader's view
+    std::int64_t at = 0;
+    std::string reason;
+};
+
 struct problem_row {
     std::string user_id;
     std::int64_t file_id = 0;
@@ -80,6 +87,11 @@ public:
 
     void upsert_participant(const std::string& project, const participant_row& p, std::int64_t at);
     std::vector<participant_row> participants(const std::string& project) const;  // by user id
+    void mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at);
+
+    // A read that could not be tied to one pre-read; kept once per (user, path, time).
+    void record_unmapped_read(const std::string& project, const unmapped_read_row& r);
+    std::vector<unmapped_read_row> unmapped_reads(const std::string& project) const;  // oldest first
 
     // True when the problem is new (or came back after being resolved): tell the facilitator once.
     bool record_problem(const std::string& project, const problem_row& p);

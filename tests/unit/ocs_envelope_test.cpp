@@ -1,6 +1,7 @@
 // OCS envelopes and payloads from the real recordings: shares, group members,
 // activities, v1 and v2 failures, and bodies that are not envelopes at all.
 #include "ocs/envelope.hpp"
+#include "ocs/talk.hpp"
 #include "tests/sim/capture.hpp"
 
 #include <gtest/gtest.h>
@@ -103,6 +104,22 @@ TEST(ocs_groups, members_as_sub_admin)
     EXPECT_EQ(*members, (std::vector<std::string>{"alice", "bob", "carol"}));
     EXPECT_EQ(parse_ok_data(recorded_body("22a-groups-members-as-service-user")).error(),
               make_error_code(error::request_failed));
+}
+
+TEST(ocs_talk, conversation_members_are_its_users)
+{
+    auto data = parse_ok_data(recorded_body("14f-talk-get-participants"));
+    ASSERT_TRUE(data);
+    auto attendees = parse_talk_participants(*data);
+    ASSERT_TRUE(attendees) << attendees.error().message();
+    ASSERT_EQ(attendees->size(), 5u);
+    EXPECT_EQ((*attendees)[0].participant_type, 1) << "the service account owns the conversation";
+    EXPECT_EQ((*attendees)[3].actor_type, "groups");
+    // The group attendee is not a person; its members were added as users.
+    EXPECT_EQ(talk_users(*attendees), (std::vector<std::string>{"alice", "bob", "carol", "preread"}));
+    EXPECT_FALSE(parse_talk_participants(nlohmann::json::parse(R"([{"actorType":"users"}])")));
+    EXPECT_FALSE(parse_talk_participants(nlohmann::json::object()));
+    EXPECT_EQ(parse_ok_data(recorded_body("17a-talk-wrong-token-404")).error(), make_error_code(error::request_failed));
 }
 
 TEST(ocs_activity, the_service_account_stream)

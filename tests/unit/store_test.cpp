@@ -118,6 +118,34 @@ TEST_F(state_test, a_cycle_is_written_whole_or_not_at_all)
     EXPECT_EQ(st.cursor("audit_log"), "12:345");
 }
 
+TEST_F(state_test, a_participant_who_leaves_and_comes_back_is_current_again)
+{
+    st.upsert_project("alpha", "/Projects/Alpha");
+    st.upsert_participant("alpha", {"bob", "group"}, 1000);
+    st.upsert_participant("alpha", {"carol", "config"}, 1000);
+    st.mark_participant_removed("alpha", "bob", 2000);
+    auto now = st.participants("alpha");
+    ASSERT_EQ(now.size(), 1u);
+    EXPECT_EQ(now[0].user_id, "carol");
+    st.upsert_participant("alpha", {"bob", "talk"}, 3000);
+    now = st.participants("alpha");
+    ASSERT_EQ(now.size(), 2u);
+    EXPECT_EQ(now[0].source, "talk");
+}
+
+TEST_F(state_test, an_unmapped_read_is_kept_once)
+{
+    st.record_unmapped_read("alpha", {"bob", "/Alpha/notes.md", 1000, "fits 2 pre-reads"});
+    st.record_unmapped_read("alpha", {"bob", "/Alpha/notes.md", 1000, "fits 2 pre-reads"});
+    st.record_unmapped_read("alpha", {"bob", "/Alpha/notes.md", 1500, "fits 2 pre-reads"});
+    st.record_unmapped_read("beta", {"bob", "/Alpha/notes.md", 1000, "fits 2 pre-reads"});
+    auto alpha = st.unmapped_reads("alpha");
+    ASSERT_EQ(alpha.size(), 2u);
+    EXPECT_EQ(alpha[0].at, 1000);
+    EXPECT_EQ(alpha[1].at, 1500);
+    EXPECT_EQ(st.unmapped_reads("beta").size(), 1u);
+}
+
 TEST_F(state_test, unknown_engagement_kinds_are_refused_by_the_schema)
 {
     st.upsert_project("alpha", "/Projects/Alpha");
