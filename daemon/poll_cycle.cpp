@@ -63,7 +63,7 @@ bool member_of(const project_cache& cache, const std::string& user, const std::s
 // Shares, group members and the participant list: at the first cycle, when the
 // folder changed, and every `refresh_every` cycles.
 boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& ctx, const project_config& p,
-                                                                 project_cache& cache)
+                                                                 project_cache& cache, date::year_month_day today)
 {
     const auto& base = ctx.config.global.nextcloud.base;
     auto folder_shares = co_await ocs::async_shares(ctx.client, base, p.folder, false);
@@ -72,6 +72,13 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
     if (!file_shares) co_return "shares in " + p.folder + ": " + file_shares.error().message();
     std::vector<ocs::share> shares = std::move(*folder_shares);
     shares.insert(shares.end(), file_shares->begin(), file_shares->end());
+    // Nextcloud deletes a share once it has expired, so it vanishes from the
+    // listing; one seen before with a past expiration date is kept, so the
+    // facilitator hears "expired" rather than "not shared".
+    for (const auto& old : cache.shares)
+        if (old.expiration && *old.expiration < today &&
+            std::none_of(shares.begin(), shares.end(), [&](const auto& s) { return s.id == old.id; }))
+            shares.push_back(old);
 
     // Where each participant comes from; the first source named wins, in the
     // order an admin would look for it: configured, configured group, Talk, share.
@@ -151,8 +158,9 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
         u.documents = documents_of(*listing, href);
         u.folder_etag = etag;
     }
+    const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
     if (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every) {
-        if (auto failed = co_await async_refresh(ctx, p, cache)) {
+        if (auto failed = co_await async_refresh(ctx, p, cache, today)) {
             out.errors.push_back(p.id + ": " + *failed);
             co_return out;
         }
@@ -200,7 +208,6 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
                 u.engagements.push_back({p.id, c.actor_id, file, store::engagement_kind::commented,
                                          c.created ? c.created->time_since_epoch().count() : in.now, "comments"});
     }
-    const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
     std::vector<std::string> people;
     for (const auto& [user, source] : u.participants) people.push_back(user);
     u.problems = check_access(view, people, is_member, today);

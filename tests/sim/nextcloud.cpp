@@ -403,6 +403,30 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             if (res.status >= 300) return {{"error", "Talk answered " + std::to_string(res.status)}, {"body", res.body}};
             return {{"ok", true}, {"status", res.status}};
         }
+        if (op == "room") {
+            // A group conversation created by `user` with its members, through the Talk API as the web UI does.
+            const std::string owner_id = text("user");
+            const std::string agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
+            auto created = impl_->run_as_client("POST", "/ocs/v2.php/apps/spreed/api/v4/room", owner_id, agent,
+                                                json{{"roomType", 2}, {"roomName", text("name")}}.dump());
+            ++impl_->served;
+            if (created.status >= 300) return {{"error", "Talk answered " + std::to_string(created.status)}};
+            const std::string token = json::parse(created.body)["ocs"]["data"]["token"];
+            for (const auto& [field, source] : {std::pair{"members", "users"}, std::pair{"groups", "groups"}})
+                for (const auto& id : operation.value(field, std::vector<std::string>{})) {
+                    auto added = impl_->run_as_client("POST", "/ocs/v2.php/apps/spreed/api/v4/room/" + token + "/participants",
+                                                      owner_id, agent, json{{"newParticipant", id}, {"source", source}}.dump());
+                    ++impl_->served;
+                    if (added.status >= 300) return {{"error", "adding " + id + ": Talk answered " + std::to_string(added.status)}};
+                }
+            return {{"ok", true}, {"token", token}};
+        }
+        if (op == "audit_format") {
+            const std::string format = text("format");
+            if (format != "nc29" && format != "with_file_ids") return {{"error", "format is nc29 or with_file_ids"}};
+            w.set_audit_format(format == "nc29" ? audit_format::nc29 : audit_format::with_file_ids);
+            return {{"ok", true}};
+        }
         if (op == "stats") {
             return {{"requests", impl_->served}, {"audit_lines", impl_->audit_lines.size()},
                     {"maintenance", impl_->maintenance}};

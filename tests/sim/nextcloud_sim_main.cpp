@@ -23,9 +23,12 @@ operation or an array of them; --scenario FILE takes the same array at start):
   {"op":"sync","user":"bob","path":"/Alpha/agenda.md"}     a desktop client download
   {"op":"preview","user":"bob","path":"/Alpha/agenda.md"}  a thumbnail (not an open)
   {"op":"comment","user":"bob","path":"/Alpha/agenda.md","message":"Looks good @alice"}
+  {"op":"room","user":"preread","name":"Alpha","members":["carol"],"groups":["team-alpha"]}
+                                                          a Talk conversation; answers its token
   {"op":"say","user":"alice","token":"4csmt372","message":"Done reading"}    a Talk message
   {"op":"react","user":"alice","token":"4csmt372","message_id":8,"reaction":"👍"}
                                                           (message_id: default the newest comment)
+  {"op":"audit_format","format":"nc29|with_file_ids"}   admin_audit lines of Nextcloud 29 or newer
   {"op":"maintenance","on":true}
   {"op":"fault","kind":"status|delay|stall|reset|truncated|malformed|oversized","route":"/remote.php/dav/",
    "status":503,"retry_after":"120","delay_ms":500,"bytes":33554432,"count":1,"window_ms":5000}

@@ -28,7 +28,9 @@ protected:
           {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
           {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods","mime":"application/vnd.oasis.opendocument.spreadsheet"},
           {"op":"put","user":"preread","path":"/Projects/Alpha/slides.pdf","content":"%PDF","mime":"application/pdf"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"}
+          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha/budget.ods","type":"user","with":"carol"}
         ])"));
         sim.with_world([](sim::world& w) { w.add_subadmin("preread", "team-alpha"); });
 
@@ -75,30 +77,49 @@ protected:
 
 TEST_F(poll_cycle_test, who_opened_commented_and_cannot_read_after_one_cycle)
 {
+    // bob opens agenda.md (Nextcloud 29 line: his path, no file id), alice opens
+    // budget.ods (newer line with the file id), bob's thumbnail of slides.pdf,
+    // alice's comment on agenda.md; carol has no share of slides.pdf.
+    ASSERT_EQ(sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}})["ok"], true);
+    sim.control({{"op", "audit_format"}, {"format", "with_file_ids"}});
+    ASSERT_EQ(sim.control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/budget.ods"}})["ok"], true);
+    sim.control({{"op", "preview"}, {"user", "bob"}, {"path", "/Alpha/slides.pdf"}});
+    sim.control({{"op", "comment"}, {"user", "alice"}, {"path", "/Alpha/agenda.md"}, {"message", "Numbers look fine"}});
+
     daemon::audit_follower audit(dir / "audit.log");
     daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     auto first = cycle(ctx);
     EXPECT_TRUE(first.errors.empty()) << first.errors.front();
-    EXPECT_EQ(first.new_problems.size(), 3u);  // carol cannot open any of the three
+    ASSERT_EQ(first.new_problems.size(), 1u);
+    EXPECT_EQ(first.new_problems[0].second.user, "carol");
 
-    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
-    sim.control({{"op", "preview"}, {"user", "alice"}, {"path", "/Alpha/slides.pdf"}});
-    sim.control({{"op", "comment"}, {"user", "alice"}, {"path", "/Alpha/budget.ods"}, {"message", "Numbers look fine"}});
+    auto s = status();
+    ASSERT_EQ(s["documents"].size(), 3u) << s.dump(2);
+    EXPECT_EQ(s["participants"].size(), 3u);
+    const auto& agenda = s["documents"][0];
+    const auto& budget = s["documents"][1];
+    const auto& slides = s["documents"][2];
+    EXPECT_EQ(agenda["path"], "agenda.md");
+    auto kinds = [](const nlohmann::json& marks) {
+        std::vector<std::string> out;
+        for (const auto& [kind, at] : marks.items()) out.push_back(kind);
+        return out;
+    };
+    ASSERT_EQ(agenda["engagements"].size(), 2u) << s.dump(2);
+    EXPECT_EQ(kinds(agenda["engagements"]["bob"]), std::vector<std::string>{"opened"});
+    EXPECT_EQ(kinds(agenda["engagements"]["alice"]), std::vector<std::string>{"commented"});
+    ASSERT_EQ(budget["engagements"].size(), 1u) << s.dump(2);
+    EXPECT_EQ(kinds(budget["engagements"]["alice"]), std::vector<std::string>{"opened"});
+    EXPECT_TRUE(slides["engagements"].empty()) << "a preview is not an open: " << s.dump(2);
+    ASSERT_EQ(s["access_problems"].size(), 1u);
+    EXPECT_EQ(s["access_problems"][0]["user"], "carol");
+    EXPECT_EQ(s["access_problems"][0]["file_id"], slides["file_id"]);
+    EXPECT_EQ(s["access_problems"][0]["problem"], "no_share");
+
     auto second = cycle(ctx);
     EXPECT_TRUE(second.errors.empty()) << second.errors.front();
     EXPECT_TRUE(second.new_problems.empty()) << "problems are reported once";
-
-    auto s = status();
-    ASSERT_EQ(s["documents"].size(), 3u);
-    EXPECT_EQ(s["participants"].size(), 3u);
-    const auto& agenda = s["documents"][0];
-    EXPECT_EQ(agenda["path"], "agenda.md");
-    EXPECT_TRUE(agenda["engagements"]["bob"].contains("opened")) << s.dump(2);
-    EXPECT_FALSE(agenda["engagements"].contains("alice"));
-    EXPECT_TRUE(s["documents"][1]["engagements"]["alice"].contains("commented")) << s.dump(2);
-    EXPECT_TRUE(s["documents"][2]["engagements"].empty()) << "a preview is not an open: " << s.dump(2);
-    EXPECT_EQ(s["access_problems"].size(), 3u);
-    EXPECT_EQ(s["access_problems"][0]["user"], "carol");
+    EXPECT_EQ(second.engagements_recorded, 0u);
 }
 
 TEST_F(poll_cycle_test, an_unchanged_folder_costs_one_request_plus_the_activity_request)
@@ -182,6 +203,96 @@ TEST_F(poll_cycle_test, a_group_that_cannot_be_expanded_is_a_reported_problem)
     for (const auto& [project, problem] : report.new_problems)
         reported = reported || problem.detail.find("team-beta") != std::string::npos;
     EXPECT_TRUE(reported);
+}
+
+TEST_F(poll_cycle_test, participants_come_from_the_talk_conversation)
+{
+    auto room = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
+                             {"members", {"carol"}}, {"groups", {"team-alpha"}}});
+    ASSERT_EQ(room["ok"], true) << room.dump();
+    auto& p = config.projects[0];
+    p.participants = {};
+    p.participants.from_talk = true;
+    p.talk = daemon::talk_config{room["token"]};
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto report = cycle(ctx);
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    auto s = status();
+    EXPECT_EQ(s["participants"], nlohmann::json::parse(R"([{"user":"alice","source":"talk"},
+        {"user":"bob","source":"talk"},{"user":"carol","source":"talk"}])")) << "the service account is not one";
+}
+
+TEST_F(poll_cycle_test, a_conversation_that_cannot_be_read_stops_only_its_project)
+{
+    auto& p = config.projects[0];
+    p.participants.from_talk = true;
+    p.talk = daemon::talk_config{"nosuchroom"};
+    daemon::project_config beta;
+    beta.id = "beta";
+    beta.folder = "/Projects/Alpha";
+    beta.participants.users = {"carol"};
+    config.projects.push_back(beta);
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto report = cycle(ctx);
+    ASSERT_EQ(report.errors.size(), 1u);
+    EXPECT_NE(report.errors[0].find("alpha: "), std::string::npos) << report.errors[0];
+    EXPECT_NE(report.errors[0].find("nosuchroom"), std::string::npos) << report.errors[0];
+    EXPECT_EQ(report.projects_ok, 1u) << "beta was polled all the same";
+}
+
+TEST_F(poll_cycle_test, a_participant_taken_out_of_the_configuration_leaves_the_table)
+{
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ctx.refresh_every = 1;
+    cycle(ctx);
+    ASSERT_EQ(status()["participants"].size(), 3u);
+    config.projects[0].participants.users.clear();
+    cycle(ctx);
+    auto s = status();
+    ASSERT_EQ(s["participants"].size(), 2u) << s.dump(2);
+    EXPECT_EQ(s["participants"][0], (nlohmann::json{{"user", "alice"}, {"source", "group"}}));
+    EXPECT_TRUE(s["access_problems"].empty()) << "carol's problems left with her: " << s.dump(2);
+}
+
+TEST_F(poll_cycle_test, a_share_that_expires_becomes_an_access_problem)
+{
+    // carol's share of budget.ods ends today; the daemon's clock and Nextcloud's move on a day.
+    sim.with_world([&](sim::world& w) { w.set_clock(clock); });
+    sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"}, {"type", "user"},
+                 {"with", "carol"}, {"expire", "2026-11-25"}});
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ctx.refresh_every = 1;
+    auto before = cycle(ctx);
+    EXPECT_TRUE(before.new_problems.empty()) << before.new_problems[0].second.detail;
+    clock += 86400;
+    sim.with_world([&](sim::world& w) { w.set_clock(clock); });
+    auto after = cycle(ctx);
+    ASSERT_EQ(after.new_problems.size(), 1u);
+    const auto& problem = after.new_problems[0].second;
+    EXPECT_EQ(problem.user, "carol");
+    EXPECT_EQ(problem.what, daemon::access_problem::kind::share_expired) << problem.detail;
+    EXPECT_NE(problem.detail.find("2026-11-25"), std::string::npos) << problem.detail;
+}
+
+TEST_F(poll_cycle_test, audit_log_rotation_and_truncation_mid_run_lose_no_read)
+{
+    daemon::audit_follower audit(dir / "audit.log");
+    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    cycle(ctx);
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    // logrotate's default: rename, and Nextcloud opens a new file at the next line.
+    std::filesystem::rename(dir / "audit.log", dir / "audit.log.1");
+    sim.control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/budget.ods"}});
+    EXPECT_EQ(cycle(ctx).engagements_recorded, 2u) << "the rotated file is finished, the new one begun";
+
+    // copytruncate: the file is copied away and emptied under the reader.
+    std::filesystem::resize_file(dir / "audit.log", 0);
+    sim.control({{"op", "sync"}, {"user", "bob"}, {"path", "/Alpha/slides.pdf"}});
+    EXPECT_EQ(cycle(ctx).engagements_recorded, 1u);
+    auto s = status();
+    EXPECT_TRUE(s["documents"][0]["engagements"]["bob"].contains("opened")) << s.dump(2);
+    EXPECT_TRUE(s["documents"][1]["engagements"]["alice"].contains("opened")) << s.dump(2);
+    EXPECT_TRUE(s["documents"][2]["engagements"]["bob"].contains("synced")) << s.dump(2);
 }
 
 }  // namespace

@@ -1151,6 +1151,7 @@ sim_response malformed_response(const sim_request& req)
 
 sim_response handle(world& w, bool maintenance, const sim_request& req)
 {
+    w.expire_shares();
     switch (family_of(req.path)) {
     case route_family::status:
         return handle_status(w, maintenance);

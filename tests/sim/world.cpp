@@ -289,6 +289,16 @@ std::vector<const share*> world::all_shares() const
     return out;
 }
 
+std::size_t world::expire_shares()
+{
+    // "YYYY-MM-DD 00:00:00" in the server's time zone (UTC here) sorts like the
+    // day it names; the share is valid through its expiration day.
+    const auto today = iso_date(now()).substr(0, 10) + " 00:00:00";
+    const auto before = shares_.size();
+    std::erase_if(shares_, [&](const share& s) { return s.expiration && *s.expiration < today; });
+    return before - shares_.size();
+}
+
 std::vector<const share*> world::incoming(const std::string& user_id) const
 {
     std::vector<const share*> out;

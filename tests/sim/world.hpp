@@ -245,6 +245,10 @@ public:
     std::vector<const share*> all_shares() const;
     // Shares to the user directly, then to the user's groups.
     std::vector<const share*> incoming(const std::string& user) const;
+    // Nextcloud deletes an expired share the first time anything looks at it
+    // (Share20\Manager::checkShare), so listings never show one; the simulator
+    // does it before each request. Returns how many went.
+    std::size_t expire_shares();
     // The token the next link share gets (reproduces a recorded token); random otherwise.
     void set_next_token(std::string token) { next_token_ = std::move(token); }
     std::string make_token();
