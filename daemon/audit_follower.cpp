@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 
 namespace prereadd::daemon {
 namespace {
@@ -32,6 +33,21 @@ std::optional<std::filesystem::path> find_by_inode(const std::filesystem::path& 
 }
 
 }  // namespace
+
+std::string to_string(const log_position& p) { return std::to_string(p.inode) + ":" + std::to_string(p.offset); }
+
+std::optional<log_position> parse_log_position(std::string_view text)
+{
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    log_position p;
+    auto number = [](std::string_view digits, std::uint64_t& out) {
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+        return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty();
+    };
+    if (!number(text.substr(0, colon), p.inode) || !number(text.substr(colon + 1), p.offset)) return std::nullopt;
+    return p;
+}
 
 audit_follower::audit_follower(std::filesystem::path path, log_position start) : path_(std::move(path)), position_(start)
 {

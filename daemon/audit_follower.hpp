@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prereadd::daemon {
@@ -17,6 +18,10 @@ struct log_position {
     std::uint64_t offset = 0;  // just after the last complete line handed out
     auto operator<=>(const log_position&) const = default;
 };
+
+// "inode:offset", as kept in the state database's cursors.
+std::string to_string(const log_position& p);
+std::optional<log_position> parse_log_position(std::string_view text);
 
 class audit_follower {
 public:

@@ -3,6 +3,7 @@
 #include "daemon/cli.hpp"
 
 #include "daemon/config.hpp"
+#include "daemon/service.hpp"
 #include "daemon/status_report.hpp"
 #include "prereadd/version.hpp"
 #include "scheduler/time.hpp"
@@ -56,9 +57,6 @@ int check_config(const std::string& path)
     return exit_ok;
 }
 
-// The state database's file name inside the configured state directory.
-constexpr const char* state_file = "prereadd.sqlite";
-
 int status(const configuration& config, const std::string& only, bool as_json)
 {
     std::vector<const project_config*> selected;
@@ -68,7 +66,7 @@ int status(const configuration& config, const std::string& only, bool as_json)
         std::cerr << "prereadd: no project \"" << only << "\" in the configuration\n";
         return exit_usage;
     }
-    const auto file = config.global.state_directory / state_file;
+    const auto file = state_file(config);
     std::vector<project_status> projects;
     std::error_code ec;
     if (std::filesystem::exists(file, ec)) {
@@ -111,7 +109,7 @@ int run_cli(int argc, char** argv)
     bool json_output = false;
     status->add_option("PROJECT", project, "only this project");
     status->add_flag("--json", json_output, "machine-readable output");
-    auto* once = app.add_subcommand("once", "run one poll cycle and send what is due");
+    auto* once = app.add_subcommand("once", "run one poll cycle and print what it found");
     bool dry_run = false;
     once->add_flag("--dry-run", dry_run, "print what would be posted; write nothing anywhere");
     auto* run = app.add_subcommand("run", "run the daemon (systemd Type=notify)");
@@ -129,7 +127,7 @@ int run_cli(int argc, char** argv)
     auto config = load_or_report(config_path);
     if (!config) return exit_config;
     if (*status) return daemon::status(*config, project, json_output);
-    if (*once) return not_yet("once", "poll cycles and reminders arrive with issues 4 and 5");
+    if (*once) return run_once(*config, {dry_run}, std::cout, std::cerr);
     if (*run) return not_yet("run", "the long-running daemon arrives with issue 6");
     return exit_usage;
 }

@@ -316,7 +316,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
     if (ctx.audit) {
         const auto pos = complete ? ctx.audit->position() : *ctx.pending_from;
-        st.set_cursor("audit_log", std::to_string(pos.inode) + ":" + std::to_string(pos.offset));
+        st.set_cursor("audit_log", to_string(pos));
     }
     tx.commit();
     if (complete) {

@@ -83,8 +83,43 @@ const std::vector<std::string_view>& database::migrations()
 
 void database::closer::operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
 
+namespace {
+
+// Copies the database at `file` into `target` with SQLite's online backup.
+void copy_database(const std::filesystem::path& file, sqlite3* target)
+{
+    sqlite3* source = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &source, SQLITE_OPEN_READONLY, nullptr);
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> guard(source, sqlite3_close);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(source, 5000);
+        sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
+        if (!backup) rc = sqlite3_errcode(target);
+        else {
+            rc = sqlite3_backup_step(backup, -1);
+            const int finished = sqlite3_backup_finish(backup);
+            rc = rc == SQLITE_DONE ? finished : rc;
+        }
+    }
+    if (rc != SQLITE_OK)
+        throw std::runtime_error("cannot copy database " + file.string() + ": " + sqlite3_errstr(rc));
+}
+
+}  // namespace
+
 database::database(const std::filesystem::path& file, mode m) : file_(file)
 {
+    if (m == mode::scratch_copy) {
+        sqlite3* raw = nullptr;
+        int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+        db_.reset(raw);
+        if (rc != SQLITE_OK) throw std::runtime_error("cannot open an in-memory database: " + std::string(sqlite3_errstr(rc)));
+        std::error_code ec;
+        if (std::filesystem::exists(file, ec)) copy_database(file, db_.get());
+        execute("PRAGMA foreign_keys=ON");
+        migrate();
+        return;
+    }
     sqlite3* raw = nullptr;
     const int flags = m == mode::read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;

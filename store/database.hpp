@@ -18,7 +18,11 @@ public:
     // Opens (creating if needed) and migrates. Throws std::runtime_error with
     // the file name and SQLite's message: a database that cannot be opened is
     // a start-up failure.
-    enum class mode { read_write, read_only };
+    enum class mode {
+        read_write,
+        read_only,     // no migration; the schema must be the current one (prereadd status)
+        scratch_copy,  // an in-memory copy of the file (empty if there is none): nothing reaches the disk (--dry-run)
+    };
     explicit database(const std::filesystem::path& file, mode m = mode::read_write);
     database(const database&) = delete;
     database& operator=(const database&) = delete;

@@ -3,6 +3,7 @@
 #include "http/client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/run.hpp"
+#include "tests/support/sim_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -31,37 +32,19 @@ protected:
           {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"}
         ])");
         audit_log = tmp / "audit.log";
-        process.emplace(std::vector<std::string>{NEXTCLOUD_SIM_BINARY, "--scenario", scenario.string(), "--audit-log",
-                                                 audit_log.string()});
-        auto line = process->read_line(10s);
-        ASSERT_TRUE(line) << "nextcloud-sim did not start";
-        // "nextcloud-sim listening on http://127.0.0.1:PORT, control on http://127.0.0.1:CPORT"
-        auto first = line->find("http://");
-        auto comma = line->find(',', first);
-        base_url = line->substr(first, comma - first);
-        control_url = line->substr(line->rfind("http://"));
+        sim.emplace(NEXTCLOUD_SIM_BINARY, scenario, audit_log);
+        base_url = sim->base_url();
         client.emplace(io.get_executor(), http::client_config{}, http::credential{"preread", http::secret("app-pw")});
     }
 
     void TearDown() override
     {
-        if (process) {
-            EXPECT_EQ(process->terminate(10s), 0) << "nextcloud-sim should exit 0 on SIGTERM";
+        if (sim) {
+            EXPECT_EQ(sim->stop(), 0) << "nextcloud-sim should exit 0 on SIGTERM";
         }
     }
 
-    nlohmann::json control(const nlohmann::json& op)
-    {
-        http::request r;
-        r.method = boost::beast::http::verb::post;
-        r.url = control_url + "/control";
-        r.anonymous = true;
-        r.body = op.dump();
-        r.headers.set("Content-Type", "application/json");
-        auto res = test::run_awaitable(io, client->async_request(std::move(r)));
-        EXPECT_TRUE(res) << res.error().message();
-        return res ? nlohmann::json::parse(res->body) : nlohmann::json();
-    }
+    nlohmann::json control(const nlohmann::json& op) { return sim->control(op); }
 
     http::outcome<http::response> get(const std::string& path, bool ocs = false)
     {
@@ -73,8 +56,8 @@ protected:
 
     test::temp_dir tmp;
     std::filesystem::path audit_log;
-    std::optional<test::child_process> process;
-    std::string base_url, control_url;
+    std::optional<test::sim_process> sim;
+    std::string base_url;
     boost::asio::io_context io;
     std::optional<http::client> client;
 };
@@ -165,7 +148,7 @@ TEST_F(nextcloud_sim_process, unknown_operations_are_refused_with_a_reason)
 {
     http::request r;
     r.method = boost::beast::http::verb::post;
-    r.url = control_url + "/control";
+    r.url = sim->control_url() + "/control";
     r.anonymous = true;
     r.body = R"({"op":"teleport"})";
     auto res = test::run_awaitable(io, client->async_request(std::move(r)));

@@ -341,6 +341,12 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             w.add_group(text("id"), operation.value("members", std::vector<std::string>{}));
             return {{"ok", true}};
         }
+        if (op == "subadmin") {
+            // occ group:addsubadmin (capture 22b does it over OCS): lets `user` list the group's members.
+            if (!w.find_user(text("user"))) return {{"error", "no such user"}};
+            w.add_subadmin(text("user"), text("group"));
+            return {{"ok", true}};
+        }
         if (op == "mkdir" || op == "put") {
             std::int64_t id = 0;
             auto result = op == "mkdir" ? w.make_folder(text("user"), text("path"), &id)

@@ -15,6 +15,7 @@ constexpr const char* control_help = R"(Control interface (POST http://127.0.0.1
 operation or an array of them; --scenario FILE takes the same array at start):
   {"op":"user","id":"alice","password":"pw","app_password":"ap","display_name":"Alice"}
   {"op":"group","id":"team-alpha","members":["alice","bob"]}
+  {"op":"subadmin","user":"preread","group":"team-alpha"}   the group's members become listable by preread
   {"op":"mkdir","user":"preread","path":"/Projects/Alpha"}
   {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"...","mime":"text/markdown"}
   {"op":"share","user":"preread","path":"/Projects/Alpha","type":"user|group|link","with":"team-alpha",

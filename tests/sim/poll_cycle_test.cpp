@@ -167,9 +167,9 @@ TEST_F(poll_cycle_test, a_restart_loses_nothing_and_counts_nothing_twice)
     store::state st(db);
     auto saved = st.cursor("audit_log");
     ASSERT_TRUE(saved);
-    auto colon = saved->find(':');
-    daemon::log_position position{std::stoull(saved->substr(0, colon)), std::stoull(saved->substr(colon + 1))};
-    daemon::audit_follower audit(dir / "audit.log", position);
+    auto position = daemon::parse_log_position(*saved);
+    ASSERT_TRUE(position) << *saved;
+    daemon::audit_follower audit(dir / "audit.log", *position);
     daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     auto report = cycle(ctx);
     EXPECT_EQ(report.engagements_recorded, 1u) << "only alice's sync is new";
@@ -293,6 +293,36 @@ TEST_F(poll_cycle_test, audit_log_rotation_and_truncation_mid_run_lose_no_read)
     EXPECT_TRUE(s["documents"][0]["engagements"]["bob"].contains("opened")) << s.dump(2);
     EXPECT_TRUE(s["documents"][1]["engagements"]["alice"].contains("opened")) << s.dump(2);
     EXPECT_TRUE(s["documents"][2]["engagements"]["bob"].contains("synced")) << s.dump(2);
+}
+
+TEST_F(poll_cycle_test, two_hundred_unchanged_projects_cost_one_request_each_plus_one_for_activity)
+{
+    config.projects.clear();
+    nlohmann::json setup = nlohmann::json::array();
+    for (int i = 0; i < 200; ++i) {
+        const std::string folder = "/Projects/P" + std::to_string(1000 + i);
+        setup.push_back({{"op", "mkdir"}, {"user", "preread"}, {"path", folder}});
+        setup.push_back({{"op", "put"}, {"user", "preread"}, {"path", folder + "/brief.md"}, {"content", "# Brief"}});
+        setup.push_back({{"op", "share"}, {"user", "preread"}, {"path", folder}, {"type", "group"}, {"with", "team-alpha"}});
+        daemon::project_config p;
+        p.id = "p" + std::to_string(1000 + i);
+        p.folder = folder;
+        p.participants.groups = {"team-alpha"};
+        config.projects.push_back(p);
+    }
+    for (const auto& result : sim.control(setup)) ASSERT_FALSE(result.contains("error")) << result.dump();
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto first = cycle(ctx);
+    ASSERT_TRUE(first.errors.empty()) << first.errors.front();
+    EXPECT_EQ(first.projects_ok, 200u);
+    EXPECT_EQ(client.connection_stats().opened, config.global.nextcloud.max_connections)
+        << "the projects are polled side by side, on as many connections as allowed and no more";
+
+    const auto before = sim.requests_served();
+    auto idle = cycle(ctx);
+    EXPECT_TRUE(idle.errors.empty()) << idle.errors.front();
+    EXPECT_EQ(idle.projects_ok, 200u);
+    EXPECT_EQ(sim.requests_served() - before, 201u) << "200 PROPFIND Depth 0 and one activity request (304)";
 }
 
 }  // namespace

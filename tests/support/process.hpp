@@ -11,6 +11,17 @@
 
 namespace prereadd::test {
 
+struct process_result {
+    int exit_code = -1;  // -1 when killed by a signal
+    std::string out;     // stdout
+    std::string err;     // stderr
+    std::string output() const { return out + err; }
+};
+
+// Runs `argv` to its end (argv[0] is a path) with CREDENTIALS_DIRECTORY unset,
+// as an admin's shell would have it.
+process_result run_to_exit(const std::vector<std::string>& argv);
+
 class child_process {
 public:
     explicit child_process(const std::vector<std::string>& argv);

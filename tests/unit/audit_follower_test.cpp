@@ -127,3 +127,19 @@ TEST_F(audit_follower_test, overlong_lines_are_skipped_and_counted)
 
 }  // namespace
 }  // namespace prereadd::daemon
+
+namespace prereadd::daemon {
+namespace {
+
+TEST(log_position_text, round_trips_and_refuses_garbage)
+{
+    const log_position p{1835021, 98765};
+    EXPECT_EQ(to_string(p), "1835021:98765");
+    EXPECT_EQ(parse_log_position("1835021:98765"), p);
+    EXPECT_EQ(parse_log_position("0:0"), log_position{});
+    for (const char* bad : {"", ":", "12", "12:", ":34", "12:34x", "-1:2", "a:b", "1:2:3"})
+        EXPECT_FALSE(parse_log_position(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace prereadd::daemon

@@ -46,6 +46,28 @@ TEST_F(store_test, newer_schema_is_refused)
     EXPECT_THROW(database(dir / "state.sqlite"), std::runtime_error);
 }
 
+TEST_F(store_test, a_scratch_copy_starts_from_the_file_and_never_writes_it)
+{
+    {
+        database db(dir / "state.sqlite");
+        state(db).set_cursor("activity", "33");
+    }
+    {
+        database scratch(dir / "state.sqlite", database::mode::scratch_copy);
+        state st(scratch);
+        EXPECT_EQ(st.cursor("activity"), "33") << "the copy starts from the file";
+        st.set_cursor("activity", "99");
+        st.set_cursor("audit_log", "1:2");
+        EXPECT_EQ(st.cursor("activity"), "99");
+    }
+    database again(dir / "state.sqlite");
+    EXPECT_EQ(state(again).cursor("activity"), "33");
+    EXPECT_FALSE(state(again).cursor("audit_log"));
+    database none(dir / "absent.sqlite", database::mode::scratch_copy);
+    EXPECT_FALSE(state(none).cursor("activity"));
+    EXPECT_FALSE(fs::exists(dir / "absent.sqlite"));
+}
+
 TEST_F(store_test, unopenable_file_names_the_file)
 {
     try {

@@ -1,0 +1,95 @@
+// Wiring for the commands that poll Nextcloud (see service.hpp).
+#include "daemon/service.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <chrono>
+#include <ostream>
+#include <sstream>
+#include <system_error>
+
+namespace prereadd::daemon {
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_cantcreat = 73;  // EX_CANTCREAT
+constexpr int exit_tempfail = 75;   // EX_TEMPFAIL
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::filesystem::path state_file(const configuration& config) { return config.global.state_directory / "prereadd.sqlite"; }
+
+http::client_config client_config_of(const configuration& config)
+{
+    http::client_config c;
+    c.max_connections_per_host = config.global.nextcloud.max_connections;
+    c.request_timeout = config.global.nextcloud.request_timeout;
+    c.ca_file = config.global.nextcloud.ca_file;
+    return c;
+}
+
+log_position saved_audit_position(const store::state& st)
+{
+    if (auto saved = st.cursor("audit_log"))
+        if (auto p = parse_log_position(*saved)) return *p;
+    return {};  // from the start of the log: reads from before the first cycle count too
+}
+
+std::string describe(const cycle_report& report, std::size_t projects)
+{
+    std::ostringstream out;
+    out << "poll cycle: " << report.projects_ok << " of " << projects << " project(s) polled, "
+        << report.engagements_recorded << " new engagement(s), " << report.new_problems.size()
+        << " new access problem(s)";
+    if (report.unmapped_reads) out << ", " << report.unmapped_reads << " read(s) that fit several pre-reads";
+    out << '\n';
+    for (const auto& [project, problem] : report.new_problems) {
+        out << "  " << project << ": ";
+        if (problem.file_id != 0) out << problem.user << " cannot open ";
+        out << problem.detail << '\n';
+    }
+    return out.str();
+}
+
+int run_once(const configuration& config, const once_options& options, std::ostream& out, std::ostream& err)
+{
+    const auto file = state_file(config);
+    if (!options.dry_run) {
+        // Who read what is nobody else's business: a directory made here is the owner's alone.
+        std::error_code ec;
+        if (std::filesystem::create_directories(config.global.state_directory, ec))
+            std::filesystem::permissions(config.global.state_directory, std::filesystem::perms::owner_all, ec);
+        if (ec) {
+            err << "prereadd: cannot create the state directory " << config.global.state_directory.string() << ": "
+                << ec.message() << '\n';
+            return exit_cantcreat;
+        }
+    }
+    store::database db(file, options.dry_run ? store::database::mode::scratch_copy : store::database::mode::read_write);
+    store::state st(db);
+
+    boost::asio::io_context io;
+    http::client client(io.get_executor(), client_config_of(config),
+                        {config.global.nextcloud.user, config.global.nextcloud.app_password});
+    std::optional<audit_follower> audit;
+    if (config.global.audit_log) audit.emplace(*config.global.audit_log, saved_audit_position(st));
+    cycle_context ctx{client, config, db, audit ? &*audit : nullptr, unix_now};
+
+    auto done = boost::asio::co_spawn(io, async_poll_cycle(ctx), boost::asio::use_future);
+    io.run();
+    const cycle_report report = done.get();
+
+    out << describe(report, config.projects.size());
+    if (options.dry_run) out << "dry run: nothing was written\n";
+    for (const auto& e : report.errors) err << "prereadd: " << e << '\n';
+    return report.errors.empty() ? exit_ok : exit_tempfail;
+}
+
+}  // namespace prereadd::daemon

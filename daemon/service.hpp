@@ -1,0 +1,35 @@
+// What the commands that talk to Nextcloud share: the HTTP client, the state
+// database and the audit log follower, made from the configuration; and
+// `prereadd once`, one poll cycle printed for a human.
+#pragma once
+
+#include "daemon/config.hpp"
+#include "daemon/poll_cycle.hpp"
+#include "http/client_config.hpp"
+
+#include <filesystem>
+#include <iosfwd>
+
+namespace prereadd::daemon {
+
+// The state database inside the configured state directory.
+std::filesystem::path state_file(const configuration& config);
+
+http::client_config client_config_of(const configuration& config);
+
+// Where the audit log is to be read from next, as the database remembers it.
+log_position saved_audit_position(const store::state& st);
+
+struct once_options {
+    bool dry_run = false;  // an in-memory copy of the state: nothing is written anywhere
+};
+
+// sysexits codes: 0 when every project was polled, 75 (EX_TEMPFAIL) when
+// Nextcloud could not be reached for some, 73 (EX_CANTCREAT) when the state
+// directory cannot be made. What happened goes to `out`, failures to `err`.
+int run_once(const configuration& config, const once_options& options, std::ostream& out, std::ostream& err);
+
+// The report of one cycle as the lines `once` prints (and `run` logs).
+std::string describe(const cycle_report& report, std::size_t projects);
+
+}  // namespace prereadd::daemon

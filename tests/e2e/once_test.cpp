@@ -1,0 +1,120 @@
+// `prereadd once` as an admin runs it: the built binary against nextcloud-sim
+// as a process, then `prereadd status --json` from the database it left.
+#include "tests/support/process.hpp"
+#include "tests/support/sim_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+namespace prereadd {
+namespace {
+
+class once_test : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        auto scenario = dir.write("scenario.json", R"([
+          {"op":"user","id":"preread","password":"pw","app_password":"e2e-app-password"},
+          {"op":"user","id":"alice","password":"pw"},
+          {"op":"user","id":"bob","password":"pw"},
+          {"op":"user","id":"carol","password":"pw"},
+          {"op":"group","id":"team-alpha","members":["alice","bob"]},
+          {"op":"subadmin","user":"preread","group":"team-alpha"},
+          {"op":"mkdir","user":"preread","path":"/Projects"},
+          {"op":"mkdir","user":"preread","path":"/Projects/Alpha"},
+          {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
+          {"op":"put","user":"preread","path":"/Projects/Alpha/slides.pdf","content":"%PDF","mime":"application/pdf"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
+          {"op":"open","user":"bob","path":"/Alpha/agenda.md"}
+        ])");
+        sim.emplace(NEXTCLOUD_SIM_BINARY, scenario, dir / "audit.log");
+        dir.write("etc/app-password", "e2e-app-password\n");
+        ::chmod((dir / "etc/app-password").c_str(), 0600);
+        dir.write("etc/prereadd.json", nlohmann::json{
+            {"nextcloud", {{"url", sim->base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
+            {"state_directory", (dir / "state").string()},
+            {"audit_log", (dir / "audit.log").string()},
+            {"projects_directory", "projects.d"},
+            {"metrics", {{"enabled", false}}}}.dump(2));
+        dir.write("etc/projects.d/alpha.json", R"({
+            "id": "alpha", "folder": "/Projects/Alpha", "time_zone": "Europe/Berlin",
+            "participants": {"users": ["carol"], "groups": ["team-alpha"]},
+            "reminders": {"lead_times": ["P1D"]}
+        })");
+    }
+
+    void TearDown() override
+    {
+        if (sim) {
+            EXPECT_EQ(sim->stop(), 0);
+        }
+    }
+
+    test::process_result prereadd(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), {PREREADD_BINARY, "--config", (dir / "etc/prereadd.json").string()});
+        return test::run_to_exit(args);
+    }
+
+    test::temp_dir dir;
+    std::optional<test::sim_process> sim;
+};
+
+TEST_F(once_test, one_cycle_then_status_says_who_opened_and_who_cannot)
+{
+    auto once = prereadd({"once"});
+    ASSERT_EQ(once.exit_code, 0) << once.output();
+    EXPECT_NE(once.out.find("1 of 1 project(s) polled, 1 new engagement(s), 1 new access problem(s)"), std::string::npos)
+        << once.out;
+    EXPECT_NE(once.out.find("alpha: carol cannot open slides.pdf"), std::string::npos) << once.out;
+    EXPECT_EQ(once.output().find("e2e-app-password"), std::string::npos) << "the credential leaked";
+
+    auto status = prereadd({"status", "--json"});
+    ASSERT_EQ(status.exit_code, 0) << status.output();
+    auto s = nlohmann::json::parse(status.out)["projects"][0];
+    EXPECT_EQ(s["documents"][0]["path"], "agenda.md");
+    EXPECT_TRUE(s["documents"][0]["engagements"]["bob"].contains("opened")) << s.dump(2);
+    EXPECT_TRUE(s["documents"][1]["engagements"].empty()) << s.dump(2);
+    ASSERT_EQ(s["access_problems"].size(), 1u);
+    EXPECT_EQ(s["access_problems"][0]["user"], "carol");
+
+    // Nothing new: nothing counted twice.
+    sim->control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/slides.pdf"}});
+    auto again = prereadd({"once"});
+    ASSERT_EQ(again.exit_code, 0) << again.output();
+    EXPECT_NE(again.out.find("1 new engagement(s), 0 new access problem(s)"), std::string::npos) << again.out;
+}
+
+TEST_F(once_test, a_dry_run_writes_nothing_anywhere)
+{
+    auto dry = prereadd({"once", "--dry-run"});
+    ASSERT_EQ(dry.exit_code, 0) << dry.output();
+    EXPECT_NE(dry.out.find("1 new engagement(s)"), std::string::npos) << dry.out;
+    EXPECT_NE(dry.out.find("dry run: nothing was written"), std::string::npos) << dry.out;
+    EXPECT_FALSE(std::filesystem::exists(dir / "state")) << "not even the state directory";
+
+    auto real = prereadd({"once"});
+    ASSERT_EQ(real.exit_code, 0) << real.output();
+    EXPECT_EQ(std::filesystem::status(dir / "state").permissions(), std::filesystem::perms::owner_all);
+    const auto size = std::filesystem::file_size(dir / "state/prereadd.sqlite");
+    auto dry_again = prereadd({"once", "--dry-run"});
+    EXPECT_NE(dry_again.out.find("0 new engagement(s)"), std::string::npos) << "starts from the saved state: "
+                                                                             << dry_again.out;
+    EXPECT_EQ(std::filesystem::file_size(dir / "state/prereadd.sqlite"), size);
+}
+
+TEST_F(once_test, nextcloud_in_maintenance_is_a_temporary_failure)
+{
+    sim->control({{"op", "maintenance"}, {"on", true}});
+    auto once = prereadd({"once"});
+    EXPECT_EQ(once.exit_code, 75) << once.output();
+    EXPECT_NE(once.err.find("prereadd: alpha: "), std::string::npos) << once.err;
+    EXPECT_NE(once.out.find("0 of 1 project(s) polled"), std::string::npos) << once.out;
+}
+
+}  // namespace
+}  // namespace prereadd
