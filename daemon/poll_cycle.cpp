@@ -47,11 +47,67 @@ struct cycle_input {
     std::int64_t now = 0;
 };
 
+// The decoded href of the service account's files root, without a trailing slash.
+std::string files_root_href(const configuration& c)
+{
+    return c.global.nextcloud.base.target + "/remote.php/dav/files/" + c.global.nextcloud.user;
+}
+
 std::string folder_href(const configuration& c, const std::string& folder)
 {
-    std::string href = c.global.nextcloud.base.target + "/remote.php/dav/files/" + c.global.nextcloud.user + folder;
+    std::string href = files_root_href(c) + folder;
     if (href.back() != '/') href += '/';
     return href;
+}
+
+// The project folder and every sub-folder below it (to `max_folder_depth`),
+// one Depth 1 PROPFIND each. A sub-folder whose ETag is the one of its last
+// listing is not listed again: Nextcloud propagates ETags upwards, so nothing
+// below it changed either, and its remembered listings are used.
+boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_list_tree(cycle_context& ctx,
+                                                                                      const project_config& p,
+                                                                                      project_cache& cache)
+{
+    const auto& base = ctx.config.global.nextcloud.base;
+    const auto& user = ctx.config.global.nextcloud.user;
+    const std::string root = files_root_href(ctx.config);
+    std::vector<webdav::file_entry> all;
+    std::map<std::string, folder_listing> listed;
+    std::vector<std::pair<std::string, unsigned>> pending{{p.folder, 0}};  // path as the user sees it, depth
+    while (!pending.empty()) {
+        auto [path, depth] = pending.back();
+        pending.pop_back();
+        auto listing = co_await webdav::async_list(ctx.client, base, user, path, 1);
+        if (!listing) co_return listing.error();
+        std::string self = root + path;
+        if (self.back() != '/') self += '/';
+        folder_listing here;
+        for (auto& e : *listing) {
+            if (e.href == self) {
+                if (depth == 0) all.push_back(e);
+                here.etag = e.etag.value_or("");
+                continue;
+            }
+            here.entries.push_back(e);
+            all.push_back(e);
+            if (!e.collection || depth + 1 > ctx.max_folder_depth) continue;
+            auto known = cache.sub_folders.find(e.href);
+            if (known != cache.sub_folders.end() && e.etag && known->second.etag == *e.etag) {
+                for (const auto& [href, sub] : cache.sub_folders)
+                    if (href.starts_with(e.href)) {
+                        listed[href] = sub;
+                        all.insert(all.end(), sub.entries.begin(), sub.entries.end());
+                    }
+                continue;
+            }
+            std::string sub_path = e.href.substr(root.size());
+            if (sub_path.size() > 1 && sub_path.back() == '/') sub_path.pop_back();
+            pending.emplace_back(sub_path, depth + 1);
+        }
+        if (depth > 0) listed[self] = std::move(here);
+    }
+    cache.sub_folders = std::move(listed);
+    co_return all;
 }
 
 bool member_of(const project_cache& cache, const std::string& user, const std::string& group)
@@ -147,8 +203,9 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
     const bool changed = cache.folder_etag != etag;
     for (const auto& d : st.documents(p.id)) u.documents.push_back({d.file_id, d.path, d.etag});
+    std::set<std::int64_t> commented_files;
     if (changed) {
-        auto listing = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 1);
+        auto listing = co_await async_list_tree(ctx, p, cache);
         if (!listing) {
             out.errors.push_back(p.id + ": " + listing.error().message());
             co_return out;
@@ -157,6 +214,14 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
         u.diff = diff_documents(u.documents, *listing, href);
         u.documents = documents_of(*listing, href);
         u.folder_etag = etag;
+        // The cross-check of the activity stream: a comment count that grew
+        // (or is not known yet) has its comments read, whatever the stream said.
+        for (const auto& e : *listing) {
+            if (e.collection || !e.file_id || !e.comments_count) continue;
+            auto& known = cache.comment_counts[*e.file_id];
+            if (*e.comments_count > known) commented_files.insert(*e.file_id);
+            known = *e.comments_count;
+        }
     }
     const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
     if (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every) {
@@ -186,7 +251,6 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
                                                                : store::engagement_kind::opened,
                                  at, "audit_log"});
     }
-    std::set<std::int64_t> commented_files;
     for (const auto& a : in.activities) {
         const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
                                       [&](const auto& d) { return d.file_id == a.object_id; });

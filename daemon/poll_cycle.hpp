@@ -11,6 +11,7 @@
 #include "daemon/config.hpp"
 #include "http/client.hpp"
 #include "store/state.hpp"
+#include "webdav/multistatus.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -21,8 +22,16 @@
 
 namespace prereadd::daemon {
 
+// A folder's Depth 1 listing at one ETag (its own entry left out).
+struct folder_listing {
+    std::string etag;
+    std::vector<webdav::file_entry> entries;
+};
+
 // What the daemon keeps in memory between cycles (re-fetched after a restart).
 struct project_cache {
+    std::map<std::string, folder_listing> sub_folders;  // by decoded href; unchanged ETag: not listed again
+    std::map<std::int64_t, int> comment_counts;         // file id -> oc:comments-count at the last listing
     std::vector<ocs::share> shares;              // of the folder and of the files directly in it
     std::map<std::string, std::string> participants;          // user -> source: config, group, talk, share
     std::map<std::string, std::vector<std::string>> groups;  // group -> members
@@ -46,6 +55,7 @@ struct cycle_context {
     std::function<std::int64_t()> now;   // unix seconds
     std::map<std::string, project_cache> cache;
     unsigned refresh_every = 10;         // cycles between share and group refreshes of an unchanged folder
+    unsigned max_folder_depth = 8;       // sub-folder levels listed below a project folder
     // Reads taken from the audit log while some project could not be polled:
     // applied again next cycle (engagements are idempotent), and the stored
     // log position stays before them, so neither a failure nor a restart loses one.

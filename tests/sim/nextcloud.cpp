@@ -48,6 +48,7 @@ struct nextcloud::impl {
     bool maintenance = false;
     std::deque<fault> faults;
     std::size_t served = 0;
+    std::vector<std::string> served_log;  // "METHOD path" of each request over the network
     std::filesystem::path audit_path;
     std::vector<std::string> audit_lines;
     std::uint64_t request_counter = 0;
@@ -162,6 +163,7 @@ asio::awaitable<void> nextcloud::impl::serve(Stream& stream)
         {
             std::lock_guard lock(owner.mutex_);
             ++served;
+            served_log.push_back(req.method + " " + req.path);
             if (injected && injected->what == fault::kind::status) {
                 res = error_response(req, injected->status);
                 if (injected->retry_after) res.set("Retry-After", *injected->retry_after);
@@ -507,6 +509,12 @@ std::vector<std::string> nextcloud::audit_lines() const
 {
     std::lock_guard lock(mutex_);
     return impl_->audit_lines;
+}
+
+std::vector<std::string> nextcloud::requests_log() const
+{
+    std::lock_guard lock(mutex_);
+    return impl_->served_log;
 }
 
 std::size_t nextcloud::requests_served() const

@@ -105,6 +105,8 @@ public:
     void inject(fault f);
     void clear_faults();
     std::size_t requests_served() const;
+    // "METHOD /decoded/path" of every request that came over the network, in order.
+    std::vector<std::string> requests_log() const;
     // Every admin_audit line written so far, as JSON text.
     std::vector<std::string> audit_lines() const;
 

@@ -325,5 +325,56 @@ TEST_F(poll_cycle_test, two_hundred_unchanged_projects_cost_one_request_each_plu
     EXPECT_EQ(sim.requests_served() - before, 201u) << "200 PROPFIND Depth 0 and one activity request (304)";
 }
 
+TEST_F(poll_cycle_test, pre_reads_in_sub_folders_and_only_changed_sub_folders_listed_again)
+{
+    sim.control(nlohmann::json::parse(R"([
+      {"op":"mkdir","user":"preread","path":"/Projects/Alpha/session-2"},
+      {"op":"put","user":"preread","path":"/Projects/Alpha/session-2/notes.md","content":"notes"},
+      {"op":"mkdir","user":"preread","path":"/Projects/Alpha/archive"},
+      {"op":"put","user":"preread","path":"/Projects/Alpha/archive/old.md","content":"old"}
+    ])"));
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto first = cycle(ctx);
+    ASSERT_TRUE(first.errors.empty()) << first.errors.front();
+    auto paths = [&] {
+        std::vector<std::string> out;
+        const auto s = status();
+        for (const auto& d : s["documents"]) out.push_back(d["path"]);
+        return out;
+    };
+    EXPECT_EQ(paths(), (std::vector<std::string>{"agenda.md", "archive/old.md", "budget.ods", "session-2/notes.md",
+                                                 "slides.pdf"}));
+
+    // A new file in session-2 changes its ETag and the project folder's, not archive's.
+    sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/session-2/questions.md"}, {"content", "?"}});
+    const auto before = sim.requests_log().size();
+    cycle(ctx);
+    const auto log = sim.requests_log();
+    const std::vector<std::string> cycle_log(log.begin() + static_cast<std::ptrdiff_t>(before), log.end());
+    auto listed = [&](const std::string& folder) {
+        return std::count(cycle_log.begin(), cycle_log.end(), "PROPFIND /remote.php/dav/files/preread" + folder);
+    };
+    EXPECT_EQ(listed("/Projects/Alpha"), 2) << "Depth 0, then Depth 1";
+    EXPECT_EQ(listed("/Projects/Alpha/session-2"), 1);
+    EXPECT_EQ(listed("/Projects/Alpha/archive"), 0) << "unchanged: its remembered listing is used";
+    EXPECT_EQ(paths(), (std::vector<std::string>{"agenda.md", "archive/old.md", "budget.ods", "session-2/notes.md",
+                                                 "session-2/questions.md", "slides.pdf"}));
+}
+
+TEST_F(poll_cycle_test, a_comment_the_activity_stream_missed_is_found_by_its_count)
+{
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    cycle(ctx);
+    // The comment is there, but the activity rows are gone (expired, or the app disabled for comments).
+    sim.control({{"op", "comment"}, {"user", "bob"}, {"path", "/Alpha/slides.pdf"}, {"message", "Page 3?"}});
+    sim.with_world([](sim::world& w) { w.expire_activities(); });
+    // Comments do not change ETags; the next change in the folder brings the listing with the count.
+    sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/extra.md"}, {"content", "x"}});
+    auto report = cycle(ctx);
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    auto s = status();
+    EXPECT_TRUE(s["documents"][3]["engagements"]["bob"].contains("commented")) << s.dump(2);
+}
+
 }  // namespace
 }  // namespace prereadd

@@ -264,6 +264,8 @@ public:
     // The activity stream (oldest first). Events below add their rows themselves.
     const std::vector<activity>& activities() const { return activities_; }
     void record_activity(activity a);
+    // The activity app's expiry job (activity_expire_days) removing every row so far.
+    void expire_activities() { activities_.clear(); }
     // A public link share's file was downloaded anonymously.
     void public_download(const share& s);
     // Every user who can see the node: its owner and the recipients of shares above it.
