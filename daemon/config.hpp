@@ -5,6 +5,7 @@
 
 #include "http/client_config.hpp"
 #include "http/url.hpp"
+#include "scheduler/sessions.hpp"
 
 #include <date/tz.h>
 
@@ -52,22 +53,8 @@ struct participants_config {
     bool from_talk = false;
 };
 
-struct session_config {
-    std::string title;
-    date::local_seconds start;
-    std::chrono::seconds duration{3600};
-};
-
-struct weekly_series_config {
-    std::string title;
-    std::vector<date::weekday> days;
-    std::chrono::seconds time_of_day{0};
-    date::local_days first;
-    std::optional<unsigned> count;
-    std::optional<date::local_days> until;
-    std::vector<date::local_days> except;
-    std::chrono::seconds duration{3600};
-};
+using session_config = scheduler::single_session;
+using weekly_series_config = scheduler::weekly_series;
 
 struct talk_config {
     std::string conversation;  // the conversation token

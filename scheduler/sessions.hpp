@@ -1,0 +1,65 @@
+// Sessions: the synchronous meetings pre-reads are for. From the project
+// configuration (single sessions and weekly series, local times in the
+// project's IANA zone) or from a Nextcloud calendar (calendar.hpp). Pure logic.
+#pragma once
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prereadd::scheduler {
+
+struct single_session {
+    std::string title;
+    date::local_seconds start;
+    std::chrono::seconds duration{3600};
+};
+
+// Like an iCalendar RRULE:FREQ=WEEKLY;BYDAY=...: `count` counts the dates the
+// rule produces before `except` removes some (EXDATE semantics).
+struct weekly_series {
+    std::string title;
+    std::vector<date::weekday> days;
+    std::chrono::seconds time_of_day{0};
+    date::local_days first;
+    std::optional<unsigned> count;
+    std::optional<date::local_days> until;  // inclusive
+    std::vector<date::local_days> except;
+    std::chrono::seconds duration{3600};
+};
+
+struct session {
+    // Stable identity across restarts and reloads: "2026-12-09T14:00" (the
+    // local start) for configured sessions, "caldav:<UID>/<RECURRENCE-ID>" for
+    // calendar events, so a moved calendar occurrence keeps its identity.
+    std::string key;
+    std::string title;
+    date::sys_seconds start;
+    date::sys_seconds end;
+    bool cancelled = false;
+    std::string location;  // for messages; may be empty
+
+    auto operator<=>(const session&) const = default;
+};
+
+// The instant a local time names in `zone`, for times computed from a rule:
+// a time skipped by a DST change is read with the offset from before the gap
+// (02:30 on the spring-forward night in Berlin is 03:30 CEST, as RFC 5545 says),
+// a repeated one is its first occurrence.
+date::sys_seconds resolve_local(date::local_seconds local, const date::time_zone& zone);
+
+// "2026-12-09T14:00" (seconds only when not zero).
+std::string local_key(date::local_seconds local);
+
+// The configured sessions that end after `from` and start before `to`, by start.
+std::vector<session> expand_sessions(const std::vector<single_session>& singles,
+                                     const std::vector<weekly_series>& weekly,
+                                     const date::time_zone& zone,
+                                     date::sys_seconds from,
+                                     date::sys_seconds to);
+
+}  // namespace prereadd::scheduler
