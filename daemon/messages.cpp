@@ -1,0 +1,186 @@
+// Message texts (see messages.hpp). English only for now; the wording lives
+// here alone so a translation has one place to go.
+#include "daemon/messages.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace prereadd::daemon {
+namespace {
+
+const char* const weekday_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+const char* const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+
+std::string joined(const std::vector<std::string>& items, const char* separator = ", ")
+{
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
+    return out;
+}
+
+std::string headline(const reminder_input& in)
+{
+    const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(in.session->start - in.now);
+    return "**" + in.session->title + "** — " + session_time(*in.session, *in.zone) + ", " + time_until(remaining) + ".";
+}
+
+// Cuts a message that Talk would refuse, at a line boundary.
+std::string fitted(std::string text)
+{
+    if (text.size() <= max_message_length) return text;
+    const std::string note = "\n… (list cut; `prereadd status` has all of it)";
+    auto cut = text.rfind('\n', max_message_length - note.size());
+    if (cut == std::string::npos) cut = max_message_length - note.size();
+    text.resize(cut);
+    return text + note;
+}
+
+}  // namespace
+
+std::string mention(const std::string& user_id) { return "@\"" + user_id + "\""; }
+
+std::string session_time(const scheduler::session& s, const date::time_zone& zone)
+{
+    const auto local = zone.to_local(s.start);
+    const auto day = date::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
+    std::ostringstream out;
+    out << weekday_names[date::weekday{day}.c_encoding()] << ' ' << static_cast<unsigned>(ymd.day()) << ' '
+        << month_names[static_cast<unsigned>(ymd.month()) - 1] << ' ' << static_cast<int>(ymd.year()) << ", "
+        << date::format("%H:%M", tod.to_duration()) << " (" << zone.name() << ")";
+    return out.str();
+}
+
+std::string time_until(std::chrono::seconds remaining)
+{
+    using namespace std::chrono;
+    if (remaining < minutes(1)) return "now";
+    auto plural = [](long long n, const char* unit) {
+        return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+    };
+    const auto d = duration_cast<days>(remaining).count();
+    const auto h = duration_cast<hours>(remaining % days(1)).count();
+    const auto m = duration_cast<minutes>(remaining % hours(1)).count();
+    if (d > 0) return "in " + plural(d, "day") + (h > 0 ? " " + plural(h, "hour") : "");
+    if (h > 0) return "in " + plural(h, "hour") + (m > 0 ? " " + plural(m, "minute") : "");
+    return "in " + plural(m, "minute");
+}
+
+std::vector<pre_read_doc> documents_for(const scheduler::session& s, const date::time_zone& zone,
+                                        const std::vector<pre_read_doc>& all, pre_read_scope scope)
+{
+    if (scope == pre_read_scope::folder) return all;
+    const std::string own = date::format("%Y-%m-%d/", date::floor<date::days>(zone.to_local(s.start)));
+    std::vector<pre_read_doc> out;
+    for (const auto& d : all)
+        if (d.path.find('/') == std::string::npos || d.path.starts_with(own)) out.push_back(d);
+    return out;
+}
+
+done_set done_from(const std::vector<store::engagement>& engagements)
+{
+    done_set out;
+    for (const auto& e : engagements) out.insert({e.user_id, e.file_id});
+    return out;
+}
+
+std::map<std::string, std::vector<const pre_read_doc*>> pending(const std::vector<std::string>& participants,
+                                                                const std::vector<pre_read_doc>& documents,
+                                                                const done_set& done)
+{
+    std::map<std::string, std::vector<const pre_read_doc*>> out;
+    for (const auto& user : participants)
+        for (const auto& d : documents)
+            if (!done.count({user, d.file_id})) out[user].push_back(&d);
+    return out;
+}
+
+std::optional<message> reminder_message(const reminder_input& in)
+{
+    if (in.documents.empty() || in.participants.empty()) return std::nullopt;
+    const auto open = pending(in.participants, in.documents, in.done);
+    message m;
+    if (open.empty()) {
+        if (!in.when_all_ready) return std::nullopt;
+        m.text = headline(in) + "\nEveryone has read the " + std::to_string(in.documents.size()) +
+                 (in.documents.size() == 1 ? " pre-read" : " pre-reads") + ". Thank you!";
+        return m;
+    }
+    std::string text = headline(in) + "\nStill to read:";
+    for (const auto& [user, docs] : open) {
+        std::vector<std::string> paths;
+        for (const auto* d : docs) paths.push_back(d->path);
+        text += "\n- " + mention(user) + ": " + joined(paths);
+        m.mentioned.push_back(user);
+    }
+    text += "\nReact to this message once you have read everything.";
+    m.text = fitted(std::move(text));
+    return m;
+}
+
+message personal_reminder(const reminder_input& in, const std::vector<const pre_read_doc*>& theirs)
+{
+    std::vector<std::string> paths;
+    for (const auto* d : theirs) paths.push_back(d->path);
+    return {fitted("Reminder: " + headline(in) + "\nNot opened by you yet: " + joined(paths) + "."), {}};
+}
+
+message digest_message(const digest_input& in)
+{
+    const auto& base = in.base;
+    std::string text = "Digest before " + headline(base);
+    text += "\nRead so far:";
+    for (const auto& user : base.participants) {
+        std::size_t read = 0;
+        for (const auto& d : base.documents) read += base.done.count({user, d.file_id});
+        text += "\n- " + user + ": " + std::to_string(read) + " of " + std::to_string(base.documents.size());
+    }
+    text += "\nBy document:";
+    std::map<std::string, std::size_t> comments;
+    std::size_t comment_total = 0;
+    for (const auto& d : base.documents) {
+        std::map<std::string, std::vector<std::string>> by_kind;  // kind -> users
+        for (const auto& e : in.engagements) {
+            if (e.file_id != d.file_id) continue;
+            by_kind[store::to_string(e.kind)].push_back(e.user_id);
+            if (e.kind == store::engagement_kind::commented && in.previous_session_end &&
+                e.first_at >= in.previous_session_end->time_since_epoch().count()) {
+                ++comments[d.path];
+                ++comment_total;
+            }
+        }
+        std::vector<std::string> parts;
+        for (const char* kind : {"opened", "synced", "commented", "edited", "acknowledged"})
+            if (auto it = by_kind.find(kind); it != by_kind.end()) {
+                std::sort(it->second.begin(), it->second.end());
+                parts.push_back(std::string(kind) + " by " + joined(it->second));
+            }
+        text += "\n- " + d.path + ": " + (parts.empty() ? std::string("nobody yet") : joined(parts, "; "));
+    }
+    if (in.previous_session_end) {
+        std::vector<std::string> per_doc;
+        for (const auto& [path, n] : comments) per_doc.push_back(path + ": " + std::to_string(n));
+        text += "\nComments since the previous session: " + std::to_string(comment_total) +
+                (per_doc.empty() ? "" : " (" + joined(per_doc) + ")");
+    }
+    if (in.first_reminder_at) {
+        std::vector<std::string> added;
+        for (const auto& d : base.documents)
+            if (d.first_seen > in.first_reminder_at->time_since_epoch().count()) added.push_back(d.path);
+        if (!added.empty()) text += "\nAdded after the first reminder: " + joined(added);
+    }
+    return {fitted(std::move(text)), {}};
+}
+
+message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
+                               const std::string& detail)
+{
+    std::string text = "Access problem in project " + project + " (" + folder + "): ";
+    text += user.empty() || user.front() == '(' ? detail : user + " cannot open " + detail;
+    text += ". Once it is fixed, prereadd notices by itself.";
+    return {fitted(std::move(text)), {}};
+}
+
+}  // namespace prereadd::daemon

@@ -1,0 +1,90 @@
+// What the messages say: reminders that mention only the participants with
+// something left to open, the digest before a session, access problems for
+// the facilitators. Pure functions of the state; no I/O. Talk renders
+// Markdown and turns @"user id" into a mention.
+#pragma once
+
+#include "scheduler/sessions.hpp"
+#include "store/state.hpp"
+
+#include <date/tz.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace prereadd::daemon {
+
+// The mention of a user in a Talk message. The quoted form works for every
+// user id Nextcloud allows, including ones with spaces or '@'
+// (`@"bob"` in capture 15a; Nextcloud's mention pattern `@"[a-z0-9_\-@.' ]+"`).
+std::string mention(const std::string& user_id);
+
+// "Monday 7 December 2026, 09:00 (Europe/Berlin)".
+std::string session_time(const scheduler::session& s, const date::time_zone& zone);
+
+// "in 3 days", "in 1 day 2 hours", "in 45 minutes", "now".
+std::string time_until(std::chrono::seconds remaining);
+
+struct pre_read_doc {
+    std::int64_t file_id = 0;
+    std::string path;           // inside the project folder
+    std::int64_t first_seen = 0;
+};
+
+// Which documents belong to a session: every one (`folder`), or with
+// `session_folder` the ones directly in the project folder plus those in the
+// sub-folder named after the session's local date ("2026-12-09/agenda.md").
+enum class pre_read_scope { folder, session_folder };
+std::vector<pre_read_doc> documents_for(const scheduler::session& s, const date::time_zone& zone,
+                                        const std::vector<pre_read_doc>& all, pre_read_scope scope);
+
+// What counts as done with a document: opened, synced, commented, edited or acknowledged.
+using done_set = std::set<std::pair<std::string, std::int64_t>>;  // (user, file id)
+done_set done_from(const std::vector<store::engagement>& engagements);
+
+// Participant -> the documents they have not done yet (only those with something left).
+std::map<std::string, std::vector<const pre_read_doc*>> pending(const std::vector<std::string>& participants,
+                                                                const std::vector<pre_read_doc>& documents,
+                                                                const done_set& done);
+
+struct message {
+    std::string text;
+    std::vector<std::string> mentioned;  // user ids, in the order they appear
+};
+
+struct reminder_input {
+    const scheduler::session* session = nullptr;
+    const date::time_zone* zone = nullptr;
+    date::sys_seconds now;
+    std::vector<std::string> participants;
+    std::vector<pre_read_doc> documents;  // of this session
+    done_set done;
+    bool when_all_ready = false;  // send "everyone is ready" instead of nothing
+};
+
+// Nothing when everyone is ready (unless `when_all_ready`) or there is nothing to read.
+std::optional<message> reminder_message(const reminder_input& in);
+
+// The one-to-one version for one pending participant: no mention, their documents only.
+message personal_reminder(const reminder_input& in, const std::vector<const pre_read_doc*>& theirs);
+
+struct digest_input {
+    reminder_input base;
+    std::vector<store::engagement> engagements;            // of the project
+    std::optional<date::sys_seconds> previous_session_end;  // comments since then are counted
+    std::optional<date::sys_seconds> first_reminder_at;     // documents seen after it are "added since"
+};
+
+message digest_message(const digest_input& in);
+
+// For a facilitator, once per problem.
+message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
+                               const std::string& detail);
+
+// Talk refuses messages over 32000 characters (capture 17b); longer lists are cut with a note.
+constexpr std::size_t max_message_length = 32000;
+
+}  // namespace prereadd::daemon

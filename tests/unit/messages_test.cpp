@@ -1,0 +1,141 @@
+// Message texts against golden files (tests/unit/golden; PREREADD_UPDATE_GOLDEN=1
+// rewrites them, to be reviewed in the diff), and the rules behind them.
+#include "daemon/messages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace prereadd::daemon {
+namespace {
+
+using namespace date;
+using namespace std::chrono_literals;
+
+void expect_golden(const std::string& name, const std::string& text)
+{
+    const std::string file = std::string(PREREADD_GOLDEN_DIR) + "/" + name + ".txt";
+    if (const char* update = std::getenv("PREREADD_UPDATE_GOLDEN"); update && *update == '1') {
+        std::ofstream(file, std::ios::binary) << text;
+        return;
+    }
+    std::ifstream in(file, std::ios::binary);
+    ASSERT_TRUE(in) << "no golden file " << file << " (run with PREREADD_UPDATE_GOLDEN=1)";
+    std::stringstream expected;
+    expected << in.rdbuf();
+    EXPECT_EQ(text, expected.str()) << name;
+}
+
+class messages_test : public ::testing::Test {
+protected:
+    messages_test()
+    {
+        session.key = "2026-12-07T09:00";
+        session.title = "Weekly sync";
+        session.start = sys_days{2026_y / December / 7} + 8h;
+        session.end = session.start + 1h;
+        in.session = &session;
+        in.zone = locate_zone("Europe/Berlin");
+        in.now = session.start - 72h;
+        in.participants = {"alice", "bob", "carol"};
+        in.documents = {{7, "agenda.md", 1000}, {8, "budget.ods", 1000}, {9, "slides.pdf", 5000}};
+    }
+    scheduler::session session;
+    reminder_input in;
+};
+
+TEST_F(messages_test, a_reminder_mentions_only_who_has_something_left)
+{
+    in.done = {{"alice", 7}, {"alice", 8}, {"alice", 9}, {"bob", 7}};
+    auto m = reminder_message(in);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->mentioned, (std::vector<std::string>{"bob", "carol"}));
+    EXPECT_EQ(m->text.find("alice"), std::string::npos);
+    expect_golden("reminder-two-pending", m->text);
+}
+
+TEST_F(messages_test, nothing_when_everyone_is_ready_unless_configured)
+{
+    for (const auto& u : in.participants)
+        for (const auto& d : in.documents) in.done.insert({u, d.file_id});
+    EXPECT_FALSE(reminder_message(in));
+    in.when_all_ready = true;
+    in.now = session.start - 24h - 30min;
+    auto m = reminder_message(in);
+    ASSERT_TRUE(m);
+    EXPECT_TRUE(m->mentioned.empty());
+    expect_golden("reminder-all-ready", m->text);
+}
+
+TEST_F(messages_test, mentions_of_user_ids_with_spaces_and_at_signs)
+{
+    in.participants = {"bob smith", "carol@example.org", "d.o'neil"};
+    auto m = reminder_message(in);
+    ASSERT_TRUE(m);
+    EXPECT_NE(m->text.find("- @\"bob smith\": agenda.md"), std::string::npos) << m->text;
+    EXPECT_NE(m->text.find("- @\"carol@example.org\": agenda.md"), std::string::npos) << m->text;
+    EXPECT_NE(m->text.find("- @\"d.o'neil\": agenda.md"), std::string::npos) << m->text;
+}
+
+TEST_F(messages_test, the_session_time_is_in_the_session_zone)
+{
+    EXPECT_EQ(session_time(session, *locate_zone("Europe/Berlin")), "Monday 7 December 2026, 09:00 (Europe/Berlin)");
+    EXPECT_EQ(session_time(session, *locate_zone("America/New_York")),
+              "Monday 7 December 2026, 03:00 (America/New_York)");
+    EXPECT_EQ(time_until(72h), "in 3 days");
+    EXPECT_EQ(time_until(25h), "in 1 day 1 hour");
+    EXPECT_EQ(time_until(90min), "in 1 hour 30 minutes");
+    EXPECT_EQ(time_until(59s), "now");
+}
+
+TEST_F(messages_test, a_personal_reminder_lists_only_their_documents)
+{
+    in.done = {{"bob", 7}};
+    auto open = pending(in.participants, in.documents, in.done);
+    expect_golden("reminder-personal", personal_reminder(in, open["bob"]).text);
+}
+
+TEST_F(messages_test, the_digest_says_who_read_what_comments_and_late_additions)
+{
+    digest_input d{in, {}, sys_seconds{sys_days{2026_y / November / 30} + 9h}, sys_seconds{sys_days{2026_y / December / 4}}};
+    d.base.now = session.start - 1h;
+    d.base.documents[2].first_seen = (sys_days{2026_y / December / 5}).time_since_epoch() / 1s;
+    using k = store::engagement_kind;
+    const auto t = [](sys_days day) { return std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()).count(); };
+    d.engagements = {{"alpha", "alice", 7, k::opened, t(sys_days{2026_y / December / 1}), "audit_log"},
+                     {"alpha", "alice", 7, k::commented, t(sys_days{2026_y / December / 2}), "comments"},
+                     {"alpha", "bob", 7, k::synced, t(sys_days{2026_y / December / 2}), "audit_log"},
+                     {"alpha", "bob", 8, k::commented, t(sys_days{2026_y / November / 20}), "comments"}};
+    d.base.done = done_from(d.engagements);
+    expect_golden("digest", digest_message(d).text);
+}
+
+TEST_F(messages_test, an_access_problem_for_the_facilitator)
+{
+    expect_golden("access-problem",
+                  access_problem_message("alpha", "/Projects/Alpha", "carol", "slides.pdf: not shared with carol").text);
+}
+
+TEST_F(messages_test, session_folders_hold_their_own_pre_reads)
+{
+    std::vector<pre_read_doc> all = {{1, "agenda.md", 0}, {2, "2026-12-07/notes.md", 0}, {3, "2026-12-14/later.md", 0},
+                                     {4, "archive/old.md", 0}};
+    auto mine = documents_for(session, *in.zone, all, pre_read_scope::session_folder);
+    ASSERT_EQ(mine.size(), 2u);
+    EXPECT_EQ(mine[1].path, "2026-12-07/notes.md");
+    EXPECT_EQ(documents_for(session, *in.zone, all, pre_read_scope::folder).size(), 4u);
+}
+
+TEST_F(messages_test, a_message_talk_would_refuse_is_cut)
+{
+    for (int i = 0; i < 3000; ++i) in.participants.push_back("participant-" + std::to_string(i));
+    auto m = reminder_message(in);
+    ASSERT_TRUE(m);
+    EXPECT_LE(m->text.size(), max_message_length);
+    EXPECT_NE(m->text.find("list cut"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace prereadd::daemon
