@@ -51,4 +51,137 @@ boost::asio::awaitable<http::outcome<std::vector<talk_attendee>>> async_talk_par
     co_return std::move(*attendees);
 }
 
+namespace {
+
+std::optional<std::int64_t> number(const nlohmann::json& j, const char* key)
+{
+    auto it = j.find(key);
+    if (it == j.end()) return std::nullopt;
+    if (it->is_number_integer()) return it->get<std::int64_t>();
+    return std::nullopt;
+}
+
+std::string string_of(const nlohmann::json& j, const char* key)
+{
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+http::outcome<chat_page> chat_page_of(const http::response& res, const std::string& what)
+{
+    chat_page page;
+    if (res.status == 304) {
+        page.not_modified = true;
+        return page;
+    }
+    auto data = read_data(res, what);
+    if (!data) return data.error();
+    auto messages = parse_chat_messages(*data);
+    if (!messages) return http::failure{messages.error(), what};
+    page.messages = std::move(*messages);
+    if (auto h = res.headers.find("X-Chat-Last-Given"); h != res.headers.end()) {
+        try {
+            page.last_given = std::stoll(std::string(h->value()));
+        } catch (const std::exception&) {
+        }
+    }
+    return page;
+}
+
+}  // namespace
+
+boost::system::result<chat_message> parse_chat_message(const nlohmann::json& data)
+{
+    if (!data.is_object()) return make_error_code(error::unexpected_data);
+    auto id = number(data, "id");
+    if (!id) return make_error_code(error::unexpected_data);
+    chat_message m;
+    m.id = *id;
+    m.actor_type = string_of(data, "actorType");
+    m.actor_id = string_of(data, "actorId");
+    m.timestamp = number(data, "timestamp").value_or(0);
+    m.message = string_of(data, "message");
+    m.system_message = string_of(data, "systemMessage");
+    m.reference_id = string_of(data, "referenceId");
+    if (auto parent = data.find("parent"); parent != data.end() && parent->is_object()) m.parent_id = number(*parent, "id");
+    return m;
+}
+
+boost::system::result<std::vector<chat_message>> parse_chat_messages(const nlohmann::json& data)
+{
+    if (!data.is_array()) return make_error_code(error::unexpected_data);
+    std::vector<chat_message> out;
+    for (const auto& m : data) {
+        auto parsed = parse_chat_message(m);
+        if (!parsed) return parsed.error();
+        out.push_back(std::move(*parsed));
+    }
+    return out;
+}
+
+boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::client& client,
+                                                                       const http::url& base,
+                                                                       const std::string& token,
+                                                                       const std::string& text,
+                                                                       const std::string& reference_id,
+                                                                       bool silent)
+{
+    const std::string what = "message to Talk conversation " + token;
+    auto req = make_request(base, "/apps/spreed/api/v1/chat/" + encode_component(token));
+    req.method = boost::beast::http::verb::post;
+    req.headers.set(boost::beast::http::field::content_type, "application/json");
+    req.body = nlohmann::json{{"message", text}, {"referenceId", reference_id}, {"silent", silent}}.dump();
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    auto data = read_data(*res, what);
+    if (!data) co_return data.error();
+    auto m = parse_chat_message(*data);
+    if (!m) co_return http::failure{m.error(), what};
+    co_return std::move(*m);
+}
+
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client& client,
+                                                                    const http::url& base,
+                                                                    const std::string& token,
+                                                                    int limit)
+{
+    auto req = make_request(base, "/apps/spreed/api/v1/chat/" + encode_component(token),
+                            "lookIntoFuture=0&setReadMarker=0&limit=" + std::to_string(limit));
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    co_return chat_page_of(*res, "history of Talk conversation " + token);
+}
+
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& client,
+                                                                  const http::url& base,
+                                                                  const std::string& token,
+                                                                  std::int64_t last_known,
+                                                                  int limit)
+{
+    auto req = make_request(base, "/apps/spreed/api/v1/chat/" + encode_component(token),
+                            "lookIntoFuture=1&timeout=0&setReadMarker=0&limit=" + std::to_string(limit) +
+                                "&lastKnownMessageId=" + std::to_string(last_known));
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    co_return chat_page_of(*res, "new messages in Talk conversation " + token);
+}
+
+boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client,
+                                                                    const http::url& base,
+                                                                    const std::string& user)
+{
+    const std::string what = "one-to-one conversation with " + user;
+    auto req = make_request(base, "/apps/spreed/api/v4/room");
+    req.method = boost::beast::http::verb::post;
+    req.headers.set(boost::beast::http::field::content_type, "application/json");
+    req.body = nlohmann::json{{"roomType", 1}, {"invite", user}}.dump();
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    auto data = read_data(*res, what);
+    if (!data) co_return data.error();
+    const std::string token = data->is_object() ? string_of(*data, "token") : std::string();
+    if (token.empty()) co_return http::failure{make_error_code(error::unexpected_data), what};
+    co_return token;
+}
+
 }  // namespace prereadd::ocs

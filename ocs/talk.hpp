@@ -10,6 +10,8 @@
 #include <boost/system/result.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,5 +32,56 @@ std::vector<std::string> talk_users(const std::vector<talk_attendee>& attendees)
 boost::asio::awaitable<http::outcome<std::vector<talk_attendee>>> async_talk_participants(http::client& client,
                                                                                           const http::url& base,
                                                                                           const std::string& token);
+
+struct chat_message {
+    std::int64_t id = 0;
+    std::string actor_type;
+    std::string actor_id;
+    std::int64_t timestamp = 0;
+    std::string message;         // with {mention-user1} placeholders
+    std::string system_message;  // "" for comments; "reaction", "reaction_revoked", ...
+    std::string reference_id;
+    std::optional<std::int64_t> parent_id;  // for a reaction: the message reacted to
+};
+
+// The data of a chat request: one message (POST) or a list (GET).
+boost::system::result<chat_message> parse_chat_message(const nlohmann::json& data);
+boost::system::result<std::vector<chat_message>> parse_chat_messages(const nlohmann::json& data);
+
+// Posts a message with a referenceId (64 hex digits: the outbox's key). A
+// POST is never retried by the client; the caller checks the history by
+// referenceId before trying again (capture 15a).
+boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::client& client,
+                                                                       const http::url& base,
+                                                                       const std::string& token,
+                                                                       const std::string& text,
+                                                                       const std::string& reference_id,
+                                                                       bool silent = false);
+
+struct chat_page {
+    std::vector<chat_message> messages;
+    bool not_modified = false;                // 304: nothing after the cursor
+    std::optional<std::int64_t> last_given;   // X-Chat-Last-Given
+};
+
+// The newest `limit` messages, newest first, without moving the read marker (capture 15c).
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client& client,
+                                                                    const http::url& base,
+                                                                    const std::string& token,
+                                                                    int limit = 100);
+
+// Messages after `last_known`, oldest first, without waiting (timeout=0) and
+// without moving the read marker; 304 when there are none (capture 15i).
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& client,
+                                                                  const http::url& base,
+                                                                  const std::string& token,
+                                                                  std::int64_t last_known,
+                                                                  int limit = 100);
+
+// The one-to-one conversation with `user`, created if missing: Talk answers
+// an existing one with 200, a new one with 201 (capture 16a).
+boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client,
+                                                                    const http::url& base,
+                                                                    const std::string& user);
 
 }  // namespace prereadd::ocs

@@ -122,6 +122,34 @@ TEST(ocs_talk, conversation_members_are_its_users)
     EXPECT_EQ(parse_ok_data(recorded_body("17a-talk-wrong-token-404")).error(), make_error_code(error::request_failed));
 }
 
+TEST(ocs_talk, a_posted_message_keeps_its_reference_id)
+{
+    auto data = parse_ok_data(recorded_body("15a-talk-send-message-mentions"));
+    ASSERT_TRUE(data);
+    auto m = parse_chat_message(*data);
+    ASSERT_TRUE(m) << m.error().message();
+    EXPECT_EQ(m->id, 8);
+    EXPECT_EQ(m->actor_id, "preread");
+    EXPECT_EQ(m->reference_id, "68aa40dce7e7602d244a77e383d60eb6cfdad182b92baa085b5f99e9768bed3a");
+    EXPECT_EQ(m->message, "Hi {mention-user1} and {mention-user2}: agenda is in /Projects/Alpha, please review.");
+    EXPECT_TRUE(m->system_message.empty());
+}
+
+TEST(ocs_talk, a_reaction_is_a_system_message_naming_its_message)
+{
+    auto data = parse_ok_data(recorded_body("15j-talk-history-after-reaction"));
+    ASSERT_TRUE(data);
+    auto history = parse_chat_messages(*data);
+    ASSERT_TRUE(history) << history.error().message();
+    ASSERT_FALSE(history->empty());
+    const auto& reaction = history->front();
+    EXPECT_EQ(reaction.system_message, "reaction");
+    EXPECT_EQ(reaction.actor_id, "alice");
+    EXPECT_EQ(reaction.message, "\u2705");
+    EXPECT_EQ(reaction.parent_id, 8);
+    EXPECT_FALSE(parse_chat_messages(nlohmann::json::parse(R"([{"actorId":"x"}])")));
+}
+
 TEST(ocs_activity, the_service_account_stream)
 {
     auto data = parse_ok_data(recorded_body("13a-activity-all"));
