@@ -555,7 +555,7 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
     p.file = file;
     object_reader r(*document, "", sink,
                     {"id", "folder", "time_zone", "participants", "facilitators", "sessions", "weekly", "reminders",
-                     "talk", "deck"});
+                     "pre_reads", "talk", "deck"});
     if (!r.valid()) return std::nullopt;
 
     if (auto id = r.string("id", true)) {
@@ -602,7 +602,17 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
     load_sessions(r, p, sink);
 
     if (const json* rem = r.get("reminders", false)) {
-        object_reader rr(*rem, "reminders", sink, {"lead_times"});
+        object_reader rr(*rem, "reminders", sink,
+                         {"lead_times", "digest", "personal", "when_all_ready", "acknowledge_with"});
+        p.digest = rr.duration("digest", false, std::chrono::minutes(1), std::chrono::hours(24 * 60));
+        p.personal_reminders = rr.boolean("personal").value_or(false);
+        p.when_all_ready = rr.boolean("when_all_ready").value_or(false);
+        if (auto emoji = rr.string("acknowledge_with", false)) {
+            if (emoji->size() > 32)
+                sink.add("reminders.acknowledge_with", "must be one emoji, such as \"\u2705\" or \"\U0001F44D\"");
+            else
+                p.acknowledge_with = *emoji;
+        }
         std::set<std::chrono::seconds> seen;
         rr.array("lead_times", false, [&](const json& e, const std::string& path) {
             if (!e.is_string()) {
@@ -619,6 +629,12 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
         p.lead_times.assign(seen.rbegin(), seen.rend());
     } else {
         p.lead_times = {std::chrono::hours(72), std::chrono::hours(24)};
+    }
+
+    if (auto scope = r.string("pre_reads", false)) {
+        if (*scope == "folder") p.pre_reads = scheduler::pre_read_scope::folder;
+        else if (*scope == "session_folder") p.pre_reads = scheduler::pre_read_scope::session_folder;
+        else sink.add("pre_reads", in_quotes(*scope) + " is not \"folder\" or \"session_folder\"");
     }
 
     if (const json* t = r.get("talk", false)) {

@@ -76,6 +76,11 @@ struct project_config {
     std::vector<session_config> sessions;
     std::vector<weekly_series_config> weekly;
     std::vector<std::chrono::seconds> lead_times;  // longest first
+    std::optional<std::chrono::seconds> digest;    // a digest this long before each session
+    bool personal_reminders = false;               // also one-to-one messages to each pending participant
+    bool when_all_ready = false;                   // a reminder saying so when nobody has anything left
+    std::optional<std::string> acknowledge_with;   // the reaction that acknowledges; any when not set
+    scheduler::pre_read_scope pre_reads = scheduler::pre_read_scope::folder;
     std::optional<talk_config> talk;
     std::optional<deck_config> deck;
 };

@@ -68,17 +68,6 @@ std::string time_until(std::chrono::seconds remaining)
     return "in " + plural(m, "minute");
 }
 
-std::vector<pre_read_doc> documents_for(const scheduler::session& s, const date::time_zone& zone,
-                                        const std::vector<pre_read_doc>& all, pre_read_scope scope)
-{
-    if (scope == pre_read_scope::folder) return all;
-    const std::string own = date::format("%Y-%m-%d/", date::floor<date::days>(zone.to_local(s.start)));
-    std::vector<pre_read_doc> out;
-    for (const auto& d : all)
-        if (d.path.find('/') == std::string::npos || d.path.starts_with(own)) out.push_back(d);
-    return out;
-}
-
 done_set done_from(const std::vector<store::engagement>& engagements)
 {
     done_set out;

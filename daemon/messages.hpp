@@ -28,18 +28,9 @@ std::string session_time(const scheduler::session& s, const date::time_zone& zon
 // "in 3 days", "in 1 day 2 hours", "in 45 minutes", "now".
 std::string time_until(std::chrono::seconds remaining);
 
-struct pre_read_doc {
-    std::int64_t file_id = 0;
-    std::string path;           // inside the project folder
-    std::int64_t first_seen = 0;
-};
-
-// Which documents belong to a session: every one (`folder`), or with
-// `session_folder` the ones directly in the project folder plus those in the
-// sub-folder named after the session's local date ("2026-12-09/agenda.md").
-enum class pre_read_scope { folder, session_folder };
-std::vector<pre_read_doc> documents_for(const scheduler::session& s, const date::time_zone& zone,
-                                        const std::vector<pre_read_doc>& all, pre_read_scope scope);
+using scheduler::pre_read_doc;
+using scheduler::pre_read_scope;
+using scheduler::documents_for;
 
 // What counts as done with a document: opened, synced, commented, edited or acknowledged.
 using done_set = std::set<std::pair<std::string, std::int64_t>>;  // (user, file id)

@@ -57,4 +57,15 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
     return out;
 }
 
+std::vector<pre_read_doc> documents_for(const session& s, const date::time_zone& zone,
+                                        const std::vector<pre_read_doc>& all, pre_read_scope scope)
+{
+    if (scope == pre_read_scope::folder) return all;
+    const std::string own = date::format("%Y-%m-%d/", date::floor<date::days>(zone.to_local(s.start)));
+    std::vector<pre_read_doc> out;
+    for (const auto& d : all)
+        if (d.path.find('/') == std::string::npos || d.path.starts_with(own)) out.push_back(d);
+    return out;
+}
+
 }  // namespace prereadd::scheduler

@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,5 +62,18 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
                                      const date::time_zone& zone,
                                      date::sys_seconds from,
                                      date::sys_seconds to);
+
+struct pre_read_doc {
+    std::int64_t file_id = 0;
+    std::string path;           // inside the project folder
+    std::int64_t first_seen = 0;
+};
+
+// Which documents belong to a session: every one (`folder`), or with
+// `session_folder` the ones directly in the project folder plus those in the
+// sub-folder named after the session's local date ("2026-12-09/agenda.md").
+enum class pre_read_scope { folder, session_folder };
+std::vector<pre_read_doc> documents_for(const session& s, const date::time_zone& zone,
+                                        const std::vector<pre_read_doc>& all, pre_read_scope scope);
 
 }  // namespace prereadd::scheduler

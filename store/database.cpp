@@ -77,6 +77,26 @@ const std::vector<std::string_view>& database::migrations()
         ALTER TABLE unmapped_reads ADD COLUMN project TEXT NOT NULL DEFAULT '';
         CREATE UNIQUE INDEX unmapped_reads_once ON unmapped_reads(project, user_id, path, at);
         )sql",
+        // 4: the outbox (issue 5): every message prereadd sends, written as an
+        // intent before it goes out and confirmed after, so none goes twice.
+        R"sql(
+        CREATE TABLE outbox (
+            reference_id TEXT PRIMARY KEY,   -- sha256 hex, sent as Talk's referenceId
+            project TEXT NOT NULL,
+            item TEXT NOT NULL,              -- what it is about: a plan item id, or problem/...
+            channel TEXT NOT NULL,           -- talk:<token>
+            recipient TEXT NOT NULL,         -- '' for the project conversation, else a user id
+            session_key TEXT NOT NULL DEFAULT '',
+            session_start INTEGER,
+            body TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('intent', 'sent', 'missed', 'superseded', 'skipped')),
+            late INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            done_at INTEGER,
+            remote_id INTEGER                -- the Talk message id once sent
+        ) STRICT;
+        CREATE INDEX outbox_by_project ON outbox(project, state);
+        )sql",
     };
     return steps;
 }

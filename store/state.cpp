@@ -45,7 +45,50 @@ struct statement {
         return p ? reinterpret_cast<const char*>(p) : std::string();
     }
     std::int64_t integer(int col) const { return sqlite3_column_int64(stmt, col); }
+    statement& bind(int i, const std::optional<std::int64_t>& v)
+    {
+        if (v) sqlite3_bind_int64(stmt, i, *v);
+        else sqlite3_bind_null(stmt, i);
+        return *this;
+    }
+    std::optional<std::int64_t> optional_integer(int col) const
+    {
+        if (sqlite3_column_type(stmt, col) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_int64(stmt, col);
+    }
 };
+
+outbox_state outbox_state_from(const std::string& s)
+{
+    if (s == "sent") return outbox_state::sent;
+    if (s == "missed") return outbox_state::missed;
+    if (s == "superseded") return outbox_state::superseded;
+    if (s == "skipped") return outbox_state::skipped;
+    return outbox_state::intent;
+}
+
+constexpr const char* outbox_columns =
+    "reference_id, project, item, channel, recipient, session_key, session_start, body, state, late, created_at, "
+    "done_at, remote_id";
+
+outbox_row outbox_row_of(const statement& s)
+{
+    outbox_row r;
+    r.reference_id = s.text(0);
+    r.project = s.text(1);
+    r.item = s.text(2);
+    r.channel = s.text(3);
+    r.recipient = s.text(4);
+    r.session_key = s.text(5);
+    r.session_start = s.optional_integer(6);
+    r.body = s.text(7);
+    r.state = outbox_state_from(s.text(8));
+    r.late = s.integer(9) != 0;
+    r.created_at = s.integer(10);
+    r.done_at = s.optional_integer(11);
+    r.remote_id = s.optional_integer(12);
+    return r;
+}
 
 engagement_kind kind_from(const std::string& s)
 {
@@ -68,6 +111,76 @@ const char* to_string(engagement_kind k) noexcept
     case engagement_kind::acknowledged: return "acknowledged";
     }
     return "opened";
+}
+
+const char* to_string(outbox_state s) noexcept
+{
+    switch (s) {
+    case outbox_state::intent: return "intent";
+    case outbox_state::sent: return "sent";
+    case outbox_state::missed: return "missed";
+    case outbox_state::superseded: return "superseded";
+    case outbox_state::skipped: return "skipped";
+    }
+    return "intent";
+}
+
+bool state::add_outbox(const outbox_row& r)
+{
+    statement s(db_.handle(),
+                "INSERT OR IGNORE INTO outbox(reference_id, project, item, channel, recipient, session_key, "
+                "session_start, body, state, late, created_at, done_at, remote_id) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    s.bind(1, r.reference_id).bind(2, r.project).bind(3, r.item).bind(4, r.channel).bind(5, r.recipient);
+    s.bind(6, r.session_key).bind(7, r.session_start).bind(8, r.body).bind(9, std::string(to_string(r.state)));
+    s.bind(10, std::int64_t{r.late ? 1 : 0}).bind(11, r.created_at).bind(12, r.done_at).bind(13, r.remote_id);
+    s.step();
+    return sqlite3_changes(db_.handle()) == 1;
+}
+
+void state::finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
+                          std::optional<std::int64_t> remote_id)
+{
+    statement s(db_.handle(),
+                "UPDATE outbox SET state = ?2, done_at = ?3, remote_id = coalesce(?4, remote_id) WHERE reference_id = ?1");
+    s.bind(1, reference_id).bind(2, std::string(to_string(final_state))).bind(3, at).bind(4, remote_id).step();
+}
+
+std::optional<outbox_row> state::outbox_entry(const std::string& reference_id) const
+{
+    statement s(db_.handle(), (std::string("SELECT ") + outbox_columns + " FROM outbox WHERE reference_id = ?1").c_str());
+    s.bind(1, reference_id);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return outbox_row_of(s);
+}
+
+std::vector<outbox_row> state::outbox(const std::string& project) const
+{
+    statement s(db_.handle(), (std::string("SELECT ") + outbox_columns +
+                               " FROM outbox WHERE project = ?1 ORDER BY created_at, rowid").c_str());
+    s.bind(1, project);
+    std::vector<outbox_row> out;
+    while (s.step() == SQLITE_ROW) out.push_back(outbox_row_of(s));
+    return out;
+}
+
+std::vector<outbox_row> state::unconfirmed(const std::string& project) const
+{
+    statement s(db_.handle(), (std::string("SELECT ") + outbox_columns +
+                               " FROM outbox WHERE project = ?1 AND state = 'intent' ORDER BY created_at, rowid").c_str());
+    s.bind(1, project);
+    std::vector<outbox_row> out;
+    while (s.step() == SQLITE_ROW) out.push_back(outbox_row_of(s));
+    return out;
+}
+
+std::set<std::string> state::handled_items(const std::string& project) const
+{
+    statement s(db_.handle(), "SELECT DISTINCT item FROM outbox WHERE project = ?1");
+    s.bind(1, project);
+    std::set<std::string> out;
+    while (s.step() == SQLITE_ROW) out.insert(s.text(0));
+    return out;
 }
 
 transaction::transaction(database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }

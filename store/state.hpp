@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,25 @@ struct project_row {
     std::optional<std::string> folder_etag;
 };
 
+enum class outbox_state { intent, sent, missed, superseded, skipped };
+const char* to_string(outbox_state s) noexcept;
+
+struct outbox_row {
+    std::string reference_id;
+    std::string project;
+    std::string item;
+    std::string channel;
+    std::string recipient;
+    std::string session_key;
+    std::optional<std::int64_t> session_start;
+    std::string body;
+    outbox_state state = outbox_state::intent;
+    bool late = false;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> done_at;
+    std::optional<std::int64_t> remote_id;
+};
+
 class state {
 public:
     explicit state(database& db) : db_(db) {}
@@ -102,6 +122,16 @@ public:
     // Returns true when it was new.
     bool record(const engagement& e);
     std::vector<engagement> engagements(const std::string& project) const;
+
+    // The outbox. add_outbox() writes a row once (false when the reference id
+    // is known); finish_outbox() moves it to its final state.
+    bool add_outbox(const outbox_row& row);
+    void finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
+                       std::optional<std::int64_t> remote_id = std::nullopt);
+    std::optional<outbox_row> outbox_entry(const std::string& reference_id) const;
+    std::vector<outbox_row> outbox(const std::string& project) const;  // oldest first
+    std::vector<outbox_row> unconfirmed(const std::string& project) const;
+    std::set<std::string> handled_items(const std::string& project) const;
 
     std::optional<std::string> cursor(const std::string& name) const;
     void set_cursor(const std::string& name, const std::string& value);

@@ -46,7 +46,8 @@ const char* const valid_project = R"({
   ],
   "weekly": [{"title": "Sync", "days": ["WE", "friday"], "time": "14:00", "first": "2026-12-09", "count": 4,
               "except": ["2026-12-23"]}],
-  "reminders": {"lead_times": ["P1D", "P3D"]},
+  "reminders": {"lead_times": ["P1D", "P3D"], "digest": "PT2H", "personal": true, "acknowledge_with": "\u2705"},
+  "pre_reads": "session_folder",
   "talk": {"conversation": "4csmt372"},
   "deck": {"board": 2, "stack": 4}
 })";
@@ -127,6 +128,11 @@ TEST_F(config_test, valid_configuration_loads_with_every_value)
     EXPECT_EQ(p.weekly[0].days.size(), 2u);
     ASSERT_EQ(p.lead_times.size(), 2u);
     EXPECT_EQ(p.lead_times[0], std::chrono::hours(72));  // longest first
+    EXPECT_EQ(p.digest, std::chrono::hours(2));
+    EXPECT_TRUE(p.personal_reminders);
+    EXPECT_FALSE(p.when_all_ready);
+    EXPECT_EQ(p.acknowledge_with, "\u2705");
+    EXPECT_EQ(p.pre_reads, scheduler::pre_read_scope::session_folder);
     ASSERT_TRUE(p.deck);
     EXPECT_EQ(p.deck->stack, 4);
 }
@@ -294,6 +300,17 @@ const broken_case broken_cases[] = {
      "reminders.lead_times[1]", "ISO 8601 duration"},
     {"lead_time_twice", true, [](json& j) { j["reminders"]["lead_times"] = {"P1D", "PT24H"}; },
      "reminders.lead_times[1]", "listed twice"},
+    {"digest_not_a_duration", true, [](json& j) { j["reminders"]["digest"] = "an hour before"; }, "reminders.digest",
+     "ISO 8601 duration"},
+    {"personal_not_boolean", true, [](json& j) { j["reminders"]["personal"] = "yes"; }, "reminders.personal",
+     "must be true or false"},
+    {"acknowledge_with_empty", true, [](json& j) { j["reminders"]["acknowledge_with"] = ""; },
+     "reminders.acknowledge_with", "must not be empty"},
+    {"acknowledge_with_a_sentence", true,
+     [](json& j) { j["reminders"]["acknowledge_with"] = "a thumbs up or a check mark, whatever you like"; },
+     "reminders.acknowledge_with", "one emoji"},
+    {"pre_reads_unknown_scope", true, [](json& j) { j["pre_reads"] = "tag"; }, "pre_reads",
+     "\"folder\" or \"session_folder\""},
     {"talk_token_invalid", true, [](json& j) { j["talk"]["conversation"] = "https://cloud/call/4csmt372"; },
      "talk.conversation", "not a Talk conversation token"},
     {"deck_board_not_positive", true, [](json& j) { j["deck"]["board"] = -2; }, "deck.board", "between 1"},

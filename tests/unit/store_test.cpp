@@ -168,6 +168,32 @@ TEST_F(state_test, an_unmapped_read_is_kept_once)
     EXPECT_EQ(st.unmapped_reads("beta").size(), 1u);
 }
 
+TEST_F(state_test, an_outbox_intent_is_written_once_and_confirmed_later)
+{
+    outbox_row r;
+    r.reference_id = std::string(64, 'a');
+    r.project = "alpha";
+    r.item = "2026-12-07T09:00@1796630400/reminder/P3D";
+    r.channel = "talk:4csmt372";
+    r.body = "Still to read";
+    r.session_key = "2026-12-07T09:00";
+    r.session_start = 1796630400;
+    r.created_at = 1000;
+    EXPECT_TRUE(st.add_outbox(r));
+    EXPECT_FALSE(st.add_outbox(r)) << "the same message is never queued twice";
+    ASSERT_EQ(st.unconfirmed("alpha").size(), 1u);
+    EXPECT_EQ(st.handled_items("alpha"), std::set<std::string>{r.item});
+    st.finish_outbox(r.reference_id, outbox_state::sent, 1005, 42);
+    EXPECT_TRUE(st.unconfirmed("alpha").empty());
+    auto row = st.outbox_entry(r.reference_id);
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->state, outbox_state::sent);
+    EXPECT_EQ(row->remote_id, 42);
+    EXPECT_EQ(row->done_at, 1005);
+    EXPECT_EQ(row->session_start, 1796630400);
+    EXPECT_THROW(db.execute("UPDATE outbox SET state = 'lost'"), std::runtime_error);
+}
+
 TEST_F(state_test, unknown_engagement_kinds_are_refused_by_the_schema)
 {
     st.upsert_project("alpha", "/Projects/Alpha");
