@@ -1,6 +1,8 @@
 // Wiring for the commands that poll Nextcloud (see service.hpp).
 #include "daemon/service.hpp"
 
+#include "daemon/reminders.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -58,6 +60,18 @@ std::string describe(const cycle_report& report, std::size_t projects)
     return out.str();
 }
 
+std::string describe(const reminder_report& report)
+{
+    std::ostringstream out;
+    out << "messages: " << report.sent << " sent";
+    if (report.late) out << " (" << report.late << " late)";
+    out << ", " << report.skipped << " skipped (everyone ready), " << report.missed << " missed, "
+        << report.acknowledged << " acknowledgement(s)";
+    if (report.next_due) out << "; next due " << date::format("%FT%TZ", *report.next_due);
+    out << '\n';
+    return out.str();
+}
+
 int run_once(const configuration& config, const once_options& options, std::ostream& out, std::ostream& err)
 {
     const auto file = state_file(config);
@@ -85,11 +99,32 @@ int run_once(const configuration& config, const once_options& options, std::ostr
     auto done = boost::asio::co_spawn(io, async_poll_cycle(ctx), boost::asio::use_future);
     io.run();
     const cycle_report report = done.get();
-
     out << describe(report, config.projects.size());
-    if (options.dry_run) out << "dry run: nothing was written\n";
+
+    // Then everything that is due, printed as it goes out.
+    reminder_context reminders{client, config, db, unix_now};
+    reminders.dry_run = options.dry_run;
+    reminders.show = [&](const outgoing& m) {
+        out << (m.dry_run ? "would post to " : "posting to ") << m.channel
+            << (m.recipient.empty() ? "" : " (" + m.recipient + ")") << ":\n";
+        std::size_t start = 0;
+        while (start <= m.text.size()) {
+            auto end = m.text.find('\n', start);
+            if (end == std::string::npos) end = m.text.size();
+            out << "  | " << m.text.substr(start, end - start) << '\n';
+            start = end + 1;
+        }
+    };
+    io.restart();
+    auto sent = boost::asio::co_spawn(io, async_reminders(reminders), boost::asio::use_future);
+    io.run();
+    const reminder_report r = sent.get();
+    out << describe(r);
+
+    if (options.dry_run) out << "dry run: nothing was written or posted\n";
     for (const auto& e : report.errors) err << "prereadd: " << e << '\n';
-    return report.errors.empty() ? exit_ok : exit_tempfail;
+    for (const auto& e : r.errors) err << "prereadd: " << e << '\n';
+    return report.errors.empty() && r.errors.empty() ? exit_ok : exit_tempfail;
 }
 
 }  // namespace prereadd::daemon

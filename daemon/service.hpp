@@ -1,6 +1,6 @@
 // What the commands that talk to Nextcloud share: the HTTP client, the state
 // database and the audit log follower, made from the configuration; and
-// `prereadd once`, one poll cycle printed for a human.
+// `prereadd once`: one poll cycle and everything due, printed for a human.
 #pragma once
 
 #include "daemon/config.hpp"
@@ -31,5 +31,7 @@ int run_once(const configuration& config, const once_options& options, std::ostr
 
 // The report of one cycle as the lines `once` prints (and `run` logs).
 std::string describe(const cycle_report& report, std::size_t projects);
+struct reminder_report;
+std::string describe(const reminder_report& report);
 
 }  // namespace prereadd::daemon

@@ -1,0 +1,331 @@
+// Reminders, digests, access problems and acknowledgements (see reminders.hpp).
+#include "daemon/reminders.hpp"
+
+#include "daemon/messages.hpp"
+#include "ocs/talk.hpp"
+#include "scheduler/plan.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+namespace prereadd::daemon {
+namespace {
+
+const std::string talk_prefix = "talk:";
+
+std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+
+std::optional<std::int64_t> number(const std::optional<std::string>& text)
+{
+    if (!text) return std::nullopt;
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+    return v;
+}
+
+// One project's view of the state, read once per pass.
+struct project_state {
+    std::vector<pre_read_doc> documents;
+    std::vector<std::string> participants;
+    std::vector<store::engagement> engagements;
+};
+
+project_state load(const store::state& st, const std::string& project)
+{
+    project_state out;
+    for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen});
+    for (const auto& p : st.participants(project)) out.participants.push_back(p.user_id);
+    out.engagements = st.engagements(project);
+    return out;
+}
+
+class pass {
+public:
+    pass(reminder_context& ctx, reminder_report& report) : ctx_(ctx), report_(report), st_(ctx.db) {}
+
+    boost::asio::awaitable<void> run()
+    {
+        for (const auto& p : ctx_.config.projects) {
+            if (!p.time_zone) continue;
+            co_await recover(p);
+            if (p.talk) co_await collect_acknowledgements(p);
+            co_await send_due(p);
+            co_await send_problems(p);
+        }
+    }
+
+private:
+    const http::url& base() const { return ctx_.config.global.nextcloud.base; }
+    date::sys_seconds now() const { return date::sys_seconds{std::chrono::seconds(ctx_.now())}; }
+
+    // Posts one outbox row that is already written as an intent.
+    boost::asio::awaitable<bool> post(const store::outbox_row& row)
+    {
+        if (ctx_.show) ctx_.show({row.project, row.channel, row.recipient, row.body, ctx_.dry_run});
+        if (ctx_.dry_run) {
+            st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now());
+            co_return true;
+        }
+        const std::string token = row.channel.substr(talk_prefix.size());
+        auto posted = co_await ocs::async_post_message(ctx_.client, base(), token, row.body, row.reference_id);
+        if (!posted) {
+            // Left as an intent: the next pass looks for it in the history before posting again.
+            report_.errors.push_back(row.project + ": " + posted.error().message());
+            co_return false;
+        }
+        st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), posted->id);
+        co_return true;
+    }
+
+    // Writes the intent, then posts it. False when it was known already or could not be posted.
+    boost::asio::awaitable<bool> deliver(store::outbox_row row)
+    {
+        row.reference_id = reference_id(row.project, row.item, row.recipient);
+        row.state = store::outbox_state::intent;
+        row.created_at = ctx_.now();
+        if (!st_.add_outbox(row)) co_return false;
+        const bool ok = co_await post(row);
+        if (ok) {
+            ++report_.sent;
+            if (row.late) ++report_.late;
+        }
+        co_return ok;
+    }
+
+    void record(store::outbox_row row, store::outbox_state final_state)
+    {
+        row.reference_id = reference_id(row.project, row.item, row.recipient);
+        row.state = final_state;
+        row.created_at = ctx_.now();
+        row.done_at = ctx_.now();
+        st_.add_outbox(row);
+    }
+
+    // Intents a crash or a failure left unconfirmed: found in the history, or posted now if still useful.
+    boost::asio::awaitable<void> recover(const project_config& p)
+    {
+        for (const auto& row : st_.unconfirmed(p.id)) {
+            if (!row.channel.starts_with(talk_prefix)) continue;
+            const std::string token = row.channel.substr(talk_prefix.size());
+            if (!ctx_.dry_run) {
+                auto history = co_await ocs::async_chat_history(ctx_.client, base(), token, 200);
+                if (!history) {
+                    report_.errors.push_back(p.id + ": " + history.error().message());
+                    continue;
+                }
+                auto found = std::find_if(history->messages.begin(), history->messages.end(),
+                                          [&](const auto& m) { return m.reference_id == row.reference_id; });
+                if (found != history->messages.end()) {
+                    st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found->id);
+                    continue;
+                }
+            }
+            if (row.session_start && *row.session_start <= ctx_.now()) {
+                st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
+                ++report_.missed;
+                continue;
+            }
+            if (co_await post(row)) ++report_.sent;
+        }
+    }
+
+    // Reactions to the reminders of sessions still to come count as acknowledged.
+    boost::asio::awaitable<void> collect_acknowledgements(const project_config& p)
+    {
+        const std::string channel = talk_prefix + p.talk->conversation;
+        std::map<std::int64_t, store::outbox_row> awaiting;  // Talk message id -> reminder
+        for (const auto& row : st_.outbox(p.id))
+            if (row.state == store::outbox_state::sent && row.channel == channel && row.recipient.empty() &&
+                row.remote_id && row.session_start && *row.session_start > ctx_.now() &&
+                row.item.find("/reminder/") != std::string::npos)
+                awaiting.emplace(*row.remote_id, row);
+        // Only while a reminder awaits acknowledgement is the chat read: an idle
+        // project costs no request for it.
+        if (awaiting.empty() || ctx_.dry_run) co_return;
+        const std::string cursor_name = "talk:" + p.talk->conversation;
+        const std::int64_t cursor = number(st_.cursor(cursor_name)).value_or(awaiting.begin()->first);
+        auto page = co_await ocs::async_chat_since(ctx_.client, base(), p.talk->conversation, cursor);
+        if (!page) {
+            report_.errors.push_back(p.id + ": " + page.error().message());
+            co_return;
+        }
+        if (page->not_modified) co_return;
+        const auto state = load(st_, p.id);
+        store::transaction tx(ctx_.db);
+        for (const auto& m : page->messages) {
+            if (m.system_message != "reaction" || m.actor_type != "users" || !m.parent_id) continue;
+            if (m.actor_id == ctx_.config.global.nextcloud.user) continue;
+            if (p.acknowledge_with && m.message != *p.acknowledge_with) continue;
+            auto it = awaiting.find(*m.parent_id);
+            if (it == awaiting.end()) continue;
+            scheduler::session s;
+            s.key = it->second.session_key;
+            s.start = date::sys_seconds{std::chrono::seconds(*it->second.session_start)};
+            for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads))
+                if (st_.record({p.id, m.actor_id, d.file_id, store::engagement_kind::acknowledged,
+                                m.timestamp ? m.timestamp : ctx_.now(), "talk"}))
+                    ++report_.acknowledged;
+        }
+        std::int64_t next = cursor;
+        for (const auto& m : page->messages) next = std::max(next, m.id);
+        if (page->last_given) next = std::max(next, *page->last_given);
+        st_.set_cursor(cursor_name, std::to_string(next));
+        tx.commit();
+    }
+
+    boost::asio::awaitable<void> send_due(const project_config& p)
+    {
+        std::vector<scheduler::timing> timings;
+        for (auto lead : p.lead_times) timings.push_back({scheduler::item_kind::reminder, lead});
+        if (p.digest) timings.push_back({scheduler::item_kind::digest, *p.digest});
+        std::chrono::seconds longest{0};
+        for (const auto& t : timings) longest = std::max(longest, t.before);
+        const auto t_now = now();
+        // Sessions from a day back (for missed items and the digest's "previous session") to the longest lead ahead.
+        const auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone,
+                                                         t_now - std::chrono::hours(24 * 62),
+                                                         t_now + longest + std::chrono::hours(24));
+        const auto planned = scheduler::plan(sessions, timings, st_.handled_items(p.id), t_now, ctx_.missed_lookback);
+        if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
+            report_.next_due = planned.next_due;
+        const std::string channel = p.talk ? talk_prefix + p.talk->conversation : std::string();
+
+        auto row_for = [&](const scheduler::due_item& item) {
+            store::outbox_row row;
+            row.project = p.id;
+            row.item = item.id();
+            row.channel = channel;
+            row.session_key = item.about->key;
+            row.session_start = seconds_of(item.about->start);
+            row.late = item.due_at < t_now - std::chrono::minutes(1);
+            return row;
+        };
+        for (const auto& item : planned.missed) {
+            record(row_for(item), store::outbox_state::missed);
+            ++report_.missed;
+        }
+        for (const auto& item : planned.superseded) record(row_for(item), store::outbox_state::superseded);
+        if (planned.send.empty()) co_return;
+
+        const auto state = load(st_, p.id);
+        const auto done = done_from(state.engagements);
+        for (const auto& item : planned.send) {
+            reminder_input in;
+            in.session = item.about;
+            in.zone = p.time_zone;
+            in.now = t_now;
+            in.participants = state.participants;
+            in.documents = documents_for(*item.about, *p.time_zone, state.documents, p.pre_reads);
+            in.done = done;
+            in.when_all_ready = p.when_all_ready;
+            auto row = row_for(item);
+            if (!p.talk) {
+                // Nowhere to post (Deck-only projects get their cards elsewhere).
+                record(row, store::outbox_state::skipped);
+                continue;
+            }
+            if (item.kind == scheduler::item_kind::digest) {
+                digest_input d{in, state.engagements, std::nullopt, item.about->start - longest};
+                for (const auto& s : sessions)
+                    if (s.end <= item.about->start && !s.cancelled) d.previous_session_end = s.end;
+                row.body = digest_message(d).text;
+                co_await deliver(row);
+                continue;
+            }
+            auto text = reminder_message(in);
+            if (!text) {
+                record(row, store::outbox_state::skipped);
+                ++report_.skipped;
+                continue;
+            }
+            row.body = text->text;
+            co_await deliver(row);
+            if (!p.personal_reminders) continue;
+            for (const auto& [user, theirs] : pending(in.participants, in.documents, in.done)) {
+                store::outbox_row personal = row;
+                personal.recipient = user;
+                personal.body = personal_reminder(in, theirs).text;
+                if (st_.outbox_entry(reference_id(p.id, personal.item, user))) continue;
+                if (!(co_await resolve_one_to_one(p, user, personal))) continue;
+                co_await deliver(personal);
+            }
+        }
+    }
+
+    // Access problems, once per problem and facilitator, in a one-to-one conversation.
+    boost::asio::awaitable<void> send_problems(const project_config& p)
+    {
+        if (p.facilitators.empty()) co_return;
+        for (const auto& problem : st_.open_problems(p.id)) {
+            for (const auto& facilitator : p.facilitators) {
+                store::outbox_row row;
+                row.project = p.id;
+                row.item = "problem/" + problem.user_id + "/" + std::to_string(problem.file_id) + "/" + problem.problem +
+                           "/" + std::to_string(problem.first_seen);
+                row.recipient = facilitator;
+                if (st_.outbox_entry(reference_id(row.project, row.item, row.recipient))) continue;
+                row.body = access_problem_message(p.id, p.folder, problem.user_id, problem.detail).text;
+                if (!(co_await resolve_one_to_one(p, facilitator, row))) continue;
+                co_await deliver(row);
+            }
+        }
+    }
+
+    // Sets row.channel to the one-to-one conversation with `user` (created if missing).
+    boost::asio::awaitable<bool> resolve_one_to_one(const project_config& p, const std::string& user,
+                                                    store::outbox_row& row)
+    {
+        if (auto known = one_to_one_.find(user); known != one_to_one_.end()) {
+            row.channel = known->second;
+            co_return true;
+        }
+        if (ctx_.dry_run) {
+            row.channel = talk_prefix + "(one-to-one with " + user + ")";
+            co_return true;
+        }
+        auto token = co_await ocs::async_one_to_one(ctx_.client, base(), user);
+        if (!token) {
+            report_.errors.push_back(p.id + ": " + token.error().message());
+            co_return false;
+        }
+        row.channel = one_to_one_[user] = talk_prefix + *token;
+        co_return true;
+    }
+
+    reminder_context& ctx_;
+    reminder_report& report_;
+    store::state st_;
+    std::map<std::string, std::string> one_to_one_;  // user -> channel, for this pass
+};
+
+}  // namespace
+
+std::string reference_id(const std::string& project, const std::string& item, const std::string& recipient)
+{
+    const std::string input = project + '\n' + item + '\n' + recipient;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("sha256 is not available from OpenSSL");
+    static const char* const hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 0xf];
+    }
+    return out;
+}
+
+boost::asio::awaitable<reminder_report> async_reminders(reminder_context& ctx)
+{
+    reminder_report report;
+    pass p(ctx, report);
+    co_await p.run();
+    co_return report;
+}
+
+}  // namespace prereadd::daemon

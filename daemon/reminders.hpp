@@ -1,0 +1,64 @@
+// Everything that goes out: reminders and digests before sessions (in the
+// project's Talk conversation, and one-to-one when configured), access
+// problems to the facilitators, and the acknowledgements that come back as
+// reactions. Exactly once: each message is an outbox row written before it
+// is posted (with its reference id as Talk's referenceId) and confirmed
+// after; an unconfirmed row is looked up in the conversation's history
+// before it is ever posted again. POSTs are not retried blindly.
+#pragma once
+
+#include "daemon/config.hpp"
+#include "http/client.hpp"
+#include "store/state.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <date/date.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prereadd::daemon {
+
+// 64 hex digits: sha256 of project, item and recipient. Deterministic, so the
+// same message has the same id after any restart.
+std::string reference_id(const std::string& project, const std::string& item, const std::string& recipient);
+
+struct outgoing {
+    std::string project;
+    std::string channel;  // talk:<token>
+    std::string recipient;
+    std::string text;
+    bool dry_run = false;
+};
+
+struct reminder_context {
+    reminder_context(http::client& c, const configuration& cfg, store::database& database,
+                     std::function<std::int64_t()> clock)
+        : client(c), config(cfg), db(database), now(std::move(clock))
+    {
+    }
+
+    http::client& client;
+    const configuration& config;
+    store::database& db;
+    std::function<std::int64_t()> now;  // unix seconds
+    bool dry_run = false;               // print instead of post (the database is a scratch copy then)
+    std::function<void(const outgoing&)> show;  // each message as it goes out (or would)
+    std::chrono::seconds missed_lookback = std::chrono::hours(24);
+};
+
+struct reminder_report {
+    std::size_t sent = 0;          // messages posted (or, in a dry run, that would be)
+    std::size_t late = 0;          // of those, items whose time had passed (daemon or Nextcloud down)
+    std::size_t missed = 0;        // items whose session started first
+    std::size_t skipped = 0;       // reminders not sent because everyone was ready
+    std::size_t acknowledged = 0;  // acknowledgement engagements recorded from reactions
+    std::vector<std::string> errors;
+    std::optional<date::sys_seconds> next_due;  // when to wake up for the next item
+};
+
+boost::asio::awaitable<reminder_report> async_reminders(reminder_context& ctx);
+
+}  // namespace prereadd::daemon
