@@ -185,10 +185,11 @@ private:
         std::chrono::seconds longest{0};
         for (const auto& t : timings) longest = std::max(longest, t.before);
         const auto t_now = now();
-        // Sessions from a day back (for missed items and the digest's "previous session") to the longest lead ahead.
+        // Sessions from two months back (missed items, the digest's "previous
+        // session") to a year past the longest lead, so `next_due` is exact.
         const auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone,
                                                          t_now - std::chrono::hours(24 * 62),
-                                                         t_now + longest + std::chrono::hours(24));
+                                                         t_now + longest + std::chrono::hours(24 * 366));
         const auto planned = scheduler::plan(sessions, timings, st_.handled_items(p.id), t_now, ctx_.missed_lookback);
         if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
             report_.next_due = planned.next_due;

@@ -1,0 +1,280 @@
+// Reminders against the simulator: at their time, mentioning only who has
+// something left, acknowledged by a reaction, exactly once across crashes
+// and outages, late once or missed, the digest, and access problems for the
+// facilitator.
+#include "daemon/poll_cycle.hpp"
+#include "daemon/reminders.hpp"
+#include "daemon/status_report.hpp"
+#include "tests/sim/nextcloud.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+namespace prereadd {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::int64_t session_start = 1796202000;  // 2026-12-02 10:00 Europe/Berlin
+constexpr std::int64_t day = 86400;
+
+class reminders_test : public ::testing::Test {
+protected:
+    reminders_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
+    {
+        sim.control(nlohmann::json::parse(R"([
+          {"op":"user","id":"preread","password":"pw","app_password":"app-pw"},
+          {"op":"user","id":"alice","password":"pw"},
+          {"op":"user","id":"bob","password":"pw"},
+          {"op":"user","id":"carol","password":"pw"},
+          {"op":"group","id":"team-alpha","members":["alice","bob"]},
+          {"op":"subadmin","user":"preread","group":"team-alpha"},
+          {"op":"mkdir","user":"preread","path":"/Projects"},
+          {"op":"mkdir","user":"preread","path":"/Projects/Alpha"},
+          {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
+          {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
+          {"op":"share","user":"preread","path":"/Projects/Alpha/budget.ods","type":"user","with":"carol"}
+        ])"));
+        token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
+                             {"members", {"alice", "bob", "carol"}}})["token"];
+
+        config.global.nextcloud.base = *http::parse_url(sim.base_url());
+        config.global.nextcloud.base.target.clear();
+        config.global.nextcloud.user = "preread";
+        daemon::project_config p;
+        p.id = "alpha";
+        p.folder = "/Projects/Alpha";
+        p.time_zone_name = "Europe/Berlin";
+        p.time_zone = date::locate_zone("Europe/Berlin");
+        p.participants.users = {"alice", "bob", "carol"};
+        p.sessions = {{"Kick-off", date::local_days{date::year{2026} / 12 / 2} + 10h, 2h}};
+        p.lead_times = {72h, 24h};
+        p.talk = daemon::talk_config{token};
+        config.projects.push_back(p);
+    }
+
+    sim::options sim_options()
+    {
+        sim::options o;
+        o.audit_log = dir / "audit.log";
+        return o;
+    }
+
+    // One poll cycle and one reminder pass at `clock`, as `prereadd once` does.
+    daemon::reminder_report step(bool nextcloud_up = true)
+    {
+        sim.with_world([&](sim::world& w) { w.set_clock(clock); });
+        auto cycle = test::run_awaitable(io, daemon::async_poll_cycle(poll));
+        if (nextcloud_up) {
+            EXPECT_TRUE(cycle.errors.empty()) << cycle.errors.front();
+        }
+        daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
+        return test::run_awaitable(io, daemon::async_reminders(ctx));
+    }
+
+    // The comments prereadd posted to the conversation.
+    std::vector<sim::talk_message> posted(const std::string& room)
+    {
+        std::vector<sim::talk_message> out;
+        sim.with_world([&](sim::world& w) {
+            for (const auto& m : w.talk.messages)
+                if (m.token == room && m.actor == "preread" && m.system.empty()) out.push_back(m);
+        });
+        return out;
+    }
+
+    test::temp_dir dir;
+    sim::nextcloud sim;
+    store::database db;
+    boost::asio::io_context io;
+    http::client client{io.get_executor(), http::client_config{}, {"preread", http::secret("app-pw")}};
+    daemon::configuration config;
+    std::string token;
+    std::int64_t clock = session_start - 4 * day;
+    daemon::audit_follower audit{dir / "audit.log"};
+    daemon::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
+};
+
+TEST_F(reminders_test, a_reminder_goes_out_at_its_time_and_mentions_only_who_has_something_left)
+{
+    auto early = step();
+    EXPECT_EQ(early.sent, 0u);
+    ASSERT_TRUE(early.next_due);
+    EXPECT_EQ(early.next_due->time_since_epoch().count(), session_start - 3 * day) << "the P3D reminder is next";
+
+    sim.control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/agenda.md"}});
+    sim.control({{"op", "comment"}, {"user", "alice"}, {"path", "/Alpha/budget.ods"}, {"message", "fine"}});
+    clock = session_start - 3 * day;
+    auto due = step();
+    EXPECT_TRUE(due.errors.empty()) << due.errors.front();
+    EXPECT_EQ(due.sent, 1u);
+    auto messages = posted(token);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].mentions, (std::vector<std::string>{"bob", "carol"})) << messages[0].text;
+    EXPECT_EQ(messages[0].reference_id.size(), 64u);
+    EXPECT_NE(messages[0].text.find("Kick-off"), std::string::npos);
+    EXPECT_NE(messages[0].text.find("Wednesday 2 December 2026, 10:00 (Europe/Berlin)"), std::string::npos)
+        << messages[0].text;
+
+    auto again = step();
+    EXPECT_EQ(again.sent, 0u) << "exactly once";
+    EXPECT_EQ(posted(token).size(), 1u);
+}
+
+TEST_F(reminders_test, whoever_opens_in_between_drops_out_of_the_next_reminder)
+{
+    clock = session_start - 3 * day;
+    step();
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    sim.control({{"op", "sync"}, {"user", "bob"}, {"path", "/Alpha/budget.ods"}});
+    clock = session_start - day;
+    step();
+    auto messages = posted(token);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0].mentions, (std::vector<std::string>{"alice", "bob", "carol"}));
+    EXPECT_EQ(messages[1].mentions, (std::vector<std::string>{"alice", "carol"}));
+}
+
+TEST_F(reminders_test, a_reaction_counts_as_acknowledged)
+{
+    clock = session_start - 3 * day;
+    step();
+    ASSERT_EQ(sim.control({{"op", "react"}, {"user", "carol"}, {"token", token}, {"reaction", "\u2705"}})["ok"], true);
+    auto ack = step();
+    EXPECT_EQ(ack.acknowledged, 2u) << "both pre-reads of the session";
+    store::state st(db);
+    auto s = daemon::render_status_json({daemon::load_project_status(st, "alpha", "/Projects/Alpha")})["projects"][0];
+    EXPECT_TRUE(s["documents"][0]["engagements"]["carol"].contains("acknowledged")) << s.dump(2);
+    clock = session_start - day;
+    step();
+    auto messages = posted(token);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[1].mentions, (std::vector<std::string>{"alice", "bob"}));
+}
+
+TEST_F(reminders_test, only_the_configured_reaction_acknowledges)
+{
+    config.projects[0].acknowledge_with = "\u2705";
+    clock = session_start - 3 * day;
+    step();
+    sim.control({{"op", "react"}, {"user", "carol"}, {"token", token}, {"reaction", "\U0001F44E"}});
+    EXPECT_EQ(step().acknowledged, 0u);
+    sim.control({{"op", "react"}, {"user", "bob"}, {"token", token}, {"reaction", "\u2705"}});
+    EXPECT_EQ(step().acknowledged, 2u);
+}
+
+TEST_F(reminders_test, an_intent_already_posted_before_a_crash_is_not_posted_again)
+{
+    clock = session_start - 3 * day;
+    step();
+    auto messages = posted(token);
+    ASSERT_EQ(messages.size(), 1u);
+    // As if the process died between posting and confirming: the row is an intent again.
+    db.execute("UPDATE outbox SET state = 'intent', remote_id = NULL, done_at = NULL");
+    auto recovered = step();
+    EXPECT_EQ(recovered.sent, 0u);
+    EXPECT_EQ(posted(token).size(), 1u) << "found by its referenceId in the history";
+    store::state st(db);
+    auto rows = st.outbox("alpha");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].state, store::outbox_state::sent);
+    EXPECT_EQ(rows[0].remote_id, messages[0].id);
+}
+
+TEST_F(reminders_test, a_post_that_failed_is_sent_once_after_recovery)
+{
+    clock = session_start - 3 * day;
+    step();  // the poll cycle learns the documents; the reminder goes out
+    ASSERT_EQ(posted(token).size(), 1u);
+    clock = session_start - day;
+    sim.set_maintenance(true);
+    auto failed = step(false);
+    EXPECT_FALSE(failed.errors.empty());
+    EXPECT_EQ(posted(token).size(), 1u);
+    sim.set_maintenance(false);
+    auto later = step();
+    EXPECT_TRUE(later.errors.empty()) << later.errors.front();
+    EXPECT_EQ(posted(token).size(), 2u) << "the P1D reminder, once";
+    step();
+    EXPECT_EQ(posted(token).size(), 2u);
+}
+
+TEST_F(reminders_test, after_an_outage_one_late_reminder_then_nothing_once_the_session_started)
+{
+    clock = session_start - 4 * day;
+    step();
+    clock = session_start - 12 * 3600;  // down from before P3D until after P1D
+    auto back = step();
+    EXPECT_EQ(back.sent, 1u);
+    EXPECT_EQ(back.late, 1u);
+    EXPECT_EQ(posted(token).size(), 1u) << "the latest overdue reminder only";
+    EXPECT_NE(posted(token)[0].text.find("in 12 hours"), std::string::npos) << posted(token)[0].text;
+}
+
+TEST_F(reminders_test, a_reminder_whose_session_started_is_recorded_as_missed)
+{
+    clock = session_start - 4 * day;
+    step();
+    clock = session_start + 1800;
+    auto during = step();
+    EXPECT_EQ(during.sent, 0u);
+    EXPECT_EQ(during.missed, 2u);
+    EXPECT_TRUE(posted(token).empty());
+}
+
+TEST_F(reminders_test, nothing_is_posted_when_everyone_is_ready)
+{
+    for (const char* user : {"alice", "bob"})
+        for (const char* file : {"/Alpha/agenda.md", "/Alpha/budget.ods"})
+            sim.control({{"op", "open"}, {"user", user}, {"path", file}});
+    for (const char* file : {"/agenda.md", "/budget.ods"}) sim.control({{"op", "open"}, {"user", "carol"}, {"path", file}});
+    clock = session_start - 3 * day;
+    auto ready = step();
+    EXPECT_EQ(ready.skipped, 1u);
+    EXPECT_TRUE(posted(token).empty());
+}
+
+TEST_F(reminders_test, the_digest_before_the_session)
+{
+    config.projects[0].digest = 1h;
+    config.projects[0].lead_times = {24h};
+    clock = session_start - 2 * day;
+    step();
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    clock = session_start - 3600;
+    auto report = step();
+    EXPECT_EQ(report.sent, 2u) << "the P1D reminder, late, and the digest";
+    auto messages = posted(token);
+    ASSERT_FALSE(messages.empty());
+    const auto& digest = messages.back();
+    EXPECT_NE(digest.text.find("Digest before **Kick-off**"), std::string::npos) << digest.text;
+    EXPECT_NE(digest.text.find("- bob: 1 of 2"), std::string::npos) << digest.text;
+    EXPECT_NE(digest.text.find("agenda.md: opened by bob"), std::string::npos) << digest.text;
+}
+
+TEST_F(reminders_test, an_access_problem_reaches_the_facilitator_once)
+{
+    config.projects[0].facilitators = {"alice"};
+    // slides.pdf reaches alice and bob through the folder's group share, not carol.
+    sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"}, {"content", "%PDF"}});
+    auto first = step();
+    EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+    std::string one_to_one;
+    sim.with_world([&](sim::world& w) {
+        for (const auto& r : w.talk.rooms)
+            if (r.type == 1) one_to_one = r.token;
+    });
+    ASSERT_FALSE(one_to_one.empty()) << "a one-to-one conversation with alice was created";
+    auto messages = posted(one_to_one);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].text.find("carol cannot open slides.pdf"), std::string::npos) << messages[0].text;
+    step();
+    EXPECT_EQ(posted(one_to_one).size(), 1u) << "once per problem";
+}
+
+}  // namespace
+}  // namespace prereadd
