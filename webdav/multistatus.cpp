@@ -179,4 +179,26 @@ boost::system::result<std::vector<comment_entry>> parse_comments(std::string_vie
     return out;
 }
 
+boost::system::result<std::vector<calendar_object>> parse_calendar_objects(std::string_view body)
+{
+    pugi::xml_document doc;
+    auto views = responses(body, doc);
+    if (!views) return views.error();
+    std::vector<calendar_object> out;
+    for (auto& v : *views) {
+        calendar_object o;
+        o.href = std::move(v.href);
+        bool has_data = false;
+        for (const auto& p : v.found) {
+            if (is(p, ns::dav, "getetag")) o.etag = unquote(text_of(p));
+            else if (is(p, ns::caldav, "calendar-data")) {
+                o.data = p.child_value();
+                has_data = true;
+            }
+        }
+        if (has_data) out.push_back(std::move(o));
+    }
+    return out;
+}
+
 }  // namespace prereadd::webdav

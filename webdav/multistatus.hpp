@@ -20,6 +20,7 @@ inline constexpr std::string_view dav = "DAV:";
 inline constexpr std::string_view owncloud = "http://owncloud.org/ns";
 inline constexpr std::string_view nextcloud = "http://nextcloud.org/ns";
 inline constexpr std::string_view ocs = "http://open-collaboration-services.org/ns";
+inline constexpr std::string_view caldav = "urn:ietf:params:xml:ns:caldav";
 }  // namespace ns
 
 // One file or folder of a PROPFIND answer. Properties the server did not
@@ -69,6 +70,15 @@ boost::system::result<std::vector<file_entry>> parse_files(std::string_view body
 
 // Entries that are not comments (the collection itself in a PROPFIND) are skipped.
 boost::system::result<std::vector<comment_entry>> parse_comments(std::string_view body);
+
+// One calendar object of a calendar-query REPORT (captures 19d, 19e).
+struct calendar_object {
+    std::string href;
+    std::optional<std::string> etag;  // without the quotes
+    std::string data;                 // the iCalendar text (CRLF or LF line ends)
+};
+
+boost::system::result<std::vector<calendar_object>> parse_calendar_objects(std::string_view body);
 
 // "Wed, 25 Nov 2026 12:43:42 GMT" (RFC 1123, as getlastmodified and creationDateTime are written).
 std::optional<date::sys_seconds> parse_http_date(std::string_view text);

@@ -72,4 +72,32 @@ boost::asio::awaitable<http::outcome<std::vector<comment_entry>>> async_comments
     co_return std::move(*comments);
 }
 
+boost::asio::awaitable<http::outcome<std::vector<calendar_object>>> async_calendar_query(http::client& client,
+                                                                                        const http::url& base,
+                                                                                        const std::string& user,
+                                                                                        const std::string& calendar,
+                                                                                        date::sys_seconds from,
+                                                                                        date::sys_seconds to)
+{
+    const std::string start = date::format("%Y%m%dT%H%M%SZ", from);
+    const std::string end = date::format("%Y%m%dT%H%M%SZ", to);
+    http::request req;
+    req.method = bhttp::verb::report;
+    req.url = base.with_path("/remote.php/dav/calendars" + encode_path("/" + user + "/" + calendar) + "/");
+    req.headers.set("Depth", "1");
+    req.headers.set(bhttp::field::content_type, "application/xml; charset=utf-8");
+    req.body = R"(<?xml version="1.0" encoding="utf-8"?>)"
+               R"(<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>)"
+               R"(<c:calendar-data><c:expand start=")" + start + R"(" end=")" + end + R"("/></c:calendar-data></d:prop>)"
+               R"(<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range start=")" +
+               start + R"(" end=")" + end + R"("/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>)";
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    const std::string what = "events of calendar " + calendar;
+    if (res->status != 207) co_return status_failure(*res, what);
+    auto objects = parse_calendar_objects(res->body);
+    if (!objects) co_return http::failure{objects.error(), what};
+    co_return std::move(*objects);
+}
+
 }  // namespace prereadd::webdav

@@ -32,4 +32,13 @@ boost::asio::awaitable<http::outcome<std::vector<comment_entry>>> async_comments
     std::optional<date::sys_seconds> since = std::nullopt,
     int limit = 100);
 
+// The events of `calendar` (its URI in the user's calendar home, "personal")
+// that overlap [from, to), recurrences expanded by the server (capture 19d).
+boost::asio::awaitable<http::outcome<std::vector<calendar_object>>> async_calendar_query(http::client& client,
+                                                                                        const http::url& base,
+                                                                                        const std::string& user,
+                                                                                        const std::string& calendar,
+                                                                                        date::sys_seconds from,
+                                                                                        date::sys_seconds to);
+
 }  // namespace prereadd::webdav
