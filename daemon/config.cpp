@@ -555,7 +555,7 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
     p.file = file;
     object_reader r(*document, "", sink,
                     {"id", "folder", "time_zone", "participants", "facilitators", "sessions", "weekly", "reminders",
-                     "pre_reads", "talk", "deck"});
+                     "pre_reads", "calendar", "talk", "deck"});
     if (!r.valid()) return std::nullopt;
 
     if (auto id = r.string("id", true)) {
@@ -635,6 +635,17 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
         if (*scope == "folder") p.pre_reads = scheduler::pre_read_scope::folder;
         else if (*scope == "session_folder") p.pre_reads = scheduler::pre_read_scope::session_folder;
         else sink.add("pre_reads", in_quotes(*scope) + " is not \"folder\" or \"session_folder\"");
+    }
+
+    if (const json* c = r.get("calendar", false)) {
+        object_reader cr(*c, "calendar", sink, {"name", "category", "title_prefix"});
+        if (auto name = cr.string("name", true)) {
+            if (name->find('/') != std::string::npos || *name == "." || *name == "..")
+                sink.add("calendar.name", in_quotes(*name) + " is not a calendar name (the last part of the "
+                                                             "calendar's CalDAV link, e.g. \"personal\")");
+            else
+                p.calendar = calendar_config{*name, cr.string("category", false), cr.string("title_prefix", false)};
+        }
     }
 
     if (const json* t = r.get("talk", false)) {

@@ -60,6 +60,13 @@ struct talk_config {
     std::string conversation;  // the conversation token
 };
 
+// Sessions from a calendar of the service account (CalDAV), besides or instead of configured ones.
+struct calendar_config {
+    std::string name;  // the calendar's URI in the service account's calendar home ("personal")
+    std::optional<std::string> category;
+    std::optional<std::string> title_prefix;
+};
+
 struct deck_config {
     std::int64_t board = 0;
     std::int64_t stack = 0;
@@ -81,6 +88,7 @@ struct project_config {
     bool when_all_ready = false;                   // a reminder saying so when nobody has anything left
     std::optional<std::string> acknowledge_with;   // the reaction that acknowledges; any when not set
     scheduler::pre_read_scope pre_reads = scheduler::pre_read_scope::folder;
+    std::optional<calendar_config> calendar;
     std::optional<talk_config> talk;
     std::optional<deck_config> deck;
 };

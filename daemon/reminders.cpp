@@ -3,7 +3,9 @@
 
 #include "daemon/messages.hpp"
 #include "ocs/talk.hpp"
+#include "scheduler/calendar.hpp"
 #include "scheduler/plan.hpp"
+#include "webdav/requests.hpp"
 
 #include <openssl/evp.h>
 
@@ -187,9 +189,16 @@ private:
         const auto t_now = now();
         // Sessions from two months back (missed items, the digest's "previous
         // session") to a year past the longest lead, so `next_due` is exact.
-        const auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone,
-                                                         t_now - std::chrono::hours(24 * 62),
-                                                         t_now + longest + std::chrono::hours(24 * 366));
+        auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone,
+                                                   t_now - std::chrono::hours(24 * 62),
+                                                   t_now + longest + std::chrono::hours(24 * 366));
+        if (p.calendar) {
+            const auto from_calendar = co_await calendar_sessions(p, t_now, longest);
+            sessions.insert(sessions.end(), from_calendar.begin(), from_calendar.end());
+            std::sort(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) {
+                return std::tie(a.start, a.key) < std::tie(b.start, b.key);
+            });
+        }
         const auto planned = scheduler::plan(sessions, timings, st_.handled_items(p.id), t_now, ctx_.missed_lookback);
         if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
             report_.next_due = planned.next_due;
@@ -255,6 +264,31 @@ private:
                 co_await deliver(personal);
             }
         }
+    }
+
+    // The project calendar's sessions around now, read again every `calendar_refresh`.
+    boost::asio::awaitable<std::vector<scheduler::session>> calendar_sessions(const project_config& p,
+                                                                                     date::sys_seconds t_now,
+                                                                                     std::chrono::seconds longest)
+    {
+        // A copy: the cache may change while the caller waits on later requests.
+        auto& cache = ctx_.calendars[p.id];
+        if (cache.fetched_at != 0 && ctx_.now() - cache.fetched_at < ctx_.calendar_refresh.count()) co_return cache.sessions;
+        auto objects = co_await webdav::async_calendar_query(ctx_.client, base(), ctx_.config.global.nextcloud.user,
+                                                             p.calendar->name, t_now - std::chrono::hours(24 * 62),
+                                                             t_now + longest + std::chrono::hours(24 * 35));
+        if (!objects) {
+            report_.errors.push_back(p.id + ": " + objects.error().message());
+            co_return cache.sessions;
+        }
+        cache.sessions.clear();
+        const scheduler::calendar_filter filter{p.calendar->category, p.calendar->title_prefix};
+        for (const auto& o : *objects) {
+            auto found = scheduler::sessions_from_calendar(o.data, filter, *p.time_zone);
+            cache.sessions.insert(cache.sessions.end(), found.begin(), found.end());
+        }
+        cache.fetched_at = ctx_.now();
+        co_return cache.sessions;
     }
 
     // Access problems, once per problem and facilitator, in a one-to-one conversation.

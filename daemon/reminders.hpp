@@ -9,12 +9,14 @@
 
 #include "daemon/config.hpp"
 #include "http/client.hpp"
+#include "scheduler/sessions.hpp"
 #include "store/state.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <date/date.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +49,15 @@ struct reminder_context {
     bool dry_run = false;               // print instead of post (the database is a scratch copy then)
     std::function<void(const outgoing&)> show;  // each message as it goes out (or would)
     std::chrono::seconds missed_lookback = std::chrono::hours(24);
+
+    // Calendar sessions are read again at most this often (moved or cancelled
+    // events are noticed within it); a failed read keeps the last good list.
+    std::chrono::seconds calendar_refresh = std::chrono::minutes(10);
+    struct calendar_cache {
+        std::int64_t fetched_at = 0;
+        std::vector<scheduler::session> sessions;
+    };
+    std::map<std::string, calendar_cache> calendars;  // by project id
 };
 
 struct reminder_report {

@@ -7,6 +7,9 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
 #include <sstream>
 
 namespace prereadd::sim::detail {
@@ -123,72 +126,115 @@ std::string to_ical_utc(std::int64_t unix_seconds)
     return icaltime_as_ical_string(t);
 }
 
-// The lines of the VEVENT block of an object, as uploaded (unfolded lines kept as they are).
-std::vector<std::string> event_lines(const std::string& ics)
+// The lines of each VEVENT block of an object, as uploaded (unfolded lines kept as they are).
+std::vector<std::vector<std::string>> event_blocks(const std::string& ics)
 {
-    std::vector<std::string> lines, out;
+    std::vector<std::vector<std::string>> out;
     std::stringstream in(ics);
+    bool inside = false;
     for (std::string line; std::getline(in, line);) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        lines.push_back(line);
-    }
-    bool inside = false;
-    for (const auto& l : lines) {
-        if (l == "BEGIN:VEVENT") inside = true;
-        else if (l == "END:VEVENT") inside = false;
-        else if (inside) out.push_back(l);
+        if (line == "BEGIN:VEVENT") {
+            inside = true;
+            out.emplace_back();
+        } else if (line == "END:VEVENT") {
+            inside = false;
+        } else if (inside) {
+            out.back().push_back(line);
+        }
     }
     return out;
+}
+
+bool is_property(const std::string& line, const char* name)
+{
+    const std::size_t n = std::strlen(name);
+    return line.compare(0, n, name) == 0 && line.size() > n && (line[n] == ':' || line[n] == ';');
 }
 
 struct occurrence {
     std::int64_t start;
     std::int64_t end;
+    std::int64_t recurrence_id;
+    const std::vector<std::string>* lines;  // the VEVENT it comes from: the series or an overridden instance
 };
 
-// Occurrences of the object's event that overlap [from, to), expanded with libical.
-std::vector<occurrence> occurrences(const std::string& ics, std::int64_t from, std::int64_t to)
+// Occurrences of the object's event that overlap [from, to), expanded with
+// libical as Sabre does: EXDATEs left out, an instance overridden by a VEVENT
+// with its RECURRENCE-ID taken from that VEVENT (moved, or STATUS:CANCELLED).
+std::vector<occurrence> occurrences(const std::string& ics, const std::vector<std::vector<std::string>>& blocks,
+                                    std::int64_t from, std::int64_t to)
 {
     std::vector<occurrence> out;
     icalcomponent* root = icalparser_parse_string(ics.c_str());
     if (!root) return out;
-    icalcomponent* event = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
-    if (event) {
-        icaltimetype start = icalcomponent_get_dtstart(event);
-        icaltimetype end = icalcomponent_get_dtend(event);
-        const std::int64_t length = icaltime_as_timet(end) - icaltime_as_timet(start);
-        icalproperty* rrule = icalcomponent_get_first_property(event, ICAL_RRULE_PROPERTY);
-        if (!rrule) {
-            std::int64_t s = icaltime_as_timet(start);
-            if (s < to && s + length > from) out.push_back({s, s + length});
+    icalcomponent* master = nullptr;
+    const std::vector<std::string>* master_lines = nullptr;
+    std::map<std::int64_t, std::pair<icalcomponent*, const std::vector<std::string>*>> overrides;
+    std::size_t index = 0;
+    for (icalcomponent* e = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); e && index < blocks.size();
+         e = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT), ++index) {
+        icaltimetype rid = icalcomponent_get_recurrenceid(e);
+        if (icaltime_is_null_time(rid)) {
+            if (!master) {
+                master = e;
+                master_lines = &blocks[index];
+            }
         } else {
-            icalrecur_iterator* it = icalrecur_iterator_new(icalproperty_get_rrule(rrule), start);
+            overrides[icaltime_as_timet(rid)] = {e, &blocks[index]};
+        }
+    }
+    auto span = [](icalcomponent* e) {
+        return std::pair<std::int64_t, std::int64_t>{icaltime_as_timet(icalcomponent_get_dtstart(e)),
+                                                     icaltime_as_timet(icalcomponent_get_dtend(e))};
+    };
+    auto add = [&](std::int64_t rid, std::int64_t s, std::int64_t e, const std::vector<std::string>* lines) {
+        if (s < to && e > from) out.push_back({s, e, rid, lines});
+    };
+    if (master) {
+        auto [start, end] = span(master);
+        const std::int64_t length = end - start;
+        icalproperty* rrule = icalcomponent_get_first_property(master, ICAL_RRULE_PROPERTY);
+        if (!rrule) {
+            add(start, start, end, master_lines);
+        } else {
+            std::set<std::int64_t> excluded;
+            for (icalproperty* x = icalcomponent_get_first_property(master, ICAL_EXDATE_PROPERTY); x;
+                 x = icalcomponent_get_next_property(master, ICAL_EXDATE_PROPERTY))
+                excluded.insert(icaltime_as_timet(icalproperty_get_exdate(x)));
+            icalrecur_iterator* it = icalrecur_iterator_new(icalproperty_get_rrule(rrule), icalcomponent_get_dtstart(master));
             for (icaltimetype t = icalrecur_iterator_next(it); !icaltime_is_null_time(t); t = icalrecur_iterator_next(it)) {
-                std::int64_t s = icaltime_as_timet(t);
-                if (s >= to) break;
-                if (s + length > from) out.push_back({s, s + length});
+                const std::int64_t s = icaltime_as_timet(t);
+                if (s - 7 * 86400 >= to) break;  // a moved instance may land in the window from a week away
+                if (excluded.count(s)) continue;
+                if (auto o = overrides.find(s); o != overrides.end()) {
+                    auto [os, oe] = span(o->second.first);
+                    add(s, os, oe, o->second.second);
+                } else {
+                    add(s, s, s + length, master_lines);
+                }
             }
             icalrecur_iterator_free(it);
         }
     }
     icalcomponent_free(root);
+    std::sort(out.begin(), out.end(), [](const occurrence& a, const occurrence& b) { return a.start < b.start; });
     return out;
 }
 
-// Sabre's <expand>: one VEVENT per occurrence, RRULE dropped, RECURRENCE-ID added, CRLF lines.
-std::string expanded(const std::string& ics, const std::vector<occurrence>& when)
+// Sabre's <expand>: one VEVENT per occurrence, RRULE and EXDATE dropped, RECURRENCE-ID added, CRLF lines.
+std::string expanded(const std::vector<occurrence>& when)
 {
     std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Sabre//Sabre VObject 4.5.4//EN\r\nCALSCALE:GREGORIAN\r\n";
-    auto lines = event_lines(ics);
     for (const auto& o : when) {
         out += "BEGIN:VEVENT\r\n";
-        for (const auto& l : lines) {
-            if (l.starts_with("RRULE")) continue;
-            if (l.starts_with("DTSTART")) out += "DTSTART:" + to_ical_utc(o.start) + "\r\n";
-            else if (l.starts_with("DTEND")) out += "DTEND:" + to_ical_utc(o.end) + "\r\n";
+        for (const auto& l : *o.lines) {
+            if (is_property(l, "RRULE") || is_property(l, "EXDATE") || is_property(l, "RECURRENCE-ID")) continue;
+            if (is_property(l, "DTSTART")) out += "DTSTART:" + to_ical_utc(o.start) + "\r\n";
+            else if (is_property(l, "DTEND")) out += "DTEND:" + to_ical_utc(o.end) + "\r\n";
             else out += l + "\r\n";
         }
-        out += "RECURRENCE-ID:" + to_ical_utc(o.start) + "\r\n";
+        out += "RECURRENCE-ID:" + to_ical_utc(o.recurrence_id) + "\r\n";
         out += "END:VEVENT\r\n";
     }
     return out + "END:VCALENDAR\r\n";
@@ -318,9 +364,10 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
         auto expand = doc.select_node("//*[local-name()='expand']");
         std::string body;
         for (const auto& [name, obj] : cal.objects) {
-            auto when = occurrences(obj.ics, from, to);
+            const auto blocks = event_blocks(obj.ics);
+            auto when = occurrences(obj.ics, blocks, from, to);
             if (when.empty()) continue;
-            std::string data = expand ? expanded(obj.ics, when) : obj.ics;
+            std::string data = expand ? expanded(when) : obj.ics;
             body += "<d:response><d:href>" + cal_href + name + "</d:href><d:propstat><d:prop><d:getetag>&quot;" + obj.etag +
                     "&quot;</d:getetag><cal:calendar-data>" + xml_escape(data, true) +
                     "</cal:calendar-data></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>";

@@ -429,6 +429,15 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
                 }
             return {{"ok", true}, {"token", token}};
         }
+        if (op == "event") {
+            // An iCalendar object put into a user's calendar (created if missing), as a CalDAV client would.
+            auto& cal = w.calendars[text("user")][text("calendar", "personal")];
+            if (cal.display_name.empty()) cal.display_name = text("calendar", "personal");
+            const std::string ics = text("ics");
+            cal.objects[text("name", "event.ics")] = {ics, md5_hex(ics)};
+            ++cal.sync_token;
+            return {{"ok", true}};
+        }
         if (op == "audit_format") {
             const std::string format = text("format");
             if (format != "nc29" && format != "with_file_ids") return {{"error", "format is nc29 or with_file_ids"}};

@@ -29,6 +29,8 @@ operation or an array of them; --scenario FILE takes the same array at start):
   {"op":"say","user":"alice","token":"4csmt372","message":"Done reading"}    a Talk message
   {"op":"react","user":"alice","token":"4csmt372","message_id":8,"reaction":"👍"}
                                                           (message_id: default the newest comment)
+  {"op":"event","user":"preread","calendar":"personal","name":"sync.ics","ics":"BEGIN:VCALENDAR..."}
+                                                          a calendar object (replaced if the name exists)
   {"op":"audit_format","format":"nc29|with_file_ids"}   admin_audit lines of Nextcloud 29 or newer
   {"op":"maintenance","on":true}
   {"op":"fault","kind":"status|delay|stall|reset|truncated|malformed|oversized","route":"/remote.php/dav/",

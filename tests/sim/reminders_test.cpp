@@ -276,5 +276,43 @@ TEST_F(reminders_test, an_access_problem_reaches_the_facilitator_once)
     EXPECT_EQ(posted(one_to_one).size(), 1u) << "once per problem";
 }
 
+TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
+{
+    // A weekly series on Thursdays 10:00 UTC from 2026-11-26; the 3 December one cancelled,
+    // the 10 December one moved to Friday 11 December 14:00.
+    const std::string series =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:sync@preread\r\nDTSTART:20261126T100000Z\r\nDTEND:20261126T110000Z\r\n"
+        "SUMMARY:[Alpha] Weekly sync\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:sync@preread\r\nRECURRENCE-ID:20261203T100000Z\r\nDTSTART:20261203T100000Z\r\n"
+        "DTEND:20261203T110000Z\r\nSUMMARY:[Alpha] Weekly sync\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:sync@preread\r\nRECURRENCE-ID:20261210T100000Z\r\nDTSTART:20261211T140000Z\r\n"
+        "DTEND:20261211T150000Z\r\nSUMMARY:[Alpha] Weekly sync (moved)\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:dentist@preread\r\nDTSTART:20261204T080000Z\r\nDTEND:20261204T090000Z\r\n"
+        "SUMMARY:Dentist\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n";
+    ASSERT_EQ(sim.control({{"op", "event"}, {"user", "preread"}, {"calendar", "personal"}, {"name", "sync.ics"},
+                           {"ics", series}})["ok"], true);
+    auto& p = config.projects[0];
+    p.sessions.clear();
+    p.lead_times = {24h};
+    p.calendar = daemon::calendar_config{"personal", std::nullopt, "[Alpha]"};
+
+    clock = 1796205600 - 2 * day;  // 2026-11-30 10:00Z, after the first Thursday
+    auto first = step();
+    EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+    ASSERT_TRUE(first.next_due);
+    // Not Thursday 3 December (cancelled): Friday 11 December 14:00 minus one day.
+    EXPECT_EQ(date::format("%FT%TZ", *first.next_due), "2026-12-10T14:00:00Z");
+    clock = first.next_due->time_since_epoch().count();
+    auto due = step();
+    EXPECT_EQ(due.sent, 1u);
+    auto messages = posted(token);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].text.find("[Alpha] Weekly sync (moved)"), std::string::npos) << messages[0].text;
+    EXPECT_NE(messages[0].text.find("Friday 11 December 2026, 15:00 (Europe/Berlin)"), std::string::npos)
+        << messages[0].text;
+}
+
 }  // namespace
 }  // namespace prereadd
