@@ -163,6 +163,29 @@ message digest_message(const digest_input& in)
     return {fitted(std::move(text)), {}};
 }
 
+std::string deck_title(const scheduler::session& s, const date::time_zone& zone)
+{
+    const date::year_month_day ymd{date::floor<date::days>(zone.to_local(s.start))};
+    return "Pre-reads: " + s.title + " (" + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
+           std::string(month_names[static_cast<unsigned>(ymd.month()) - 1]).substr(0, 3) + " " +
+           std::to_string(static_cast<int>(ymd.year())) + ")";
+}
+
+std::string deck_marker(const std::string& project, const scheduler::session& s)
+{
+    return "prereadd: " + project + "/" + s.key;
+}
+
+std::string deck_description(const std::string& project, const reminder_input& in)
+{
+    std::string text = "Pre-reads for **" + in.session->title + "** — " + session_time(*in.session, *in.zone) + "\n";
+    for (const auto& user : in.participants)
+        for (const auto& d : in.documents)
+            text += std::string("\n- [") + (in.done.count({user, d.file_id}) ? "x" : " ") + "] " + user + ": " + d.path;
+    text += "\n\n" + deck_marker(project, *in.session);
+    return text;
+}
+
 message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
                                const std::string& detail)
 {

@@ -75,6 +75,12 @@ message digest_message(const digest_input& in);
 message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
                                const std::string& detail);
 
+// A session's Deck card: its title, and a description with the checklist
+// participant x document and, last, the marker that finds the card again.
+std::string deck_title(const scheduler::session& s, const date::time_zone& zone);
+std::string deck_marker(const std::string& project, const scheduler::session& s);
+std::string deck_description(const std::string& project, const reminder_input& in);
+
 // Talk refuses messages over 32000 characters (capture 17b); longer lists are cut with a note.
 constexpr std::size_t max_message_length = 32000;
 

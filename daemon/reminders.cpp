@@ -2,6 +2,7 @@
 #include "daemon/reminders.hpp"
 
 #include "daemon/messages.hpp"
+#include "ocs/deck.hpp"
 #include "ocs/talk.hpp"
 #include "scheduler/calendar.hpp"
 #include "scheduler/plan.hpp"
@@ -55,7 +56,9 @@ public:
             if (!p.time_zone) continue;
             co_await recover(p);
             if (p.talk) co_await collect_acknowledgements(p);
-            co_await send_due(p);
+            const auto sessions = co_await sessions_of(p);
+            co_await send_due(p, sessions);
+            if (p.deck) co_await update_deck(p, sessions);
             co_await send_problems(p);
         }
     }
@@ -179,16 +182,20 @@ private:
         tx.commit();
     }
 
-    boost::asio::awaitable<void> send_due(const project_config& p)
+    static std::chrono::seconds longest_lead(const project_config& p)
     {
-        std::vector<scheduler::timing> timings;
-        for (auto lead : p.lead_times) timings.push_back({scheduler::item_kind::reminder, lead});
-        if (p.digest) timings.push_back({scheduler::item_kind::digest, *p.digest});
         std::chrono::seconds longest{0};
-        for (const auto& t : timings) longest = std::max(longest, t.before);
+        for (auto lead : p.lead_times) longest = std::max(longest, lead);
+        if (p.digest) longest = std::max(longest, *p.digest);
+        return longest;
+    }
+
+    // Configured and calendar sessions from two months back (missed items, the
+    // digest's "previous session") to a year past the longest lead, so `next_due` is exact.
+    boost::asio::awaitable<std::vector<scheduler::session>> sessions_of(const project_config& p)
+    {
         const auto t_now = now();
-        // Sessions from two months back (missed items, the digest's "previous
-        // session") to a year past the longest lead, so `next_due` is exact.
+        const auto longest = longest_lead(p);
         auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone,
                                                    t_now - std::chrono::hours(24 * 62),
                                                    t_now + longest + std::chrono::hours(24 * 366));
@@ -199,6 +206,16 @@ private:
                 return std::tie(a.start, a.key) < std::tie(b.start, b.key);
             });
         }
+        co_return sessions;
+    }
+
+    boost::asio::awaitable<void> send_due(const project_config& p, const std::vector<scheduler::session>& sessions)
+    {
+        std::vector<scheduler::timing> timings;
+        for (auto lead : p.lead_times) timings.push_back({scheduler::item_kind::reminder, lead});
+        if (p.digest) timings.push_back({scheduler::item_kind::digest, *p.digest});
+        const auto longest = longest_lead(p);
+        const auto t_now = now();
         const auto planned = scheduler::plan(sessions, timings, st_.handled_items(p.id), t_now, ctx_.missed_lookback);
         if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
             report_.next_due = planned.next_due;
@@ -264,6 +281,123 @@ private:
                 co_await deliver(personal);
             }
         }
+    }
+
+    // One card per session whose first reminder is due: assigned to who has
+    // something left, its checklist kept up to date, done when everyone is.
+    boost::asio::awaitable<void> update_deck(const project_config& p, const std::vector<scheduler::session>& sessions)
+    {
+        const auto t_now = now();
+        const auto longest = longest_lead(p);
+        const ocs::deck_place where{p.deck->board, p.deck->stack};
+        const auto& service_user = ctx_.config.global.nextcloud.user;
+        std::optional<project_state> state;
+        std::optional<std::vector<ocs::deck_card>> on_stack;
+        for (const auto& s : sessions) {
+            if (s.cancelled || s.start <= t_now || s.start - longest > t_now) continue;
+            auto row = st_.deck_card(p.id, s.key);
+            if (row && row->state != "open") continue;
+            if (!state) state = load(st_, p.id);
+            reminder_input in;
+            in.session = &s;
+            in.zone = p.time_zone;
+            in.now = t_now;
+            in.participants = state->participants;
+            in.documents = documents_for(s, *p.time_zone, state->documents, p.pre_reads);
+            in.done = done_from(state->engagements);
+            if (in.documents.empty() || in.participants.empty()) continue;
+            const auto open = pending(in.participants, in.documents, in.done);
+            const std::string description = deck_description(p.id, in);
+            ocs::card_fields fields{deck_title(s, *p.time_zone), description,
+                                    date::format("%FT%T+00:00", s.start), std::nullopt, service_user};
+            if (ctx_.dry_run) {
+                if (!row || row->description != description)
+                    show_deck(p, std::string(row ? "would update" : "would create") + " Deck card \"" + fields.title + "\"",
+                              description);
+                continue;
+            }
+            if (!on_stack) {
+                auto cards = co_await ocs::async_stack_cards(ctx_.client, base(), where);
+                if (!cards) {
+                    report_.errors.push_back(p.id + ": " + cards.error().message());
+                    co_return;
+                }
+                on_stack = std::move(*cards);
+            }
+            const std::string marker = deck_marker(p.id, s);
+            if (!row) {
+                // Written before the card is created: a crash in between finds it again by its marker.
+                row = store::deck_card_row{p.id, s.key, s.start.time_since_epoch().count(), std::nullopt, "", {}, "open", ctx_.now()};
+                st_.save_deck_card(*row);
+            }
+            const ocs::deck_card* card = nullptr;
+            for (const auto& c : *on_stack)
+                if (row->card_id ? c.id == *row->card_id : c.description.find(marker) != std::string::npos) card = &c;
+            if (row->card_id && !card) {
+                // Deleted or archived by someone: not ours to bring back.
+                row->state = "gone";
+                st_.save_deck_card(*row);
+                continue;
+            }
+            if (card && card->done) {
+                // Marked done in Deck by a participant: their acknowledgement.
+                if (card->last_editor && *card->last_editor != service_user)
+                    for (const auto& d : in.documents)
+                        if (st_.record({p.id, *card->last_editor, d.file_id, store::engagement_kind::acknowledged,
+                                        ctx_.now(), "deck"}))
+                            ++report_.acknowledged;
+                row->state = "done_by_participant";
+                st_.save_deck_card(*row);
+                continue;
+            }
+            if (!card) {
+                show_deck(p, "creating Deck card \"" + fields.title + "\"", description);
+                auto created = co_await ocs::async_create_card(ctx_.client, base(), where, fields);
+                if (!created) {
+                    report_.errors.push_back(p.id + ": " + created.error().message());
+                    continue;
+                }
+                row->card_id = created->id;
+                row->description = created->description;
+                st_.save_deck_card(*row);
+            } else {
+                row->card_id = card->id;
+                row->assigned = card->assigned;
+            }
+            if (row->description != description) {
+                auto updated = co_await ocs::async_update_card(ctx_.client, base(), where, *row->card_id, fields);
+                if (!updated) {
+                    report_.errors.push_back(p.id + ": " + updated.error().message());
+                    continue;
+                }
+                row->description = description;
+                st_.save_deck_card(*row);
+            }
+            std::vector<std::string> wanted;
+            for (const auto& [user, docs] : open) wanted.push_back(user);
+            for (bool assign : {true, false})
+                for (const auto& user : assign ? wanted : row->assigned) {
+                    const auto& other = assign ? row->assigned : wanted;
+                    if (std::find(other.begin(), other.end(), user) != other.end()) continue;
+                    auto changed = co_await ocs::async_assign(ctx_.client, base(), where, *row->card_id, user, assign);
+                    if (!changed) report_.errors.push_back(p.id + ": " + changed.error().message());
+                }
+            row->assigned = wanted;
+            if (open.empty()) {
+                fields.done = date::format("%FT%T+00:00", date::floor<std::chrono::seconds>(t_now));
+                auto done = co_await ocs::async_update_card(ctx_.client, base(), where, *row->card_id, fields);
+                if (!done) report_.errors.push_back(p.id + ": " + done.error().message());
+                else row->state = "done";
+            }
+            st_.save_deck_card(*row);
+        }
+    }
+
+    void show_deck(const project_config& p, const std::string& what, const std::string& description)
+    {
+        if (ctx_.show)
+            ctx_.show({p.id, "deck:" + std::to_string(p.deck->board) + "/" + std::to_string(p.deck->stack), what,
+                       description, ctx_.dry_run});
     }
 
     // The project calendar's sessions around now, read again every `calendar_refresh`.

@@ -97,6 +97,21 @@ const std::vector<std::string_view>& database::migrations()
         ) STRICT;
         CREATE INDEX outbox_by_project ON outbox(project, state);
         )sql",
+        // 5: one Deck card per session; card_id is NULL while its creation is
+        // in flight (found again by the marker in its description).
+        R"sql(
+        CREATE TABLE deck_cards (
+            project TEXT NOT NULL,
+            session_key TEXT NOT NULL,
+            session_start INTEGER NOT NULL,
+            card_id INTEGER,
+            description TEXT NOT NULL DEFAULT '',
+            assigned TEXT NOT NULL DEFAULT '',  -- user ids, one per line, as last set
+            state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'done_by_participant', 'gone')),
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (project, session_key)
+        ) STRICT;
+        )sql",
     };
     return steps;
 }

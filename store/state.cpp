@@ -183,6 +183,42 @@ std::set<std::string> state::handled_items(const std::string& project) const
     return out;
 }
 
+std::optional<deck_card_row> state::deck_card(const std::string& project, const std::string& session_key) const
+{
+    statement s(db_.handle(),
+                "SELECT session_start, card_id, description, assigned, state, created_at FROM deck_cards "
+                "WHERE project = ?1 AND session_key = ?2");
+    s.bind(1, project).bind(2, session_key);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    deck_card_row r;
+    r.project = project;
+    r.session_key = session_key;
+    r.session_start = s.integer(0);
+    r.card_id = s.optional_integer(1);
+    r.description = s.text(2);
+    const std::string assigned = s.text(3);
+    for (std::size_t start = 0; start < assigned.size();) {
+        auto end = assigned.find('\n', start);
+        if (end == std::string::npos) end = assigned.size();
+        if (end > start) r.assigned.push_back(assigned.substr(start, end - start));
+        start = end + 1;
+    }
+    r.state = s.text(4);
+    r.created_at = s.integer(5);
+    return r;
+}
+
+void state::save_deck_card(const deck_card_row& r)
+{
+    std::string assigned;
+    for (const auto& u : r.assigned) assigned += u + "\n";
+    statement s(db_.handle(),
+                "INSERT OR REPLACE INTO deck_cards(project, session_key, session_start, card_id, description, assigned, "
+                "state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    s.bind(1, r.project).bind(2, r.session_key).bind(3, r.session_start).bind(4, r.card_id).bind(5, r.description);
+    s.bind(6, assigned).bind(7, r.state).bind(8, r.created_at).step();
+}
+
 transaction::transaction(database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }
 
 transaction::~transaction()

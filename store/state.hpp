@@ -92,6 +92,17 @@ struct outbox_row {
     std::optional<std::int64_t> remote_id;
 };
 
+struct deck_card_row {
+    std::string project;
+    std::string session_key;
+    std::int64_t session_start = 0;
+    std::optional<std::int64_t> card_id;
+    std::string description;
+    std::vector<std::string> assigned;
+    std::string state = "open";  // open, done, done_by_participant, gone
+    std::int64_t created_at = 0;
+};
+
 class state {
 public:
     explicit state(database& db) : db_(db) {}
@@ -132,6 +143,10 @@ public:
     std::vector<outbox_row> outbox(const std::string& project) const;  // oldest first
     std::vector<outbox_row> unconfirmed(const std::string& project) const;
     std::set<std::string> handled_items(const std::string& project) const;
+
+    // Deck cards, one per session; save() inserts or replaces.
+    std::optional<deck_card_row> deck_card(const std::string& project, const std::string& session_key) const;
+    void save_deck_card(const deck_card_row& row);
 
     std::optional<std::string> cursor(const std::string& name) const;
     void set_cursor(const std::string& name, const std::string& value);

@@ -354,6 +354,19 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
         }
         deck_stack* stack = find_stack(w, std::atoi(parts[3].c_str()));
         if (!stack || stack->board != board->id) return permission_denied();
+        if (parts.size() == 4 && req.method == "GET") {
+            // One stack with its cards (Deck API docs: GET /boards/{boardId}/stacks/{stackId}; not recorded).
+            json j = stack_json(*stack);
+            json cards = json::array();
+            for (const auto& c : w.deck.cards)
+                if (c.stack == stack->id && !c.archived) cards.push_back(card_json(w, c, card_shape::in_stack));
+            json ordered;
+            for (const char* key : {"id", "title", "boardId", "deletedAt", "lastModified"}) ordered[key] = j[key];
+            ordered["cards"] = cards;
+            ordered["order"] = j["order"];
+            ordered["ETag"] = j["ETag"];
+            return plain_json(200, ordered);
+        }
         if (parts.size() == 5 && parts[4] == "cards" && req.method == "POST") {
             deck_card c;
             c.id = w.deck.next_card_id++;
@@ -392,8 +405,23 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
                 stack->last_modified = board->last_modified = now;
                 return plain_json(200, card_json(w, *card, card_shape::updated));
             }
+            if (parts.size() == 7 && parts[6] == "unassignUser" && req.method == "PUT") {
+                // Deck API docs (not recorded): the removed assignment, or 400 when there was none.
+                const std::string assignee = params["userId"];
+                auto it = std::find_if(card->assigned.begin(), card->assigned.end(),
+                                       [&](const auto& a) { return a.second == assignee; });
+                if (it == card->assigned.end())
+                    return plain_json(400, {{"status", 400}, {"message", "No user assigned with the id " + assignee}});
+                json removed = {{"id", it->first}, {"participant", principal(w, assignee, 0)}, {"cardId", card->id}, {"type", 0}};
+                card->assigned.erase(it);
+                card->last_modified = now;
+                return plain_json(200, removed);
+            }
             if (parts.size() == 7 && parts[6] == "assignUser" && req.method == "PUT") {
                 const std::string assignee = params["userId"];
+                if (std::any_of(card->assigned.begin(), card->assigned.end(),
+                                [&](const auto& a) { return a.second == assignee; }))
+                    return plain_json(400, {{"status", 400}, {"message", "The user is already assigned to the card"}});
                 int id = w.deck.next_assignment_id++;
                 card->assigned.emplace_back(id, assignee);
                 card->last_modified = now;

@@ -314,5 +314,111 @@ TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
         << messages[0].text;
 }
 
+// A board and a stack made through Deck's API as the service account (captures 18a, 18b).
+daemon::deck_config make_board(boost::asio::io_context& io, http::client& client, const std::string& base)
+{
+    auto post = [&](const std::string& path, const nlohmann::json& body) {
+        http::request r;
+        r.method = boost::beast::http::verb::post;
+        r.url = base + "/index.php/apps/deck/api/v1.0" + path;
+        r.ocs = true;
+        r.headers.set("Content-Type", "application/json");
+        r.body = body.dump();
+        auto res = test::run_awaitable(io, client.async_request(std::move(r)));
+        EXPECT_TRUE(res && res->status == 200);
+        return nlohmann::json::parse(res->body)["id"].get<std::int64_t>();
+    };
+    const auto board = post("/boards", {{"title", "Alpha"}, {"color", "0087C5"}});
+    const auto stack = post("/boards/" + std::to_string(board) + "/stacks", {{"title", "Pre-reads"}, {"order", 1}});
+    return {board, stack};
+}
+
+TEST_F(reminders_test, a_deck_card_is_created_kept_up_to_date_and_done)
+{
+    config.projects[0].deck = make_board(io, client, sim.base_url());
+    clock = session_start - 3 * day;
+    auto first = step();
+    EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+    const auto stack = config.projects[0].deck->stack;
+    auto cards = [&] {
+        std::vector<sim::deck_card> out;
+        sim.with_world([&](sim::world& w) {
+            for (const auto& c : w.deck.cards)
+                if (c.stack == stack) out.push_back(c);
+        });
+        return out;
+    };
+    auto assignees = [](const sim::deck_card& c) {
+        std::vector<std::string> out;
+        for (const auto& [id, user] : c.assigned) out.push_back(user);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    ASSERT_EQ(cards().size(), 1u);
+    auto card = cards()[0];
+    EXPECT_EQ(card.title, "Pre-reads: Kick-off (2 Dec 2026)");
+    EXPECT_EQ(card.duedate, "2026-12-02T09:00:00+00:00");
+    EXPECT_NE(card.description.find("- [ ] bob: agenda.md"), std::string::npos) << card.description;
+    EXPECT_NE(card.description.find("prereadd: alpha/2026-12-02T10:00"), std::string::npos);
+    EXPECT_EQ(assignees(card), (std::vector<std::string>{"alice", "bob", "carol"}));
+
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/budget.ods"}});
+    clock += 3600;
+    step();
+    ASSERT_EQ(cards().size(), 1u) << "never a second card";
+    card = cards()[0];
+    EXPECT_NE(card.description.find("- [x] bob: agenda.md"), std::string::npos) << card.description;
+    EXPECT_EQ(assignees(card), (std::vector<std::string>{"alice", "carol"})) << "bob is done";
+
+    for (const char* user : {"alice"})
+        for (const char* file : {"/Alpha/agenda.md", "/Alpha/budget.ods"})
+            sim.control({{"op", "open"}, {"user", user}, {"path", file}});
+    for (const char* file : {"/agenda.md", "/budget.ods"}) sim.control({{"op", "open"}, {"user", "carol"}, {"path", file}});
+    clock += 3600;
+    step();
+    card = cards()[0];
+    EXPECT_TRUE(card.done.has_value()) << "everyone is done";
+    EXPECT_TRUE(assignees(card).empty());
+    step();
+    EXPECT_EQ(cards().size(), 1u);
+}
+
+TEST_F(reminders_test, a_deck_card_is_found_again_after_a_lost_confirmation)
+{
+    config.projects[0].deck = make_board(io, client, sim.base_url());
+    clock = session_start - 3 * day;
+    step();
+    const auto stack = config.projects[0].deck->stack;
+    auto on_stack = [&] {
+        return sim.with_world([&](sim::world& w) {
+            return std::count_if(w.deck.cards.begin(), w.deck.cards.end(), [&](const auto& c) { return c.stack == stack; });
+        });
+    };
+    ASSERT_EQ(on_stack(), 1);
+    // As if the process died after creating the card and before storing its id.
+    db.execute("UPDATE deck_cards SET card_id = NULL, description = ''");
+    clock += 60;
+    auto again = step();
+    EXPECT_TRUE(again.errors.empty()) << again.errors.front();
+    EXPECT_EQ(on_stack(), 1) << "found by its marker";
+}
+
+TEST_F(reminders_test, a_card_marked_done_by_a_participant_is_their_acknowledgement)
+{
+    config.projects[0].deck = make_board(io, client, sim.base_url());
+    clock = session_start - 3 * day;
+    step();
+    const auto stack = config.projects[0].deck->stack;
+    sim.with_world([&](sim::world& w) {
+        auto& c = *std::find_if(w.deck.cards.begin(), w.deck.cards.end(), [&](const auto& x) { return x.stack == stack; });
+        c.done = "2026-11-29T10:00:00+00:00";
+        c.last_editor = "carol";
+    });
+    clock += 60;
+    auto report = step();
+    EXPECT_EQ(report.acknowledged, 2u);
+}
+
 }  // namespace
 }  // namespace prereadd

@@ -1,6 +1,7 @@
 // OCS envelopes and payloads from the real recordings: shares, group members,
 // activities, v1 and v2 failures, and bodies that are not envelopes at all.
 #include "ocs/envelope.hpp"
+#include "ocs/deck.hpp"
 #include "ocs/talk.hpp"
 #include "tests/sim/capture.hpp"
 
@@ -148,6 +149,31 @@ TEST(ocs_talk, a_reaction_is_a_system_message_naming_its_message)
     EXPECT_EQ(reaction.message, "\u2705");
     EXPECT_EQ(reaction.parent_id, 8);
     EXPECT_FALSE(parse_chat_messages(nlohmann::json::parse(R"([{"actorId":"x"}])")));
+}
+
+TEST(ocs_deck, cards_as_created_fetched_and_listed)
+{
+    auto created = parse_deck_card(nlohmann::json::parse(recorded_body("18c-deck-create-card")));
+    ASSERT_TRUE(created);
+    EXPECT_EQ(created->id, 4);
+    EXPECT_EQ(created->stack_id, 4);
+    EXPECT_FALSE(created->done);
+    EXPECT_TRUE(created->assigned.empty()) << "assignedUsers is null on a new card";
+    EXPECT_EQ(created->duedate, "2026-12-02T12:45:20+00:00");
+
+    auto fetched = parse_deck_card(nlohmann::json::parse(recorded_body("18h-deck-get-card")));
+    ASSERT_TRUE(fetched);
+    EXPECT_EQ(fetched->assigned, std::vector<std::string>{"alice"});
+    EXPECT_EQ(fetched->done, "2026-11-25T12:45:20+00:00");
+    EXPECT_EQ(fetched->last_editor, "preread");
+    EXPECT_NE(fetched->description.find("- [x] upload budget.ods"), std::string::npos);
+
+    auto stacks = nlohmann::json::parse(recorded_body("18l-deck-get-stacks"));
+    auto cards = parse_deck_stack_cards(stacks.at(0));
+    ASSERT_TRUE(cards);
+    ASSERT_EQ(cards->size(), 1u);
+    EXPECT_EQ((*cards)[0].title, "Review budget.ods");
+    EXPECT_FALSE(parse_deck_card(nlohmann::json::parse(R"({"title":"no id"})")));
 }
 
 TEST(ocs_activity, the_service_account_stream)
