@@ -603,7 +603,16 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
 
     if (const json* rem = r.get("reminders", false)) {
         object_reader rr(*rem, "reminders", sink,
-                         {"lead_times", "digest", "personal", "when_all_ready", "acknowledge_with"});
+                         {"lead_times", "digest", "personal", "when_all_ready", "acknowledge_with", "follow_up"});
+        if (const json* f = rr.get("follow_up", false)) {
+            object_reader fr(*f, "reminders.follow_up", sink, {"due", "reminder"});
+            auto due = fr.duration("due", true, std::chrono::hours(1), std::chrono::hours(24 * 60));
+            auto reminder = fr.duration("reminder", true, std::chrono::minutes(1), std::chrono::hours(24 * 60));
+            if (due && reminder && *reminder >= *due)
+                sink.add("reminders.follow_up.reminder", "must be shorter than follow_up.due");
+            else if (due && reminder)
+                p.follow_up = project_config::follow_up_config{*due, *reminder};
+        }
         p.digest = rr.duration("digest", false, std::chrono::minutes(1), std::chrono::hours(24 * 60));
         p.personal_reminders = rr.boolean("personal").value_or(false);
         p.when_all_ready = rr.boolean("when_all_ready").value_or(false);

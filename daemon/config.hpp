@@ -84,6 +84,11 @@ struct project_config {
     std::vector<weekly_series_config> weekly;
     std::vector<std::chrono::seconds> lead_times;  // longest first
     std::optional<std::chrono::seconds> digest;    // a digest this long before each session
+    struct follow_up_config {
+        std::chrono::seconds due{0};       // after the session's end
+        std::chrono::seconds reminder{0};  // before that
+    };
+    std::optional<follow_up_config> follow_up;     // documents added from the session's start on
     bool personal_reminders = false;               // also one-to-one messages to each pending participant
     bool when_all_ready = false;                   // a reminder saying so when nobody has anything left
     std::optional<std::string> acknowledge_with;   // the reaction that acknowledges; any when not set

@@ -40,9 +40,11 @@ std::string fitted(std::string text)
 
 std::string mention(const std::string& user_id) { return "@\"" + user_id + "\""; }
 
-std::string session_time(const scheduler::session& s, const date::time_zone& zone)
+std::string session_time(const scheduler::session& s, const date::time_zone& zone) { return local_time(s.start, zone); }
+
+std::string local_time(date::sys_seconds t, const date::time_zone& zone)
 {
-    const auto local = zone.to_local(s.start);
+    const auto local = zone.to_local(t);
     const auto day = date::floor<date::days>(local);
     const date::year_month_day ymd{day};
     const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
@@ -105,6 +107,24 @@ std::optional<message> reminder_message(const reminder_input& in)
         m.mentioned.push_back(user);
     }
     text += "\nReact to this message once you have read everything.";
+    m.text = fitted(std::move(text));
+    return m;
+}
+
+std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline)
+{
+    const auto open = pending(in.participants, in.documents, in.done);
+    if (in.documents.empty() || open.empty()) return std::nullopt;
+    message m;
+    std::string text = "Follow-up to **" + in.session->title + "** (" + session_time(*in.session, *in.zone) +
+                       "): please read by " + local_time(deadline, *in.zone) + ", " +
+                       time_until(std::chrono::duration_cast<std::chrono::seconds>(deadline - in.now)) + ".";
+    for (const auto& [user, docs] : open) {
+        std::vector<std::string> paths;
+        for (const auto* d : docs) paths.push_back(d->path);
+        text += "\n- " + mention(user) + ": " + joined(paths);
+        m.mentioned.push_back(user);
+    }
     m.text = fitted(std::move(text));
     return m;
 }

@@ -23,6 +23,7 @@ namespace prereadd::daemon {
 std::string mention(const std::string& user_id);
 
 // "Monday 7 December 2026, 09:00 (Europe/Berlin)".
+std::string local_time(date::sys_seconds t, const date::time_zone& zone);
 std::string session_time(const scheduler::session& s, const date::time_zone& zone);
 
 // "in 3 days", "in 1 day 2 hours", "in 45 minutes", "now".
@@ -70,6 +71,10 @@ struct digest_input {
 };
 
 message digest_message(const digest_input& in);
+
+// After a session: the documents added for it since it started, to be read by
+// `deadline`; mentions who has not read them. Nothing when all are read.
+std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline);
 
 // For a facilitator, once per problem.
 message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,

@@ -129,7 +129,7 @@ private:
                     continue;
                 }
             }
-            if (row.session_start && *row.session_start <= ctx_.now()) {
+            if (row.deadline && *row.deadline <= ctx_.now()) {
                 st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
                 ++report_.missed;
                 continue;
@@ -214,6 +214,7 @@ private:
         std::vector<scheduler::timing> timings;
         for (auto lead : p.lead_times) timings.push_back({scheduler::item_kind::reminder, lead});
         if (p.digest) timings.push_back({scheduler::item_kind::digest, *p.digest});
+        if (p.follow_up) timings.push_back({scheduler::item_kind::follow_up, p.follow_up->reminder, p.follow_up->due});
         const auto longest = longest_lead(p);
         const auto t_now = now();
         const auto planned = scheduler::plan(sessions, timings, st_.handled_items(p.id), t_now, ctx_.missed_lookback);
@@ -228,6 +229,7 @@ private:
             row.channel = channel;
             row.session_key = item.about->key;
             row.session_start = seconds_of(item.about->start);
+            row.deadline = seconds_of(item.deadline);
             row.late = item.due_at < t_now - std::chrono::minutes(1);
             return row;
         };
@@ -253,6 +255,19 @@ private:
             if (!p.talk) {
                 // Nowhere to post (Deck-only projects get their cards elsewhere).
                 record(row, store::outbox_state::skipped);
+                continue;
+            }
+            if (item.kind == scheduler::item_kind::follow_up) {
+                // The documents that appeared from the session's start on are its follow-ups.
+                std::erase_if(in.documents, [&](const pre_read_doc& d) { return d.first_seen < seconds_of(item.about->start); });
+                auto text = follow_up_message(in, item.deadline);
+                if (!text) {
+                    record(row, store::outbox_state::skipped);
+                    ++report_.skipped;
+                    continue;
+                }
+                row.body = text->text;
+                co_await deliver(row);
                 continue;
             }
             if (item.kind == scheduler::item_kind::digest) {

@@ -13,6 +13,7 @@ const char* to_string(item_kind k) noexcept
     switch (k) {
     case item_kind::reminder: return "reminder";
     case item_kind::digest: return "digest";
+    case item_kind::follow_up: return "follow_up";
     }
     return "reminder";
 }
@@ -35,14 +36,15 @@ plan_result plan(const std::vector<session>& sessions,
         // Per kind, the overdue items of this session, earliest first.
         std::map<item_kind, std::vector<due_item>> overdue;
         for (const auto& t : timings) {
-            due_item item{t.kind, t.before, s.start - t.before, &s};
+            const auto deadline = t.after_end ? s.end + *t.after_end : s.start;
+            due_item item{t.kind, t.before, deadline - t.before, deadline, &s};
             if (handled.count(item.id())) continue;
             if (item.due_at > now) {
                 if (!out.next_due || item.due_at < *out.next_due) out.next_due = item.due_at;
                 continue;
             }
-            if (s.start <= now) {
-                if (s.start > now - missed_lookback) out.missed.push_back(item);
+            if (deadline <= now) {
+                if (deadline > now - missed_lookback) out.missed.push_back(item);
                 continue;
             }
             overdue[t.kind].push_back(item);

@@ -14,19 +14,22 @@
 
 namespace prereadd::scheduler {
 
-enum class item_kind { reminder, digest };
+enum class item_kind { reminder, digest, follow_up };
 const char* to_string(item_kind k) noexcept;
 
-// Something that goes out `before` a session's start.
+// Something that goes out `before` its deadline: the session's start, or for
+// follow-ups (documents added for after the session) `after_end` past its end.
 struct timing {
     item_kind kind = item_kind::reminder;
     std::chrono::seconds before{0};
+    std::optional<std::chrono::seconds> after_end{};
 };
 
 struct due_item {
     item_kind kind = item_kind::reminder;
     std::chrono::seconds before{0};
     date::sys_seconds due_at;
+    date::sys_seconds deadline;      // after it the item is missed rather than late
     const session* about = nullptr;  // points into the sessions given to plan()
 
     // Identity in the ledger: session key, its start (a moved session is
@@ -37,12 +40,12 @@ struct due_item {
 struct plan_result {
     std::vector<due_item> send;        // due now (late, but before the session, if the daemon was down)
     std::vector<due_item> superseded;  // overdue, and a later item of the same kind for the session is due too
-    std::vector<due_item> missed;      // the session started before the item could go out
+    std::vector<due_item> missed;      // the deadline (session start, follow-up due) passed before it could go out
     std::optional<date::sys_seconds> next_due;  // the earliest item still to come
 };
 
 // `handled` holds the ids of items sent, missed or superseded before. Only
-// sessions that started within `missed_lookback` produce missed items, so a
+// items whose deadline passed within `missed_lookback` are reported missed, so a
 // first start on an old configuration does not flood the ledger. Cancelled
 // sessions produce nothing.
 plan_result plan(const std::vector<session>& sessions,

@@ -88,6 +88,7 @@ const std::vector<std::string_view>& database::migrations()
             recipient TEXT NOT NULL,         -- '' for the project conversation, else a user id
             session_key TEXT NOT NULL DEFAULT '',
             session_start INTEGER,
+            deadline INTEGER,                -- after it the message is missed: the session start, or a follow-up's due time
             body TEXT NOT NULL DEFAULT '',
             state TEXT NOT NULL CHECK (state IN ('intent', 'sent', 'missed', 'superseded', 'skipped')),
             late INTEGER NOT NULL DEFAULT 0,

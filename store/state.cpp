@@ -69,7 +69,7 @@ outbox_state outbox_state_from(const std::string& s)
 
 constexpr const char* outbox_columns =
     "reference_id, project, item, channel, recipient, session_key, session_start, body, state, late, created_at, "
-    "done_at, remote_id";
+    "done_at, remote_id, deadline";
 
 outbox_row outbox_row_of(const statement& s)
 {
@@ -87,6 +87,7 @@ outbox_row outbox_row_of(const statement& s)
     r.created_at = s.integer(10);
     r.done_at = s.optional_integer(11);
     r.remote_id = s.optional_integer(12);
+    r.deadline = s.optional_integer(13);
     return r;
 }
 
@@ -129,11 +130,11 @@ bool state::add_outbox(const outbox_row& r)
 {
     statement s(db_.handle(),
                 "INSERT OR IGNORE INTO outbox(reference_id, project, item, channel, recipient, session_key, "
-                "session_start, body, state, late, created_at, done_at, remote_id) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                "session_start, body, state, late, created_at, done_at, remote_id, deadline) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     s.bind(1, r.reference_id).bind(2, r.project).bind(3, r.item).bind(4, r.channel).bind(5, r.recipient);
     s.bind(6, r.session_key).bind(7, r.session_start).bind(8, r.body).bind(9, std::string(to_string(r.state)));
-    s.bind(10, std::int64_t{r.late ? 1 : 0}).bind(11, r.created_at).bind(12, r.done_at).bind(13, r.remote_id);
+    s.bind(10, std::int64_t{r.late ? 1 : 0}).bind(11, r.created_at).bind(12, r.done_at).bind(13, r.remote_id).bind(14, r.deadline);
     s.step();
     return sqlite3_changes(db_.handle()) == 1;
 }

@@ -84,6 +84,7 @@ struct outbox_row {
     std::string recipient;
     std::string session_key;
     std::optional<std::int64_t> session_start;
+    std::optional<std::int64_t> deadline;  // after it the message is missed, not sent late
     std::string body;
     outbox_state state = outbox_state::intent;
     bool late = false;

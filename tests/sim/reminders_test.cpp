@@ -420,5 +420,29 @@ TEST_F(reminders_test, a_card_marked_done_by_a_participant_is_their_acknowledgem
     EXPECT_EQ(report.acknowledged, 2u);
 }
 
+TEST_F(reminders_test, follow_up_documents_added_after_the_session)
+{
+    config.projects[0].follow_up = daemon::project_config::follow_up_config{72h, 24h};
+    config.projects[0].lead_times.clear();
+    step();  // watching since before the session
+    clock = session_start + 3 * 3600;  // the session (10:00-12:00 Berlin) is over
+    sim.with_world([&](sim::world& w) { w.set_clock(clock); });
+    sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/minutes.md"}, {"content", "# Minutes"}});
+    sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha/minutes.md"}, {"type", "user"},
+                 {"with", "carol"}});
+    clock += 600;
+    step();  // the poll cycle sees minutes.md
+    sim.control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/minutes.md"}});
+    clock = session_start + 2 * 3600 + 2 * day;  // one day before the follow-up is due
+    auto due = step();
+    EXPECT_TRUE(due.errors.empty()) << due.errors.front();
+    auto messages = posted(token);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].text.find("Follow-up to **Kick-off**"), std::string::npos) << messages[0].text;
+    EXPECT_NE(messages[0].text.find("minutes.md"), std::string::npos);
+    EXPECT_EQ(messages[0].text.find("agenda.md"), std::string::npos) << "only what came after the session";
+    EXPECT_EQ(messages[0].mentions, (std::vector<std::string>{"bob", "carol"}));
+}
+
 }  // namespace
 }  // namespace prereadd

@@ -192,6 +192,21 @@ TEST_F(plan_test, reminders_are_computed_in_utc_for_a_project_elsewhere)
     EXPECT_EQ(*p.next_due, utc("2026-12-06T14:00:00Z"));
 }
 
+TEST_F(plan_test, a_follow_up_is_due_before_its_own_deadline_after_the_session)
+{
+    // The first Monday ends 09:00Z; follow-ups are due three days later, reminded one day before.
+    timings = {{item_kind::follow_up, 24h, 72h}};
+    auto during = plan(sessions, timings, handled, utc("2026-12-07T08:30:00Z"));
+    EXPECT_TRUE(during.send.empty());
+    EXPECT_TRUE(during.missed.empty()) << "the session having started is no reason to miss a follow-up";
+    EXPECT_EQ(*during.next_due, utc("2026-12-09T09:00:00Z"));
+    auto due = plan(sessions, timings, handled, utc("2026-12-09T09:00:00Z"));
+    ASSERT_EQ(due.send.size(), 1u);
+    EXPECT_EQ(due.send[0].deadline, utc("2026-12-10T09:00:00Z"));
+    auto late = plan(sessions, timings, handled, utc("2026-12-10T09:00:00Z"));
+    EXPECT_EQ(late.missed.size(), 1u) << "past its deadline";
+}
+
 TEST_F(plan_test, a_moved_session_is_reminded_again)
 {
     auto first = plan(sessions, {{item_kind::reminder, 24h}}, handled, utc("2026-12-06T08:00:00Z"));
