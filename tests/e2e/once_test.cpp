@@ -5,6 +5,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
@@ -114,6 +115,47 @@ TEST_F(once_test, nextcloud_in_maintenance_is_a_temporary_failure)
     EXPECT_EQ(once.exit_code, 75) << once.output();
     EXPECT_NE(once.err.find("prereadd: alpha: "), std::string::npos) << once.err;
     EXPECT_NE(once.out.find("0 of 1 project(s) polled"), std::string::npos) << once.out;
+}
+
+TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_prints_them)
+{
+    auto room = sim->control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}});
+    ASSERT_EQ(room["ok"], true) << room.dump();
+    const std::string token = room["token"];
+    // A session two days from now (Berlin time): the P3D reminder is overdue and goes out late.
+    const auto start = date::floor<std::chrono::minutes>(
+        date::locate_zone("Europe/Berlin")->to_local(std::chrono::system_clock::now() + std::chrono::hours(48)));
+    dir.write("etc/projects.d/alpha.json", nlohmann::json{
+        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "Europe/Berlin"},
+        {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
+        {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
+        {"reminders", {{"lead_times", {"P3D", "P1D"}}}},
+        {"talk", {{"conversation", token}}}}.dump());
+
+    auto dry = prereadd({"once", "--dry-run"});
+    ASSERT_EQ(dry.exit_code, 0) << dry.output();
+    EXPECT_NE(dry.out.find("would post to talk:" + token), std::string::npos) << dry.out;
+    EXPECT_NE(dry.out.find("  | Still to read:"), std::string::npos) << dry.out;
+    EXPECT_NE(dry.out.find("@\"alice\""), std::string::npos) << dry.out;
+    auto preread_messages = [&] {
+        std::size_t n = 0;
+        for (const auto& m : sim->control({{"op", "messages"}, {"token", token}}))
+            if (m["actor"] == "preread") ++n;
+        return n;
+    };
+    EXPECT_EQ(preread_messages(), 0u) << "a dry run posts nothing";
+
+    auto real = prereadd({"once"});
+    ASSERT_EQ(real.exit_code, 0) << real.output();
+    EXPECT_NE(real.out.find("posting to talk:" + token), std::string::npos) << real.out;
+    EXPECT_NE(real.out.find("messages: 1 sent (1 late)"), std::string::npos) << real.out;
+    EXPECT_EQ(preread_messages(), 1u);
+    EXPECT_EQ(real.output().find("e2e-app-password"), std::string::npos);
+
+    auto again = prereadd({"once"});
+    ASSERT_EQ(again.exit_code, 0) << again.output();
+    EXPECT_NE(again.out.find("messages: 0 sent"), std::string::npos) << "exactly once: " << again.out;
+    EXPECT_EQ(preread_messages(), 1u);
 }
 
 }  // namespace

@@ -444,6 +444,15 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             w.set_audit_format(format == "nc29" ? audit_format::nc29 : audit_format::with_file_ids);
             return {{"ok", true}};
         }
+        if (op == "messages") {
+            // The comments of a Talk conversation, oldest first (system messages left out).
+            json list = json::array();
+            for (const auto& m : w.talk.messages)
+                if (m.token == text("token") && m.system.empty())
+                    list.push_back({{"id", m.id}, {"actor", m.actor}, {"message", m.text}, {"mentions", m.mentions},
+                                    {"referenceId", m.reference_id}});
+            return list;
+        }
         if (op == "stats") {
             return {{"requests", impl_->served}, {"audit_lines", impl_->audit_lines.size()},
                     {"maintenance", impl_->maintenance}};
