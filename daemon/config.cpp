@@ -555,7 +555,7 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
     p.file = file;
     object_reader r(*document, "", sink,
                     {"id", "folder", "time_zone", "participants", "facilitators", "sessions", "weekly", "reminders",
-                     "pre_reads", "calendar", "talk", "deck"});
+                     "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "deck"});
     if (!r.valid()) return std::nullopt;
 
     if (auto id = r.string("id", true)) {
@@ -643,7 +643,14 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
     if (auto scope = r.string("pre_reads", false)) {
         if (*scope == "folder") p.pre_reads = scheduler::pre_read_scope::folder;
         else if (*scope == "session_folder") p.pre_reads = scheduler::pre_read_scope::session_folder;
-        else sink.add("pre_reads", in_quotes(*scope) + " is not \"folder\" or \"session_folder\"");
+        else if (*scope == "tag") p.pre_reads = scheduler::pre_read_scope::tag;
+        else sink.add("pre_reads", in_quotes(*scope) + " is not \"folder\", \"session_folder\" or \"tag\"");
+    }
+    if (auto prefix = r.string("pre_read_tag_prefix", false)) {
+        if (p.pre_reads != scheduler::pre_read_scope::tag)
+            sink.add("pre_read_tag_prefix", "applies only with \"pre_reads\": \"tag\"");
+        else
+            p.pre_read_tag_prefix = *prefix;
     }
 
     if (const json* c = r.get("calendar", false)) {

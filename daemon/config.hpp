@@ -93,6 +93,7 @@ struct project_config {
     bool when_all_ready = false;                   // a reminder saying so when nobody has anything left
     std::optional<std::string> acknowledge_with;   // the reaction that acknowledges; any when not set
     scheduler::pre_read_scope pre_reads = scheduler::pre_read_scope::folder;
+    std::string pre_read_tag_prefix;  // with pre_reads "tag"
     std::optional<calendar_config> calendar;
     std::optional<talk_config> talk;
     std::optional<deck_config> deck;

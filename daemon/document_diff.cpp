@@ -2,6 +2,7 @@
 // moves in Nextcloud, paths do not.
 #include "daemon/document_diff.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace prereadd::daemon {
@@ -13,7 +14,9 @@ std::vector<known_document> documents_of(const std::vector<webdav::file_entry>& 
     std::vector<known_document> out;
     for (const auto& e : listing) {
         if (e.collection || !e.file_id || !e.href.starts_with(base) || e.href.size() == base.size()) continue;
-        out.push_back({*e.file_id, e.href.substr(base.size()), e.etag.value_or("")});
+        auto tags = e.system_tags;
+        std::sort(tags.begin(), tags.end());
+        out.push_back({*e.file_id, e.href.substr(base.size()), e.etag.value_or(""), std::move(tags)});
     }
     return out;
 }
@@ -32,7 +35,8 @@ document_diff diff_documents(const std::vector<known_document>& before,
             continue;
         }
         if (it->second.path != now.path) diff.moved.emplace_back(it->second, now);
-        if (it->second.etag != now.etag) diff.changed.push_back(now);
+        // Tagging changes no ETag in Nextcloud, so tags are compared on their own.
+        if (it->second.etag != now.etag || it->second.tags != now.tags) diff.changed.push_back(now);
         old_by_id.erase(it);
     }
     for (const auto& [id, gone] : old_by_id) diff.removed.push_back(gone);

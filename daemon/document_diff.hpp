@@ -17,6 +17,7 @@ struct known_document {
     std::int64_t file_id = 0;
     std::string path;  // inside the project folder
     std::string etag;
+    std::vector<std::string> tags{};  // collaborative tags, sorted
 };
 
 struct document_diff {

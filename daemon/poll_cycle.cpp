@@ -201,8 +201,10 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     // The stored ETag lets a restarted daemon keep the short-cut.
     if (cache.folder_etag.empty())
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
-    const bool changed = cache.folder_etag != etag;
-    for (const auto& d : st.documents(p.id)) u.documents.push_back({d.file_id, d.path, d.etag});
+    // Tagging changes no ETag: a tag-scoped project lists its folder again at each refresh.
+    const bool refresh_due = !cache.loaded || cache.cycles_since_refresh + 1 >= ctx.refresh_every;
+    const bool changed = cache.folder_etag != etag || (p.pre_reads == scheduler::pre_read_scope::tag && refresh_due);
+    for (const auto& d : st.documents(p.id)) u.documents.push_back({d.file_id, d.path, d.etag, d.tags});
     std::set<std::int64_t> commented_files;
     if (changed) {
         auto listing = co_await async_list_tree(ctx, p, cache);
@@ -288,10 +290,10 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
     st.upsert_project(id, u.project->folder);
     if (u.folder_etag) {
         st.set_folder_etag(id, *u.folder_etag);
-        for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
-        for (const auto& d : u.diff.changed) st.upsert_document(id, {d.file_id, d.path, d.etag, now});
+        for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
+        for (const auto& d : u.diff.changed) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
         for (const auto& [before, after] : u.diff.moved)
-            st.upsert_document(id, {after.file_id, after.path, after.etag, now});
+            st.upsert_document(id, {after.file_id, after.path, after.etag, now, after.tags});
         for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
     }
     for (const auto& known : st.participants(id))

@@ -40,7 +40,7 @@ struct project_state {
 project_state load(const store::state& st, const std::string& project)
 {
     project_state out;
-    for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen});
+    for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags});
     for (const auto& p : st.participants(project)) out.participants.push_back(p.user_id);
     out.engagements = st.engagements(project);
     return out;
@@ -170,7 +170,7 @@ private:
             scheduler::session s;
             s.key = it->second.session_key;
             s.start = date::sys_seconds{std::chrono::seconds(*it->second.session_start)};
-            for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads))
+            for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix))
                 if (st_.record({p.id, m.actor_id, d.file_id, store::engagement_kind::acknowledged,
                                 m.timestamp ? m.timestamp : ctx_.now(), "talk"}))
                     ++report_.acknowledged;
@@ -248,7 +248,7 @@ private:
             in.zone = p.time_zone;
             in.now = t_now;
             in.participants = state.participants;
-            in.documents = documents_for(*item.about, *p.time_zone, state.documents, p.pre_reads);
+            in.documents = documents_for(*item.about, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix);
             in.done = done;
             in.when_all_ready = p.when_all_ready;
             auto row = row_for(item);
@@ -318,7 +318,7 @@ private:
             in.zone = p.time_zone;
             in.now = t_now;
             in.participants = state->participants;
-            in.documents = documents_for(s, *p.time_zone, state->documents, p.pre_reads);
+            in.documents = documents_for(s, *p.time_zone, state->documents, p.pre_reads, p.pre_read_tag_prefix);
             in.done = done_from(state->engagements);
             if (in.documents.empty() || in.participants.empty()) continue;
             const auto open = pending(in.participants, in.documents, in.done);

@@ -58,13 +58,28 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
 }
 
 std::vector<pre_read_doc> documents_for(const session& s, const date::time_zone& zone,
-                                        const std::vector<pre_read_doc>& all, pre_read_scope scope)
+                                        const std::vector<pre_read_doc>& all, pre_read_scope scope,
+                                        const std::string& tag_prefix)
 {
     if (scope == pre_read_scope::folder) return all;
-    const std::string own = date::format("%Y-%m-%d/", date::floor<date::days>(zone.to_local(s.start)));
+    const std::string day = date::format("%Y-%m-%d", date::floor<date::days>(zone.to_local(s.start)));
     std::vector<pre_read_doc> out;
-    for (const auto& d : all)
-        if (d.path.find('/') == std::string::npos || d.path.starts_with(own)) out.push_back(d);
+    for (const auto& d : all) {
+        if (scope == pre_read_scope::session_folder) {
+            if (d.path.find('/') == std::string::npos || d.path.starts_with(day + "/")) out.push_back(d);
+            continue;
+        }
+        // A dated tag is "<prefix>YYYY-MM-DD"; the document belongs to the sessions of the dates it names.
+        bool dated = false, mine = false;
+        for (const auto& t : d.tags) {
+            if (!t.starts_with(tag_prefix) || t.size() != tag_prefix.size() + 10) continue;
+            const std::string date_part = t.substr(tag_prefix.size());
+            if (date_part[4] != '-' || date_part[7] != '-') continue;
+            dated = true;
+            mine = mine || date_part == day;
+        }
+        if (!dated || mine) out.push_back(d);
+    }
     return out;
 }
 

@@ -67,13 +67,17 @@ struct pre_read_doc {
     std::int64_t file_id = 0;
     std::string path;           // inside the project folder
     std::int64_t first_seen = 0;
+    std::vector<std::string> tags{};  // collaborative tags
 };
 
-// Which documents belong to a session: every one (`folder`), or with
+// Which documents belong to a session: every one (`folder`); with
 // `session_folder` the ones directly in the project folder plus those in the
-// sub-folder named after the session's local date ("2026-12-09/agenda.md").
-enum class pre_read_scope { folder, session_folder };
+// sub-folder named after the session's local date ("2026-12-09/agenda.md");
+// with `tag` those tagged `<tag_prefix><local date>` ("alpha-2026-12-09") plus
+// those with no such dated tag at all.
+enum class pre_read_scope { folder, session_folder, tag };
 std::vector<pre_read_doc> documents_for(const session& s, const date::time_zone& zone,
-                                        const std::vector<pre_read_doc>& all, pre_read_scope scope);
+                                        const std::vector<pre_read_doc>& all, pre_read_scope scope,
+                                        const std::string& tag_prefix = {});
 
 }  // namespace prereadd::scheduler

@@ -113,6 +113,8 @@ const std::vector<std::string_view>& database::migrations()
             PRIMARY KEY (project, session_key)
         ) STRICT;
         )sql",
+        // 6: a document's collaborative tags (one per line), for tag-scoped sessions.
+        "ALTER TABLE documents ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
     };
     return steps;
 }

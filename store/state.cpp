@@ -266,10 +266,12 @@ void state::set_folder_etag(const std::string& project, const std::string& etag)
 void state::upsert_document(const std::string& project, const document_row& d)
 {
     statement s(db_.handle(),
-                "INSERT INTO documents(project, file_id, path, etag, first_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
+                "INSERT INTO documents(project, file_id, path, etag, first_seen, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                 "ON CONFLICT(project, file_id) DO UPDATE SET path = excluded.path, etag = excluded.etag, "
-                "removed_at = NULL");
-    s.bind(1, project).bind(2, d.file_id).bind(3, d.path).bind(4, d.etag).bind(5, d.first_seen).step();
+                "tags = excluded.tags, removed_at = NULL");
+    std::string tags;
+    for (const auto& t : d.tags) tags += t + "\n";
+    s.bind(1, project).bind(2, d.file_id).bind(3, d.path).bind(4, d.etag).bind(5, d.first_seen).bind(6, tags).step();
 }
 
 void state::mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at)
@@ -281,11 +283,21 @@ void state::mark_document_removed(const std::string& project, std::int64_t file_
 std::vector<document_row> state::documents(const std::string& project) const
 {
     statement s(db_.handle(),
-                "SELECT file_id, path, etag, first_seen FROM documents WHERE project = ?1 AND removed_at IS NULL "
+                "SELECT file_id, path, etag, first_seen, tags FROM documents WHERE project = ?1 AND removed_at IS NULL "
                 "ORDER BY path");
     s.bind(1, project);
     std::vector<document_row> out;
-    while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3)});
+    while (s.step() == SQLITE_ROW) {
+        document_row d{s.integer(0), s.text(1), s.text(2), s.integer(3), {}};
+        const std::string tags = s.text(4);
+        for (std::size_t start = 0; start < tags.size();) {
+            auto end = tags.find('\n', start);
+            if (end == std::string::npos) end = tags.size();
+            if (end > start) d.tags.push_back(tags.substr(start, end - start));
+            start = end + 1;
+        }
+        out.push_back(std::move(d));
+    }
     return out;
 }
 

@@ -44,6 +44,7 @@ struct document_row {
     std::string path;
     std::string etag;
     std::int64_t first_seen = 0;
+    std::vector<std::string> tags{};
 };
 
 struct participant_row {

@@ -133,6 +133,9 @@ boost::system::result<std::vector<file_entry>> parse_files(std::string_view body
                             if (auto n = number<int>(text_of(t))) e.share_types.push_back(*n);
             } else if (ns == ns::nextcloud) {
                 if (name == "mount-type") e.mount_type = text;
+                else if (name == "system-tags")
+                    for (auto tag : p.children())
+                        if (is(tag, ns::nextcloud, "system-tag")) e.system_tags.push_back(tag.child_value());
             }
         }
         out.push_back(std::move(e));

@@ -41,6 +41,7 @@ struct file_entry {
     std::optional<int> comments_count;
     std::optional<int> comments_unread;
     std::optional<std::string> mount_type;  // "" for own files, "shared" for a share recipient
+    std::vector<std::string> system_tags;   // collaborative tags by name (nc:system-tags)
     std::set<std::string> not_found;        // "{namespace}name" of properties answered 404
 };
 

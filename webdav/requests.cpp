@@ -16,7 +16,7 @@ const char* const propfind_body =
     R"(<d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns"><d:prop>)"
     R"(<d:getetag/><d:getlastmodified/><d:getcontentlength/><d:getcontenttype/><d:resourcetype/><d:displayname/>)"
     R"(<oc:fileid/><oc:permissions/><oc:size/><oc:owner-id/><oc:share-types/><oc:comments-count/>)"
-    R"(<oc:comments-unread/><nc:mount-type/></d:prop></d:propfind>)";
+    R"(<oc:comments-unread/><nc:mount-type/><nc:system-tags/></d:prop></d:propfind>)";
 
 namespace {
 

@@ -438,6 +438,15 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             ++cal.sync_token;
             return {{"ok", true}};
         }
+        if (op == "tag") {
+            // A collaborative tag assigned to a file (systemtags); no ETag changes, as in Nextcloud.
+            node* n = w.resolve(text("user"), text("path"));
+            if (!n) return {{"error", "no such path"}};
+            if (std::find(n->system_tags.begin(), n->system_tags.end(), text("tag")) == n->system_tags.end())
+                n->system_tags.push_back(text("tag"));
+            w.system_tag_id(text("tag"));
+            return {{"ok", true}};
+        }
         if (op == "audit_format") {
             const std::string format = text("format");
             if (format != "nc29" && format != "with_file_ids") return {{"error", "format is nc29 or with_file_ids"}};

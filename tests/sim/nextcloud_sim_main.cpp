@@ -31,6 +31,7 @@ operation or an array of them; --scenario FILE takes the same array at start):
                                                           (message_id: default the newest comment)
   {"op":"event","user":"preread","calendar":"personal","name":"sync.ics","ics":"BEGIN:VCALENDAR..."}
                                                           a calendar object (replaced if the name exists)
+  {"op":"tag","user":"preread","path":"/Projects/Alpha/agenda.md","tag":"2026-12-02"}   a collaborative tag
   {"op":"audit_format","format":"nc29|with_file_ids"}   admin_audit lines of Nextcloud 29 or newer
   {"op":"maintenance","on":true}
   {"op":"fault","kind":"status|delay|stall|reset|truncated|malformed|oversized","route":"/remote.php/dav/",

@@ -376,5 +376,22 @@ TEST_F(poll_cycle_test, a_comment_the_activity_stream_missed_is_found_by_its_cou
     EXPECT_TRUE(s["documents"][3]["engagements"]["bob"].contains("commented")) << s.dump(2);
 }
 
+TEST_F(poll_cycle_test, collaborative_tags_are_read_though_they_change_no_etag)
+{
+    config.projects[0].pre_reads = scheduler::pre_read_scope::tag;
+    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ctx.refresh_every = 2;
+    cycle(ctx);
+    sim.control({{"op", "tag"}, {"user", "preread"}, {"path", "/Projects/Alpha/agenda.md"}, {"tag", "2026-12-02"}});
+    cycle(ctx);
+    cycle(ctx);  // the refresh lists the folder again
+    store::state st(db);
+    auto docs = st.documents("alpha");
+    ASSERT_EQ(docs.size(), 3u);
+    EXPECT_EQ(docs[0].path, "agenda.md");
+    EXPECT_EQ(docs[0].tags, std::vector<std::string>{"2026-12-02"});
+    EXPECT_TRUE(docs[1].tags.empty());
+}
+
 }  // namespace
 }  // namespace prereadd

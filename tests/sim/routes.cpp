@@ -588,7 +588,16 @@ std::optional<std::string> prop_value(world& w, const std::string& viewer, const
         if (p.local == "is-mount-root") return mount && mount->node == n.id ? "true" : "false";
         if (p.local == "is-encrypted") return folder ? std::optional<std::string>("0") : std::nullopt;
         if (p.local == "share-attributes") return "[]";
-        if (p.local == "system-tags") return "";
+        if (p.local == "system-tags") {
+            // SystemTagList: one nc:system-tag per tag, attributes in the oc namespace, sorted by name.
+            auto names = n.system_tags;
+            std::sort(names.begin(), names.end());
+            std::string out;
+            for (const auto& name : names)
+                out += "<nc:system-tag oc:can-assign=\"true\" oc:id=\"" + std::to_string(w.system_tag_id(name)) +
+                       "\" oc:user-assignable=\"true\" oc:user-visible=\"true\">" + xml_escape(name) + "</nc:system-tag>";
+            return out;
+        }
         if (p.local == "contained-file-count" || p.local == "contained-folder-count") {
             if (!folder) return std::nullopt;
             std::size_t count = 0;

@@ -289,6 +289,12 @@ std::vector<const share*> world::all_shares() const
     return out;
 }
 
+int world::system_tag_id(const std::string& name)
+{
+    auto [it, added] = system_tags_.emplace(name, static_cast<int>(system_tags_.size()) + 1);
+    return it->second;
+}
+
 std::size_t world::expire_shares()
 {
     // "YYYY-MM-DD 00:00:00" in the server's time zone (UTC here) sorts like the

@@ -52,6 +52,7 @@ struct node {
     std::int64_t mtime = 0;
     std::int64_t upload_time = 0;
     std::vector<std::int64_t> children;
+    std::vector<std::string> system_tags;  // names; assigning one changes no ETag, as in Nextcloud
 };
 
 struct comment {
@@ -264,6 +265,8 @@ public:
     // The activity stream (oldest first). Events below add their rows themselves.
     const std::vector<activity>& activities() const { return activities_; }
     void record_activity(activity a);
+    // System tags by name, created on first use with ids from 1.
+    int system_tag_id(const std::string& name);
     // The activity app's expiry job (activity_expire_days) removing every row so far.
     void expire_activities() { activities_.clear(); }
     // A public link share's file was downloaded anonymously.
@@ -316,6 +319,7 @@ private:
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> read_markers_;
     int next_comment_id_ = 1;
     std::vector<activity> activities_;
+    std::map<std::string, int> system_tags_;
     std::vector<audit_entry> audit_;
     audit_format audit_format_ = audit_format::nc29;
     void audit_write(const std::string& actor, const node& n, bool created);

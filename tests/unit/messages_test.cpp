@@ -128,6 +128,18 @@ TEST_F(messages_test, session_folders_hold_their_own_pre_reads)
     EXPECT_EQ(documents_for(session, *in.zone, all, pre_read_scope::folder).size(), 4u);
 }
 
+TEST_F(messages_test, dated_tags_hold_a_sessions_pre_reads)
+{
+    std::vector<pre_read_doc> all = {{1, "agenda.md", 0, {}},
+                                     {2, "notes.md", 0, {"alpha-2026-12-07", "draft"}},
+                                     {3, "later.md", 0, {"alpha-2026-12-14"}},
+                                     {4, "other.md", 0, {"beta-2026-12-14"}}};
+    auto mine = documents_for(session, *in.zone, all, pre_read_scope::tag, "alpha-");
+    std::vector<std::int64_t> ids;
+    for (const auto& d : mine) ids.push_back(d.file_id);
+    EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2, 4})) << "untagged and other projects' tags count for every session";
+}
+
 TEST_F(messages_test, a_message_talk_would_refuse_is_cut)
 {
     for (int i = 0; i < 3000; ++i) in.participants.push_back("participant-" + std::to_string(i));

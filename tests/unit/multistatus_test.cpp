@@ -58,6 +58,29 @@ TEST(multistatus, depth1_listing_of_the_project_folder)
     EXPECT_TRUE(by_name(*entries, "/budget.ods").share_types.empty());
 }
 
+TEST(multistatus, system_tags_empty_as_recorded_and_filled_as_nextcloud_writes_them)
+{
+    auto recorded = parse_files(recorded_body("06-propfind-alpha-depth1"));
+    ASSERT_TRUE(recorded);
+    for (const auto& e : *recorded) EXPECT_TRUE(e.system_tags.empty()) << e.href;
+    // The recorded answer with agenda.md tagged, as SystemTagList serializes a tag.
+    std::string body = recorded_body("06-propfind-alpha-depth1");
+    const auto at = body.find("<nc:system-tags/>", body.find("agenda.md"));
+    ASSERT_NE(at, std::string::npos);
+    body.replace(at, 17,
+                 "<nc:system-tags><nc:system-tag oc:can-assign=\"true\" oc:id=\"3\" oc:user-assignable=\"true\" "
+                 "oc:user-visible=\"true\">alpha-2026-12-02</nc:system-tag></nc:system-tags>");
+    auto tagged = parse_files(body);
+    ASSERT_TRUE(tagged);
+    bool found = false;
+    for (const auto& e : *tagged)
+        if (e.href.ends_with("agenda.md")) {
+            EXPECT_EQ(e.system_tags, std::vector<std::string>{"alpha-2026-12-02"});
+            found = true;
+        }
+    EXPECT_TRUE(found);
+}
+
 TEST(multistatus, recipient_sees_the_share_as_a_mount)
 {
     auto entries = parse_files(recorded_body("09f-propfind-bob-root-depth1"));
