@@ -73,6 +73,17 @@ TEST(sessions, a_weekly_series_over_fall_back_in_new_york)
                                                      "2026-11-02T14:00:00Z", "2026-11-09T14:00:00Z"}));
 }
 
+TEST(sessions, fall_back_in_berlin_and_spring_forward_in_new_york)
+{
+    // Europe/Berlin leaves CEST on Sunday 2026-10-25; America/New_York enters EDT on Sunday 2027-03-14.
+    auto berlin = expand_sessions({}, {mondays_at_nine(local_days{2026_y / October / 19}, 2)}, zone("Europe/Berlin"),
+                                  all_from, all_to);
+    EXPECT_EQ(starts(berlin), (std::vector<std::string>{"2026-10-19T07:00:00Z", "2026-10-26T08:00:00Z"}));
+    auto new_york = expand_sessions({}, {mondays_at_nine(local_days{2027_y / March / 8}, 2)}, zone("America/New_York"),
+                                    all_from, all_to);
+    EXPECT_EQ(starts(new_york), (std::vector<std::string>{"2027-03-08T14:00:00Z", "2027-03-15T13:00:00Z"}));
+}
+
 TEST(sessions, a_time_the_clocks_skip_or_repeat_in_a_series)
 {
     // 02:30 does not exist in Berlin on 2027-03-28: read with the offset before the gap (03:30 CEST).
