@@ -3,6 +3,7 @@
 #include "daemon/cli.hpp"
 
 #include "daemon/config.hpp"
+#include "daemon/run.hpp"
 #include "daemon/service.hpp"
 #include "daemon/status_report.hpp"
 #include "prereadd/version.hpp"
@@ -18,7 +19,6 @@ namespace {
 
 constexpr int exit_ok = 0;
 constexpr int exit_usage = 64;        // EX_USAGE
-constexpr int exit_unavailable = 69;  // EX_UNAVAILABLE
 constexpr int exit_config = 78;       // EX_CONFIG
 
 std::optional<configuration> load_or_report(const std::string& path)
@@ -84,11 +84,6 @@ int status(const configuration& config, const std::string& only, bool as_json)
     return exit_ok;
 }
 
-int not_yet(const char* command, const char* what)
-{
-    std::cerr << "prereadd: '" << command << "' is not available in this version yet: " << what << '\n';
-    return exit_unavailable;
-}
 
 }  // namespace
 
@@ -122,13 +117,14 @@ int run_cli(int argc, char** argv)
     }
 
     if (*check) return check_config(config_path);
+    // `run` loads (and reloads) the configuration itself, reporting to the journal.
+    if (*run) return run_daemon(config_path);
 
     // The remaining commands need a valid configuration before anything else.
     auto config = load_or_report(config_path);
     if (!config) return exit_config;
     if (*status) return daemon::status(*config, project, json_output);
     if (*once) return run_once(*config, {dry_run}, std::cout, std::cerr);
-    if (*run) return not_yet("run", "the long-running daemon arrives with issue 6");
     return exit_usage;
 }
 

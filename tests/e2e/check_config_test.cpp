@@ -112,11 +112,13 @@ TEST_F(example_config_test, credential_file_readable_by_others)
     expect_refused(dir / "prereadd.json", "nextcloud.app_password_file", "0644");
 }
 
-TEST_F(example_config_test, the_unfinished_command_says_so_and_fails)
+TEST_F(example_config_test, run_refuses_an_invalid_configuration_before_doing_anything)
 {
+    replace_in(dir / "prereadd.json", "\"poll_interval\": \"PT1M\"", "\"poll_interval\": \"often\"");
     auto r = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "run"});
-    EXPECT_EQ(r.exit_code, 69);
-    EXPECT_NE(r.err.find("not available in this version yet"), std::string::npos) << r.output();
+    EXPECT_EQ(r.exit_code, 78) << r.output();
+    EXPECT_NE(r.err.find("<3>"), std::string::npos) << "errors carry the journal's priority prefix: " << r.err;
+    EXPECT_NE(r.err.find("poll_interval"), std::string::npos) << r.err;
 }
 
 TEST_F(example_config_test, status_before_any_poll_cycle)

@@ -1,5 +1,6 @@
-// `prereadd once` as an admin runs it: the built binary against nextcloud-sim
-// as a process, then `prereadd status --json` from the database it left.
+// `prereadd once` and `prereadd run` as an admin runs them: the built binary
+// against nextcloud-sim as a process, `prereadd status --json` from the
+// database they leave, signals to the daemon.
 #include "tests/support/process.hpp"
 #include "tests/support/sim_process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -8,10 +9,15 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+#include <fstream>
+
 #include <sys/stat.h>
 
 namespace prereadd {
 namespace {
+
+using namespace std::chrono_literals;
 
 class once_test : public ::testing::Test {
 protected:
@@ -156,6 +162,54 @@ TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_p
     ASSERT_EQ(again.exit_code, 0) << again.output();
     EXPECT_NE(again.out.find("messages: 0 sent"), std::string::npos) << "exactly once: " << again.out;
     EXPECT_EQ(preread_messages(), 1u);
+}
+
+TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_stops_cleanly)
+{
+    auto room = sim->control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}});
+    const std::string token = room["token"];
+    // The PT1H reminder of a session 1 h and 4 s from now is due in 4 s.
+    const auto start = date::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::hours(1) +
+                       std::chrono::seconds(4);
+    const auto due = start - std::chrono::hours(1);
+    const auto project = nlohmann::json{
+        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "Europe/Berlin"},
+        {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
+        {"sessions", {{{"title", "Kick-off"},
+                       {"start", date::format("%Y-%m-%dT%H:%M:%S", date::locate_zone("Europe/Berlin")->to_local(start))}}}},
+        {"reminders", {{"lead_times", {"PT1H"}}}},
+        {"talk", {{"conversation", token}}}};
+    dir.write("etc/projects.d/alpha.json", project.dump());
+    auto global = nlohmann::json::parse(std::ifstream(dir / "etc/prereadd.json"));
+    global["poll_interval"] = "PT10S";
+    dir.write("etc/prereadd.json", global.dump());
+
+    test::child_process daemon({PREREADD_BINARY, "--config", (dir / "etc/prereadd.json").string(), "run"}, true);
+    ASSERT_TRUE(daemon.wait_for("prereadd started", 10s)) << daemon.seen();
+    ASSERT_TRUE(daemon.wait_for("messages: 1 sent", 15s)) << daemon.seen();
+    auto messages = sim->control({{"op", "messages"}, {"token", token}});
+    std::vector<nlohmann::json> ours;
+    for (const auto& m : messages)
+        if (m["actor"] == "preread") ours.push_back(m);
+    ASSERT_EQ(ours.size(), 1u);
+    const auto late = ours[0]["timestamp"].get<std::int64_t>() - due.time_since_epoch().count();
+    EXPECT_GE(late, 0) << "not before its time";
+    EXPECT_LE(late, 1) << "within a second of its time, not at the next poll";
+
+    // An invalid configuration is refused and the running one stays.
+    dir.write("etc/projects.d/alpha.json", "{ \"id\": \"alpha\", ");
+    daemon.send(SIGHUP);
+    ASSERT_TRUE(daemon.wait_for("configuration reload refused", 10s)) << daemon.seen();
+    EXPECT_NE(daemon.seen().find("<3>"), std::string::npos) << daemon.seen();
+    dir.write("etc/projects.d/alpha.json", project.dump());
+    daemon.send(SIGHUP);
+    ASSERT_TRUE(daemon.wait_for("configuration reloaded: 1 project(s)", 10s)) << daemon.seen();
+
+    EXPECT_EQ(daemon.terminate(10s), 0) << daemon.seen();
+    EXPECT_EQ(daemon.seen().find("e2e-app-password"), std::string::npos) << "the credential leaked";
+    std::size_t posted = 0;
+    for (const auto& m : sim->control({{"op", "messages"}, {"token", token}})) posted += m["actor"] == "preread";
+    EXPECT_EQ(posted, 1u) << "the reload did not send it again";
 }
 
 }  // namespace

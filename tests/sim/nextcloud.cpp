@@ -459,7 +459,7 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             for (const auto& m : w.talk.messages)
                 if (m.token == text("token") && m.system.empty())
                     list.push_back({{"id", m.id}, {"actor", m.actor}, {"message", m.text}, {"mentions", m.mentions},
-                                    {"referenceId", m.reference_id}});
+                                    {"referenceId", m.reference_id}, {"timestamp", m.time}});
             return list;
         }
         if (op == "stats") {

@@ -60,7 +60,7 @@ process_result run_to_exit(const std::vector<std::string>& argv)
     return result;
 }
 
-child_process::child_process(const std::vector<std::string>& argv)
+child_process::child_process(const std::vector<std::string>& argv, bool merge_stderr)
 {
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
@@ -68,6 +68,7 @@ child_process::child_process(const std::vector<std::string>& argv)
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
         ::dup2(fds[1], 1);
+        if (merge_stderr) ::dup2(fds[1], 2);
         ::close(fds[0]);
         ::close(fds[1]);
         std::vector<char*> args;
@@ -107,6 +108,24 @@ std::optional<std::string> child_process::read_line(std::chrono::milliseconds ti
         ssize_t n = ::read(out_, buffer, sizeof buffer);
         if (n <= 0) return std::nullopt;
         pending_.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+void child_process::send(int signal)
+{
+    if (pid_ > 0) ::kill(pid_, signal);
+}
+
+std::optional<std::string> child_process::wait_for(const std::string& text, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        auto line = read_line(left);
+        if (!line) return std::nullopt;
+        seen_ += *line + "\n";
+        if (line->find(text) != std::string::npos) return line;
     }
 }
 

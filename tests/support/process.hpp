@@ -24,7 +24,8 @@ process_result run_to_exit(const std::vector<std::string>& argv);
 
 class child_process {
 public:
-    explicit child_process(const std::vector<std::string>& argv);
+    // With `merge_stderr`, stderr goes to the same pipe (a daemon's log).
+    explicit child_process(const std::vector<std::string>& argv, bool merge_stderr = false);
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
     ~child_process();  // SIGKILL if still running
@@ -33,11 +34,17 @@ public:
     std::optional<std::string> read_line(std::chrono::milliseconds timeout);
     // Sends SIGTERM and waits (up to `timeout`, then SIGKILL); returns the exit code, -1 if killed.
     int terminate(std::chrono::milliseconds timeout);
+    // Delivers `signal` (SIGHUP, ...) without waiting.
+    void send(int signal);
+    // Reads lines until one contains `text` (returned) or the deadline passes (nullopt); lines read are kept in `seen`.
+    std::optional<std::string> wait_for(const std::string& text, std::chrono::milliseconds timeout);
+    const std::string& seen() const { return seen_; }
 
 private:
     pid_t pid_ = -1;
     int out_ = -1;
     std::string pending_;
+    std::string seen_;
 };
 
 }  // namespace prereadd::test

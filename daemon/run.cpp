@@ -1,0 +1,257 @@
+// The main loop (see run.hpp). One io_context on one thread: the signal
+// handlers, the loop and the watchdog are coroutines on it, so no state here
+// needs a lock.
+#include "daemon/run.hpp"
+
+#include "daemon/log.hpp"
+#include "daemon/poll_cycle.hpp"
+#include "daemon/reminders.hpp"
+#include "daemon/service.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <systemd/sd-daemon.h>
+
+#include <csignal>
+#include <ctime>
+#include <memory>
+#include <optional>
+
+namespace prereadd::daemon {
+namespace {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+constexpr int exit_ok = 0;
+constexpr int exit_config = 78;      // EX_CONFIG
+constexpr int exit_cantcreat = 73;   // EX_CANTCREAT
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void notify(const std::string& state) { sd_notify(0, state.c_str()); }
+
+std::string monotonic_usec()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::to_string(static_cast<std::uint64_t>(ts.tv_sec) * 1000000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u);
+}
+
+// Everything that lives as long as one configuration.
+struct generation {
+    explicit generation(asio::any_io_executor ex, configuration c, store::database& db)
+        : config(std::move(c)),
+          client(ex, client_config_of(config), {config.global.nextcloud.user, config.global.nextcloud.app_password}),
+          poll(client, config, db, nullptr, unix_now),
+          reminders(client, config, db, unix_now)
+    {
+    }
+    configuration config;
+    http::client client;
+    std::optional<audit_follower> audit;
+    cycle_context poll;
+    reminder_context reminders;
+};
+
+class service {
+public:
+    service(asio::io_context& io, std::filesystem::path config_file, configuration config, store::database& db)
+        : io_(io), config_file_(std::move(config_file)), db_(db), sleep_(io), stop_(io), signals_(io, SIGINT, SIGTERM, SIGHUP)
+    {
+        install(std::move(config));
+    }
+
+    asio::awaitable<void> main_loop()
+    {
+        notify("READY=1\nSTATUS=" + std::to_string(current_->config.projects.size()) + " project(s), first poll cycle running");
+        log(priority::notice, "prereadd started: " + std::to_string(current_->config.projects.size()) + " project(s), polling every " +
+                                  std::to_string(current_->config.global.poll_interval.count()) + " s");
+        while (!stopping_) {
+            stop_.expires_at(std::chrono::steady_clock::time_point::max());
+            auto result = co_await (pass() || wait_for_stop());
+            if (stopping_) break;
+            const auto wake = std::get<0>(result);
+            if (reload_requested_) {
+                reload();
+                continue;  // a new configuration polls at once
+            }
+            sleep_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                wake - std::chrono::system_clock::now()));
+            boost::system::error_code ec;
+            co_await sleep_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (reload_requested_ && !stopping_) reload();
+        }
+        notify("STOPPING=1");
+        log(priority::notice, "prereadd stopping");
+    }
+
+    asio::awaitable<void> handle_signals()
+    {
+        for (;;) {
+            boost::system::error_code ec;
+            const int signal = co_await signals_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return;
+            if (signal == SIGHUP) {
+                reload_requested_ = true;
+                sleep_.cancel();
+                continue;
+            }
+            // Stop taking new work; what is in flight is cancelled through the loop's `||`.
+            stopping_ = true;
+            sleep_.cancel();
+            stop_.cancel();
+            signals_.cancel();
+            watchdog_.reset();
+            co_return;
+        }
+    }
+
+    asio::awaitable<void> watchdog()
+    {
+        std::uint64_t usec = 0;
+        if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) co_return;
+        watchdog_.emplace(io_);
+        while (!stopping_ && watchdog_) {
+            notify("WATCHDOG=1");
+            watchdog_->expires_after(std::chrono::microseconds(usec / 2));
+            boost::system::error_code ec;
+            co_await watchdog_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return;
+        }
+    }
+
+private:
+    void install(configuration config)
+    {
+        std::optional<log_position> keep_reads_from;
+        std::vector<file_access> pending;
+        std::optional<std::filesystem::path> old_log;
+        if (current_) {
+            // Reads taken but not yet stored stay with the daemon across a reload.
+            pending = std::move(current_->poll.pending_reads);
+            keep_reads_from = current_->poll.pending_from;
+            if (current_->audit) old_log = current_->audit->path();
+        }
+        auto next = std::make_unique<generation>(io_.get_executor(), std::move(config), db_);
+        if (next->config.global.audit_log) {
+            store::state st(db_);
+            next->audit.emplace(*next->config.global.audit_log,
+                                keep_reads_from && old_log == next->config.global.audit_log ? *keep_reads_from
+                                                                                            : saved_audit_position(st));
+            next->poll.audit = &*next->audit;
+            if (old_log == next->config.global.audit_log) {
+                next->poll.pending_reads = std::move(pending);
+                next->poll.pending_from = keep_reads_from;
+            }
+        }
+        current_ = std::move(next);
+    }
+
+    void reload()
+    {
+        reload_requested_ = false;
+        notify("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec());
+        auto loaded = load_configuration(config_file_, environment::from_process());
+        if (!loaded.config) {
+            for (const auto& e : loaded.errors) log(priority::error, e.to_string());
+            log(priority::error, "configuration reload refused (" + std::to_string(loaded.errors.size()) +
+                                     " problem(s)); the running configuration stays in force");
+            notify("READY=1\nSTATUS=reload refused: the new configuration has errors (see the log)");
+            return;
+        }
+        install(std::move(*loaded.config));
+        log(priority::notice, "configuration reloaded: " + std::to_string(current_->config.projects.size()) + " project(s)");
+        notify("READY=1");
+    }
+
+    asio::awaitable<void> wait_for_stop()
+    {
+        boost::system::error_code ec;
+        co_await stop_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+
+    // One poll cycle and one reminder pass; returns when to wake up next.
+    asio::awaitable<std::chrono::system_clock::time_point> pass()
+    {
+        auto& g = *current_;
+        const auto started = std::chrono::steady_clock::now();
+        const auto cycle = co_await async_poll_cycle(g.poll);
+        for (const auto& e : cycle.errors) log(priority::warning, e);
+        for (const auto& [project, problem] : cycle.new_problems)
+            log(priority::notice, project + ": access problem: " + problem.detail);
+        const auto sent = co_await async_reminders(g.reminders);
+        for (const auto& e : sent.errors) log(priority::warning, e);
+        if (sent.sent || sent.missed)
+            log(priority::info, "messages: " + std::to_string(sent.sent) + " sent (" + std::to_string(sent.late) +
+                                    " late), " + std::to_string(sent.missed) + " missed");
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+
+        auto wake = std::chrono::system_clock::now() + g.config.global.poll_interval;
+        if (sent.next_due) wake = std::min(wake, std::chrono::system_clock::time_point(*sent.next_due));
+        std::string status = std::to_string(cycle.projects_ok) + "/" + std::to_string(g.config.projects.size()) +
+                             " project(s) polled in " + std::to_string(took.count()) + " ms";
+        if (!cycle.errors.empty() || !sent.errors.empty())
+            status += ", " + std::to_string(cycle.errors.size() + sent.errors.size()) + " error(s): " +
+                      (cycle.errors.empty() ? sent.errors.front() : cycle.errors.front());
+        if (sent.next_due) status += "; next message due " + date::format("%FT%TZ", *sent.next_due);
+        notify("STATUS=" + status);
+        co_return wake;
+    }
+
+    asio::io_context& io_;
+    std::filesystem::path config_file_;
+    store::database& db_;
+    std::unique_ptr<generation> current_;
+    asio::steady_timer sleep_;
+    asio::steady_timer stop_;
+    std::optional<asio::steady_timer> watchdog_;
+    asio::signal_set signals_;
+    bool stopping_ = false;
+    bool reload_requested_ = false;
+};
+
+}  // namespace
+
+int run_daemon(const std::filesystem::path& config_file)
+{
+    auto loaded = load_configuration(config_file, environment::from_process());
+    if (!loaded.config) {
+        for (const auto& e : loaded.errors) log(priority::error, e.to_string());
+        log(priority::error, "configuration invalid (" + std::to_string(loaded.errors.size()) + " problem(s)), not starting");
+        return exit_config;
+    }
+    std::error_code ec;
+    const auto& dir = loaded.config->global.state_directory;
+    if (std::filesystem::create_directories(dir, ec))
+        std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    if (ec) {
+        log(priority::error, "cannot create the state directory " + dir.string() + ": " + ec.message());
+        return exit_cantcreat;
+    }
+    store::database db(state_file(*loaded.config));
+    asio::io_context io;
+    service s(io, config_file, std::move(*loaded.config), db);
+    std::exception_ptr failure;
+    asio::co_spawn(io, s.main_loop(), [&](std::exception_ptr e) {
+        failure = e;
+        io.stop();  // the signal handler and the watchdog end with the loop
+    });
+    asio::co_spawn(io, s.handle_signals(), asio::detached);
+    asio::co_spawn(io, s.watchdog(), asio::detached);
+    io.run();
+    if (failure) std::rethrow_exception(failure);
+    log(priority::notice, "prereadd stopped");
+    return exit_ok;
+}
+
+}  // namespace prereadd::daemon
