@@ -257,36 +257,28 @@ private:
                 record(row, store::outbox_state::skipped);
                 continue;
             }
+            std::optional<message> text;
             if (item.kind == scheduler::item_kind::follow_up) {
                 // The documents that appeared from the session's start on are its follow-ups.
                 std::erase_if(in.documents, [&](const pre_read_doc& d) { return d.first_seen < seconds_of(item.about->start); });
-                auto text = follow_up_message(in, item.deadline);
-                if (!text) {
-                    record(row, store::outbox_state::skipped);
-                    ++report_.skipped;
-                    continue;
-                }
-                row.body = text->text;
-                co_await deliver(row);
-                continue;
-            }
-            if (item.kind == scheduler::item_kind::digest) {
+                text = follow_up_message(in, item.deadline);
+            } else if (item.kind == scheduler::item_kind::digest) {
                 digest_input d{in, state.engagements, std::nullopt, item.about->start - longest};
                 for (const auto& s : sessions)
                     if (s.end <= item.about->start && !s.cancelled) d.previous_session_end = s.end;
-                row.body = digest_message(d).text;
-                co_await deliver(row);
-                continue;
+                text = digest_message(d);
+            } else {
+                text = reminder_message(in);
             }
-            auto text = reminder_message(in);
             if (!text) {
+                // Nobody has anything left: nothing to say.
                 record(row, store::outbox_state::skipped);
                 ++report_.skipped;
                 continue;
             }
             row.body = text->text;
             co_await deliver(row);
-            if (!p.personal_reminders) continue;
+            if (item.kind != scheduler::item_kind::reminder || !p.personal_reminders) continue;
             for (const auto& [user, theirs] : pending(in.participants, in.documents, in.done)) {
                 store::outbox_row personal = row;
                 personal.recipient = user;

@@ -1,6 +1,7 @@
 // `prereadd once` and `prereadd run` as an admin runs them: the built binary
 // against nextcloud-sim as a process, `prereadd status --json` from the
 // database they leave, signals to the daemon.
+#include "tests/sim/scenarios.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sim_process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -23,21 +24,12 @@ class once_test : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        auto scenario = dir.write("scenario.json", R"([
-          {"op":"user","id":"preread","password":"pw","app_password":"e2e-app-password"},
-          {"op":"user","id":"alice","password":"pw"},
-          {"op":"user","id":"bob","password":"pw"},
-          {"op":"user","id":"carol","password":"pw"},
-          {"op":"group","id":"team-alpha","members":["alice","bob"]},
-          {"op":"subadmin","user":"preread","group":"team-alpha"},
-          {"op":"mkdir","user":"preread","path":"/Projects"},
-          {"op":"mkdir","user":"preread","path":"/Projects/Alpha"},
+        auto scenario = dir.write("scenario.json", sim::with(sim::alpha_team("e2e-app-password"), nlohmann::json::parse(R"([
           {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
           {"op":"put","user":"preread","path":"/Projects/Alpha/slides.pdf","content":"%PDF","mime":"application/pdf"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"},
           {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
           {"op":"open","user":"bob","path":"/Alpha/agenda.md"}
-        ])");
+        ])")).dump());
         sim.emplace(NEXTCLOUD_SIM_BINARY, scenario, dir / "audit.log");
         dir.write("etc/app-password", "e2e-app-password\n");
         ::chmod((dir / "etc/app-password").c_str(), 0600);

@@ -4,6 +4,7 @@
 #include "daemon/poll_cycle.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/nextcloud.hpp"
+#include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -17,22 +18,13 @@ class poll_cycle_test : public ::testing::Test {
 protected:
     poll_cycle_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
     {
-        sim.control(nlohmann::json::parse(R"([
-          {"op":"user","id":"preread","password":"pw","app_password":"app-pw"},
-          {"op":"user","id":"alice","password":"pw"},
-          {"op":"user","id":"bob","password":"pw"},
-          {"op":"user","id":"carol","password":"pw"},
-          {"op":"group","id":"team-alpha","members":["alice","bob"]},
-          {"op":"mkdir","user":"preread","path":"/Projects"},
-          {"op":"mkdir","user":"preread","path":"/Projects/Alpha"},
+        sim.control(sim::with(sim::alpha_team("app-pw"), nlohmann::json::parse(R"([
           {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
           {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods","mime":"application/vnd.oasis.opendocument.spreadsheet"},
           {"op":"put","user":"preread","path":"/Projects/Alpha/slides.pdf","content":"%PDF","mime":"application/pdf"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"},
           {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
           {"op":"share","user":"preread","path":"/Projects/Alpha/budget.ods","type":"user","with":"carol"}
-        ])"));
-        sim.with_world([](sim::world& w) { w.add_subadmin("preread", "team-alpha"); });
+        ])")));
 
         config.global.nextcloud.base = *http::parse_url(sim.base_url());
         config.global.nextcloud.base.target.clear();

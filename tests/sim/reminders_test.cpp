@@ -6,6 +6,7 @@
 #include "daemon/reminders.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/nextcloud.hpp"
+#include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -24,21 +25,12 @@ class reminders_test : public ::testing::Test {
 protected:
     reminders_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
     {
-        sim.control(nlohmann::json::parse(R"([
-          {"op":"user","id":"preread","password":"pw","app_password":"app-pw"},
-          {"op":"user","id":"alice","password":"pw"},
-          {"op":"user","id":"bob","password":"pw"},
-          {"op":"user","id":"carol","password":"pw"},
-          {"op":"group","id":"team-alpha","members":["alice","bob"]},
-          {"op":"subadmin","user":"preread","group":"team-alpha"},
-          {"op":"mkdir","user":"preread","path":"/Projects"},
-          {"op":"mkdir","user":"preread","path":"/Projects/Alpha"},
+        sim.control(sim::with(sim::alpha_team("app-pw"), nlohmann::json::parse(R"([
           {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
           {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha","type":"group","with":"team-alpha"},
           {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
           {"op":"share","user":"preread","path":"/Projects/Alpha/budget.ods","type":"user","with":"carol"}
-        ])"));
+        ])")));
         token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
                              {"members", {"alice", "bob", "carol"}}})["token"];
 
