@@ -48,6 +48,9 @@ int check_config(const std::string& path)
         std::cout << "    " << p.id << ": " << p.folder << " (" << p.time_zone_name << "), " << p.sessions.size()
                   << " single session(s), " << p.weekly.size() << " weekly series, reminders";
         for (auto lead : p.lead_times) std::cout << ' ' << scheduler::format_duration(lead);
+        if (p.digest) std::cout << ", digest " << scheduler::format_duration(*p.digest);
+        if (p.follow_up) std::cout << ", follow-ups due " << scheduler::format_duration(p.follow_up->due) << " after";
+        if (p.calendar) std::cout << ", calendar " << p.calendar->name;
         if (p.talk) std::cout << ", Talk " << p.talk->conversation;
         if (p.deck) std::cout << ", Deck board " << p.deck->board << " stack " << p.deck->stack;
         std::cout << '\n';
