@@ -34,6 +34,15 @@ std::optional<std::filesystem::path> find_by_inode(const std::filesystem::path& 
 
 }  // namespace
 
+std::uint64_t audit_follower::unread_bytes() const
+{
+    auto st = stat_of(path_);
+    if (!st) return 0;
+    const auto size = static_cast<std::uint64_t>(st->st_size);
+    if (static_cast<std::uint64_t>(st->st_ino) != position_.inode) return size;  // a new file: all of it
+    return size > position_.offset ? size - position_.offset : 0;
+}
+
 std::string to_string(const log_position& p) { return std::to_string(p.inode) + ":" + std::to_string(p.offset); }
 
 std::optional<log_position> parse_log_position(std::string_view text)

@@ -48,6 +48,8 @@ public:
     // Where the next read starts; persist it with the engagements it produced.
     log_position position() const { return position_; }
     const std::filesystem::path& path() const { return path_; }
+    // Bytes written to the log that have not been handed out yet (the lag).
+    std::uint64_t unread_bytes() const;
 
 private:
     bool open_current();

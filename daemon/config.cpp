@@ -397,7 +397,7 @@ void load_metrics(object_reader& r, metrics_config& out, error_sink& sink)
         auto address = boost::asio::ip::make_address(host, ec);
         unsigned port_number = 0;
         auto [end, pec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
-        if (ec || pec != std::errc() || end != port.data() + port.size() || port_number == 0 || port_number > 65535) {
+        if (ec || pec != std::errc() || end != port.data() + port.size() || port_number > 65535) {
             sink.add(r.field("listen"), in_quotes(*listen) + " is not an IP address and port such as \"127.0.0.1:9864\"");
         } else if (!address.is_loopback() && !out.allow_non_loopback) {
             sink.add(r.field("listen"), in_quotes(*listen) + " is not a loopback address; metrics stay on loopback "

@@ -375,6 +375,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         if (!r.update) continue;
         apply(st, *r.update, in.now, report);
         ++report.projects_ok;
+        if (r.errors.empty()) report.polled.push_back(r.update->project->id);
     }
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.

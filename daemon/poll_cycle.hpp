@@ -65,6 +65,7 @@ struct cycle_context {
 
 struct cycle_report {
     std::size_t projects_ok = 0;
+    std::vector<std::string> polled;  // ids of the projects polled without an error
     std::vector<std::string> errors;  // one line per failed project or source, for the log
     std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
     std::size_t engagements_recorded = 0;

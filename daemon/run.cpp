@@ -4,6 +4,7 @@
 #include "daemon/run.hpp"
 
 #include "daemon/log.hpp"
+#include "daemon/metrics_server.hpp"
 #include "daemon/poll_cycle.hpp"
 #include "daemon/reminders.hpp"
 #include "daemon/service.hpp"
@@ -71,6 +72,21 @@ public:
         install(std::move(config));
     }
 
+    // Starts the loopback metrics server when enabled; a taken address is a start-up failure.
+    void start_metrics()
+    {
+        const auto& m = current_->config.global.metrics;
+        if (!m.enabled) return;
+        server_.emplace(io_.get_executor(), asio::ip::tcp::endpoint(asio::ip::make_address(m.address), m.port),
+                        [this] { return metrics_.render(); },
+                        [this] { return metrics_.healthz(unix_now(), current_->config.global.poll_interval); });
+        const auto bound = server_->local_endpoint();
+        log(priority::info, "metrics on http://" + (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                                              : bound.address().to_string()) +
+                                ":" + std::to_string(bound.port()) + "/metrics and /healthz");
+        asio::co_spawn(io_, server_->serve(), asio::detached);
+    }
+
     asio::awaitable<void> main_loop()
     {
         notify("READY=1\nSTATUS=" + std::to_string(current_->config.projects.size()) + " project(s), first poll cycle running");
@@ -108,6 +124,7 @@ public:
             }
             // Stop taking new work; what is in flight is cancelled through the loop's `||`.
             stopping_ = true;
+            if (server_) server_->stop();
             sleep_.cancel();
             stop_.cancel();
             signals_.cancel();
@@ -154,6 +171,7 @@ private:
                 next->poll.pending_from = keep_reads_from;
             }
         }
+        next->client.on_exchange([this](const http::exchange_record& r) { metrics_.observe(r); });
         current_ = std::move(next);
     }
 
@@ -195,6 +213,16 @@ private:
             log(priority::info, "messages: " + std::to_string(sent.sent) + " sent (" + std::to_string(sent.late) +
                                     " late), " + std::to_string(sent.missed) + " missed");
         const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        metrics_.observe(cycle, took, unix_now(), g.config.projects.size());
+        metrics_.observe(sent);
+        {
+            store::state st(db_);
+            std::size_t open = 0;
+            for (const auto& p : g.config.projects) open += st.open_problems(p.id).size();
+            metrics_.set_open_problems(open);
+        }
+        if (g.audit) metrics_.set_audit_lag(g.audit->unread_bytes());
+        metrics_.set_credential_rejected(!g.client.credential_usable());
 
         auto wake = std::chrono::system_clock::now() + g.config.global.poll_interval;
         if (sent.next_due) wake = std::min(wake, std::chrono::system_clock::time_point(*sent.next_due));
@@ -212,6 +240,8 @@ private:
     std::filesystem::path config_file_;
     store::database& db_;
     std::unique_ptr<generation> current_;
+    metrics metrics_;  // kept across reloads
+    std::optional<metrics_server> server_;
     asio::steady_timer sleep_;
     asio::steady_timer stop_;
     std::optional<asio::steady_timer> watchdog_;
@@ -241,6 +271,7 @@ int run_daemon(const std::filesystem::path& config_file)
     store::database db(state_file(*loaded.config));
     asio::io_context io;
     service s(io, config_file, std::move(*loaded.config), db);
+    s.start_metrics();
     std::exception_ptr failure;
     asio::co_spawn(io, s.main_loop(), [&](std::exception_ptr e) {
         failure = e;

@@ -128,6 +128,28 @@ asio::awaitable<outcome<response>> client::async_attempt(host_pool& pool,
 
 asio::awaitable<outcome<response>> client::async_request(request r)
 {
+    if (!observer_) co_return co_await async_request_unobserved(std::move(r));
+    exchange_record record;
+    record.method = std::string(bhttp::to_string(r.method));
+    record.path = r.url.substr(0, r.url.find('?'));
+    if (auto scheme = record.path.find("://"); scheme != std::string::npos) {
+        const auto slash = record.path.find('/', scheme + 3);
+        record.path = slash == std::string::npos ? "/" : record.path.substr(slash);
+    }
+    const auto started = std::chrono::steady_clock::now();
+    auto result = co_await async_request_unobserved(std::move(r));
+    record.took = std::chrono::steady_clock::now() - started;
+    if (result) record.status = result->status;
+    else {
+        record.status = result.error().status;
+        record.error = result.error().code;
+    }
+    observer_(record);
+    co_return result;
+}
+
+asio::awaitable<outcome<response>> client::async_request_unobserved(request r)
+{
     co_await asio::this_coro::throw_if_cancelled(false);
     ++stats_.requests;
     if (credential_rejected_ && !r.anonymous)

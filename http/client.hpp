@@ -52,6 +52,15 @@ struct client_stats {
     std::size_t redirects = 0;
 };
 
+// One finished call of async_request, for metrics: what was asked, how it ended.
+struct exchange_record {
+    std::string method;
+    std::string path;        // the URL's path, without the query
+    unsigned status = 0;     // 0 when no response arrived
+    boost::system::error_code error;  // set when the call failed
+    std::chrono::steady_clock::duration took{};
+};
+
 class client {
 public:
     // Throws std::runtime_error when the TLS trust store cannot be loaded.
@@ -60,6 +69,9 @@ public:
     client& operator=(const client&) = delete;
 
     boost::asio::awaitable<outcome<response>> async_request(request req);
+
+    // Called after every async_request (retries and redirects included in it).
+    void on_exchange(std::function<void(const exchange_record&)> observer) { observer_ = std::move(observer); }
 
     // Accepts a (new) credential after an earlier 401, e.g. on reload.
     void reset_credential(credential cred);
@@ -91,6 +103,8 @@ private:
     boost::asio::ssl::context tls_;
     std::map<origin, std::unique_ptr<host_pool>> pools_;
     client_stats stats_;
+    std::function<void(const exchange_record&)> observer_;
+    boost::asio::awaitable<outcome<response>> async_request_unobserved(request req);
     std::function<double()> jitter_;
 };
 

@@ -2,7 +2,9 @@
 // against nextcloud-sim as a process, `prereadd status --json` from the
 // database they leave, signals to the daemon.
 #include "tests/sim/scenarios.hpp"
+#include "http/client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/run.hpp"
 #include "tests/support/sim_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -174,11 +176,36 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
     dir.write("etc/projects.d/alpha.json", project.dump());
     auto global = nlohmann::json::parse(std::ifstream(dir / "etc/prereadd.json"));
     global["poll_interval"] = "PT10S";
+    global["metrics"] = {{"enabled", true}, {"listen", "127.0.0.1:0"}};
     dir.write("etc/prereadd.json", global.dump());
 
     test::child_process daemon({PREREADD_BINARY, "--config", (dir / "etc/prereadd.json").string(), "run"}, true);
+    auto metrics_line = daemon.wait_for("metrics on http://127.0.0.1:", 10s);
+    ASSERT_TRUE(metrics_line) << daemon.seen();
+    const auto from = metrics_line->find("http://");
+    const std::string metrics_base = metrics_line->substr(from, metrics_line->find("/metrics") - from);
     ASSERT_TRUE(daemon.wait_for("prereadd started", 10s)) << daemon.seen();
     ASSERT_TRUE(daemon.wait_for("messages: 1 sent", 15s)) << daemon.seen();
+
+    boost::asio::io_context io;
+    http::client plain(io.get_executor(), http::client_config{}, http::credential{});
+    auto get = [&](const std::string& path) {
+        http::request r;
+        r.url = metrics_base + path;
+        r.anonymous = true;
+        return test::run_awaitable(io, plain.async_request(std::move(r)));
+    };
+    auto scraped = get("/metrics");
+    ASSERT_TRUE(scraped) << scraped.error().message();
+    EXPECT_EQ(scraped->status, 200u);
+    EXPECT_NE(scraped->body.find("prereadd_http_requests_total{endpoint=\"dav_files\",status=\"207\"}"),
+              std::string::npos) << scraped->body;
+    EXPECT_NE(scraped->body.find("prereadd_messages_total{outcome=\"sent\"} 1\n"), std::string::npos) << scraped->body;
+    EXPECT_NE(scraped->body.find("prereadd_last_successful_cycle_timestamp_seconds{project=\"alpha\"}"),
+              std::string::npos);
+    auto health = get("/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200u) << health->body;
     auto messages = sim->control({{"op", "messages"}, {"token", token}});
     std::vector<nlohmann::json> ours;
     for (const auto& m : messages)
