@@ -453,6 +453,34 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             w.set_audit_format(format == "nc29" ? audit_format::nc29 : audit_format::with_file_ids);
             return {{"ok", true}};
         }
+        if (op == "board") {
+            // A Deck board with one stack, made by `user` through Deck's API (captures 18a, 18b).
+            const std::string owner_id = text("user");
+            const std::string agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
+            auto board = impl_->run_as_client("POST", "/index.php/apps/deck/api/v1.0/boards", owner_id, agent,
+                                              json{{"title", text("title", "Board")}, {"color", "0087C5"}}.dump());
+            ++impl_->served;
+            if (board.status != 200) return {{"error", "Deck answered " + std::to_string(board.status)}};
+            const int board_id = json::parse(board.body)["id"];
+            auto stack = impl_->run_as_client("POST", "/index.php/apps/deck/api/v1.0/boards/" + std::to_string(board_id) + "/stacks",
+                                              owner_id, agent, json{{"title", text("stack", "To do")}, {"order", 1}}.dump());
+            ++impl_->served;
+            if (stack.status != 200) return {{"error", "Deck answered " + std::to_string(stack.status)}};
+            return {{"ok", true}, {"board", board_id}, {"stack", json::parse(stack.body)["id"]}};
+        }
+        if (op == "cards") {
+            // The cards of a Deck stack as a person would look at them.
+            json list = json::array();
+            for (const auto& c : w.deck.cards) {
+                if (c.stack != operation.value("stack", 0) || c.archived) continue;
+                json assigned = json::array();
+                for (const auto& [id, u] : c.assigned) assigned.push_back(u);
+                list.push_back({{"id", c.id}, {"title", c.title}, {"description", c.description},
+                                {"assigned", assigned}, {"done", c.done ? json(*c.done) : json(nullptr)},
+                                {"duedate", c.duedate ? json(*c.duedate) : json(nullptr)}});
+            }
+            return list;
+        }
         if (op == "messages") {
             // The comments of a Talk conversation, oldest first (system messages left out).
             json list = json::array();

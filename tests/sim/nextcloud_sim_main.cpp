@@ -37,6 +37,8 @@ operation or an array of them; --scenario FILE takes the same array at start):
   {"op":"fault","kind":"status|delay|stall|reset|truncated|malformed|oversized","route":"/remote.php/dav/",
    "status":503,"retry_after":"120","delay_ms":500,"bytes":33554432,"count":1,"window_ms":5000}
   {"op":"clear_faults"}
+  {"op":"board","user":"preread","title":"Alpha","stack":"Pre-reads"}   a Deck board and stack; answers their ids
+  {"op":"cards","stack":4}                              the cards of a stack
   {"op":"messages","token":"4csmt372"}                  the conversation's comments, oldest first
   {"op":"stats"}
 Paths are as that user sees them. GET /healthz answers {"ok":true}.)";
