@@ -485,9 +485,17 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             // The comments of a Talk conversation, oldest first (system messages left out).
             json list = json::array();
             for (const auto& m : w.talk.messages)
-                if (m.token == text("token") && m.system.empty())
-                    list.push_back({{"id", m.id}, {"actor", m.actor}, {"message", m.text}, {"mentions", m.mentions},
-                                    {"referenceId", m.reference_id}, {"timestamp", m.time}});
+                if (m.token == text("token") && m.system.empty()) {
+                    // "text": the message as a person reads it, {mention-userN} shown as @id.
+                    std::string shown = m.text;
+                    for (std::size_t i = 0; i < m.mentions.size(); ++i) {
+                        const std::string placeholder = "{mention-user" + std::to_string(i + 1) + "}";
+                        for (auto at = shown.find(placeholder); at != std::string::npos; at = shown.find(placeholder))
+                            shown.replace(at, placeholder.size(), "@" + m.mentions[i]);
+                    }
+                    list.push_back({{"id", m.id}, {"actor", m.actor}, {"message", m.text}, {"text", shown},
+                                    {"mentions", m.mentions}, {"referenceId", m.reference_id}, {"timestamp", m.time}});
+                }
             return list;
         }
         if (op == "stats") {
