@@ -351,8 +351,15 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     for (const auto& p : projects) ctx.cache[p.id];  // map nodes stay put while the workers run
     std::vector<project_result> results(projects.size());
     std::size_t next = 0;
+    // Stopped meanwhile (SIGTERM): no new work; nothing is written, so the next start reads the same input.
+    if ((co_await boost::asio::this_coro::cancellation_state).cancelled() != boost::asio::cancellation_type::none) {
+        report.errors.push_back("poll cycle cancelled");
+        co_return report;
+    }
     auto worker = [&]() -> boost::asio::awaitable<void> {
         while (next < projects.size()) {
+            if ((co_await boost::asio::this_coro::cancellation_state).cancelled() != boost::asio::cancellation_type::none)
+                co_return;
             const std::size_t i = next++;
             results[i] = co_await async_poll_project(ctx, projects[i], ctx.cache[projects[i].id], in);
         }
@@ -370,6 +377,10 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
 
     // 4. Everything in one transaction, cursors included.
     store::transaction tx(ctx.db);
+    if ((co_await boost::asio::this_coro::cancellation_state).cancelled() != boost::asio::cancellation_type::none) {
+        report.errors.push_back("poll cycle cancelled");
+        co_return report;
+    }
     for (auto& r : results) {
         report.errors.insert(report.errors.end(), r.errors.begin(), r.errors.end());
         if (!r.update) continue;

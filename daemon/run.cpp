@@ -204,6 +204,8 @@ private:
         auto& g = *current_;
         const auto started = std::chrono::steady_clock::now();
         const auto cycle = co_await async_poll_cycle(g.poll);
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+            co_return std::chrono::system_clock::now();  // stopping: no messages half sent
         for (const auto& e : cycle.errors) log(priority::warning, e);
         for (const auto& [project, problem] : cycle.new_problems)
             log(priority::notice, project + ": access problem: " + problem.detail);

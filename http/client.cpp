@@ -152,6 +152,10 @@ asio::awaitable<outcome<response>> client::async_request_unobserved(request r)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     ++stats_.requests;
+    // A caller cancelled earlier in this coroutine gets no new request: a
+    // cancellation is a one-time signal, and would miss operations begun after it.
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+        co_return failure{asio::error::operation_aborted, "request to " + r.url + " not sent: cancelled"};
     if (credential_rejected_ && !r.anonymous)
         co_return failure{http::error::credential_rejected,
                           "the server rejected the credential of user \"" + credential_.user + "\" earlier"};

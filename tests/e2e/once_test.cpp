@@ -231,5 +231,16 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
     EXPECT_EQ(posted, 1u) << "the reload did not send it again";
 }
 
+TEST_F(once_test, sigterm_during_a_cycle_cancels_the_request_in_flight_and_exits_0)
+{
+    // Nextcloud accepts WebDAV requests and never answers them: the first cycle hangs on its PROPFIND.
+    ASSERT_EQ(sim->control({{"op", "fault"}, {"kind", "stall"}, {"route", "/remote.php/dav/"}, {"count", 100}})["ok"], true);
+    test::child_process daemon({PREREADD_BINARY, "--config", (dir / "etc/prereadd.json").string(), "run"}, true);
+    ASSERT_TRUE(daemon.wait_for("prereadd started", 10s)) << daemon.seen();
+    const auto asked = std::chrono::steady_clock::now();
+    EXPECT_EQ(daemon.terminate(10s), 0) << daemon.seen();
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 5s) << "not the 30 s request timeout";
+}
+
 }  // namespace
 }  // namespace prereadd
