@@ -128,7 +128,7 @@ public:
             sleep_.cancel();
             stop_.cancel();
             signals_.cancel();
-            watchdog_.reset();
+            if (watchdog_) watchdog_->cancel();
             co_return;
         }
     }
@@ -138,7 +138,7 @@ public:
         std::uint64_t usec = 0;
         if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) co_return;
         watchdog_.emplace(io_);
-        while (!stopping_ && watchdog_) {
+        while (!stopping_) {
             notify("WATCHDOG=1");
             watchdog_->expires_after(std::chrono::microseconds(usec / 2));
             boost::system::error_code ec;
