@@ -155,20 +155,15 @@ std::optional<outbox_row> state::outbox_entry(const std::string& reference_id) c
     return outbox_row_of(s);
 }
 
-std::vector<outbox_row> state::outbox(const std::string& project) const
-{
-    statement s(db_.handle(), (std::string("SELECT ") + outbox_columns +
-                               " FROM outbox WHERE project = ?1 ORDER BY created_at, rowid").c_str());
-    s.bind(1, project);
-    std::vector<outbox_row> out;
-    while (s.step() == SQLITE_ROW) out.push_back(outbox_row_of(s));
-    return out;
-}
+std::vector<outbox_row> state::outbox(const std::string& project) const { return outbox_rows(project, false); }
 
-std::vector<outbox_row> state::unconfirmed(const std::string& project) const
+std::vector<outbox_row> state::unconfirmed(const std::string& project) const { return outbox_rows(project, true); }
+
+std::vector<outbox_row> state::outbox_rows(const std::string& project, bool intents_only) const
 {
-    statement s(db_.handle(), (std::string("SELECT ") + outbox_columns +
-                               " FROM outbox WHERE project = ?1 AND state = 'intent' ORDER BY created_at, rowid").c_str());
+    const std::string sql = std::string("SELECT ") + outbox_columns + " FROM outbox WHERE project = ?1" +
+                            (intents_only ? " AND state = 'intent'" : "") + " ORDER BY created_at, rowid";
+    statement s(db_.handle(), sql.c_str());
     s.bind(1, project);
     std::vector<outbox_row> out;
     while (s.step() == SQLITE_ROW) out.push_back(outbox_row_of(s));

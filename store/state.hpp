@@ -154,6 +154,8 @@ public:
     void set_cursor(const std::string& name, const std::string& value);
 
 private:
+    std::vector<outbox_row> outbox_rows(const std::string& project, bool intents_only) const;
+
     database& db_;
 };
 

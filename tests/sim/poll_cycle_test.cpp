@@ -18,13 +18,9 @@ class poll_cycle_test : public ::testing::Test {
 protected:
     poll_cycle_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
     {
-        sim.control(sim::with(sim::alpha_team("app-pw"), nlohmann::json::parse(R"([
-          {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
-          {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods","mime":"application/vnd.oasis.opendocument.spreadsheet"},
-          {"op":"put","user":"preread","path":"/Projects/Alpha/slides.pdf","content":"%PDF","mime":"application/pdf"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha/budget.ods","type":"user","with":"carol"}
-        ])")));
+        sim.control(sim::with(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()),
+                              {{{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"},
+                                {"content", "%PDF"}, {"mime", "application/pdf"}}}));
 
         config.global.nextcloud.base = *http::parse_url(sim.base_url());
         config.global.nextcloud.base.target.clear();

@@ -25,12 +25,7 @@ class reminders_test : public ::testing::Test {
 protected:
     reminders_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
     {
-        sim.control(sim::with(sim::alpha_team("app-pw"), nlohmann::json::parse(R"([
-          {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
-          {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
-          {"op":"share","user":"preread","path":"/Projects/Alpha/budget.ods","type":"user","with":"carol"}
-        ])")));
+        sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
                              {"members", {"alice", "bob", "carol"}}})["token"];
 

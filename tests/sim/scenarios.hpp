@@ -27,6 +27,17 @@ inline nlohmann::json alpha_team(const std::string& app_password)
     return ops;
 }
 
+// agenda.md and budget.ods in /Projects/Alpha, both also shared with carol.
+inline nlohmann::json agenda_and_budget_for_carol()
+{
+    return nlohmann::json::parse(R"([
+      {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
+      {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods","mime":"application/vnd.oasis.opendocument.spreadsheet"},
+      {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
+      {"op":"share","user":"preread","path":"/Projects/Alpha/budget.ods","type":"user","with":"carol"}
+    ])");
+}
+
 // Appends `more` (an array of operations) to `ops`.
 inline nlohmann::json with(nlohmann::json ops, const nlohmann::json& more)
 {
