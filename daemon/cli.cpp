@@ -78,7 +78,12 @@ int status(const configuration& config, const std::string& only, bool as_json)
         for (const auto* p : selected) projects.push_back(load_project_status(st, p->id, p->folder));
     } else {
         // No poll cycle has run yet: every project is known only by its configuration.
-        for (const auto* p : selected) projects.push_back({p->id, p->folder, std::nullopt, {}, {}, {}, {}});
+        for (const auto* p : selected) {
+            project_status known;
+            known.id = p->id;
+            known.folder = p->folder;
+            projects.push_back(std::move(known));
+        }
     }
     if (as_json)
         std::cout << render_status_json(projects).dump(2) << '\n';

@@ -381,8 +381,12 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         report.errors.push_back("poll cycle cancelled");
         co_return report;
     }
-    for (auto& r : results) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        auto& r = results[i];
         report.errors.insert(report.errors.end(), r.errors.begin(), r.errors.end());
+        // The state says why a project is not being polled, for `prereadd status`.
+        st.upsert_project(projects[i].id, projects[i].folder);
+        st.set_project_error(projects[i].id, r.errors.empty() ? std::nullopt : std::optional(r.errors.front()), in.now);
         if (!r.update) continue;
         apply(st, *r.update, in.now, report);
         ++report.projects_ok;

@@ -42,7 +42,11 @@ project_status load_project_status(const store::state& st, const std::string& id
     project_status p;
     p.id = id;
     p.folder = folder;
-    if (auto row = st.project(id)) p.last_cycle_at = row->last_cycle_at;
+    if (auto row = st.project(id)) {
+        p.last_cycle_at = row->last_cycle_at;
+        p.last_error = row->last_error;
+        p.failing_since = row->failing_since;
+    }
     p.participants = st.participants(id);
     p.documents = st.documents(id);
     p.engagements = st.engagements(id);
@@ -57,6 +61,9 @@ std::string render_status_text(const std::vector<project_status>& projects)
         out << p.id << "  " << p.folder << "  ("
             << (p.last_cycle_at ? "last cycle " + utc(*p.last_cycle_at) + " UTC" : std::string("no poll cycle yet"))
             << ")\n";
+        if (p.last_error)
+            out << "  NOT POLLED since " << (p.failing_since ? utc(*p.failing_since) + " UTC" : std::string("?")) << ": "
+                << *p.last_error << "\n";
         if (p.documents.empty() || p.participants.empty()) {
             out << "  " << p.documents.size() << " pre-read(s), " << p.participants.size() << " participant(s)\n\n";
             continue;
@@ -118,6 +125,9 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects)
         list.push_back({{"id", p.id},
                         {"folder", p.folder},
                         {"last_cycle_at", p.last_cycle_at ? json(utc(*p.last_cycle_at, "%FT%TZ")) : json(nullptr)},
+                        {"last_error", p.last_error ? json{{"message", *p.last_error},
+                                                           {"since", p.failing_since ? json(utc(*p.failing_since, "%FT%TZ")) : json(nullptr)}}
+                                                    : json(nullptr)},
                         {"participants", participants},
                         {"documents", docs},
                         {"access_problems", problems}});

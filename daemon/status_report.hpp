@@ -15,6 +15,8 @@ struct project_status {
     std::string id;
     std::string folder;
     std::optional<std::int64_t> last_cycle_at;
+    std::optional<std::string> last_error;
+    std::optional<std::int64_t> failing_since;
     std::vector<store::participant_row> participants;
     std::vector<store::document_row> documents;
     std::vector<store::engagement> engagements;

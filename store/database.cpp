@@ -115,6 +115,8 @@ const std::vector<std::string_view>& database::migrations()
         )sql",
         // 6: a document's collaborative tags (one per line), for tag-scoped sessions.
         "ALTER TABLE documents ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+        // 7: why a project could not be polled, and since when, for `prereadd status`.
+        "ALTER TABLE projects ADD COLUMN last_error TEXT; ALTER TABLE projects ADD COLUMN failing_since INTEGER",
     };
     return steps;
 }

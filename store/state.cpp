@@ -237,12 +237,13 @@ void state::upsert_project(const std::string& id, const std::string& folder)
 
 std::optional<project_row> state::project(const std::string& id) const
 {
-    statement s(db_.handle(), "SELECT folder, last_cycle_at, folder_etag FROM projects WHERE id = ?1");
+    statement s(db_.handle(),
+                "SELECT folder, last_cycle_at, folder_etag, last_error, failing_since FROM projects WHERE id = ?1");
     s.bind(1, id);
     if (s.step() != SQLITE_ROW) return std::nullopt;
-    project_row row{id, s.text(0), std::nullopt, std::nullopt};
-    if (sqlite3_column_type(s.stmt, 1) != SQLITE_NULL) row.last_cycle_at = s.integer(1);
+    project_row row{id, s.text(0), s.optional_integer(1), std::nullopt, std::nullopt, s.optional_integer(4)};
     if (sqlite3_column_type(s.stmt, 2) != SQLITE_NULL) row.folder_etag = s.text(2);
+    if (sqlite3_column_type(s.stmt, 3) != SQLITE_NULL) row.last_error = s.text(3);
     return row;
 }
 
@@ -250,6 +251,18 @@ void state::set_last_cycle(const std::string& project, std::int64_t at)
 {
     statement s(db_.handle(), "UPDATE projects SET last_cycle_at = ?2 WHERE id = ?1");
     s.bind(1, project).bind(2, at).step();
+}
+
+void state::set_project_error(const std::string& project, const std::optional<std::string>& error, std::int64_t at)
+{
+    if (!error) {
+        statement s(db_.handle(), "UPDATE projects SET last_error = NULL, failing_since = NULL WHERE id = ?1");
+        s.bind(1, project).step();
+        return;
+    }
+    statement s(db_.handle(),
+                "UPDATE projects SET last_error = ?2, failing_since = coalesce(failing_since, ?3) WHERE id = ?1");
+    s.bind(1, project).bind(2, *error).bind(3, at).step();
 }
 
 void state::set_folder_etag(const std::string& project, const std::string& etag)

@@ -72,6 +72,8 @@ struct project_row {
     std::string folder;
     std::optional<std::int64_t> last_cycle_at;
     std::optional<std::string> folder_etag;
+    std::optional<std::string> last_error;     // why the last cycle could not poll it
+    std::optional<std::int64_t> failing_since;  // first failed cycle of the current run of failures
 };
 
 enum class outbox_state { intent, sent, missed, superseded, skipped };
@@ -113,6 +115,8 @@ public:
     std::optional<project_row> project(const std::string& id) const;
     void set_last_cycle(const std::string& project, std::int64_t at);
     void set_folder_etag(const std::string& project, const std::string& etag);
+    // Records why a cycle failed for the project (keeping when it started failing), or clears it.
+    void set_project_error(const std::string& project, const std::optional<std::string>& error, std::int64_t at);
 
     void upsert_document(const std::string& project, const document_row& d);
     void mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at);

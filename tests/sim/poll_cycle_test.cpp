@@ -175,10 +175,14 @@ TEST_F(poll_cycle_test, a_read_during_an_outage_is_counted_after_recovery)
     auto down = cycle(ctx);
     EXPECT_FALSE(down.errors.empty());
     EXPECT_EQ(down.engagements_recorded, 0u);
+    auto s = status();
+    ASSERT_TRUE(s["last_error"].is_object()) << "the state says why: " << s.dump(2);
+    EXPECT_NE(s["last_error"]["message"].get<std::string>().find("503"), std::string::npos) << s.dump(2);
     sim.set_maintenance(false);
     auto up = cycle(ctx);
     EXPECT_TRUE(up.errors.empty()) << up.errors.front();
     EXPECT_EQ(up.engagements_recorded, 1u) << "bob's open, read during the outage, is not lost";
+    EXPECT_TRUE(status()["last_error"].is_null());
 }
 
 TEST_F(poll_cycle_test, a_group_that_cannot_be_expanded_is_a_reported_problem)
