@@ -34,11 +34,6 @@ constexpr int exit_ok = 0;
 constexpr int exit_config = 78;      // EX_CONFIG
 constexpr int exit_cantcreat = 73;   // EX_CANTCREAT
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 void notify(const std::string& state) { sd_notify(0, state.c_str()); }
 
 std::string monotonic_usec()
@@ -262,12 +257,9 @@ int run_daemon(const std::filesystem::path& config_file)
         log(priority::error, "configuration invalid (" + std::to_string(loaded.errors.size()) + " problem(s)), not starting");
         return exit_config;
     }
-    std::error_code ec;
-    const auto& dir = loaded.config->global.state_directory;
-    if (std::filesystem::create_directories(dir, ec))
-        std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-    if (ec) {
-        log(priority::error, "cannot create the state directory " + dir.string() + ": " + ec.message());
+    if (auto ec = make_state_directory(*loaded.config)) {
+        log(priority::error, "cannot create the state directory " + loaded.config->global.state_directory.string() +
+                                 ": " + ec.message());
         return exit_cantcreat;
     }
     store::database db(state_file(*loaded.config));

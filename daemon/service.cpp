@@ -19,12 +19,20 @@ constexpr int exit_ok = 0;
 constexpr int exit_cantcreat = 73;  // EX_CANTCREAT
 constexpr int exit_tempfail = 75;   // EX_TEMPFAIL
 
+}  // namespace
+
 std::int64_t unix_now()
 {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-}  // namespace
+std::error_code make_state_directory(const configuration& config)
+{
+    std::error_code ec;
+    if (std::filesystem::create_directories(config.global.state_directory, ec))
+        std::filesystem::permissions(config.global.state_directory, std::filesystem::perms::owner_all, ec);
+    return ec;
+}
 
 std::filesystem::path state_file(const configuration& config) { return config.global.state_directory / "prereadd.sqlite"; }
 
@@ -76,11 +84,7 @@ int run_once(const configuration& config, const once_options& options, std::ostr
 {
     const auto file = state_file(config);
     if (!options.dry_run) {
-        // Who read what is nobody else's business: a directory made here is the owner's alone.
-        std::error_code ec;
-        if (std::filesystem::create_directories(config.global.state_directory, ec))
-            std::filesystem::permissions(config.global.state_directory, std::filesystem::perms::owner_all, ec);
-        if (ec) {
+        if (auto ec = make_state_directory(config)) {
             err << "prereadd: cannot create the state directory " << config.global.state_directory.string() << ": "
                 << ec.message() << '\n';
             return exit_cantcreat;

@@ -7,13 +7,22 @@
 #include "daemon/poll_cycle.hpp"
 #include "http/client_config.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <system_error>
 #include <iosfwd>
 
 namespace prereadd::daemon {
 
 // The state database inside the configured state directory.
 std::filesystem::path state_file(const configuration& config);
+
+// Creates the state directory if missing, owner-only: who read what is nobody
+// else's business. The error says why it could not be made.
+std::error_code make_state_directory(const configuration& config);
+
+// The wall clock in unix seconds, as the poll cycle and the reminders take it.
+std::int64_t unix_now();
 
 http::client_config client_config_of(const configuration& config);
 
