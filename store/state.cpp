@@ -58,13 +58,41 @@ struct statement {
     }
 };
 
+// The enumerator whose to_string() is `text`; the schema's CHECK constraints
+// keep anything else out, `fallback` only guards against a hand-edited row.
+template <class Enum, std::size_t N>
+Enum from_text(const std::string& text, const Enum (&all)[N], Enum fallback)
+{
+    for (Enum e : all)
+        if (text == to_string(e)) return e;
+    return fallback;
+}
+
 outbox_state outbox_state_from(const std::string& s)
 {
-    if (s == "sent") return outbox_state::sent;
-    if (s == "missed") return outbox_state::missed;
-    if (s == "superseded") return outbox_state::superseded;
-    if (s == "skipped") return outbox_state::skipped;
-    return outbox_state::intent;
+    static constexpr outbox_state all[] = {outbox_state::intent, outbox_state::sent, outbox_state::missed,
+                                           outbox_state::superseded, outbox_state::skipped};
+    return from_text(s, all, outbox_state::intent);
+}
+
+// Lists kept in one TEXT column, one item per line (tags, assignees).
+std::string as_lines(const std::vector<std::string>& items)
+{
+    std::string text;
+    for (const auto& i : items) text += i + "\n";
+    return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text)
+{
+    std::vector<std::string> out;
+    for (std::size_t start = 0; start < text.size();) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) out.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
 }
 
 constexpr const char* outbox_columns =
@@ -93,11 +121,10 @@ outbox_row outbox_row_of(const statement& s)
 
 engagement_kind kind_from(const std::string& s)
 {
-    if (s == "synced") return engagement_kind::synced;
-    if (s == "opened") return engagement_kind::opened;
-    if (s == "commented") return engagement_kind::commented;
-    if (s == "edited") return engagement_kind::edited;
-    return engagement_kind::acknowledged;
+    static constexpr engagement_kind all[] = {engagement_kind::synced, engagement_kind::opened,
+                                              engagement_kind::commented, engagement_kind::edited,
+                                              engagement_kind::acknowledged};
+    return from_text(s, all, engagement_kind::acknowledged);
 }
 
 }  // namespace
@@ -192,13 +219,7 @@ std::optional<deck_card_row> state::deck_card(const std::string& project, const 
     r.session_start = s.integer(0);
     r.card_id = s.optional_integer(1);
     r.description = s.text(2);
-    const std::string assigned = s.text(3);
-    for (std::size_t start = 0; start < assigned.size();) {
-        auto end = assigned.find('\n', start);
-        if (end == std::string::npos) end = assigned.size();
-        if (end > start) r.assigned.push_back(assigned.substr(start, end - start));
-        start = end + 1;
-    }
+    r.assigned = lines_of(s.text(3));
     r.state = s.text(4);
     r.created_at = s.integer(5);
     return r;
@@ -206,13 +227,11 @@ std::optional<deck_card_row> state::deck_card(const std::string& project, const 
 
 void state::save_deck_card(const deck_card_row& r)
 {
-    std::string assigned;
-    for (const auto& u : r.assigned) assigned += u + "\n";
     statement s(db_.handle(),
                 "INSERT OR REPLACE INTO deck_cards(project, session_key, session_start, card_id, description, assigned, "
                 "state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s.bind(1, r.project).bind(2, r.session_key).bind(3, r.session_start).bind(4, r.card_id).bind(5, r.description);
-    s.bind(6, assigned).bind(7, r.state).bind(8, r.created_at).step();
+    s.bind(6, as_lines(r.assigned)).bind(7, r.state).bind(8, r.created_at).step();
 }
 
 transaction::transaction(database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }
@@ -277,9 +296,8 @@ void state::upsert_document(const std::string& project, const document_row& d)
                 "INSERT INTO documents(project, file_id, path, etag, first_seen, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                 "ON CONFLICT(project, file_id) DO UPDATE SET path = excluded.path, etag = excluded.etag, "
                 "tags = excluded.tags, removed_at = NULL");
-    std::string tags;
-    for (const auto& t : d.tags) tags += t + "\n";
-    s.bind(1, project).bind(2, d.file_id).bind(3, d.path).bind(4, d.etag).bind(5, d.first_seen).bind(6, tags).step();
+    s.bind(1, project).bind(2, d.file_id).bind(3, d.path).bind(4, d.etag).bind(5, d.first_seen);
+    s.bind(6, as_lines(d.tags)).step();
 }
 
 void state::mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at)
@@ -295,17 +313,7 @@ std::vector<document_row> state::documents(const std::string& project) const
                 "ORDER BY path");
     s.bind(1, project);
     std::vector<document_row> out;
-    while (s.step() == SQLITE_ROW) {
-        document_row d{s.integer(0), s.text(1), s.text(2), s.integer(3), {}};
-        const std::string tags = s.text(4);
-        for (std::size_t start = 0; start < tags.size();) {
-            auto end = tags.find('\n', start);
-            if (end == std::string::npos) end = tags.size();
-            if (end > start) d.tags.push_back(tags.substr(start, end - start));
-            start = end + 1;
-        }
-        out.push_back(std::move(d));
-    }
+    while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3), lines_of(s.text(4))});
     return out;
 }
 
