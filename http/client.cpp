@@ -131,11 +131,7 @@ asio::awaitable<outcome<response>> client::async_request(request r)
     if (!observer_) co_return co_await async_request_unobserved(std::move(r));
     exchange_record record;
     record.method = std::string(bhttp::to_string(r.method));
-    record.path = r.url.substr(0, r.url.find('?'));
-    if (auto scheme = record.path.find("://"); scheme != std::string::npos) {
-        const auto slash = record.path.find('/', scheme + 3);
-        record.path = slash == std::string::npos ? "/" : record.path.substr(slash);
-    }
+    if (auto target = parse_url(r.url)) record.path = target->target.substr(0, target->target.find('?'));
     const auto started = std::chrono::steady_clock::now();
     auto result = co_await async_request_unobserved(std::move(r));
     record.took = std::chrono::steady_clock::now() - started;

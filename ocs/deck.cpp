@@ -10,19 +10,6 @@ namespace {
 namespace bhttp = boost::beast::http;
 using json = nlohmann::json;
 
-std::string string_or_empty(const json& j, const char* key)
-{
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<std::string> optional_string(const json& j, const char* key)
-{
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-}
-
 http::request deck_request(const http::url& base, bhttp::verb method, const std::string& path, const json* body = nullptr)
 {
     http::request req;
@@ -71,16 +58,16 @@ boost::system::result<deck_card> parse_deck_card(const json& j)
     deck_card c;
     c.id = j["id"].get<std::int64_t>();
     if (auto it = j.find("stackId"); it != j.end() && it->is_number_integer()) c.stack_id = it->get<std::int64_t>();
-    c.title = string_or_empty(j, "title");
-    c.description = string_or_empty(j, "description");
-    c.done = optional_string(j, "done");
-    c.duedate = optional_string(j, "duedate");
-    c.last_editor = optional_string(j, "lastEditor");
+    c.title = string_field(j, "title").value_or("");
+    c.description = string_field(j, "description").value_or("");
+    c.done = string_field(j, "done");
+    c.duedate = string_field(j, "duedate");
+    c.last_editor = string_field(j, "lastEditor");
     if (auto it = j.find("archived"); it != j.end() && it->is_boolean()) c.archived = it->get<bool>();
     if (auto it = j.find("assignedUsers"); it != j.end() && it->is_array())
         for (const auto& a : *it)
             if (a.is_object() && a.contains("participant") && a["participant"].is_object())
-                c.assigned.push_back(string_or_empty(a["participant"], "uid"));
+                c.assigned.push_back(string_field(a["participant"], "uid").value_or(""));
     return c;
 }
 

@@ -29,6 +29,13 @@ std::string encode_component(std::string_view value)
     return boost::urls::encode(value, boost::urls::unreserved_chars);
 }
 
+std::optional<std::string> string_field(const nlohmann::json& object, const char* key)
+{
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
 http::outcome<nlohmann::json> read_data(const http::response& res, const std::string& what)
 {
     auto data = parse_ok_data(res.body);

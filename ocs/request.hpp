@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 #include <string_view>
@@ -24,5 +25,8 @@ std::string encode_component(std::string_view value);
 // The data of an OCS answer that arrived with any HTTP status; a failure
 // envelope becomes a failure naming `what` and the OCS status and message.
 http::outcome<nlohmann::json> read_data(const http::response& res, const std::string& what);
+
+// The member `key` of a JSON object when it is a string (Talk and Deck are strict about types).
+std::optional<std::string> string_field(const nlohmann::json& object, const char* key);
 
 }  // namespace prereadd::ocs

@@ -61,12 +61,6 @@ std::optional<std::int64_t> number(const nlohmann::json& j, const char* key)
     return std::nullopt;
 }
 
-std::string string_of(const nlohmann::json& j, const char* key)
-{
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 http::outcome<chat_page> chat_page_of(const http::response& res, const std::string& what)
 {
     chat_page page;
@@ -97,12 +91,12 @@ boost::system::result<chat_message> parse_chat_message(const nlohmann::json& dat
     if (!id) return make_error_code(error::unexpected_data);
     chat_message m;
     m.id = *id;
-    m.actor_type = string_of(data, "actorType");
-    m.actor_id = string_of(data, "actorId");
+    m.actor_type = string_field(data, "actorType").value_or("");
+    m.actor_id = string_field(data, "actorId").value_or("");
     m.timestamp = number(data, "timestamp").value_or(0);
-    m.message = string_of(data, "message");
-    m.system_message = string_of(data, "systemMessage");
-    m.reference_id = string_of(data, "referenceId");
+    m.message = string_field(data, "message").value_or("");
+    m.system_message = string_field(data, "systemMessage").value_or("");
+    m.reference_id = string_field(data, "referenceId").value_or("");
     if (auto parent = data.find("parent"); parent != data.end() && parent->is_object()) m.parent_id = number(*parent, "id");
     return m;
 }
@@ -179,7 +173,7 @@ boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client
     if (!res) co_return res.error();
     auto data = read_data(*res, what);
     if (!data) co_return data.error();
-    const std::string token = data->is_object() ? string_of(*data, "token") : std::string();
+    const std::string token = data->is_object() ? string_field(*data, "token").value_or("") : std::string();
     if (token.empty()) co_return http::failure{make_error_code(error::unexpected_data), what};
     co_return token;
 }
