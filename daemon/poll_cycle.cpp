@@ -25,6 +25,7 @@ namespace {
 // Everything one project's network work found, applied later in the cycle's transaction.
 struct project_update {
     const project_config* project = nullptr;
+    bool checked = false;                    // the folder's ETag was asked for in this cycle
     std::optional<std::string> folder_etag;  // set when the folder was listed again
     document_diff diff;
     std::vector<known_document> documents;   // the pre-reads after this cycle
@@ -181,6 +182,33 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
     co_return std::nullopt;
 }
 
+project_view view_of(const cycle_context& ctx, const project_config& p, const project_cache& cache,
+                     const std::vector<known_document>& documents)
+{
+    project_view view;
+    view.owner = ctx.config.global.nextcloud.user;
+    view.folder = p.folder;
+    for (const auto& d : documents) view.pre_reads.push_back({d.file_id, d.path});
+    view.shares = cache.shares;
+    return view;
+}
+
+bool names_unknown_file(const cycle_context& ctx, const project_config& p, const project_cache& cache,
+                        const std::vector<known_document>& documents, const cycle_input& in)
+{
+    const auto view = view_of(ctx, p, cache, documents);
+    auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
+    for (const auto& r : *in.reads)
+        if (map_read(r, view, is_member).result == read_mapping::outcome::unknown_document) return true;
+    // The activity stream names files as the service account, the owner, sees them.
+    for (const auto& a : in.activities)
+        for (const auto& [id, path] : a.objects)
+            if (map_read({access_kind::opened, view.owner, id, path, {}, {}, {}}, view, is_member).result ==
+                read_mapping::outcome::unknown_document)
+                return true;
+    return false;
+}
+
 boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, const project_config& p,
                                                           project_cache& cache, const cycle_input& in)
 {
@@ -190,21 +218,29 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     store::state st(ctx.db);
     project_update u;
     u.project = &p;
+    for (const auto& d : st.documents(p.id)) u.documents.push_back({d.file_id, d.path, d.etag, d.tags});
 
-    auto folder = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 0);
-    if (!folder || folder->empty() || !folder->front().etag) {
-        out.errors.push_back(p.id + ": " +
-                             (folder ? std::string("no ETag for ") + p.folder : folder.error().message()));
-        co_return out;
+    // Between its turns a project's folder is not checked, unless a read or an
+    // activity names a file in it that is not known: then it changed, and the
+    // read must wait for the listing rather than be dropped.
+    u.checked = !cache.loaded || !ctx.due || ctx.due->count(p.id) || names_unknown_file(ctx, p, cache, u.documents, in);
+    std::string etag = cache.folder_etag;
+    if (u.checked) {
+        auto folder = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 0);
+        if (!folder || folder->empty() || !folder->front().etag) {
+            out.errors.push_back(p.id + ": " +
+                                 (folder ? std::string("no ETag for ") + p.folder : folder.error().message()));
+            co_return out;
+        }
+        etag = *folder->front().etag;
     }
-    const std::string etag = *folder->front().etag;
     // The stored ETag lets a restarted daemon keep the short-cut.
     if (cache.folder_etag.empty())
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
     // Tagging changes no ETag: a tag-scoped project lists its folder again at each refresh.
     const bool refresh_due = !cache.loaded || cache.cycles_since_refresh + 1 >= ctx.refresh_every;
-    const bool changed = cache.folder_etag != etag || (p.pre_reads == scheduler::pre_read_scope::tag && refresh_due);
-    for (const auto& d : st.documents(p.id)) u.documents.push_back({d.file_id, d.path, d.etag, d.tags});
+    const bool changed =
+        u.checked && (cache.folder_etag != etag || (p.pre_reads == scheduler::pre_read_scope::tag && refresh_due));
     std::set<std::int64_t> commented_files;
     if (changed) {
         auto listing = co_await async_list_tree(ctx, p, cache);
@@ -226,7 +262,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
         }
     }
     const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
-    if (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every) {
+    if (u.checked && (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every)) {
         if (auto failed = co_await async_refresh(ctx, p, cache, today)) {
             out.errors.push_back(p.id + ": " + *failed);
             co_return out;
@@ -235,11 +271,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     cache.folder_etag = etag;
     u.participants = cache.participants;
 
-    project_view view;
-    view.owner = service_user;
-    view.folder = p.folder;
-    for (const auto& d : u.documents) view.pre_reads.push_back({d.file_id, d.path});
-    view.shares = cache.shares;
+    const auto view = view_of(ctx, p, cache, u.documents);
     auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
 
     for (const auto& r : *in.reads) {
@@ -311,7 +343,7 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
     }
     for (const auto& open : st.open_problems(id))
         if (!current.count({open.user_id, open.file_id, open.problem})) st.resolve_problem(id, open, now);
-    st.set_last_cycle(id, now);
+    if (u.checked) st.set_last_cycle(id, now);
 }
 
 }  // namespace
@@ -390,7 +422,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         if (!r.update) continue;
         apply(st, *r.update, in.now, report);
         ++report.projects_ok;
-        if (r.errors.empty()) report.polled.push_back(r.update->project->id);
+        if (r.errors.empty() && r.update->checked) report.polled.push_back(r.update->project->id);
     }
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.

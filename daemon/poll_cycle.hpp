@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct cycle_context {
     store::database& db;
     audit_follower* audit = nullptr;     // null when no audit log is configured
     std::function<std::int64_t()> now;   // unix seconds
+    // The projects whose turn it is to have their folder checked (null: all).
+    // The others still take this cycle's reads and activity, against their
+    // last listing; see scheduler/polling.hpp.
+    const std::set<std::string>* due = nullptr;
     std::map<std::string, project_cache> cache;
     unsigned refresh_every = 10;         // cycles between share and group refreshes of an unchanged folder
     unsigned max_folder_depth = 8;       // sub-folder levels listed below a project folder
@@ -65,7 +70,7 @@ struct cycle_context {
 
 struct cycle_report {
     std::size_t projects_ok = 0;
-    std::vector<std::string> polled;  // ids of the projects polled without an error
+    std::vector<std::string> polled;  // ids of the projects whose folder was checked without an error
     std::vector<std::string> errors;  // one line per failed project or source, for the log
     std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
     std::size_t engagements_recorded = 0;

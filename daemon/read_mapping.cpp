@@ -26,6 +26,8 @@ read_mapping map_read(const file_access& read, const project_view& project, cons
                 out.result = read_mapping::outcome::pre_read;
                 out.file_id = d.file_id;
             }
+        if (out.result != read_mapping::outcome::pre_read && inside(read.path, project.folder))
+            out.result = read_mapping::outcome::unknown_document;
         return out;
     }
 
@@ -55,6 +57,8 @@ read_mapping map_read(const file_access& read, const project_view& project, cons
         out.result = read_mapping::outcome::ambiguous;
         out.reason = "\"" + read.path + "\" read by " + read.user + " fits " + std::to_string(files.size()) +
                      " pre-reads through different shares";
+    } else if (!candidates.empty()) {
+        out.result = read_mapping::outcome::unknown_document;
     }
     return out;
 }

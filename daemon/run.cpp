@@ -8,6 +8,7 @@
 #include "daemon/poll_cycle.hpp"
 #include "daemon/reminders.hpp"
 #include "daemon/service.hpp"
+#include "scheduler/polling.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -43,13 +44,21 @@ std::string monotonic_usec()
     return std::to_string(static_cast<std::uint64_t>(ts.tv_sec) * 1000000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u);
 }
 
+std::vector<std::string> project_ids(const configuration& c)
+{
+    std::vector<std::string> ids;
+    for (const auto& p : c.projects) ids.push_back(p.id);
+    return ids;
+}
+
 // Everything that lives as long as one configuration.
 struct generation {
     explicit generation(asio::any_io_executor ex, configuration c, store::database& db)
         : config(std::move(c)),
           client(ex, client_config_of(config), {config.global.nextcloud.user, config.global.nextcloud.app_password}),
           poll(client, config, db, nullptr, unix_now),
-          reminders(client, config, db, unix_now)
+          reminders(client, config, db, unix_now),
+          turns(project_ids(config), config.global.poll_interval, std::chrono::steady_clock::now())
     {
     }
     configuration config;
@@ -57,6 +66,7 @@ struct generation {
     std::optional<audit_follower> audit;
     cycle_context poll;
     reminder_context reminders;
+    scheduler::poll_schedule turns;  // a new configuration starts with every project due
 };
 
 class service {
@@ -198,7 +208,10 @@ private:
     {
         auto& g = *current_;
         const auto started = std::chrono::steady_clock::now();
+        const auto due = g.turns.take_due(started);
+        g.poll.due = &due;
         const auto cycle = co_await async_poll_cycle(g.poll);
+        g.poll.due = nullptr;
         if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
             co_return std::chrono::system_clock::now();  // stopping: no messages half sent
         for (const auto& e : cycle.errors) log(priority::warning, e);
@@ -221,10 +234,17 @@ private:
         if (g.audit) metrics_.set_audit_lag(g.audit->unread_bytes());
         metrics_.set_credential_rejected(!g.client.credential_usable());
 
-        auto wake = std::chrono::system_clock::now() + g.config.global.poll_interval;
+        // The next project's turn, or the next message, whichever comes first.
+        const auto next_turn = g.turns.next();
+        auto wake = std::chrono::system_clock::now() +
+                    (next_turn == std::chrono::steady_clock::time_point::max()
+                         ? std::chrono::duration_cast<std::chrono::system_clock::duration>(g.config.global.poll_interval)
+                         : std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                               std::max(next_turn - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero())));
         if (sent.next_due) wake = std::min(wake, std::chrono::system_clock::time_point(*sent.next_due));
         std::string status = std::to_string(cycle.projects_ok) + "/" + std::to_string(g.config.projects.size()) +
-                             " project(s) polled in " + std::to_string(took.count()) + " ms";
+                             " project(s) up to date, " + std::to_string(cycle.polled.size()) +
+                             " folder(s) checked in " + std::to_string(took.count()) + " ms";
         if (!cycle.errors.empty() || !sent.errors.empty())
             status += ", " + std::to_string(cycle.errors.size() + sent.errors.size()) + " error(s): " +
                       (cycle.errors.empty() ? sent.errors.front() : cycle.errors.front());

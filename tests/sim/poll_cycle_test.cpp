@@ -317,6 +317,58 @@ TEST_F(poll_cycle_test, two_hundred_unchanged_projects_cost_one_request_each_plu
     EXPECT_EQ(sim.requests_served() - before, 201u) << "200 PROPFIND Depth 0 and one activity request (304)";
 }
 
+TEST_F(poll_cycle_test, between_its_turns_a_project_costs_no_request_and_still_takes_its_reads)
+{
+    sim.control(nlohmann::json::parse(R"([
+      {"op":"mkdir","user":"preread","path":"/Projects/Beta"},
+      {"op":"put","user":"preread","path":"/Projects/Beta/brief.md","content":"# Brief"},
+      {"op":"share","user":"preread","path":"/Projects/Beta","type":"group","with":"team-alpha"}
+    ])"));
+    auto beta = config.projects[0];
+    beta.id = "beta";
+    beta.folder = "/Projects/Beta";
+    config.projects.push_back(beta);
+    daemon::audit_follower audit(dir / "audit.log");
+    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    ASSERT_TRUE(cycle(ctx).errors.empty());
+
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    const std::set<std::string> beta_only{"beta"};
+    ctx.due = &beta_only;
+    const auto before = sim.requests_served();
+    auto report = cycle(ctx);
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    EXPECT_EQ(sim.requests_served() - before, 2u) << "beta's PROPFIND Depth 0 and the activity request";
+    EXPECT_EQ(report.polled, std::vector<std::string>{"beta"});
+    EXPECT_EQ(report.engagements_recorded, 1u);
+    EXPECT_TRUE(status()["documents"][0]["engagements"]["bob"].contains("opened")) << status().dump(2);
+}
+
+TEST_F(poll_cycle_test, a_read_of_a_file_added_between_turns_has_the_folder_listed_at_once)
+{
+    daemon::audit_follower audit(dir / "audit.log");
+    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    ASSERT_TRUE(cycle(ctx).errors.empty());
+    sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/minutes.md"}, {"content", "minutes"}});
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/minutes.md"}});
+
+    const std::set<std::string> nobody;
+    ctx.due = &nobody;
+    auto report = cycle(ctx);
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    EXPECT_EQ(report.polled, std::vector<std::string>{"alpha"}) << "the read says the folder changed";
+    EXPECT_EQ(report.engagements_recorded, 1u);
+    auto s = status();
+    ASSERT_EQ(s["documents"].size(), 4u) << s.dump(2);
+    EXPECT_EQ(s["documents"][2]["path"], "minutes.md");
+    EXPECT_TRUE(s["documents"][2]["engagements"]["bob"].contains("opened")) << s.dump(2);
+
+    // Nothing new: the next wake-up leaves the folder alone.
+    const auto before = sim.requests_served();
+    EXPECT_TRUE(cycle(ctx).polled.empty());
+    EXPECT_EQ(sim.requests_served() - before, 1u) << "only the activity request";
+}
+
 TEST_F(poll_cycle_test, pre_reads_in_sub_folders_and_only_changed_sub_folders_listed_again)
 {
     sim.control(nlohmann::json::parse(R"([

@@ -77,7 +77,18 @@ TEST_F(read_mapping_test, newer_servers_name_the_file_id)
     a.file_id = 16;
     EXPECT_EQ(map_read(a, project, team).file_id, 16);
     a.file_id = 99;
+    EXPECT_EQ(map_read(a, project, team).result, read_mapping::outcome::unknown_document);
+    a.path = "/Projects/Beta/slides.pdf";
     EXPECT_EQ(map_read(a, project, team).result, read_mapping::outcome::not_a_pre_read);
+}
+
+TEST_F(read_mapping_test, a_file_in_the_folder_not_listed_yet_is_an_unknown_document)
+{
+    // The folder changed after its last listing: the read is kept until it has been listed again.
+    EXPECT_EQ(map_read(read_by("bob", "/Alpha/minutes.md"), project, team).result,
+              read_mapping::outcome::unknown_document);
+    EXPECT_EQ(map_read(read_by("preread", "/Projects/Alpha/minutes.md"), project, team).result,
+              read_mapping::outcome::unknown_document);
 }
 
 TEST_F(read_mapping_test, reads_outside_the_project_are_not_pre_reads)
