@@ -33,6 +33,7 @@ void metrics_server::stop()
 
 asio::awaitable<void> metrics_server::serve()
 {
+    const auto self = shared_from_this();
     for (;;) {
         boost::system::error_code ec;
         auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
@@ -45,6 +46,7 @@ asio::awaitable<void> metrics_server::serve()
 
 asio::awaitable<void> metrics_server::answer(asio::ip::tcp::socket socket)
 {
+    const auto self = shared_from_this();
     ++open_;
     struct leave {
         std::size_t& n;

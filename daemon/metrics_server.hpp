@@ -9,12 +9,15 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <functional>
+#include <memory>
 
 namespace prereadd::daemon {
 
-class metrics_server {
+// Owned through a shared_ptr: its coroutines keep it alive until they end, so
+// a reload may replace it while a scrape is being answered.
+class metrics_server : public std::enable_shared_from_this<metrics_server> {
 public:
-    // Binds at once (throws std::system_error when the address is taken: a start-up failure).
+    // Binds at once (throws std::system_error when the address is taken).
     metrics_server(boost::asio::any_io_executor ex, const boost::asio::ip::tcp::endpoint& where,
                    std::function<std::string()> render, std::function<health()> check);
 

@@ -18,6 +18,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
 #include <systemd/sd-daemon.h>
 
 #include <csignal>
@@ -78,19 +79,7 @@ public:
     }
 
     // Starts the loopback metrics server when enabled; a taken address is a start-up failure.
-    void start_metrics()
-    {
-        const auto& m = current_->config.global.metrics;
-        if (!m.enabled) return;
-        server_.emplace(io_.get_executor(), asio::ip::tcp::endpoint(asio::ip::make_address(m.address), m.port),
-                        [this] { return metrics_.render(); },
-                        [this] { return metrics_.healthz(unix_now(), current_->config.global.poll_interval); });
-        const auto bound = server_->local_endpoint();
-        log(priority::info, "metrics on http://" + (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                                              : bound.address().to_string()) +
-                                ":" + std::to_string(bound.port()) + "/metrics and /healthz");
-        asio::co_spawn(io_, server_->serve(), asio::detached);
-    }
+    void start_metrics() { listen_for_metrics(current_->config.global.metrics); }
 
     asio::awaitable<void> main_loop()
     {
@@ -180,6 +169,33 @@ private:
         current_ = std::move(next);
     }
 
+    // The metrics server as the configuration says: left alone when its
+    // address is unchanged, else the new address bound before the old one is
+    // closed. Throws when the address cannot be bound.
+    void listen_for_metrics(const metrics_config& m)
+    {
+        const auto wanted = m.enabled ? std::optional(std::pair(m.address, m.port)) : std::nullopt;
+        if (wanted == metrics_wanted_) return;
+        std::shared_ptr<metrics_server> next;
+        if (wanted) {
+            next = std::make_shared<metrics_server>(
+                io_.get_executor(), asio::ip::tcp::endpoint(asio::ip::make_address(m.address), m.port),
+                [this] { return metrics_.render(); },
+                [this] { return metrics_.healthz(unix_now(), current_->config.global.poll_interval); });
+            const auto bound = next->local_endpoint();
+            log(priority::info, "metrics on http://" +
+                                    (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                             : bound.address().to_string()) +
+                                    ":" + std::to_string(bound.port()) + "/metrics and /healthz");
+            asio::co_spawn(io_, next->serve(), asio::detached);
+        } else {
+            log(priority::info, "metrics server stopped: disabled in the configuration");
+        }
+        if (server_) server_->stop();
+        server_ = std::move(next);
+        metrics_wanted_ = wanted;
+    }
+
     void reload()
     {
         reload_requested_ = false;
@@ -193,6 +209,15 @@ private:
             return;
         }
         install(std::move(*loaded.config));
+        try {
+            listen_for_metrics(current_->config.global.metrics);
+        } catch (const boost::system::system_error& e) {
+            // Everything else of the new configuration holds; the old address keeps serving.
+            const auto& m = current_->config.global.metrics;
+            log(priority::error, "metrics: cannot listen on " + m.address + ":" + std::to_string(m.port) + ": " +
+                                     e.code().message() + "; " +
+                                     (server_ ? "still serving on the previous address" : "no metrics server"));
+        }
         log(priority::notice, "configuration reloaded: " + std::to_string(current_->config.projects.size()) + " project(s)");
         notify("READY=1");
     }
@@ -258,7 +283,8 @@ private:
     store::database& db_;
     std::unique_ptr<generation> current_;
     metrics metrics_;  // kept across reloads
-    std::optional<metrics_server> server_;
+    std::shared_ptr<metrics_server> server_;
+    std::optional<std::pair<std::string, std::uint16_t>> metrics_wanted_;  // what server_ was bound for
     asio::steady_timer sleep_;
     asio::steady_timer stop_;
     std::optional<asio::steady_timer> watchdog_;

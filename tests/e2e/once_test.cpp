@@ -224,6 +224,39 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
     daemon.send(SIGHUP);
     ASSERT_TRUE(daemon.wait_for("configuration reloaded: 1 project(s)", 10s)) << daemon.seen();
 
+    // The metrics address follows reloads. One already taken (the simulator's) is refused and the old one serves on.
+    const std::string sim_address = sim->base_url().substr(std::string("http://").size());
+    global["metrics"] = {{"enabled", true}, {"listen", sim_address}};
+    dir.write("etc/prereadd.json", global.dump());
+    daemon.send(SIGHUP);
+    ASSERT_TRUE(daemon.wait_for("metrics: cannot listen on " + sim_address, 10s)) << daemon.seen();
+    ASSERT_TRUE(daemon.wait_for("configuration reloaded", 10s)) << daemon.seen();
+    auto still = get("/healthz");
+    ASSERT_TRUE(still) << still.error().message();
+    EXPECT_EQ(still->status, 200u);
+    // Disabled: the port closes.
+    global["metrics"] = {{"enabled", false}};
+    dir.write("etc/prereadd.json", global.dump());
+    daemon.send(SIGHUP);
+    ASSERT_TRUE(daemon.wait_for("configuration reloaded", 10s)) << daemon.seen();
+    EXPECT_FALSE(get("/healthz")) << "the metrics server should be closed";
+    // Enabled again on a new port, without a restart.
+    global["metrics"] = {{"enabled", true}, {"listen", "127.0.0.1:0"}};
+    dir.write("etc/prereadd.json", global.dump());
+    daemon.send(SIGHUP);
+    auto moved = daemon.wait_for("metrics on http://127.0.0.1:", 10s);
+    ASSERT_TRUE(moved) << daemon.seen();
+    const auto moved_from = moved->find("http://");
+    const std::string moved_base = moved->substr(moved_from, moved->find("/metrics") - moved_from);
+    ASSERT_TRUE(daemon.wait_for("configuration reloaded", 10s)) << daemon.seen();
+    http::request again;
+    again.url = moved_base + "/metrics";
+    again.anonymous = true;
+    auto rescraped = test::run_awaitable(io, plain.async_request(std::move(again)));
+    ASSERT_TRUE(rescraped) << rescraped.error().message();
+    EXPECT_NE(rescraped->body.find("prereadd_messages_total{outcome=\"sent\"} 1\n"), std::string::npos)
+        << "the counters survive the reload";
+
     EXPECT_EQ(daemon.terminate(10s), 0) << daemon.seen();
     EXPECT_EQ(daemon.seen().find("e2e-app-password"), std::string::npos) << "the credential leaked";
     std::size_t posted = 0;
