@@ -3,10 +3,11 @@
 // case must be cheap: a substring test rejects it before JSON is parsed.
 #include "daemon/audit_line.hpp"
 
+#include "http/timestamp.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <sstream>
 
 namespace prereadd::daemon {
 namespace {
@@ -89,12 +90,7 @@ std::optional<file_access> read_audit_line(std::string_view line)
         else
             a.kind = access_kind::opened;
     }
-    if (auto when = field("time"); !when.empty()) {
-        std::istringstream in(when);
-        date::sys_seconds t;
-        in >> date::parse("%FT%T%Ez", t);
-        if (!in.fail()) a.time = t;
-    }
+    a.time = http::parse_iso8601_timestamp(field("time"));
     return a;
 }
 

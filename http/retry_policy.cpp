@@ -2,6 +2,8 @@
 // Dates are parsed with Howard Hinnant's date library rather than by hand.
 #include "http/retry_policy.hpp"
 
+#include "http/timestamp.hpp"
+
 #include "http/error.hpp"
 
 #include <boost/asio/error.hpp>
@@ -12,7 +14,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <sstream>
 
 namespace prereadd::http {
 
@@ -91,20 +92,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
         return std::chrono::seconds(seconds);
     }
 
-    // RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms.
-    static constexpr const char* formats[] = {
-        "%a, %d %b %Y %H:%M:%S GMT",
-        "%A, %d-%b-%y %H:%M:%S GMT",
-        "%a %b %e %H:%M:%S %Y",
-    };
-    for (const char* format : formats) {
-        std::istringstream in{std::string(value)};
-        date::sys_seconds when;
-        in >> date::parse(format, when);
-        if (in.fail()) continue;
-        in >> std::ws;
-        if (!in.eof()) continue;
-        auto delta = std::chrono::duration_cast<std::chrono::seconds>(when - now);
+    if (auto when = parse_http_date(value)) {
+        auto delta = std::chrono::duration_cast<std::chrono::seconds>(*when - now);
         return std::max(delta, std::chrono::seconds(0));
     }
     return std::nullopt;

@@ -3,6 +3,8 @@
 // number fields accept either.
 #include "ocs/envelope.hpp"
 
+#include "http/timestamp.hpp"
+
 #include <charconv>
 #include <sstream>
 
@@ -145,12 +147,7 @@ boost::system::result<std::vector<activity>> parse_activities(const json& data)
         if (auto it = a.find("objects"); it != a.end() && it->is_object())
             for (const auto& [key, value] : it->items())
                 if (auto file = integer(json(key))) act.objects[*file] = value.is_string() ? value.get<std::string>() : "";
-        if (auto when = text(a, "datetime"); !when.empty()) {
-            std::istringstream in(when);
-            date::sys_seconds t;
-            in >> date::parse("%FT%T%Ez", t);
-            if (!in.fail()) act.datetime = t;
-        }
+        act.datetime = http::parse_iso8601_timestamp(text(a, "datetime"));
         out.push_back(std::move(act));
     }
     return out;

@@ -5,11 +5,11 @@
 
 #include "webdav/detail/xml_names.hpp"
 #include "webdav/error.hpp"
+#include "http/timestamp.hpp"
 
 #include <boost/url/pct_string_view.hpp>
 
 #include <charconv>
-#include <sstream>
 
 namespace prereadd::webdav {
 namespace {
@@ -18,6 +18,7 @@ using detail::child;
 using detail::is;
 using detail::local_name;
 using detail::namespace_of;
+using http::parse_http_date;
 
 struct response_view {
     std::string href;
@@ -90,14 +91,6 @@ std::string unquote(std::string etag)
 
 }  // namespace
 
-std::optional<date::sys_seconds> parse_http_date(std::string_view text)
-{
-    std::istringstream in{std::string(text)};
-    date::sys_seconds t;
-    in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", t);
-    if (in.fail()) return std::nullopt;
-    return t;
-}
 
 boost::system::result<std::vector<file_entry>> parse_files(std::string_view body)
 {

@@ -81,7 +81,4 @@ struct calendar_object {
 
 boost::system::result<std::vector<calendar_object>> parse_calendar_objects(std::string_view body);
 
-// "Wed, 25 Nov 2026 12:43:42 GMT" (RFC 1123, as getlastmodified and creationDateTime are written).
-std::optional<date::sys_seconds> parse_http_date(std::string_view text);
-
 }  // namespace prereadd::webdav

@@ -181,12 +181,5 @@ TEST(multistatus, bad_bodies_are_error_values)
     EXPECT_EQ(parse_comments("<oops").error(), make_error_code(error::malformed_xml));
 }
 
-TEST(multistatus, http_dates)
-{
-    EXPECT_EQ(parse_http_date("Wed, 25 Nov 2026 12:43:42 GMT"), sys_days{2026_y / November / 25} + 12h + 43min + 42s);
-    EXPECT_FALSE(parse_http_date("2026-11-25T12:43:42+00:00"));
-    EXPECT_FALSE(parse_http_date(""));
-}
-
 }  // namespace
 }  // namespace prereadd::webdav

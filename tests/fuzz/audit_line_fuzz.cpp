@@ -1,0 +1,15 @@
+// libFuzzer target: one admin_audit log line, and the sync-client test on a user agent.
+#include "daemon/audit_line.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view line(reinterpret_cast<const char*>(data), size);
+    if (auto a = prereadd::daemon::read_audit_line(line))
+        if (a->user.empty()) __builtin_trap();  // a read is always somebody's
+    (void)prereadd::daemon::is_sync_client(line);
+    return 0;
+}
