@@ -251,6 +251,10 @@ bool is_loopback_host(const std::string& host)
     return !ec && address.is_loopback();
 }
 
+// Configuration and credential files are small; a path to a device or a huge
+// file (a typo, /dev/zero) is refused rather than read until memory runs out.
+constexpr std::size_t max_config_file_size = 1024 * 1024;
+
 std::optional<std::string> read_text_file(const fs::path& path, std::string& why)
 {
     std::ifstream in(path, std::ios::binary);
@@ -258,9 +262,18 @@ std::optional<std::string> read_text_file(const fs::path& path, std::string& why
         why = "cannot read " + path.string() + ": " + std::strerror(errno);
         return std::nullopt;
     }
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
+    std::string content(max_config_file_size + 1, '\0');
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    if (in.bad()) {
+        why = "cannot read " + path.string() + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    content.resize(static_cast<std::size_t>(in.gcount()));
+    if (content.size() > max_config_file_size) {
+        why = path.string() + " is larger than 1 MiB: not a configuration or credential file";
+        return std::nullopt;
+    }
+    return content;
 }
 
 // Parses JSON with comments; a syntax error is reported with line and column.
