@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,8 +56,10 @@ process_result run_to_exit(const std::vector<std::string>& argv)
         }
     }
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    rusage usage{};
+    ::wait4(pid, &status, 0, &usage);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.max_rss_kb = usage.ru_maxrss;
     return result;
 }
 

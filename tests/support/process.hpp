@@ -15,6 +15,7 @@ struct process_result {
     int exit_code = -1;  // -1 when killed by a signal
     std::string out;     // stdout
     std::string err;     // stderr
+    long max_rss_kb = 0; // peak resident set size of the child (getrusage's ru_maxrss)
     std::string output() const { return out + err; }
 };
 
