@@ -93,8 +93,9 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     }
 
     if (auto when = parse_http_date(value)) {
-        auto delta = std::chrono::duration_cast<std::chrono::seconds>(*when - now);
-        return std::max(delta, std::chrono::seconds(0));
+        // In seconds: a date in year 1013 minus `now` in nanoseconds would overflow (the fuzzer's find).
+        const auto delta = *when - std::chrono::floor<std::chrono::seconds>(now);
+        return std::max<std::chrono::seconds>(delta, std::chrono::seconds(0));
     }
     return std::nullopt;
 }
