@@ -21,6 +21,59 @@ std::optional<std::string> quoted_after(std::string_view message, std::string_vi
     return std::string(message.substr(1, message.size() - 2));
 }
 
+// The top-level string fields a line is read for, taken by a SAX pass: most
+// lines about files are about files outside every project, and building a
+// JSON tree for each of them was most of the cost of ingesting the log.
+struct audit_fields {
+    std::string user, request_id, url, message, user_agent, time;
+    bool object = false;  // the line is a JSON object
+
+    bool key(std::string& k)
+    {
+        target_ = nullptr;
+        if (depth_ != 1) return true;
+        if (k == "user") target_ = &user;
+        else if (k == "reqId") target_ = &request_id;
+        else if (k == "url") target_ = &url;
+        else if (k == "message") target_ = &message;
+        else if (k == "userAgent") target_ = &user_agent;
+        else if (k == "time") target_ = &time;
+        return true;
+    }
+    bool string(std::string& v)
+    {
+        if (depth_ == 1 && target_) *target_ = std::move(v);
+        target_ = nullptr;
+        return true;
+    }
+    bool start_object(std::size_t)
+    {
+        if (depth_ == 0) object = true;
+        ++depth_;
+        target_ = nullptr;
+        return true;
+    }
+    bool start_array(std::size_t)
+    {
+        ++depth_;
+        target_ = nullptr;
+        return true;
+    }
+    bool end_object() { return --depth_, true; }
+    bool end_array() { return --depth_, true; }
+    bool null() { return target_ = nullptr, true; }
+    bool boolean(bool) { return target_ = nullptr, true; }
+    bool number_integer(std::int64_t) { return target_ = nullptr, true; }
+    bool number_unsigned(std::uint64_t) { return target_ = nullptr, true; }
+    bool number_float(double, const std::string&) { return target_ = nullptr, true; }
+    bool binary(nlohmann::json::binary_t&) { return target_ = nullptr, true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) { return false; }
+
+private:
+    int depth_ = 0;
+    std::string* target_ = nullptr;
+};
+
 }  // namespace
 
 bool is_sync_client(std::string_view agent)
@@ -40,19 +93,15 @@ std::optional<file_access> read_audit_line(std::string_view line)
     if (!accessed && !preview) return std::nullopt;
     if (line.find("\"user\":\"--\"") != std::string_view::npos) return std::nullopt;  // anonymous public link
 
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
-    auto field = [&](const char* key) {
-        auto it = j.find(key);
-        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
+    audit_fields f;
+    if (!nlohmann::json::sax_parse(line, &f) || !f.object) return std::nullopt;
     file_access a;
-    a.user = field("user");
+    a.user = std::move(f.user);
     if (a.user.empty() || a.user == "--") return std::nullopt;
-    a.request_id = field("reqId");
-    a.url = field("url");
-    const std::string message = field("message");
-    const std::string agent = field("userAgent");
+    a.request_id = std::move(f.request_id);
+    a.url = std::move(f.url);
+    const std::string message = std::move(f.message);
+    const std::string agent = std::move(f.user_agent);
 
     if (message.starts_with("Preview accessed: ")) {
         a.kind = access_kind::preview;
@@ -90,7 +139,7 @@ std::optional<file_access> read_audit_line(std::string_view line)
         else
             a.kind = access_kind::opened;
     }
-    a.time = http::parse_iso8601_timestamp(field("time"));
+    a.time = http::parse_iso8601_timestamp(f.time);
     return a;
 }
 
