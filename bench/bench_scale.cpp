@@ -1,9 +1,12 @@
 // The scale run: 1,000 projects x 50 documents x 30 participants, the
-// installed-layout binaries as processes (`prereadd once` against
-// `nextcloud-sim`). Reports the daemon's peak RSS (target <= 64 MB) and the
-// requests of an idle cycle (target: exactly one per project plus one
-// activity request), with the wall time of the first and the idle cycle.
+// binaries as processes against `nextcloud-sim`: `prereadd once` (a cold
+// start: every folder listed, every share list and group read), then
+// `prereadd run` for its first pass and one idle poll interval. Reports peak
+// RSS (target <= 64 MB) and the requests of the idle interval (target: one
+// per project, plus the activity request of each wake-up).
+#include "http/client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/run.hpp"
 #include "tests/support/sim_process.hpp"
 
 #include <benchmark/benchmark.h>
@@ -12,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace {
 
@@ -54,7 +58,9 @@ void BM_scale_1000_projects(benchmark::State& state)
                   .dump());
     }
     write(dir / "scenario.json", ops.dump());
-    test::sim_process sim(NEXTCLOUD_SIM_BINARY, dir / "scenario.json", dir / "audit.log");
+    const auto loading = std::chrono::steady_clock::now();
+    test::sim_process sim(NEXTCLOUD_SIM_BINARY, dir / "scenario.json", dir / "audit.log", std::chrono::seconds(600));
+    state.counters["simulator_start_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count();
     write(dir / "etc/app-password", "bench-app-password\n");
     fs::permissions(dir / "etc/app-password", fs::perms::owner_read | fs::perms::owner_write);
     write(dir / "etc/prereadd.json",
@@ -62,31 +68,65 @@ void BM_scale_1000_projects(benchmark::State& state)
                          {"state_directory", (dir / "state").string()},
                          {"audit_log", (dir / "audit.log").string()},
                          {"projects_directory", "projects.d"},
-                         {"metrics", {{"enabled", false}}}}
+                         {"poll_interval", "PT10S"},
+                         {"metrics", {{"enabled", true}, {"listen", "127.0.0.1:0"}}}}
               .dump());
-    const std::vector<std::string> once{PREREADD_BINARY, "--config", (dir / "etc/prereadd.json").string(), "once"};
+    const std::string config = (dir / "etc/prereadd.json").string();
 
     for (auto _ : state) {
+        // A restart: `prereadd once` lists every folder and reads every share list and group.
         const auto t0 = std::chrono::steady_clock::now();
-        const auto first = test::run_to_exit(once);
+        const auto first = test::run_to_exit({PREREADD_BINARY, "--config", config, "once"});
         const auto t1 = std::chrono::steady_clock::now();
         if (first.exit_code != 0) {
             state.SkipWithError(("the first cycle failed: " + first.output().substr(0, 500)).c_str());
             break;
         }
-        const auto before = sim.control({{"op", "stats"}})["requests"].get<std::int64_t>();
-        const auto idle = test::run_to_exit(once);
-        const auto t2 = std::chrono::steady_clock::now();
-        const auto after = sim.control({{"op", "stats"}})["requests"].get<std::int64_t>();
-        if (idle.exit_code != 0) {
-            state.SkipWithError(("the idle cycle failed: " + idle.output().substr(0, 500)).c_str());
+        state.counters["once_peak_rss_MB"] = static_cast<double>(first.max_rss_kb) / 1024.0;
+        state.counters["once_s"] = std::chrono::duration<double>(t1 - t0).count();
+
+        // The daemon running: after its first pass, one poll interval (PT10S: two turns of 500
+        // projects) must cost one PROPFIND per project and one activity request per wake-up.
+        test::child_process daemon({PREREADD_BINARY, "--config", config, "run"}, true);
+        auto line = daemon.wait_for("metrics on http://", std::chrono::seconds(30));
+        if (!line) {
+            state.SkipWithError("prereadd run did not start");
             break;
         }
-        state.counters["peak_rss_MB_first_cycle"] = static_cast<double>(first.max_rss_kb) / 1024.0;
-        state.counters["peak_rss_MB_idle_cycle"] = static_cast<double>(idle.max_rss_kb) / 1024.0;
-        state.counters["requests_idle_cycle"] = static_cast<double>(after - before);
-        state.counters["first_cycle_s"] = std::chrono::duration<double>(t1 - t0).count();
-        state.counters["idle_cycle_s"] = std::chrono::duration<double>(t2 - t1).count();
+        const auto from = line->find("http://");
+        const std::string metrics = line->substr(from, line->find("/metrics") - from) + "/metrics";
+        boost::asio::io_context io;
+        http::client plain(io.get_executor(), http::client_config{}, http::credential{});
+        auto cycles = [&]() -> long {
+            http::request r;
+            r.url = metrics;
+            r.anonymous = true;
+            auto got = test::run_awaitable(io, plain.async_request(std::move(r)));
+            if (!got) return -1;
+            const auto at = got->body.find("\nprereadd_poll_cycles_total ");
+            return at == std::string::npos ? -1 : std::stol(got->body.substr(at + 28));
+        };
+        auto wait_for_cycles = [&](long n) {
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+            while (cycles() < n && std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            return cycles() >= n;
+        };
+        if (!wait_for_cycles(1)) {
+            state.SkipWithError("no first cycle");
+            break;
+        }
+        const auto before = sim.control({{"op", "stats"}})["requests"].get<std::int64_t>();
+        if (!wait_for_cycles(3)) {
+            state.SkipWithError("no idle interval");
+            break;
+        }
+        const auto after = sim.control({{"op", "stats"}})["requests"].get<std::int64_t>();
+        state.counters["requests_one_idle_interval"] = static_cast<double>(after - before);
+        std::ifstream status("/proc/" + std::to_string(daemon.pid()) + "/status");
+        for (std::string l; std::getline(status, l);)
+            if (l.starts_with("VmHWM:")) state.counters["run_peak_rss_MB"] = std::stod(l.substr(6)) / 1024.0;
+        if (daemon.terminate(std::chrono::seconds(10)) != 0) state.SkipWithError("prereadd run did not stop cleanly");
     }
     state.counters["projects"] = projects;
     state.counters["documents"] = projects * documents;

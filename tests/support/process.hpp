@@ -40,6 +40,7 @@ public:
     // Reads lines until one contains `text` (returned) or the deadline passes (nullopt); lines read are kept in `seen`.
     std::optional<std::string> wait_for(const std::string& text, std::chrono::milliseconds timeout);
     const std::string& seen() const { return seen_; }
+    pid_t pid() const { return pid_; }
 
 private:
     pid_t pid_ = -1;

@@ -10,11 +10,11 @@ namespace prereadd::test {
 using namespace std::chrono_literals;
 
 sim_process::sim_process(const std::string& binary, const std::filesystem::path& scenario,
-                         const std::filesystem::path& audit_log)
+                         const std::filesystem::path& audit_log, std::chrono::seconds start_timeout)
     : process_({binary, "--scenario", scenario.string(), "--audit-log", audit_log.string()})
 {
     // "nextcloud-sim listening on http://127.0.0.1:PORT, control on http://127.0.0.1:CPORT"
-    auto line = process_.read_line(10s);
+    auto line = process_.read_line(start_timeout);
     if (!line || line->find("http://") == std::string::npos) throw std::runtime_error("nextcloud-sim did not start");
     const auto first = line->find("http://");
     base_url_ = line->substr(first, line->find(',', first) - first);
