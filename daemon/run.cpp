@@ -3,6 +3,7 @@
 // needs a lock.
 #include "daemon/run.hpp"
 
+#include "daemon/host_rest.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/poll_cycle.hpp"
@@ -165,7 +166,10 @@ private:
                 next->poll.pending_from = keep_reads_from;
             }
         }
-        next->client.on_exchange([this](const http::exchange_record& r) { metrics_.observe(r); });
+        next->client.on_exchange([this](const http::exchange_record& r) {
+            metrics_.observe(r);
+            rest_.observe(r);
+        });
         current_ = std::move(next);
     }
 
@@ -267,6 +271,15 @@ private:
                          : std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                std::max(next_turn - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero())));
         if (sent.next_due) wake = std::min(wake, std::chrono::system_clock::time_point(*sent.next_due));
+        // Nextcloud turned every request away: leave it alone for a while, however soon the next turn or message.
+        if (const auto rest = rest_.end_pass(); rest > std::chrono::seconds::zero()) {
+            wake = std::max(wake, std::chrono::system_clock::now() + rest);
+            log(priority::warning, "Nextcloud unavailable (" + rest_.reason() + "): next attempt in " +
+                                       std::to_string(rest.count()) + " s (" + std::to_string(rest_.failed_passes()) +
+                                       " pass(es) in a row)");
+            notify("STATUS=Nextcloud unavailable (" + rest_.reason() + "), next attempt in " + std::to_string(rest.count()) + " s");
+            co_return wake;
+        }
         std::string status = std::to_string(cycle.projects_ok) + "/" + std::to_string(g.config.projects.size()) +
                              " project(s) up to date, " + std::to_string(cycle.polled.size()) +
                              " folder(s) checked in " + std::to_string(took.count()) + " ms";
@@ -283,6 +296,7 @@ private:
     store::database& db_;
     std::unique_ptr<generation> current_;
     metrics metrics_;  // kept across reloads
+    host_rest rest_;   // so is the back-off: a reload does not make Nextcloud available
     std::shared_ptr<metrics_server> server_;
     std::optional<std::pair<std::string, std::uint16_t>> metrics_wanted_;  // what server_ was bound for
     asio::steady_timer sleep_;

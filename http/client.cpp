@@ -139,6 +139,7 @@ asio::awaitable<outcome<response>> client::async_request(request r)
     else {
         record.status = result.error().status;
         record.error = result.error().code;
+        record.retry_after = result.error().retry_after;
     }
     observer_(record);
     co_return result;

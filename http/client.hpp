@@ -59,6 +59,7 @@ struct exchange_record {
     unsigned status = 0;     // 0 when no response arrived
     boost::system::error_code error;  // set when the call failed
     std::chrono::steady_clock::duration took{};
+    std::optional<std::chrono::seconds> retry_after;  // the server's, when a failure came with one
 };
 
 class client {

@@ -2,6 +2,10 @@
 // applies injected faults, and lets routes.cpp answer under the state lock.
 #include "tests/sim/nextcloud.hpp"
 
+#include <boost/asio/post.hpp>
+
+#include <future>
+
 #include "tests/sim/routes.hpp"
 #include "tests/sim/text.hpp"
 #include "tests/support/certificates.hpp"
@@ -548,6 +552,28 @@ nextcloud::~nextcloud()
 std::string nextcloud::base_url() const
 {
     return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+void nextcloud::set_listening(bool on)
+{
+    // On the server's own thread: the acceptor is not thread-safe. Closing it
+    // makes connects fail with ECONNREFUSED; the port is bound again (it is
+    // still ours: SO_REUSEADDR, and nobody else binds loopback ports in tests).
+    std::promise<void> done;
+    asio::post(impl_->io, [&] {
+        if (!on && impl_->acceptor.is_open()) {
+            impl_->acceptor.close();
+        } else if (on && !impl_->acceptor.is_open()) {
+            tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port_);
+            impl_->acceptor.open(endpoint.protocol());
+            impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+            impl_->acceptor.bind(endpoint);
+            impl_->acceptor.listen();
+            asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+        }
+        done.set_value();
+    });
+    done.get_future().wait();
 }
 
 void nextcloud::set_maintenance(bool on)

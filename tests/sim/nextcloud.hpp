@@ -102,6 +102,8 @@ public:
     std::uint16_t control_port() const { return control_port_; }
 
     void set_maintenance(bool on);
+    // Off: the listening socket is closed, so connections are refused; on: bound again on the same port.
+    void set_listening(bool on);
     void inject(fault f);
     void clear_faults();
     std::size_t requests_served() const;

@@ -25,10 +25,10 @@ TEST(metrics, endpoints_are_a_bounded_set_of_labels)
 TEST(metrics, the_text_format_with_counters_histograms_and_labels)
 {
     metrics m;
-    m.observe(http::exchange_record{"PROPFIND", "/remote.php/dav/files/preread/Projects/Alpha", 207, {}, 30ms});
-    m.observe(http::exchange_record{"PROPFIND", "/remote.php/dav/files/preread/Projects/Beta", 207, {}, 2s});
+    m.observe(http::exchange_record{"PROPFIND", "/remote.php/dav/files/preread/Projects/Alpha", 207, {}, 30ms, {}});
+    m.observe(http::exchange_record{"PROPFIND", "/remote.php/dav/files/preread/Projects/Beta", 207, {}, 2s, {}});
     m.observe(http::exchange_record{"GET", "/ocs/v2.php/apps/activity/api/v2/activity/all", 0,
-                                    make_error_code(boost::asio::error::connection_refused), 1ms});
+                                    make_error_code(boost::asio::error::connection_refused), 1ms, {}});
     cycle_report cycle;
     cycle.projects_ok = 1;
     cycle.polled = {"alpha \"quoted\""};
