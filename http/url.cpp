@@ -89,9 +89,22 @@ std::string url::with_path(std::string_view path) const
     return out;
 }
 
-// RFC 3986 allows only unreserved, reserved and '%' characters in a URI.
 // Checked before Boost.URL sees the text: Boost 1.81's parser trips an
-// assertion in path_segments on "Sep:`" (found by the dates fuzzer).
+// assertion in path_segments on "Sep:`" and on "hTtrp:?" (found by the dates
+// fuzzer). Only what the daemon can use passes: characters RFC 3986 allows,
+// and an http(s) URL, or (for Location) a reference without a scheme.
+bool starts_with_no_case(std::string_view text, std::string_view prefix)
+{
+    return text.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), text.begin(),
+                      [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b); });
+}
+
+bool http_url_shape(std::string_view text)
+{
+    return starts_with_no_case(text, "http://") || starts_with_no_case(text, "https://");
+}
+
 bool uri_characters_only(std::string_view text)
 {
     static constexpr std::string_view allowed = "-._~:/?#[]@!$&'()*+,;=%";
@@ -104,6 +117,9 @@ bool uri_characters_only(std::string_view text)
 outcome<url> parse_url(std::string_view text)
 {
     if (!uri_characters_only(text)) return invalid(text, "not a valid URL");
+    if (!http_url_shape(text))
+        return invalid(text, text.find("://") != std::string_view::npos ? "only http and https URLs are supported"
+                                                                        : "not a valid URL");
     auto parsed = boost::urls::parse_uri(text);
     if (!parsed) return invalid(text, "not a valid URL");
     return from_view(text, *parsed);
@@ -111,7 +127,11 @@ outcome<url> parse_url(std::string_view text)
 
 outcome<url> resolve_location(const url& base, std::string_view location)
 {
-    if (!uri_characters_only(location)) return invalid(location, "invalid Location header");
+    // A reference with a scheme (a ':' before any '/', '?' or '#') must be http(s); relative ones pass.
+    const auto colon = location.find(':');
+    const bool has_scheme = colon != std::string_view::npos && location.find_first_of("/?#") > colon;
+    if (!uri_characters_only(location) || (has_scheme && !http_url_shape(location)))
+        return invalid(location, "invalid Location header");
     auto ref = boost::urls::parse_uri_reference(location);
     if (!ref) return invalid(location, "invalid Location header");
     boost::urls::url base_url(base.to_string());

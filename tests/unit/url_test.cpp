@@ -38,6 +38,7 @@ TEST(url, refuses_other_schemes_missing_hosts_and_userinfo)
     EXPECT_EQ(parse_url("mailto:x@y").error().code, make_error_code(error::invalid_url));
     // Characters no URI has are refused before Boost.URL sees them (its 1.81 parser asserts on this one).
     EXPECT_FALSE(parse_url("Sep:`"));
+    EXPECT_FALSE(parse_url("hTtrp:?"));
     EXPECT_FALSE(parse_url("https://cloud.example.org/a b"));
 }
 
@@ -55,6 +56,7 @@ TEST(url, resolves_relative_and_absolute_locations)
     auto downgrade = resolve_location(*base, "http://cloud.example.org/");
     ASSERT_TRUE(downgrade);
     EXPECT_NE(downgrade->origin, base->origin);
+    EXPECT_FALSE(resolve_location(*base, "hTtrp:?")) << "another scheme, and one Boost.URL 1.81 asserts on";
 }
 
 }  // namespace
