@@ -134,6 +134,13 @@ private:
                 ++report_.missed;
                 continue;
             }
+            // Not in the conversation: a planned message is composed again by this pass from what
+            // is known now (whoever read during the outage is no longer reminded), under the same
+            // reference id; other messages go out as written.
+            if (row.session_start) {
+                st_.withdraw_intent(row.reference_id);
+                continue;
+            }
             if (co_await post(row)) ++report_.sent;
         }
     }

@@ -174,6 +174,12 @@ void state::finish_outbox(const std::string& reference_id, outbox_state final_st
     s.bind(1, reference_id).bind(2, std::string(to_string(final_state))).bind(3, at).bind(4, remote_id).step();
 }
 
+void state::withdraw_intent(const std::string& reference_id)
+{
+    statement s(db_.handle(), "DELETE FROM outbox WHERE reference_id = ?1 AND state = 'intent'");
+    s.bind(1, reference_id).step();
+}
+
 std::optional<outbox_row> state::outbox_entry(const std::string& reference_id) const
 {
     statement s(db_.handle(), (std::string("SELECT ") + outbox_columns + " FROM outbox WHERE reference_id = ?1").c_str());

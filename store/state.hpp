@@ -145,6 +145,8 @@ public:
     bool add_outbox(const outbox_row& row);
     void finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
                        std::optional<std::int64_t> remote_id = std::nullopt);
+    // Forgets an intent that never reached Nextcloud, so it is composed again (same reference id).
+    void withdraw_intent(const std::string& reference_id);
     std::optional<outbox_row> outbox_entry(const std::string& reference_id) const;
     std::vector<outbox_row> outbox(const std::string& project) const;  // oldest first
     std::vector<outbox_row> unconfirmed(const std::string& project) const;

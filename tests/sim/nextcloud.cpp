@@ -2,9 +2,8 @@
 // applies injected faults, and lets routes.cpp answer under the state lock.
 #include "tests/sim/nextcloud.hpp"
 
-#include <boost/asio/post.hpp>
+#include <atomic>
 
-#include <future>
 
 #include "tests/sim/routes.hpp"
 #include "tests/sim/text.hpp"
@@ -46,6 +45,7 @@ struct nextcloud::impl {
     nextcloud& owner;
     asio::io_context io;
     tcp::acceptor acceptor{io};
+    std::atomic<bool> refusing{false};  // set_listening(false)
     tcp::acceptor control_acceptor{io};
     std::optional<asio::ssl::context> tls;
     std::thread thread;
@@ -128,6 +128,8 @@ asio::awaitable<void> nextcloud::impl::serve(Stream& stream)
         parser.body_limit(64 * 1024 * 1024);
         auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
         if (ec) co_return;
+        // Gone (set_listening(false)): a server that went away answers nothing on the connections it had either.
+        if (refusing) co_return;
         auto& msg = parser.get();
         std::map<std::string, std::string> headers;
         for (const auto& field : msg) {
@@ -229,6 +231,12 @@ asio::awaitable<void> nextcloud::impl::accept_loop()
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
         if (ec) co_return;
+        if (refusing) {
+            beast::error_code ignored;
+            socket.set_option(tcp::socket::linger(true, 0), ignored);  // close with a reset
+            socket.close(ignored);
+            continue;
+        }
         asio::co_spawn(io, session(std::move(socket)), asio::detached);
     }
 }
@@ -556,24 +564,10 @@ std::string nextcloud::base_url() const
 
 void nextcloud::set_listening(bool on)
 {
-    // On the server's own thread: the acceptor is not thread-safe. Closing it
-    // makes connects fail with ECONNREFUSED; the port is bound again (it is
-    // still ours: SO_REUSEADDR, and nobody else binds loopback ports in tests).
-    std::promise<void> done;
-    asio::post(impl_->io, [&] {
-        if (!on && impl_->acceptor.is_open()) {
-            impl_->acceptor.close();
-        } else if (on && !impl_->acceptor.is_open()) {
-            tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port_);
-            impl_->acceptor.open(endpoint.protocol());
-            impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
-            impl_->acceptor.bind(endpoint);
-            impl_->acceptor.listen();
-            asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-        }
-        done.set_value();
-    });
-    done.get_future().wait();
+    // A flag the server's thread reads, rather than closing the acceptor from
+    // this thread: connections are then accepted and at once reset, which a
+    // client sees as the same transport failure as a refused connect.
+    impl_->refusing = !on;
 }
 
 void nextcloud::set_maintenance(bool on)

@@ -102,7 +102,7 @@ public:
     std::uint16_t control_port() const { return control_port_; }
 
     void set_maintenance(bool on);
-    // Off: the listening socket is closed, so connections are refused; on: bound again on the same port.
+    // Off: Nextcloud is gone: every connection, new or kept alive, is reset without an answer.
     void set_listening(bool on);
     void inject(fault f);
     void clear_faults();
