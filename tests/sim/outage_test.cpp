@@ -10,6 +10,7 @@
 #include "daemon/poll_cycle.hpp"
 #include "daemon/reminders.hpp"
 #include "daemon/status_report.hpp"
+#include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
@@ -75,19 +76,9 @@ protected:
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
-        config.global.nextcloud.base = *http::parse_url(sim.base_url());
-        config.global.nextcloud.base.target.clear();
-        config.global.nextcloud.user = "preread";
-        daemon::project_config p;
-        p.id = "alpha";
-        p.folder = "/Projects/Alpha";
-        p.time_zone_name = "Europe/Berlin";
-        p.time_zone = date::locate_zone("Europe/Berlin");
-        p.participants.users = {"alice", "bob", "carol"};
-        p.sessions = {{"Kick-off", date::local_days{date::year{2026} / 12 / 2} + 10h, 2h}};
-        p.lead_times = {1h};
-        p.talk = daemon::talk_config{token};
-        config.projects.push_back(p);
+        config = sim::alpha_configuration(sim.base_url());
+        sim::with_kickoff(config.projects[0], token);
+        config.projects[0].lead_times = {1h};
     }
 
     sim::options sim_options()

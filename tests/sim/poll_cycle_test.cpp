@@ -3,6 +3,7 @@
 // cost of an unchanged folder, and a restart in between.
 #include "daemon/poll_cycle.hpp"
 #include "daemon/status_report.hpp"
+#include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
@@ -22,15 +23,9 @@ protected:
                               {{{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"},
                                 {"content", "%PDF"}, {"mime", "application/pdf"}}}));
 
-        config.global.nextcloud.base = *http::parse_url(sim.base_url());
-        config.global.nextcloud.base.target.clear();
-        config.global.nextcloud.user = "preread";
-        daemon::project_config p;
-        p.id = "alpha";
-        p.folder = "/Projects/Alpha";
-        p.participants.users = {"carol"};
-        p.participants.groups = {"team-alpha"};
-        config.projects.push_back(p);
+        config = sim::alpha_configuration(sim.base_url());
+        config.projects[0].participants.users = {"carol"};
+        config.projects[0].participants.groups = {"team-alpha"};
     }
 
     sim::options sim_options()
