@@ -1,0 +1,138 @@
+// Hostile names and a hostile audit log, end to end through one poll cycle and
+// one reminder: file names with spaces, quotes, %, #, ?, non-ASCII and
+// right-to-left characters, a 200-character name, a folder seven levels deep;
+// user ids with a space, an apostrophe and an @; audit log lines that are
+// garbage, a line of 2 MB, and reads by users nobody configured.
+#include "daemon/poll_cycle.hpp"
+#include "daemon/reminders.hpp"
+#include "daemon/status_report.hpp"
+#include "tests/sim/daemon_config.hpp"
+#include "tests/sim/nextcloud.hpp"
+#include "tests/sim/scenarios.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+namespace prereadd {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::vector<std::string> hostile_files = {
+    "agenda with spaces.md",
+    "quote\"d 'name'.md",
+    "100% done.md",
+    "#1 issue.md",
+    "what?.md",
+    "na\u00efve caf\u00e9 \u65e5\u672c.md",
+    "invoice \u202egpj.exe",
+    std::string(196, 'x') + ".md",
+    "a/b/c/d/e/f/g/deep.md",
+};
+
+class hostile_names_test : public ::testing::Test {
+protected:
+    hostile_names_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
+    {
+        nlohmann::json ops = sim::alpha_team("app-pw");
+        for (const char* user : {"anne marie", "o'brien", "eve@example.org"}) ops.push_back({{"op", "user"}, {"id", user}, {"password", "pw"}});
+        ops.push_back({{"op", "group"}, {"id", "team-alpha"}, {"members", {"alice", "bob", "anne marie", "o'brien", "eve@example.org"}}});
+        std::string folder = "/Projects/Alpha";
+        for (const char* level : {"a", "b", "c", "d", "e", "f", "g"}) {
+            folder += std::string("/") + level;
+            ops.push_back({{"op", "mkdir"}, {"user", "preread"}, {"path", folder}});
+        }
+        for (const auto& name : hostile_files)
+            ops.push_back({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/" + name}, {"content", "pre-read"}});
+        for (const auto& r : sim.control(ops)) EXPECT_FALSE(r.contains("error")) << r.dump();
+        token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
+                             {"members", {"anne marie", "o'brien", "eve@example.org"}}})["token"];
+        config = sim::alpha_configuration(sim.base_url());
+        sim::with_kickoff(config.projects[0], token);
+        config.projects[0].participants.users = {"anne marie", "o'brien", "eve@example.org"};
+        config.projects[0].lead_times = {24h};
+    }
+
+    sim::options sim_options()
+    {
+        sim::options o;
+        o.audit_log = dir / "audit.log";
+        return o;
+    }
+
+    nlohmann::json status()
+    {
+        store::state st(db);
+        return daemon::render_status_json({daemon::load_project_status(st, "alpha", "/Projects/Alpha")})["projects"][0];
+    }
+
+    test::temp_dir dir;
+    sim::nextcloud sim;
+    store::database db;
+    boost::asio::io_context io;
+    http::client client{io.get_executor(), http::client_config{}, {"preread", http::secret("app-pw")}};
+    daemon::configuration config;
+    std::string token;
+    std::int64_t clock = 1796202000 - 86400;  // the P1D reminder of the Kick-off is due
+    daemon::audit_follower audit{dir / "audit.log"};
+    daemon::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
+};
+
+TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
+{
+    // Reads by the hostile users, of hostile files, through their share mounts (Nextcloud 29 lines: paths only).
+    for (const auto& [user, file] : std::vector<std::pair<std::string, std::string>>{
+             {"anne marie", "agenda with spaces.md"}, {"o'brien", "quote\"d 'name'.md"}, {"o'brien", "100% done.md"},
+             {"eve@example.org", "na\u00efve caf\u00e9 \u65e5\u672c.md"}, {"eve@example.org", "a/b/c/d/e/f/g/deep.md"}})
+        ASSERT_EQ(sim.control({{"op", "open"}, {"user", user}, {"path", "/Alpha/" + file}})["ok"], true) << user << " " << file;
+    // And what a hostile or broken log holds besides.
+    {
+        std::ofstream log(dir / "audit.log", std::ios::app | std::ios::binary);
+        log << "\x01\x02garbage \xff\xfe not json\n";
+        log << "{\"user\":\"bob\",\"message\":\"File accessed: \\\"/Alpha/" << std::string(2 * 1024 * 1024, 'z') << "\\\"\"}\n";
+        log << "{\"reqId\":\"x\",\"user\":\"mallory\",\"app\":\"admin_audit\",\"url\":\"/remote.php/dav/files/mallory/Alpha/what%3F.md\","
+               "\"message\":\"File accessed: \\\"/Alpha/what?.md\\\"\",\"time\":\"2026-12-01T09:00:00+00:00\"}\n";
+        log << "{\"user\":\"bob\",\"message\":\"File accessed: \\\"/Alpha/#1 issue.md\n";  // cut off mid-line, then a newline
+    }
+    sim.with_world([&](sim::world& w) { w.set_clock(clock); });
+    auto cycle = test::run_awaitable(io, daemon::async_poll_cycle(poll));
+    ASSERT_TRUE(cycle.errors.empty()) << cycle.errors.front();
+
+    auto s = status();
+    std::set<std::string> paths;
+    for (const auto& d : s["documents"]) paths.insert(d["path"].get<std::string>());
+    EXPECT_EQ(paths, std::set<std::string>(hostile_files.begin(), hostile_files.end())) << s.dump(2);
+    auto opened_by = [&](const std::string& file, const std::string& user) {
+        for (const auto& d : s["documents"])
+            if (d["path"] == file) return d["engagements"].contains(user) && d["engagements"][user].contains("opened");
+        return false;
+    };
+    EXPECT_TRUE(opened_by("agenda with spaces.md", "anne marie"));
+    EXPECT_TRUE(opened_by("quote\"d 'name'.md", "o'brien"));
+    EXPECT_TRUE(opened_by("100% done.md", "o'brien"));
+    EXPECT_TRUE(opened_by("na\u00efve caf\u00e9 \u65e5\u672c.md", "eve@example.org"));
+    EXPECT_TRUE(opened_by("a/b/c/d/e/f/g/deep.md", "eve@example.org"));
+    EXPECT_FALSE(opened_by("what?.md", "mallory")) << "mallory is no participant and has no share";
+    EXPECT_EQ(cycle.engagements_recorded, 5u);
+
+    // The reminder names them so Talk resolves the mentions: @"anne marie", @"o'brien", @"eve@example.org".
+    daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
+    auto sent = test::run_awaitable(io, daemon::async_reminders(ctx));
+    EXPECT_EQ(sent.sent, 1u) << (sent.errors.empty() ? "" : sent.errors.front());
+    std::vector<sim::talk_message> ours;
+    sim.with_world([&](sim::world& w) {
+        for (const auto& m : w.talk.messages)
+            if (m.token == token && m.actor == "preread" && m.system.empty()) ours.push_back(m);
+    });
+    ASSERT_EQ(ours.size(), 1u);
+    EXPECT_EQ(ours[0].mentions, (std::vector<std::string>{"anne marie", "eve@example.org", "o'brien"})) << ours[0].text;
+    EXPECT_NE(ours[0].text.find("invoice \u202egpj.exe"), std::string::npos) << ours[0].text;
+}
+
+}  // namespace
+}  // namespace prereadd
