@@ -3,11 +3,17 @@
 #pragma once
 
 #include "daemon/config.hpp"
+#include "daemon/status_report.hpp"
 #include "http/url.hpp"
+#include "store/state.hpp"
+#include "tests/sim/nextcloud.hpp"
 
 #include <date/tz.h>
+#include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace prereadd::sim {
 
@@ -35,6 +41,32 @@ inline void with_kickoff(daemon::project_config& p, const std::string& token)
     p.participants.users = {"alice", "bob", "carol"};
     p.sessions = {{"Kick-off", date::local_days{date::year{2026} / 12 / 2} + 10h, 2h}};
     p.talk = daemon::talk_config{token};
+}
+
+// A simulator writing its admin_audit lines to `log`, where the daemon follows them.
+inline options audit_to(const std::filesystem::path& log)
+{
+    options o;
+    o.audit_log = log;
+    return o;
+}
+
+// What `prereadd status --json` says of project alpha.
+inline nlohmann::json alpha_status(store::database& db)
+{
+    store::state st(db);
+    return daemon::render_status_json({daemon::load_project_status(st, "alpha", "/Projects/Alpha")})["projects"][0];
+}
+
+// The comments the service account posted to the conversation `token` (system messages left out).
+inline std::vector<talk_message> posted_by_service_account(nextcloud& sim, const std::string& token)
+{
+    std::vector<talk_message> out;
+    sim.with_world([&](world& w) {
+        for (const auto& m : w.talk.messages)
+            if (m.token == token && m.actor == "preread" && m.system.empty()) out.push_back(m);
+    });
+    return out;
 }
 
 }  // namespace prereadd::sim

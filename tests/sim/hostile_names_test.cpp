@@ -37,7 +37,7 @@ const std::vector<std::string> hostile_files = {
 
 class hostile_names_test : public ::testing::Test {
 protected:
-    hostile_names_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
+    hostile_names_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         nlohmann::json ops = sim::alpha_team("app-pw");
         for (const char* user : {"anne marie", "o'brien", "eve@example.org"}) ops.push_back({{"op", "user"}, {"id", user}, {"password", "pw"}});
@@ -58,18 +58,7 @@ protected:
         config.projects[0].lead_times = {24h};
     }
 
-    sim::options sim_options()
-    {
-        sim::options o;
-        o.audit_log = dir / "audit.log";
-        return o;
-    }
-
-    nlohmann::json status()
-    {
-        store::state st(db);
-        return daemon::render_status_json({daemon::load_project_status(st, "alpha", "/Projects/Alpha")})["projects"][0];
-    }
+    nlohmann::json status() { return sim::alpha_status(db); }
 
     test::temp_dir dir;
     sim::nextcloud sim;
@@ -124,11 +113,7 @@ TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
     daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
     auto sent = test::run_awaitable(io, daemon::async_reminders(ctx));
     EXPECT_EQ(sent.sent, 1u) << (sent.errors.empty() ? "" : sent.errors.front());
-    std::vector<sim::talk_message> ours;
-    sim.with_world([&](sim::world& w) {
-        for (const auto& m : w.talk.messages)
-            if (m.token == token && m.actor == "preread" && m.system.empty()) ours.push_back(m);
-    });
+    const auto ours = sim::posted_by_service_account(sim, token);
     ASSERT_EQ(ours.size(), 1u);
     EXPECT_EQ(ours[0].mentions, (std::vector<std::string>{"anne marie", "eve@example.org", "o'brien"})) << ours[0].text;
     EXPECT_NE(ours[0].text.find("invoice \u202egpj.exe"), std::string::npos) << ours[0].text;

@@ -72,20 +72,13 @@ const outage outages[] = {
 
 class outage_test : public ::testing::TestWithParam<outage> {
 protected:
-    outage_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
+    outage_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
         config = sim::alpha_configuration(sim.base_url());
         sim::with_kickoff(config.projects[0], token);
         config.projects[0].lead_times = {1h};
-    }
-
-    sim::options sim_options()
-    {
-        sim::options o;
-        o.audit_log = dir / "audit.log";
-        return o;
     }
 
     // Short deadlines and quick retries: a stalled request costs 100 ms, not 30 s.
@@ -115,21 +108,9 @@ protected:
         return r;
     }
 
-    std::vector<sim::talk_message> posted()
-    {
-        std::vector<sim::talk_message> out;
-        sim.with_world([&](sim::world& w) {
-            for (const auto& m : w.talk.messages)
-                if (m.token == token && m.actor == "preread" && m.system.empty()) out.push_back(m);
-        });
-        return out;
-    }
+    std::vector<sim::talk_message> posted() { return sim::posted_by_service_account(sim, token); }
 
-    nlohmann::json status()
-    {
-        store::state st(db);
-        return daemon::render_status_json({daemon::load_project_status(st, "alpha", "/Projects/Alpha")})["projects"][0];
-    }
+    nlohmann::json status() { return sim::alpha_status(db); }
 
     std::string integrity()
     {

@@ -17,7 +17,7 @@ namespace {
 
 class poll_cycle_test : public ::testing::Test {
 protected:
-    poll_cycle_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
+    poll_cycle_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         sim.control(sim::with(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()),
                               {{{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"},
@@ -28,20 +28,9 @@ protected:
         config.projects[0].participants.groups = {"team-alpha"};
     }
 
-    sim::options sim_options()
-    {
-        sim::options o;
-        o.audit_log = dir / "audit.log";
-        return o;
-    }
-
     daemon::cycle_report cycle(daemon::cycle_context& ctx) { return test::run_awaitable(io, daemon::async_poll_cycle(ctx)); }
 
-    nlohmann::json status()
-    {
-        store::state st(db);
-        return daemon::render_status_json({daemon::load_project_status(st, "alpha", "/Projects/Alpha")})["projects"][0];
-    }
+    nlohmann::json status() { return sim::alpha_status(db); }
 
     test::temp_dir dir;
     sim::nextcloud sim;

@@ -24,7 +24,7 @@ constexpr std::int64_t day = 86400;
 
 class reminders_test : public ::testing::Test {
 protected:
-    reminders_test() : sim(sim_options()), db(dir / "prereadd.sqlite")
+    reminders_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
@@ -33,13 +33,6 @@ protected:
         config = sim::alpha_configuration(sim.base_url());
         sim::with_kickoff(config.projects[0], token);
         config.projects[0].lead_times = {72h, 24h};
-    }
-
-    sim::options sim_options()
-    {
-        sim::options o;
-        o.audit_log = dir / "audit.log";
-        return o;
     }
 
     // One poll cycle and one reminder pass at `clock`, as `prereadd once` does.
@@ -55,15 +48,7 @@ protected:
     }
 
     // The comments prereadd posted to the conversation.
-    std::vector<sim::talk_message> posted(const std::string& room)
-    {
-        std::vector<sim::talk_message> out;
-        sim.with_world([&](sim::world& w) {
-            for (const auto& m : w.talk.messages)
-                if (m.token == room && m.actor == "preread" && m.system.empty()) out.push_back(m);
-        });
-        return out;
-    }
+    std::vector<sim::talk_message> posted(const std::string& room) { return sim::posted_by_service_account(sim, room); }
 
     test::temp_dir dir;
     sim::nextcloud sim;
