@@ -123,6 +123,37 @@ const std::vector<std::string_view>& database::migrations()
 
 void database::closer::operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
 
+void database::finalizer::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+
+database::lent_statement database::acquire(std::string_view sql) const
+{
+    auto prepare = [this, sql](unsigned flags) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), flags, &stmt, nullptr) != SQLITE_OK)
+            throw std::logic_error("bad SQL: " + std::string(sqlite3_errmsg(db_.get())));
+        return stmt;
+    };
+    auto found = statements_.find(sql);
+    if (found == statements_.end()) {
+        std::unique_ptr<sqlite3_stmt, finalizer> stmt(prepare(SQLITE_PREPARE_PERSISTENT));
+        found = statements_.emplace(std::string(sql), cached_statement{std::move(stmt), false}).first;
+    }
+    if (found->second.in_use) return {prepare(0), nullptr};
+    found->second.in_use = true;
+    return {found->second.stmt.get(), &found->second.in_use};
+}
+
+void database::release(lent_statement lent) noexcept
+{
+    if (!lent.in_use) {
+        sqlite3_finalize(lent.stmt);
+        return;
+    }
+    sqlite3_reset(lent.stmt);
+    sqlite3_clear_bindings(lent.stmt);
+    *lent.in_use = false;
+}
+
 namespace {
 
 // Copies the database at `file` into `target` with SQLite's online backup.

@@ -10,17 +10,15 @@
 namespace prereadd::store {
 namespace {
 
+// One use of one of the database's cached statements.
 struct statement {
-    sqlite3_stmt* stmt = nullptr;
+    database::lent_statement lent;
+    sqlite3_stmt* stmt;
 
-    statement(sqlite3* db, const char* sql)
-    {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
-            throw std::logic_error(std::string("bad SQL: ") + sqlite3_errmsg(db));
-    }
+    statement(const database& db, std::string_view sql) : lent(db.acquire(sql)), stmt(lent.stmt) {}
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
-    ~statement() { sqlite3_finalize(stmt); }
+    ~statement() { database::release(lent); }
 
     statement& bind(int i, const std::string& v)
     {
@@ -155,7 +153,7 @@ const char* to_string(outbox_state s) noexcept
 
 bool state::add_outbox(const outbox_row& r)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT OR IGNORE INTO outbox(reference_id, project, item, channel, recipient, session_key, "
                 "session_start, body, state, late, created_at, done_at, remote_id, deadline) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
@@ -169,20 +167,20 @@ bool state::add_outbox(const outbox_row& r)
 void state::finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
                           std::optional<std::int64_t> remote_id)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "UPDATE outbox SET state = ?2, done_at = ?3, remote_id = coalesce(?4, remote_id) WHERE reference_id = ?1");
     s.bind(1, reference_id).bind(2, std::string(to_string(final_state))).bind(3, at).bind(4, remote_id).step();
 }
 
 void state::withdraw_intent(const std::string& reference_id)
 {
-    statement s(db_.handle(), "DELETE FROM outbox WHERE reference_id = ?1 AND state = 'intent'");
+    statement s(db_, "DELETE FROM outbox WHERE reference_id = ?1 AND state = 'intent'");
     s.bind(1, reference_id).step();
 }
 
 std::optional<outbox_row> state::outbox_entry(const std::string& reference_id) const
 {
-    statement s(db_.handle(), (std::string("SELECT ") + outbox_columns + " FROM outbox WHERE reference_id = ?1").c_str());
+    statement s(db_, std::string("SELECT ") + outbox_columns + " FROM outbox WHERE reference_id = ?1");
     s.bind(1, reference_id);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return outbox_row_of(s);
@@ -196,7 +194,7 @@ std::vector<outbox_row> state::outbox_rows(const std::string& project, bool inte
 {
     const std::string sql = std::string("SELECT ") + outbox_columns + " FROM outbox WHERE project = ?1" +
                             (intents_only ? " AND state = 'intent'" : "") + " ORDER BY created_at, rowid";
-    statement s(db_.handle(), sql.c_str());
+    statement s(db_, sql);
     s.bind(1, project);
     std::vector<outbox_row> out;
     while (s.step() == SQLITE_ROW) out.push_back(outbox_row_of(s));
@@ -205,7 +203,7 @@ std::vector<outbox_row> state::outbox_rows(const std::string& project, bool inte
 
 std::set<std::string> state::handled_items(const std::string& project) const
 {
-    statement s(db_.handle(), "SELECT DISTINCT item FROM outbox WHERE project = ?1");
+    statement s(db_, "SELECT DISTINCT item FROM outbox WHERE project = ?1");
     s.bind(1, project);
     std::set<std::string> out;
     while (s.step() == SQLITE_ROW) out.insert(s.text(0));
@@ -214,7 +212,7 @@ std::set<std::string> state::handled_items(const std::string& project) const
 
 std::optional<deck_card_row> state::deck_card(const std::string& project, const std::string& session_key) const
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "SELECT session_start, card_id, description, assigned, state, created_at FROM deck_cards "
                 "WHERE project = ?1 AND session_key = ?2");
     s.bind(1, project).bind(2, session_key);
@@ -233,7 +231,7 @@ std::optional<deck_card_row> state::deck_card(const std::string& project, const 
 
 void state::save_deck_card(const deck_card_row& r)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT OR REPLACE INTO deck_cards(project, session_key, session_start, card_id, description, assigned, "
                 "state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s.bind(1, r.project).bind(2, r.session_key).bind(3, r.session_start).bind(4, r.card_id).bind(5, r.description);
@@ -255,14 +253,14 @@ void transaction::commit()
 
 void state::upsert_project(const std::string& id, const std::string& folder)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT INTO projects(id, folder) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET folder = excluded.folder");
     s.bind(1, id).bind(2, folder).step();
 }
 
 std::optional<project_row> state::project(const std::string& id) const
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "SELECT folder, last_cycle_at, folder_etag, last_error, failing_since FROM projects WHERE id = ?1");
     s.bind(1, id);
     if (s.step() != SQLITE_ROW) return std::nullopt;
@@ -274,31 +272,31 @@ std::optional<project_row> state::project(const std::string& id) const
 
 void state::set_last_cycle(const std::string& project, std::int64_t at)
 {
-    statement s(db_.handle(), "UPDATE projects SET last_cycle_at = ?2 WHERE id = ?1");
+    statement s(db_, "UPDATE projects SET last_cycle_at = ?2 WHERE id = ?1");
     s.bind(1, project).bind(2, at).step();
 }
 
 void state::set_project_error(const std::string& project, const std::optional<std::string>& error, std::int64_t at)
 {
     if (!error) {
-        statement s(db_.handle(), "UPDATE projects SET last_error = NULL, failing_since = NULL WHERE id = ?1");
+        statement s(db_, "UPDATE projects SET last_error = NULL, failing_since = NULL WHERE id = ?1");
         s.bind(1, project).step();
         return;
     }
-    statement s(db_.handle(),
+    statement s(db_,
                 "UPDATE projects SET last_error = ?2, failing_since = coalesce(failing_since, ?3) WHERE id = ?1");
     s.bind(1, project).bind(2, *error).bind(3, at).step();
 }
 
 void state::set_folder_etag(const std::string& project, const std::string& etag)
 {
-    statement s(db_.handle(), "UPDATE projects SET folder_etag = ?2 WHERE id = ?1");
+    statement s(db_, "UPDATE projects SET folder_etag = ?2 WHERE id = ?1");
     s.bind(1, project).bind(2, etag).step();
 }
 
 void state::upsert_document(const std::string& project, const document_row& d)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT INTO documents(project, file_id, path, etag, first_seen, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                 "ON CONFLICT(project, file_id) DO UPDATE SET path = excluded.path, etag = excluded.etag, "
                 "tags = excluded.tags, removed_at = NULL");
@@ -308,13 +306,13 @@ void state::upsert_document(const std::string& project, const document_row& d)
 
 void state::mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at)
 {
-    statement s(db_.handle(), "UPDATE documents SET removed_at = ?3 WHERE project = ?1 AND file_id = ?2");
+    statement s(db_, "UPDATE documents SET removed_at = ?3 WHERE project = ?1 AND file_id = ?2");
     s.bind(1, project).bind(2, file_id).bind(3, at).step();
 }
 
 std::vector<document_row> state::documents(const std::string& project) const
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "SELECT file_id, path, etag, first_seen, tags FROM documents WHERE project = ?1 AND removed_at IS NULL "
                 "ORDER BY path");
     s.bind(1, project);
@@ -325,7 +323,7 @@ std::vector<document_row> state::documents(const std::string& project) const
 
 void state::upsert_participant(const std::string& project, const participant_row& p, std::int64_t at)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT INTO participants(project, user_id, source, first_seen) VALUES (?1, ?2, ?3, ?4) "
                 "ON CONFLICT(project, user_id) DO UPDATE SET source = excluded.source, removed_at = NULL");
     s.bind(1, project).bind(2, p.user_id).bind(3, p.source).bind(4, at).step();
@@ -333,7 +331,7 @@ void state::upsert_participant(const std::string& project, const participant_row
 
 std::vector<participant_row> state::participants(const std::string& project) const
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "SELECT user_id, source FROM participants WHERE project = ?1 AND removed_at IS NULL ORDER BY user_id");
     s.bind(1, project);
     std::vector<participant_row> out;
@@ -343,21 +341,21 @@ std::vector<participant_row> state::participants(const std::string& project) con
 
 void state::mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "UPDATE participants SET removed_at = ?3 WHERE project = ?1 AND user_id = ?2 AND removed_at IS NULL");
     s.bind(1, project).bind(2, user_id).bind(3, at).step();
 }
 
 void state::record_unmapped_read(const std::string& project, const unmapped_read_row& r)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT OR IGNORE INTO unmapped_reads(project, user_id, path, at, reason) VALUES (?1, ?2, ?3, ?4, ?5)");
     s.bind(1, project).bind(2, r.user_id).bind(3, r.path).bind(4, r.at).bind(5, r.reason).step();
 }
 
 std::vector<unmapped_read_row> state::unmapped_reads(const std::string& project) const
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = ?1 ORDER BY at, id");
     s.bind(1, project);
     std::vector<unmapped_read_row> out;
@@ -367,12 +365,12 @@ std::vector<unmapped_read_row> state::unmapped_reads(const std::string& project)
 
 bool state::record_problem(const std::string& project, const problem_row& p)
 {
-    statement open(db_.handle(),
+    statement open(db_,
                    "SELECT resolved_at IS NULL FROM access_problems "
                    "WHERE project = ?1 AND user_id = ?2 AND file_id = ?3 AND problem = ?4");
     open.bind(1, project).bind(2, p.user_id).bind(3, p.file_id).bind(4, p.problem);
     if (open.step() == SQLITE_ROW && open.integer(0) == 1) return false;
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT INTO access_problems(project, user_id, file_id, problem, detail, first_seen) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(project, user_id, file_id, problem) DO UPDATE SET "
                 "detail = excluded.detail, first_seen = excluded.first_seen, resolved_at = NULL");
@@ -383,7 +381,7 @@ bool state::record_problem(const std::string& project, const problem_row& p)
 
 void state::resolve_problem(const std::string& project, const problem_row& p, std::int64_t at)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "UPDATE access_problems SET resolved_at = ?5 WHERE project = ?1 AND user_id = ?2 AND file_id = ?3 "
                 "AND problem = ?4 AND resolved_at IS NULL");
     s.bind(1, project).bind(2, p.user_id).bind(3, p.file_id).bind(4, p.problem).bind(5, at).step();
@@ -391,7 +389,7 @@ void state::resolve_problem(const std::string& project, const problem_row& p, st
 
 std::vector<problem_row> state::open_problems(const std::string& project) const
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "SELECT user_id, file_id, problem, detail, first_seen FROM access_problems "
                 "WHERE project = ?1 AND resolved_at IS NULL ORDER BY user_id, file_id");
     s.bind(1, project);
@@ -402,7 +400,7 @@ std::vector<problem_row> state::open_problems(const std::string& project) const
 
 bool state::record(const engagement& e)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT OR IGNORE INTO engagements(project, user_id, file_id, kind, first_at, source) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     s.bind(1, e.project).bind(2, e.user_id).bind(3, e.file_id).bind(4, std::string(to_string(e.kind)))
@@ -412,7 +410,7 @@ bool state::record(const engagement& e)
 
 std::vector<engagement> state::engagements(const std::string& project) const
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "SELECT user_id, file_id, kind, first_at, source FROM engagements WHERE project = ?1 "
                 "ORDER BY user_id, file_id, kind");
     s.bind(1, project);
@@ -424,7 +422,7 @@ std::vector<engagement> state::engagements(const std::string& project) const
 
 std::optional<std::string> state::cursor(const std::string& name) const
 {
-    statement s(db_.handle(), "SELECT value FROM cursors WHERE name = ?1");
+    statement s(db_, "SELECT value FROM cursors WHERE name = ?1");
     s.bind(1, name);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return s.text(0);
@@ -432,7 +430,7 @@ std::optional<std::string> state::cursor(const std::string& name) const
 
 void state::set_cursor(const std::string& name, const std::string& value)
 {
-    statement s(db_.handle(),
+    statement s(db_,
                 "INSERT INTO cursors(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     s.bind(1, name).bind(2, value).step();
 }

@@ -5,6 +5,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 
@@ -24,6 +25,53 @@ TEST_F(store_test, opens_durable_and_migrated)
     EXPECT_EQ(db.pragma("journal_mode"), "wal");
     EXPECT_EQ(db.pragma("synchronous"), "2");  // FULL
     EXPECT_EQ(db.schema_version(), static_cast<int>(database::migrations().size()));
+}
+
+TEST_F(store_test, a_statement_is_prepared_once_and_lent_again)
+{
+    database db(dir / "state.sqlite");
+    const char* sql = "SELECT value FROM cursors WHERE name = ?1";
+    auto first = db.acquire(sql);
+    ASSERT_NE(first.in_use, nullptr);
+    database::release(first);
+    auto again = db.acquire(sql);
+    EXPECT_EQ(again.stmt, first.stmt);
+    database::release(again);
+}
+
+TEST_F(store_test, the_same_sql_in_use_twice_gets_a_statement_of_its_own)
+{
+    database db(dir / "state.sqlite");
+    const char* sql = "SELECT name FROM cursors";
+    auto outer = db.acquire(sql);
+    auto inner = db.acquire(sql);
+    EXPECT_NE(inner.stmt, outer.stmt);
+    EXPECT_EQ(inner.in_use, nullptr);  // finalized on release, not cached
+    database::release(inner);
+    database::release(outer);
+    auto later = db.acquire(sql);
+    EXPECT_EQ(later.stmt, outer.stmt);
+    database::release(later);
+}
+
+TEST_F(store_test, a_statement_given_back_mid_read_is_reset_and_unbound)
+{
+    database db(dir / "state.sqlite");
+    db.execute("INSERT INTO cursors(name, value) VALUES ('a', '1'), ('b', '2')");
+    auto lent = db.acquire("SELECT value FROM cursors WHERE name >= ?1");
+    sqlite3_bind_text(lent.stmt, 1, "a", -1, SQLITE_STATIC);
+    ASSERT_EQ(sqlite3_step(lent.stmt), SQLITE_ROW);
+    EXPECT_NE(sqlite3_stmt_busy(lent.stmt), 0);
+    database::release(lent);
+    EXPECT_EQ(sqlite3_stmt_busy(lent.stmt), 0);  // no read transaction left open
+    EXPECT_EQ(sqlite3_step(lent.stmt), SQLITE_DONE);  // ?1 is NULL again: nothing matches
+    sqlite3_reset(lent.stmt);
+}
+
+TEST_F(store_test, bad_sql_is_a_programming_error)
+{
+    database db(dir / "state.sqlite");
+    EXPECT_THROW(db.acquire("SELEC nothing"), std::logic_error);
 }
 
 TEST_F(store_test, reopening_keeps_data_and_version)
