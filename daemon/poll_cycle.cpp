@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
 
 namespace prereadd::daemon {
@@ -218,7 +219,12 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     store::state st(ctx.db);
     project_update u;
     u.project = &p;
-    for (const auto& d : st.documents(p.id)) u.documents.push_back({d.file_id, d.path, d.etag, d.tags});
+    if (!cache.documents) {
+        cache.documents.emplace();
+        for (auto& d : st.documents(p.id))
+            cache.documents->push_back({d.file_id, std::move(d.path), std::move(d.etag), std::move(d.tags)});
+    }
+    u.documents = *cache.documents;
 
     // Between its turns a project's folder is not checked, unless a read or an
     // activity names a file in it that is not known: then it changed, and the
@@ -318,8 +324,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
 
 void apply(store::state& st, const project_update& u, std::int64_t now, cycle_report& report)
 {
-    const auto& id = u.project->id;
-    st.upsert_project(id, u.project->folder);
+    const auto& id = u.project->id;  // its row is written by the caller
     if (u.folder_etag) {
         st.set_folder_etag(id, *u.folder_etag);
         for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
@@ -328,9 +333,14 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
             st.upsert_document(id, {after.file_id, after.path, after.etag, now, after.tags});
         for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
     }
-    for (const auto& known : st.participants(id))
-        if (!u.participants.count(known.user_id)) st.mark_participant_removed(id, known.user_id, now);
-    for (const auto& [user, source] : u.participants) st.upsert_participant(id, {user, source}, now);
+    // Only who joined, left or came by another way is written: most cycles change nobody.
+    std::map<std::string, std::string> stored;
+    for (auto& known : st.participants(id)) stored.emplace(std::move(known.user_id), std::move(known.source));
+    for (const auto& [user, source] : stored)
+        if (!u.participants.count(user)) st.mark_participant_removed(id, user, now);
+    for (const auto& [user, source] : u.participants)
+        if (auto it = stored.find(user); it == stored.end() || it->second != source)
+            st.upsert_participant(id, {user, source}, now);
     for (const auto& e : u.engagements)
         if (st.record(e)) ++report.engagements_recorded;
     for (const auto& r : u.unmapped) st.record_unmapped_read(id, r);
@@ -433,6 +443,8 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         st.set_cursor("audit_log", to_string(pos));
     }
     tx.commit();
+    for (auto& r : results)
+        if (r.update) ctx.cache[r.update->project->id].documents = std::move(r.update->documents);
     if (complete) {
         ctx.pending_reads.clear();
         ctx.pending_from.reset();

@@ -9,6 +9,7 @@
 #include "daemon/audit_follower.hpp"
 #include "daemon/audit_line.hpp"
 #include "daemon/config.hpp"
+#include "daemon/document_diff.hpp"
 #include "http/client.hpp"
 #include "store/state.hpp"
 #include "webdav/multistatus.hpp"
@@ -17,6 +18,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,6 +40,9 @@ struct project_cache {
     std::map<std::string, std::vector<std::string>> groups;  // group -> members
     std::vector<std::string> unexpandable_groups;
     std::string folder_etag;
+    // The pre-reads as the store has them after the last committed cycle:
+    // an unchanged project need not read them back every cycle.
+    std::optional<std::vector<known_document>> documents;
     unsigned cycles_since_refresh = 0;
     bool loaded = false;
 };
