@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +23,7 @@ inline constexpr std::string_view caldav = "urn:ietf:params:xml:ns:caldav";
 }  // namespace ns
 
 // One file or folder of a PROPFIND answer. Properties the server did not
-// return (or answered 404) are empty optionals.
+// return, or answered 404 (an app that is off), are empty optionals.
 struct file_entry {
     std::string href;  // percent-decoded path, e.g. "/remote.php/dav/files/preread/Projects/Alpha/"
     bool collection = false;
@@ -42,7 +41,6 @@ struct file_entry {
     std::optional<int> comments_unread;
     std::optional<std::string> mount_type;  // "" for own files, "shared" for a share recipient
     std::vector<std::string> system_tags;   // collaborative tags by name (nc:system-tags)
-    std::set<std::string> not_found;        // "{namespace}name" of properties answered 404
 };
 
 struct mention {
@@ -68,6 +66,9 @@ struct comment_entry {
 };
 
 boost::system::result<std::vector<file_entry>> parse_files(std::string_view body);
+// The same, parsed in the body's own buffer rather than a copy of it (a
+// listing can be megabytes); the body is left unreadable.
+boost::system::result<std::vector<file_entry>> parse_files_in_place(std::string& body);
 
 // Entries that are not comments (the collection itself in a PROPFIND) are skipped.
 boost::system::result<std::vector<comment_entry>> parse_comments(std::string_view body);

@@ -44,7 +44,7 @@ boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::
     auto res = co_await client.async_request(std::move(req));
     if (!res) co_return res.error();
     if (res->status != 207) co_return status_failure(*res, "PROPFIND " + path);
-    auto entries = parse_files(res->body);
+    auto entries = parse_files_in_place(res->body);
     if (!entries) co_return http::failure{entries.error(), "PROPFIND " + path};
     co_return std::move(*entries);
 }

@@ -38,9 +38,7 @@ TEST(multistatus, depth1_listing_of_the_project_folder)
     EXPECT_EQ(folder.size, 670);
     EXPECT_EQ(folder.permissions, "RGDNVCK");
     EXPECT_EQ(folder.share_types, std::vector<int>{1});
-    EXPECT_FALSE(folder.content_length);
-    EXPECT_TRUE(folder.not_found.count("{DAV:}getcontentlength"));
-    EXPECT_TRUE(folder.not_found.count("{http://nextcloud.org/ns}lock"));
+    EXPECT_FALSE(folder.content_length);  // in the 404 propstat
 
     const auto& agenda = by_name(*entries, "/agenda.md");
     EXPECT_FALSE(agenda.collection);
@@ -56,6 +54,29 @@ TEST(multistatus, depth1_listing_of_the_project_folder)
 
     EXPECT_EQ(by_name(*entries, "/slides.pdf").share_types, std::vector<int>{3});
     EXPECT_TRUE(by_name(*entries, "/budget.ods").share_types.empty());
+}
+
+TEST(multistatus, parsing_in_place_reads_the_same_listing)
+{
+    const std::string recorded = recorded_body("06-propfind-alpha-depth1");
+    auto copied = parse_files(recorded);
+    std::string body = recorded;
+    auto in_place = parse_files_in_place(body);
+    ASSERT_TRUE(copied && in_place);
+    ASSERT_EQ(in_place->size(), copied->size());
+    for (std::size_t i = 0; i < copied->size(); ++i) {
+        const auto& a = (*copied)[i];
+        const auto& b = (*in_place)[i];
+        EXPECT_EQ(b.href, a.href);
+        EXPECT_EQ(b.etag, a.etag);
+        EXPECT_EQ(b.file_id, a.file_id);
+        EXPECT_EQ(b.last_modified, a.last_modified);
+        EXPECT_EQ(b.permissions, a.permissions);
+        EXPECT_EQ(b.share_types, a.share_types);
+        EXPECT_EQ(b.comments_count, a.comments_count);
+    }
+    std::string broken = "<d:multistatus xmlns:d=\"DAV:\"><d:response>";
+    EXPECT_FALSE(parse_files_in_place(broken));
 }
 
 TEST(multistatus, system_tags_empty_as_recorded_and_filled_as_nextcloud_writes_them)
@@ -143,6 +164,61 @@ TEST(multistatus, names_are_matched_by_namespace_not_prefix)
     EXPECT_EQ(entries->front().file_id, 7);
     EXPECT_EQ(entries->front().etag, "abc");
     EXPECT_TRUE(entries->front().collection);
+}
+
+TEST(multistatus, a_prefix_bound_again_below_the_root_takes_the_nearer_binding)
+{
+    // d: means DAV: at the root and the ownCloud namespace inside one response;
+    // o: is declared on the response, the default namespace on a property.
+    auto entries = parse_files(
+        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:o="urn:unused">)"
+        R"(<d:response xmlns:o="http://owncloud.org/ns"><d:href>/a</d:href><d:propstat><d:prop>)"
+        R"(<o:fileid>7</o:fileid><getetag xmlns="DAV:">"e1"</getetag>)"
+        R"(<d:size xmlns:d="http://owncloud.org/ns">12</d:size></d:prop>)"
+        R"(<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>)"
+        R"(<d:response><d:href>/b</d:href><d:propstat><d:prop><o:fileid>8</o:fileid><d:getetag>"e2"</d:getetag></d:prop>)"
+        R"(<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>)");
+    ASSERT_TRUE(entries) << entries.error().message();
+    ASSERT_EQ(entries->size(), 2u);
+    EXPECT_EQ((*entries)[0].file_id, 7);
+    EXPECT_EQ((*entries)[0].etag, "e1");
+    EXPECT_EQ((*entries)[0].size, 12);
+    EXPECT_FALSE((*entries)[1].file_id);  // o: is urn:unused outside the first response
+    EXPECT_EQ((*entries)[1].etag, "e2");
+}
+
+TEST(multistatus, properties_of_a_404_propstat_are_not_taken)
+{
+    auto entries = parse_files(
+        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:response>)"
+        R"(<d:href>/a</d:href><d:propstat><d:prop><oc:comments-count>3</oc:comments-count></d:prop>)"
+        R"(<d:status>HTTP/1.1 404 Not Found</d:status></d:propstat><d:propstat><d:prop><oc:fileid>7</oc:fileid></d:prop>)"
+        R"(<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>)");
+    ASSERT_TRUE(entries) << entries.error().message();
+    EXPECT_FALSE(entries->front().comments_count);
+    EXPECT_EQ(entries->front().file_id, 7);
+}
+
+TEST(multistatus, text_split_by_a_comment_or_cdata_is_joined)
+{
+    auto entries = parse_files(
+        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>/a</d:href><d:propstat><d:prop>)"
+        R"(<d:displayname>Pre<!-- x -->-read <![CDATA[<one>]]></d:displayname></d:prop>)"
+        R"(<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>)");
+    ASSERT_TRUE(entries) << entries.error().message();
+    EXPECT_EQ(entries->front().display_name, "Pre-read <one>");
+}
+
+TEST(multistatus, an_href_in_pieces_is_joined_whole)
+{
+    auto entries = parse_files(
+        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response>)"
+        R"(<d:href>/remote.php/dav/files/preread/<![CDATA[My%20Docs]]>/a.md</d:href><d:propstat><d:prop>)"
+        R"(<d:getetag>"e"</d:getetag></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>)"
+        R"(</d:response></d:multistatus>)");
+    ASSERT_TRUE(entries) << entries.error().message();
+    EXPECT_EQ(entries->front().href, "/remote.php/dav/files/preread/My Docs/a.md");
+    EXPECT_EQ(entries->front().etag, "e");
 }
 
 TEST(multistatus, hrefs_are_percent_decoded_including_non_ascii)
