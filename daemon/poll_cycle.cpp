@@ -45,7 +45,7 @@ struct project_result {
 // What every project reads from, gathered once per cycle.
 struct cycle_input {
     std::vector<ocs::activity> activities;
-    const std::vector<file_access>* reads = nullptr;
+    const std::vector<logged_read>* reads = nullptr;
     std::int64_t now = 0;
 };
 
@@ -200,7 +200,7 @@ bool names_unknown_file(const cycle_context& ctx, const project_config& p, const
     const auto view = view_of(ctx, p, cache, documents);
     auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
     for (const auto& r : *in.reads)
-        if (map_read(r, view, is_member).result == read_mapping::outcome::unknown_document) return true;
+        if (map_read(r.glance, view, is_member).result == read_mapping::outcome::unknown_document) return true;
     // The activity stream names files as the service account, the owner, sees them.
     for (const auto& a : in.activities)
         for (const auto& [id, path] : a.objects)
@@ -280,15 +280,24 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     const auto view = view_of(ctx, p, cache, u.documents);
     auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
 
-    for (const auto& r : *in.reads) {
-        if (r.user == service_user) continue;
-        auto m = map_read(r, view, is_member);
-        const auto at = r.time ? r.time->time_since_epoch().count() : in.now;
-        if (m.result == read_mapping::outcome::ambiguous) u.unmapped.push_back({r.user, r.path, at, m.reason});
-        if (m.result != read_mapping::outcome::pre_read) continue;
-        u.engagements.push_back({p.id, r.user, m.file_id,
-                                 r.kind == access_kind::synced ? store::engagement_kind::synced
-                                                               : store::engagement_kind::opened,
+    for (const auto& logged : *in.reads) {
+        if (logged.glance.user == service_user) continue;
+        auto m = map_read(logged.glance, view, is_member);
+        if (m.result != read_mapping::outcome::ambiguous && m.result != read_mapping::outcome::pre_read) continue;
+        // The whole line, for the time and the client; a line whose two readings
+        // disagree (a key given twice) is not one Nextcloud wrote.
+        const auto r = read_audit_line(logged.line);
+        if (!r || r->kind == access_kind::preview || r->user != logged.glance.user || r->path != logged.glance.path ||
+            r->file_id != logged.glance.file_id)
+            continue;
+        const auto at = r->time ? r->time->time_since_epoch().count() : in.now;
+        if (m.result == read_mapping::outcome::ambiguous) {
+            u.unmapped.push_back({r->user, r->path, at, m.reason});
+            continue;
+        }
+        u.engagements.push_back({p.id, r->user, m.file_id,
+                                 r->kind == access_kind::synced ? store::engagement_kind::synced
+                                                                : store::engagement_kind::opened,
                                  at, "audit_log"});
     }
     for (const auto& a : in.activities) {
@@ -383,8 +392,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     if (ctx.audit) {
         if (!ctx.pending_from) ctx.pending_from = ctx.audit->position();
         for (auto& line : ctx.audit->read_new().lines)
-            if (auto a = read_audit_line(line); a && a->kind != access_kind::preview)
-                ctx.pending_reads.push_back(std::move(*a));
+            if (auto a = glance_at_audit_line(line)) ctx.pending_reads.push_back({std::move(*a), std::move(line)});
     }
     in.reads = &ctx.pending_reads;
 

@@ -47,6 +47,14 @@ struct project_cache {
     bool loaded = false;
 };
 
+// A read from the audit log as glanced at (who, which file: see
+// glance_at_audit_line), with its line, read whole only once the read maps
+// to a pre-read.
+struct logged_read {
+    file_access glance;
+    std::string line;
+};
+
 struct cycle_context {
     cycle_context(http::client& c, const configuration& cfg, store::database& database, audit_follower* log,
                   std::function<std::int64_t()> clock)
@@ -69,7 +77,7 @@ struct cycle_context {
     // Reads taken from the audit log while some project could not be polled:
     // applied again next cycle (engagements are idempotent), and the stored
     // log position stays before them, so neither a failure nor a restart loses one.
-    std::vector<file_access> pending_reads;
+    std::vector<logged_read> pending_reads;
     std::optional<log_position> pending_from;
 };
 

@@ -146,7 +146,7 @@ private:
     void install(configuration config)
     {
         std::optional<log_position> keep_reads_from;
-        std::vector<file_access> pending;
+        std::vector<logged_read> pending;
         std::optional<std::filesystem::path> old_log;
         if (current_) {
             // Reads taken but not yet stored stay with the daemon across a reload.

@@ -82,5 +82,67 @@ TEST(audit_line, garbage_and_foreign_lines_give_nothing)
     EXPECT_EQ(a->path.size(), 1u << 20);
 }
 
+// Lines about reads of every kind: the recorded sample and the other formats above.
+std::vector<std::string> lines_about_reads()
+{
+    auto lines = recorded_lines();
+    lines.push_back(
+        R"json({"reqId":"r1","user":"alice","url":"\/remote.php\/dav\/files\/alice\/Alpha\/budget.ods","message":"File with id \"15\" accessed: \"\/Projects\/Alpha\/budget.ods\"","userAgent":"Mozilla\/5.0"})json");
+    lines.push_back(
+        R"json({"reqId":"r3","user":"bob","url":"\/remote.php\/dav\/files\/bob\/Alpha\/agenda.md","message":"File accessed: \"\/Alpha\/agenda.md\"","userAgent":"mirall\/3.13.0"})json");
+    lines.push_back(
+        R"json({"reqId":"r5","user":"o'brien","url":"\/x","message":"File accessed: \"\/Alpha\/back\\slash\ttab.md\"","userAgent":"curl"})json");
+    lines.push_back(
+        R"json({"reqId":"r4","user":"anne marie","url":"\/x","message":"File accessed: \"\/Alpha\/Pr\u00e4sentation \"final\".pdf\"","userAgent":"Mozilla\/5.0"})json");
+    return lines;
+}
+
+TEST(audit_line, a_glance_finds_the_reader_and_the_file_the_whole_line_gives)
+{
+    std::size_t reads = 0;
+    for (const auto& line : lines_about_reads()) {
+        const auto whole = read_audit_line(line);
+        const auto glance = glance_at_audit_line(line);
+        if (whole && whole->kind != access_kind::preview) {
+            ++reads;
+            ASSERT_TRUE(glance) << line;
+            EXPECT_EQ(glance->user, whole->user);
+            EXPECT_EQ(glance->path, whole->path);
+            EXPECT_EQ(glance->file_id, whole->file_id);
+        }
+        if (glance) {
+            EXPECT_TRUE(whole) << line;
+        }
+    }
+    EXPECT_EQ(reads, 5u);  // bob's GET in the sample, alice's by id, bob's sync, o'brien's, anne marie's
+}
+
+TEST(audit_line, a_glance_decodes_escaped_values)
+{
+    auto a = glance_at_audit_line(lines_about_reads().back());
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->user, "anne marie");
+    EXPECT_EQ(a->path, "/Alpha/Pr\u00e4sentation \"final\".pdf");
+    auto escapes = glance_at_audit_line(lines_about_reads()[lines_about_reads().size() - 2]);
+    ASSERT_TRUE(escapes);
+    EXPECT_EQ(escapes->path, "/Alpha/back\\slash\ttab.md");
+    auto by_id = glance_at_audit_line(lines_about_reads()[lines_about_reads().size() - 4]);
+    ASSERT_TRUE(by_id);
+    EXPECT_EQ(by_id->file_id, 15);
+    EXPECT_EQ(by_id->path, "/Projects/Alpha/budget.ods");
+}
+
+TEST(audit_line, a_glance_gives_nothing_for_previews_anonymous_reads_and_garbage)
+{
+    for (std::string_view line :
+         {"", "not json", R"({"user":"bob","message":"File accessed: no quotes"})",
+          R"({"user":"bob","message":"Login attempt: \"bob\""})",
+          R"({"user":"--","message":"File accessed: \"\/Projects\/Alpha\/slides.pdf\""})",
+          R"({"user":"","message":"File accessed: \"\/a\""})",
+          R"({"message":"File accessed: \"\/a\"","user":"bob)",  // the user's value never ends
+          R"json({"user":"bob","message":"Preview accessed: (id: \"14\", path: \"\/a\")"})json"})
+        EXPECT_FALSE(glance_at_audit_line(line)) << line;
+}
+
 }  // namespace
 }  // namespace prereadd::daemon
