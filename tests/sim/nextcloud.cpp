@@ -29,6 +29,7 @@
 #include <fstream>
 #include <deque>
 #include <thread>
+#include <utility>
 
 namespace prereadd::sim {
 
@@ -53,6 +54,8 @@ struct nextcloud::impl {
     std::deque<fault> faults;
     std::size_t served = 0;
     std::vector<std::string> served_log;  // "METHOD path" of each request over the network
+    bool keep_requests = false;
+    std::vector<sim_request> kept;
     std::filesystem::path audit_path;
     std::vector<std::string> audit_lines;
     std::uint64_t request_counter = 0;
@@ -170,6 +173,7 @@ asio::awaitable<void> nextcloud::impl::serve(Stream& stream)
             std::lock_guard lock(owner.mutex_);
             ++served;
             served_log.push_back(req.method + " " + req.path);
+            if (keep_requests) kept.push_back(req);
             if (injected && injected->what == fault::kind::status) {
                 res = error_response(req, injected->status);
                 if (injected->retry_after) res.set("Retry-After", *injected->retry_after);
@@ -598,6 +602,18 @@ std::vector<std::string> nextcloud::requests_log() const
 {
     std::lock_guard lock(mutex_);
     return impl_->served_log;
+}
+
+void nextcloud::keep_requests(bool on)
+{
+    std::lock_guard lock(mutex_);
+    impl_->keep_requests = on;
+}
+
+std::vector<sim_request> nextcloud::take_kept_requests()
+{
+    std::lock_guard lock(mutex_);
+    return std::exchange(impl_->kept, {});
 }
 
 std::size_t nextcloud::requests_served() const

@@ -4,6 +4,7 @@
 // that tests inject per route.
 #pragma once
 
+#include "tests/sim/routes.hpp"
 #include "tests/sim/world.hpp"
 
 #include <chrono>
@@ -109,6 +110,10 @@ public:
     std::size_t requests_served() const;
     // "METHOD /decoded/path" of every request that came over the network, in order.
     std::vector<std::string> requests_log() const;
+    // From now on, keep each request whole (target, headers, body) until taken:
+    // a benchmark replays them to tell the network's cost from the daemon's.
+    void keep_requests(bool on);
+    std::vector<sim_request> take_kept_requests();
     // Every admin_audit line written so far, as JSON text.
     std::vector<std::string> audit_lines() const;
 
