@@ -6,6 +6,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -128,6 +129,24 @@ TEST_F(fault_test, stall_is_a_timeout_error)
     auto res = propfind();
     ASSERT_FALSE(res);
     EXPECT_EQ(res.error().code, make_error_code(error::timeout));
+}
+
+TEST_F(fault_test, a_server_gone_refuses_the_connection_until_it_listens_again)
+{
+    config.retry.max_attempts = 2;
+    ASSERT_TRUE(propfind());  // a connection kept alive from now on
+    sim.set_listening(false);
+    auto gone = propfind();
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error().code, boost::asio::error::connection_refused) << gone.error().message();
+    boost::asio::ip::tcp::socket probe(io);
+    boost::system::error_code ec;
+    probe.connect({boost::asio::ip::make_address("127.0.0.1"), sim.port()}, ec);
+    EXPECT_EQ(ec, boost::asio::error::connection_refused);
+    sim.set_listening(true);
+    auto back = propfind();
+    ASSERT_TRUE(back) << back.error().message();
+    EXPECT_EQ(back->status, 207u);
 }
 
 TEST_F(fault_test, connection_reset_is_retried_for_reads)

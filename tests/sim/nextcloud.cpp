@@ -12,6 +12,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -26,8 +27,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <deque>
+#include <fstream>
+#include <future>
 #include <thread>
 #include <utility>
 
@@ -45,6 +47,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 struct nextcloud::impl {
     nextcloud& owner;
     asio::io_context io;
+    // While the acceptor is closed (set_listening(false)) and no connection
+    // is left, the thread must still be there to open it again.
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running{io.get_executor()};
     tcp::acceptor acceptor{io};
     std::atomic<bool> refusing{false};  // set_listening(false)
     tcp::acceptor control_acceptor{io};
@@ -114,6 +119,7 @@ struct nextcloud::impl {
     asio::awaitable<void> serve(Stream& stream);
     asio::awaitable<void> session(tcp::socket socket);
     asio::awaitable<void> accept_loop();
+    void listen(const tcp::endpoint& endpoint);
     asio::awaitable<void> control_session(tcp::socket socket);
     asio::awaitable<void> control_loop();
     // Runs a request through the routes as if a client had sent it (control "open").
@@ -234,15 +240,18 @@ asio::awaitable<void> nextcloud::impl::accept_loop()
 {
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-        if (ec) co_return;
-        if (refusing) {
-            beast::error_code ignored;
-            socket.set_option(tcp::socket::linger(true, 0), ignored);  // close with a reset
-            socket.close(ignored);
-            continue;
-        }
+        if (ec) co_return;  // closed: set_listening(false) or the end
         asio::co_spawn(io, session(std::move(socket)), asio::detached);
     }
+}
+
+void nextcloud::impl::listen(const tcp::endpoint& endpoint)
+{
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen();
+    asio::co_spawn(io, accept_loop(), asio::detached);
 }
 
 asio::awaitable<void> nextcloud::impl::control_session(tcp::socket socket)
@@ -536,13 +545,8 @@ nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world
         impl_->tls->use_certificate_chain(asio::buffer(identity.certificate_pem));
         impl_->tls->use_private_key(asio::buffer(identity.private_key_pem), asio::ssl::context::pem);
     }
-    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), opts.port);
-    impl_->acceptor.open(endpoint.protocol());
-    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
-    impl_->acceptor.bind(endpoint);
-    impl_->acceptor.listen();
+    impl_->listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), opts.port));
     port_ = impl_->acceptor.local_endpoint().port();
-    asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
     if (opts.control) {
         tcp::endpoint control_endpoint(asio::ip::make_address("127.0.0.1"), opts.control_port);
         impl_->control_acceptor.open(control_endpoint.protocol());
@@ -568,10 +572,28 @@ std::string nextcloud::base_url() const
 
 void nextcloud::set_listening(bool on)
 {
-    // A flag the server's thread reads, rather than closing the acceptor from
-    // this thread: connections are then accepted and at once reset, which a
-    // client sees as the same transport failure as a refused connect.
+    // The acceptor belongs to the server's thread: it is closed (a connect is
+    // refused) or opened again on the same port there, and this thread waits.
     impl_->refusing = !on;
+    auto change = [this, on] {
+        if (on == impl_->acceptor.is_open()) return;
+        if (!on) {
+            impl_->acceptor.close();
+            return;
+        }
+        impl_->listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    };
+    if (impl_->io.get_executor().running_in_this_thread()) return change();
+    std::promise<void> done;
+    asio::post(impl_->io, [&] {
+        try {
+            change();
+            done.set_value();
+        } catch (...) {
+            done.set_exception(std::current_exception());
+        }
+    });
+    done.get_future().get();
 }
 
 void nextcloud::set_maintenance(bool on)

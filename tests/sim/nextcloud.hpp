@@ -103,7 +103,8 @@ public:
     std::uint16_t control_port() const { return control_port_; }
 
     void set_maintenance(bool on);
-    // Off: Nextcloud is gone: every connection, new or kept alive, is reset without an answer.
+    // Off: Nextcloud is gone: a connect is refused, and a connection kept
+    // alive is closed without an answer. On: listening again on the same port.
     void set_listening(bool on);
     void inject(fault f);
     void clear_faults();

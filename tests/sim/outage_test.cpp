@@ -54,7 +54,7 @@ sim::fault everywhere(sim::fault::kind k) { return sim::fault::of(k).times(0); }
 
 const outage outages[] = {
     {"maintenance_mode", [](sim::nextcloud& s) { s.set_maintenance(true); }, [](sim::nextcloud& s) { s.set_maintenance(false); }, 200},
-    {"server_gone", [](sim::nextcloud& s) { s.set_listening(false); }, [](sim::nextcloud& s) { s.set_listening(true); }, 200},
+    {"connection_refused", [](sim::nextcloud& s) { s.set_listening(false); }, [](sim::nextcloud& s) { s.set_listening(true); }, 200},
     {"accepts_and_never_answers", [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::stall)); },
      [](sim::nextcloud& s) { s.clear_faults(); }, 8},
     {"connection_reset", [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::reset)); },
