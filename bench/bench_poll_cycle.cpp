@@ -17,6 +17,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace {
 
@@ -65,6 +67,17 @@ struct bench_world {
     }
 
     daemon::cycle_report cycle() { return test::run_awaitable(io, daemon::async_poll_cycle(*ctx)); }
+
+    // The requests one cycle makes, kept whole by the simulator (nothing when the cycle failed).
+    std::optional<std::vector<sim::sim_request>> record_cycle()
+    {
+        server->keep_requests(true);
+        const bool ok = cycle().errors.empty();
+        server->keep_requests(false);
+        auto requests = server->take_kept_requests();
+        if (!ok) return std::nullopt;
+        return requests;
+    }
 
     // Cycles until the activity stream has nothing new (it is read a page a
     // cycle, and setting up the projects made pages of it): what follows is
@@ -143,6 +156,22 @@ boost::asio::awaitable<std::size_t> replay(bench_world& w, const std::vector<sim
     co_return failed;
 }
 
+// Times the replay of `requests`, the network's share of the cycle they came from.
+void time_replay(benchmark::State& state, bench_world& w, const std::optional<std::vector<sim::sim_request>>& requests)
+{
+    if (!requests) {
+        state.SkipWithError("the recorded cycle failed");
+        return;
+    }
+    for (auto _ : state) {
+        if (test::run_awaitable(w.io, replay(w, *requests)) != 0) {
+            state.SkipWithError("an exchange failed");
+            return;
+        }
+    }
+    state.counters["requests"] = static_cast<double>(requests->size());
+}
+
 // The network's share of the cycle above: the same exchanges (the activity
 // request, one PROPFIND Depth 0 per project) replayed. The cycle's CPU time
 // minus this one is the daemon's own work, what the target "excluding the
@@ -150,27 +179,13 @@ boost::asio::awaitable<std::size_t> replay(bench_world& w, const std::vector<sim
 void BM_exchanges_of_unchanged_projects(benchmark::State& state)
 {
     bench_world w(static_cast<int>(state.range(0)), 5);
-    w.server->keep_requests(true);
     if (!w.settle()) {
         state.SkipWithError("the first cycles failed");
         return;
     }
-    w.server->take_kept_requests();
-    if (!w.cycle().errors.empty()) {
-        state.SkipWithError("the recorded cycle failed");
-        return;
-    }
-    const auto requests = w.server->take_kept_requests();
-    w.server->keep_requests(false);
-    for (auto _ : state) {
-        if (test::run_awaitable(w.io, replay(w, requests)) != 0) {
-            state.SkipWithError("an exchange failed");
-            return;
-        }
-    }
+    time_replay(state, w, w.record_cycle());
     state.SetItemsProcessed(state.iterations() * state.range(0));
     state.counters["projects"] = static_cast<double>(state.range(0));
-    state.counters["requests"] = static_cast<double>(requests.size());
 }
 BENCHMARK(BM_exchanges_of_unchanged_projects)->Arg(1)->Arg(100)->Unit(benchmark::kMicrosecond);
 
@@ -212,21 +227,8 @@ void BM_exchanges_of_changed_folder_1000_documents(benchmark::State& state)
         return;
     }
     w.server->control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/P1000/doc-0.md"}, {"content", "# Edited"}});
-    w.server->keep_requests(true);
-    if (!w.cycle().errors.empty()) {
-        state.SkipWithError("the recorded cycle failed");
-        return;
-    }
-    const auto requests = w.server->take_kept_requests();
-    w.server->keep_requests(false);
-    for (auto _ : state) {
-        if (test::run_awaitable(w.io, replay(w, requests)) != 0) {
-            state.SkipWithError("an exchange failed");
-            return;
-        }
-    }
+    time_replay(state, w, w.record_cycle());
     state.counters["documents"] = 1000;
-    state.counters["requests"] = static_cast<double>(requests.size());
 }
 BENCHMARK(BM_exchanges_of_changed_folder_1000_documents)->Unit(benchmark::kMillisecond);
 
