@@ -90,19 +90,23 @@ boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_lis
                 here.etag = e.etag.value_or("");
                 continue;
             }
-            here.entries.push_back(e);
-            all.push_back(e);
-            if (!e.collection || depth + 1 > ctx.max_folder_depth) continue;
-            auto known = cache.sub_folders.find(e.href);
-            if (known != cache.sub_folders.end() && e.etag && known->second.etag == *e.etag) {
+            // Only a sub-folder's own listing is remembered; the project folder's is the listing.
+            if (depth > 0) here.entries.push_back(e);
+            const bool descend = e.collection && depth + 1 <= ctx.max_folder_depth;
+            const std::string folder = descend ? e.href : std::string();
+            const std::optional<std::string> folder_etag = descend ? e.etag : std::nullopt;
+            all.push_back(std::move(e));
+            if (!descend) continue;
+            auto known = cache.sub_folders.find(folder);
+            if (known != cache.sub_folders.end() && folder_etag && known->second.etag == *folder_etag) {
                 for (const auto& [href, sub] : cache.sub_folders)
-                    if (href.starts_with(e.href)) {
+                    if (href.starts_with(folder)) {
                         listed[href] = sub;
                         all.insert(all.end(), sub.entries.begin(), sub.entries.end());
                     }
                 continue;
             }
-            std::string sub_path = e.href.substr(root.size());
+            std::string sub_path = folder.substr(root.size());
             if (sub_path.size() > 1 && sub_path.back() == '/') sub_path.pop_back();
             pending.emplace_back(sub_path, depth + 1);
         }
@@ -224,12 +228,12 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
         for (auto& d : st.documents(p.id))
             cache.documents->push_back({d.file_id, std::move(d.path), std::move(d.etag), std::move(d.tags)});
     }
-    u.documents = *cache.documents;
+    const std::vector<known_document>& stored = *cache.documents;
 
     // Between its turns a project's folder is not checked, unless a read or an
     // activity names a file in it that is not known: then it changed, and the
     // read must wait for the listing rather than be dropped.
-    u.checked = !cache.loaded || !ctx.due || ctx.due->count(p.id) || names_unknown_file(ctx, p, cache, u.documents, in);
+    u.checked = !cache.loaded || !ctx.due || ctx.due->count(p.id) || names_unknown_file(ctx, p, cache, stored, in);
     std::string etag = cache.folder_etag;
     if (u.checked) {
         auto folder = co_await webdav::async_list(ctx.client, base, service_user, p.folder, 0);
@@ -255,7 +259,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
             co_return out;
         }
         const std::string href = folder_href(ctx.config, p.folder);
-        u.diff = diff_documents(u.documents, *listing, href);
+        u.diff = diff_documents(stored, *listing, href);
         u.documents = documents_of(*listing, href);
         u.folder_etag = etag;
         // The cross-check of the activity stream: a comment count that grew
@@ -267,6 +271,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
             known = *e.comments_count;
         }
     }
+    if (!changed) u.documents = stored;
     const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
     if (u.checked && (changed || !cache.loaded || ++cache.cycles_since_refresh >= ctx.refresh_every)) {
         if (auto failed = co_await async_refresh(ctx, p, cache, today)) {
