@@ -95,31 +95,45 @@ boost::system::error_code for_each_response(body_source body, std::size_t& respo
     if (!names.is(root, ns::dav, "multistatus")) return make_error_code(error::not_multistatus);
     std::vector<property> found;
     std::string scratch;
+    // One pass over each level, each name read once: an element's namespace
+    // comes from the root's bindings unless it or one above it declares one.
     for (auto response : root.children()) {
-        if (!names.is(response, ns::dav, "response")) continue;
-        auto href = names.child(response, ns::dav, "href");
+        if (response.type() != pugi::node_element) continue;
+        if (auto n = names.name_below(response, true); n.ns != ns::dav || n.local != "response") continue;
+        const bool response_plain = !response.first_attribute();
+        pugi::xml_node href;
+        found.clear();
+        for (auto part : response.children()) {
+            if (part.type() != pugi::node_element) continue;
+            const auto n = names.name_below(part, response_plain);
+            if (n.ns != ns::dav) continue;
+            if (n.local == "href") {
+                if (!href) href = part;
+                continue;
+            }
+            if (n.local != "propstat") continue;
+            const bool propstat_plain = response_plain && !part.first_attribute();
+            pugi::xml_node status, prop;
+            for (auto c : part.children()) {
+                if (c.type() != pugi::node_element) continue;
+                const auto cn = names.name_below(c, propstat_plain);
+                if (cn.ns != ns::dav) continue;
+                if (cn.local == "status" && !status) status = c;
+                else if (cn.local == "prop" && !prop) prop = c;
+            }
+            const unsigned code = status_code(text_of(status, scratch));
+            if (code < 200 || code >= 300) continue;
+            const bool plain = propstat_plain && !prop.first_attribute();
+            for (auto p : prop.children()) {
+                if (p.type() != pugi::node_element) continue;
+                const auto pn = names.name_below(p, plain);
+                found.push_back({p, pn.ns, pn.local});
+            }
+        }
         auto raw = text_of(href, scratch);
         auto decoded = boost::urls::make_pct_string_view(raw);
         if (!href || raw.empty() || !decoded) return make_error_code(error::bad_href);
-        std::string path = decoded->decode();  // before `scratch` is used again
-        found.clear();
-        for (auto propstat : response.children()) {
-            if (!names.is(propstat, ns::dav, "propstat")) continue;
-            const unsigned status = status_code(text_of(names.child(propstat, ns::dav, "status"), scratch));
-            if (status < 200 || status >= 300) continue;
-            auto prop = names.child(propstat, ns::dav, "prop");
-            const bool plain = !response.first_attribute() && !propstat.first_attribute() && !prop.first_attribute();
-            for (auto p : prop.children()) {
-                if (p.type() != pugi::node_element) continue;
-                const std::string_view qualified = p.name();
-                const auto colon = qualified.find(':');
-                if (colon == std::string_view::npos)
-                    found.push_back({p, names.namespace_below(p, {}, plain), qualified});
-                else
-                    found.push_back({p, names.namespace_below(p, qualified.substr(0, colon), plain),
-                                     qualified.substr(colon + 1)});
-            }
-        }
+        std::string path = decoded->decode();
         on_response(std::move(path), found, names);
     }
     return {};

@@ -61,6 +61,21 @@ public:
         return bound(prefix);
     }
 
+    struct qualified_name {
+        std::string_view ns;
+        std::string_view local;
+    };
+
+    // Both parts of an element's name, for a walk down from the root that
+    // knows whether an element on the way declared anything.
+    qualified_name name_below(const pugi::xml_node& node, bool ancestors_declare_nothing) const
+    {
+        const std::string_view qualified = node.name();
+        const auto colon = qualified.find(':');
+        if (colon == std::string_view::npos) return {namespace_below(node, {}, ancestors_declare_nothing), qualified};
+        return {namespace_below(node, qualified.substr(0, colon), ancestors_declare_nothing), qualified.substr(colon + 1)};
+    }
+
 private:
     std::string_view bound(const pugi::xml_node& node) const
     {
