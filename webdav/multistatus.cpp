@@ -15,7 +15,6 @@
 namespace prereadd::webdav {
 namespace {
 
-using detail::local_name;
 using detail::name_resolver;
 using http::parse_http_date;
 

@@ -109,16 +109,4 @@ private:
     std::vector<std::pair<std::string_view, std::string_view>> bindings_;  // prefix ("" default) -> URI
 };
 
-inline bool is(const pugi::xml_node& node, std::string_view ns, std::string_view local)
-{
-    return node.type() == pugi::node_element && local_name(node) == local && namespace_of(node) == ns;
-}
-
-inline pugi::xml_node child(const pugi::xml_node& node, std::string_view ns, std::string_view local)
-{
-    for (auto c : node.children())
-        if (is(c, ns, local)) return c;
-    return {};
-}
-
 }  // namespace prereadd::webdav::detail
