@@ -2,9 +2,6 @@
 // applies injected faults, and lets routes.cpp answer under the state lock.
 #include "tests/sim/nextcloud.hpp"
 
-#include <atomic>
-
-
 #include "tests/sim/routes.hpp"
 #include "tests/sim/text.hpp"
 #include "tests/support/certificates.hpp"
@@ -27,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <fstream>
 #include <future>

@@ -11,13 +11,6 @@
 
 namespace prereadd::webdav::detail {
 
-inline std::string_view local_name(const pugi::xml_node& node)
-{
-    std::string_view name = node.name();
-    auto colon = name.find(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
 // The namespace URI in scope for the element's prefix ("" when undeclared).
 inline std::string_view namespace_of(const pugi::xml_node& node)
 {
@@ -45,56 +38,40 @@ public:
         }
     }
 
-    std::string_view namespace_of(const pugi::xml_node& node) const
-    {
-        for (pugi::xml_node n = node; n && n != root_; n = n.parent())
-            if (n.first_attribute()) return detail::namespace_of(node);
-        return bound(node);
-    }
-
-    // For a walk that checked the ancestors up to the root already: only the
-    // element's own attributes are looked at. `prefix` is that of its name.
-    std::string_view namespace_below(const pugi::xml_node& node, std::string_view prefix,
-                                     bool ancestors_declare_nothing) const
-    {
-        if (!ancestors_declare_nothing || node.first_attribute()) return detail::namespace_of(node);
-        return bound(prefix);
-    }
-
     struct qualified_name {
         std::string_view ns;
         std::string_view local;
     };
 
     // Both parts of an element's name, for a walk down from the root that
-    // knows whether an element on the way declared anything.
+    // knows whether an element on the way declared anything: only the
+    // element's own attributes are looked at then.
     qualified_name name_below(const pugi::xml_node& node, bool ancestors_declare_nothing) const
     {
         const std::string_view qualified = node.name();
         const auto colon = qualified.find(':');
-        if (colon == std::string_view::npos) return {namespace_below(node, {}, ancestors_declare_nothing), qualified};
-        return {namespace_below(node, qualified.substr(0, colon), ancestors_declare_nothing), qualified.substr(colon + 1)};
-    }
-
-private:
-    std::string_view bound(const pugi::xml_node& node) const
-    {
-        std::string_view name = node.name();
-        auto colon = name.find(':');
-        return bound(colon == std::string_view::npos ? std::string_view{} : name.substr(0, colon));
-    }
-
-    std::string_view bound(std::string_view prefix) const
-    {
+        const std::string_view prefix = colon == std::string_view::npos ? std::string_view{} : qualified.substr(0, colon);
+        const std::string_view local = colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
+        if (!ancestors_declare_nothing || node.first_attribute()) return {detail::namespace_of(node), local};
         for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it)
-            if (it->first == prefix) return it->second;
-        return {};
+            if (it->first == prefix) return {it->second, local};
+        return {{}, local};
     }
 
-public:
+    // The same for any element: its ancestors up to the root are looked at.
+    qualified_name name_of(const pugi::xml_node& node) const
+    {
+        bool plain = true;
+        for (pugi::xml_node n = node.parent(); n && n != root_; n = n.parent())
+            plain = plain && !n.first_attribute();
+        return name_below(node, plain);
+    }
+
     bool is(const pugi::xml_node& node, std::string_view ns, std::string_view local) const
     {
-        return node.type() == pugi::node_element && local_name(node) == local && namespace_of(node) == ns;
+        if (node.type() != pugi::node_element) return false;
+        const auto name = name_of(node);
+        return name.local == local && name.ns == ns;
     }
 
     pugi::xml_node child(const pugi::xml_node& node, std::string_view ns, std::string_view local) const
