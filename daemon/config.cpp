@@ -692,10 +692,11 @@ std::optional<project_config> load_project(const fs::path& file, error_sink& sin
         sink.add("participants.from_talk", "needs a Talk conversation (talk.conversation)");
 
     if (const json* d = r.get("deck", false)) {
-        object_reader dr(*d, "deck", sink, {"board", "stack"});
+        object_reader dr(*d, "deck", sink, {"board", "stack", "share_with_participants"});
         auto board = dr.integer("board", true, 1, INT64_MAX);
         auto stack = dr.integer("stack", true, 1, INT64_MAX);
-        if (board && stack) p.deck = deck_config{*board, *stack};
+        auto share = dr.boolean("share_with_participants");
+        if (board && stack) p.deck = deck_config{*board, *stack, share.value_or(true)};
     }
     return p;
 }

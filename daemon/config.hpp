@@ -70,6 +70,10 @@ struct calendar_config {
 struct deck_config {
     std::int64_t board = 0;
     std::int64_t stack = 0;
+    // Deck assigns only members of the board (capture 32a): share the board
+    // read-only with participants who are not (their configured groups, else
+    // themselves). Off: they are reported to the facilitators instead.
+    bool share_with_participants = true;
 };
 
 struct project_config {

@@ -1,7 +1,8 @@
 // What the messages say: reminders that mention only the participants with
 // something left to open, the digest before a session, access problems for
 // the facilitators. Pure functions of the state; no I/O. Talk renders
-// Markdown and turns @"user id" into a mention.
+// Markdown and turns @"user id" into a mention; every text from elsewhere goes
+// through daemon/literal.hpp, so the only mentions are the ones made here.
 #pragma once
 
 #include "scheduler/sessions.hpp"
@@ -37,10 +38,18 @@ using scheduler::documents_for;
 using done_set = std::set<std::pair<std::string, std::int64_t>>;  // (user, file id)
 done_set done_from(const std::vector<store::engagement>& engagements);
 
-// Participant -> the documents they have not done yet (only those with something left).
+// (user, file id) pairs the user cannot open (an open access problem): such a
+// document is marked in their messages and does not count as them being behind.
+using blocked_set = done_set;
+
+// Participant -> the documents they have not done yet and can open (only those with something left).
 std::map<std::string, std::vector<const pre_read_doc*>> pending(const std::vector<std::string>& participants,
                                                                 const std::vector<pre_read_doc>& documents,
-                                                                const done_set& done);
+                                                                const done_set& done, const blocked_set& blocked = {});
+// Participant -> the documents they have not done yet and cannot open.
+std::map<std::string, std::vector<const pre_read_doc*>> out_of_reach(const std::vector<std::string>& participants,
+                                                                     const std::vector<pre_read_doc>& documents,
+                                                                     const done_set& done, const blocked_set& blocked);
 
 struct message {
     std::string text;
@@ -54,20 +63,26 @@ struct reminder_input {
     std::vector<std::string> participants;
     std::vector<pre_read_doc> documents;  // of this session
     done_set done;
-    bool when_all_ready = false;  // send "everyone is ready" instead of nothing
+    blocked_set blocked;                    // who cannot open what
+    std::vector<std::string> facilitators;  // told about each access problem
+    bool when_all_ready = false;            // send "everyone is ready" instead of nothing
 };
 
 // Nothing when everyone is ready (unless `when_all_ready`) or there is nothing to read.
 std::optional<message> reminder_message(const reminder_input& in);
 
-// The one-to-one version for one pending participant: no mention, their documents only.
-message personal_reminder(const reminder_input& in, const std::vector<const pre_read_doc*>& theirs);
+// The one-to-one version for one pending participant: no mention, their documents only,
+// and those they cannot open yet marked.
+message personal_reminder(const reminder_input& in, const std::string& user);
 
 struct digest_input {
     reminder_input base;
     std::vector<store::engagement> engagements;            // of the project
     std::optional<date::sys_seconds> previous_session_end;  // comments since then are counted
-    std::optional<date::sys_seconds> first_reminder_at;     // documents seen after it are "added since"
+    // When the session's first reminder was composed, if one went out. A document
+    // first seen after that second was added after the first reminder; one first
+    // seen in the same pass (the poll comes before the reminders) or earlier was in it.
+    std::optional<date::sys_seconds> first_reminder_at;
 };
 
 message digest_message(const digest_input& in);
@@ -79,6 +94,9 @@ std::optional<message> follow_up_message(const reminder_input& in, date::sys_sec
 // For a facilitator, once per problem.
 message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
                                const std::string& detail);
+
+// For a facilitator, once per participant the session cards cannot be assigned to.
+message deck_problem_message(const std::string& project, const std::string& user, const std::string& detail);
 
 // A session's Deck card: its title, and a description with the checklist
 // participant x document and, last, the marker that finds the card again.

@@ -365,8 +365,10 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
         if (st.record_problem(id, {pr.user, pr.file_id, to_string(pr.what), pr.detail, now}))
             report.new_problems.emplace_back(id, pr);
     }
+    // Deck membership problems belong to the reminder pass, which resolves them itself.
     for (const auto& open : st.open_problems(id))
-        if (!current.count({open.user_id, open.file_id, open.problem})) st.resolve_problem(id, open, now);
+        if (!open.problem.starts_with("deck_") && !current.count({open.user_id, open.file_id, open.problem}))
+            st.resolve_problem(id, open, now);
     if (u.checked) st.set_last_cycle(id, now);
 }
 

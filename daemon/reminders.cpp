@@ -1,6 +1,8 @@
 // Reminders, digests, access problems and acknowledgements (see reminders.hpp).
 #include "daemon/reminders.hpp"
 
+#include "daemon/deck_membership.hpp"
+#include "daemon/literal.hpp"
 #include "daemon/messages.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/talk.hpp"
@@ -35,6 +37,7 @@ struct project_state {
     std::vector<pre_read_doc> documents;
     std::vector<std::string> participants;
     std::vector<store::engagement> engagements;
+    blocked_set blocked;  // open access problems of one participant and one document
 };
 
 project_state load(const store::state& st, const std::string& project)
@@ -43,7 +46,23 @@ project_state load(const store::state& st, const std::string& project)
     for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags});
     for (const auto& p : st.participants(project)) out.participants.push_back(p.user_id);
     out.engagements = st.engagements(project);
+    for (const auto& problem : st.open_problems(project))
+        if (problem.file_id != 0) out.blocked.insert({problem.user_id, problem.file_id});
     return out;
+}
+
+// When the session's first reminder was composed: the earliest reminder row of
+// the session that went out (group or one-to-one).
+std::optional<date::sys_seconds> first_reminder_of(const std::vector<store::outbox_row>& outbox,
+                                                   const std::string& session_key)
+{
+    std::optional<std::int64_t> first;
+    for (const auto& row : outbox)
+        if (row.session_key == session_key && row.state == store::outbox_state::sent &&
+            row.item.find("/reminder/") != std::string::npos && (!first || row.created_at < *first))
+            first = row.created_at;
+    if (!first) return std::nullopt;
+    return date::sys_seconds{std::chrono::seconds(*first)};
 }
 
 class pass {
@@ -257,6 +276,8 @@ private:
             in.participants = state.participants;
             in.documents = documents_for(*item.about, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix);
             in.done = done;
+            in.blocked = state.blocked;
+            in.facilitators = p.facilitators;
             in.when_all_ready = p.when_all_ready;
             auto row = row_for(item);
             if (!p.talk) {
@@ -270,7 +291,7 @@ private:
                 std::erase_if(in.documents, [&](const pre_read_doc& d) { return d.first_seen < seconds_of(item.about->start); });
                 text = follow_up_message(in, item.deadline);
             } else if (item.kind == scheduler::item_kind::digest) {
-                digest_input d{in, state.engagements, std::nullopt, item.about->start - longest};
+                digest_input d{in, state.engagements, std::nullopt, first_reminder_of(st_.outbox(p.id), item.about->key)};
                 for (const auto& s : sessions)
                     if (s.end <= item.about->start && !s.cancelled) d.previous_session_end = s.end;
                 text = digest_message(d);
@@ -286,10 +307,10 @@ private:
             row.body = text->text;
             co_await deliver(row);
             if (item.kind != scheduler::item_kind::reminder || !p.personal_reminders) continue;
-            for (const auto& [user, theirs] : pending(in.participants, in.documents, in.done)) {
+            for (const auto& [user, theirs] : pending(in.participants, in.documents, in.done, in.blocked)) {
                 store::outbox_row personal = row;
                 personal.recipient = user;
-                personal.body = personal_reminder(in, theirs).text;
+                personal.body = personal_reminder(in, user).text;
                 if (st_.outbox_entry(reference_id(p.id, personal.item, user))) continue;
                 if (!(co_await resolve_one_to_one(p, user, personal))) continue;
                 co_await deliver(personal);
@@ -319,8 +340,10 @@ private:
             in.participants = state->participants;
             in.documents = documents_for(s, *p.time_zone, state->documents, p.pre_reads, p.pre_read_tag_prefix);
             in.done = done_from(state->engagements);
+            in.blocked = state->blocked;
             if (in.documents.empty() || in.participants.empty()) continue;
-            const auto open = pending(in.participants, in.documents, in.done);
+            const auto open = pending(in.participants, in.documents, in.done, in.blocked);
+            const bool out_of_reach_left = !out_of_reach(in.participants, in.documents, in.done, in.blocked).empty();
             const std::string description = deck_description(p.id, in);
             ocs::card_fields fields{deck_title(s, *p.time_zone), description,
                                     date::format("%FT%T+00:00", s.start), std::nullopt, service_user};
@@ -387,23 +410,122 @@ private:
                 row->description = description;
                 st_.save_deck_card(*row);
             }
-            std::vector<std::string> wanted;
-            for (const auto& [user, docs] : open) wanted.push_back(user);
-            for (bool assign : {true, false})
-                for (const auto& user : assign ? wanted : row->assigned) {
-                    const auto& other = assign ? row->assigned : wanted;
-                    if (std::find(other.begin(), other.end(), user) != other.end()) continue;
-                    auto changed = co_await ocs::async_assign(ctx_.client, base(), where, *row->card_id, user, assign);
-                    if (!changed) report_.errors.push_back(p.id + ": " + changed.error().message());
-                }
-            row->assigned = wanted;
-            if (open.empty()) {
+            co_await assign_card(p, *row, open, state->participants);
+            // Done when everyone has read what they can open and nobody is kept from a document.
+            if (open.empty() && !out_of_reach_left) {
                 fields.done = date::format("%FT%T+00:00", date::floor<std::chrono::seconds>(t_now));
                 auto done = co_await ocs::async_update_card(ctx_.client, base(), where, *row->card_id, fields);
                 if (!done) report_.errors.push_back(p.id + ": " + done.error().message());
                 else row->state = "done";
             }
             st_.save_deck_card(*row);
+        }
+    }
+
+    // Assigns the card to who has something left and unassigns the others.
+    // Deck assigns only members of the board (32a): those who are not are made
+    // members or reported (assignable_of); the row keeps what Deck confirmed.
+    boost::asio::awaitable<void> assign_card(const project_config& p, store::deck_card_row& row,
+                                             const std::map<std::string, std::vector<const pre_read_doc*>>& open,
+                                             const std::vector<std::string>& participants)
+    {
+        const ocs::deck_place where{p.deck->board, p.deck->stack};
+        auto has = [](const std::vector<std::string>& list, const std::string& user) {
+            return std::find(list.begin(), list.end(), user) != list.end();
+        };
+        std::vector<std::string> to_assign;
+        for (const auto& [user, docs] : open)
+            if (!has(row.assigned, user)) to_assign.push_back(user);
+        for (const auto& user : co_await assignable_of(p, to_assign, participants)) {
+            auto assigned = co_await ocs::async_assign(ctx_.client, base(), where, *row.card_id, user, true);
+            if (assigned) {
+                row.assigned.push_back(user);
+            } else if (assigned.error().status == 400 && assigned.error().detail.find("not part of the board") != std::string::npos) {
+                // The board changed since it was read: reported like any non-member, read again next time.
+                ctx_.deck_boards.erase(p.deck->board);
+                record_deck_problem(p, user, "not a member of Deck board " + std::to_string(p.deck->board) +
+                                                 ", so the session card cannot be assigned to them (Deck: " +
+                                                 assigned.error().detail.substr(assigned.error().detail.rfind(": ") + 2) + ")");
+            } else {
+                report_.errors.push_back(p.id + ": " + assigned.error().message());
+            }
+        }
+        for (const auto& user : std::vector<std::string>(row.assigned)) {
+            if (open.count(user)) continue;
+            auto unassigned = co_await ocs::async_assign(ctx_.client, base(), where, *row.card_id, user, false);
+            // 404: no such assignment (any more), which is what was wanted.
+            if (unassigned || unassigned.error().status == 404) std::erase(row.assigned, user);
+            else report_.errors.push_back(p.id + ": " + unassigned.error().message());
+        }
+    }
+
+    // Of `to_assign`, those who are members of the project's board, after
+    // sharing the board with the others where prereadd may; the rest are
+    // reported once. The board is read when a wanted assignee is not known as
+    // a member, at most every `deck_recheck` (a fix by hand is noticed then).
+    boost::asio::awaitable<std::vector<std::string>> assignable_of(const project_config& p,
+                                                                   const std::vector<std::string>& to_assign,
+                                                                   const std::vector<std::string>& participants)
+    {
+        if (to_assign.empty()) co_return std::vector<std::string>{};
+        auto& cache = ctx_.deck_boards[p.deck->board];
+        const bool all_known = std::all_of(to_assign.begin(), to_assign.end(), [&](const auto& u) {
+            return std::find(cache.board.members.begin(), cache.board.members.end(), u) != cache.board.members.end();
+        });
+        bool read = cache.fetched_at == 0 || (!all_known && ctx_.now() - cache.fetched_at >= ctx_.deck_recheck.count());
+        for (int round = 0; round < 3; ++round) {
+            if (read) {
+                auto board = co_await ocs::async_board(ctx_.client, base(), p.deck->board);
+                if (!board) {
+                    report_.errors.push_back(p.id + ": " + board.error().message());
+                    co_return std::vector<std::string>{};
+                }
+                cache = {std::move(*board), ctx_.now(), false};
+                resolve_deck_problems(p, cache.board.members, participants);
+            }
+            const auto plan = decide_deck_membership({p.deck->board, to_assign, cache.board.members, cache.board.acl,
+                                                      p.participants.groups, p.deck->share_with_participants,
+                                                      cache.board.may_share, cache.share_refused});
+            if (plan.share_groups.empty() && plan.share_users.empty()) {
+                for (const auto& user : plan.unreachable) record_deck_problem(p, user, plan.why);
+                co_return plan.assign;
+            }
+            for (int type : {1, 0})
+                for (const auto& who : type == 1 ? plan.share_groups : plan.share_users) {
+                    if (cache.share_refused) break;
+                    auto shared = co_await ocs::async_share_board(ctx_.client, base(), p.deck->board, type, who, false);
+                    if (shared) {
+                        report_.notices.push_back(p.id + ": shared Deck board " + std::to_string(p.deck->board) +
+                                                  " read-only with " + (type == 1 ? "group " : "") + log_text(who) +
+                                                  " so the session card can be assigned");
+                    } else if (shared.error().status == 403) {
+                        cache.share_refused = true;
+                    } else {
+                        report_.errors.push_back(p.id + ": " + shared.error().message());
+                        co_return plan.assign;
+                    }
+                }
+            read = !cache.share_refused;  // who is a member now
+        }
+        co_return std::vector<std::string>{};
+    }
+
+    void record_deck_problem(const project_config& p, const std::string& user, const std::string& why)
+    {
+        if (ctx_.dry_run) return;
+        if (st_.record_problem(p.id, {user, 0, deck_not_member, why, ctx_.now()}))
+            report_.notices.push_back(p.id + ": " + log_text(user) + " is " + why);
+    }
+
+    void resolve_deck_problems(const project_config& p, const std::vector<std::string>& members,
+                               const std::vector<std::string>& participants)
+    {
+        for (const auto& problem : st_.open_problems(p.id)) {
+            if (problem.problem != deck_not_member) continue;
+            const bool member = std::find(members.begin(), members.end(), problem.user_id) != members.end();
+            const bool participant =
+                std::find(participants.begin(), participants.end(), problem.user_id) != participants.end();
+            if (member || !participant) st_.resolve_problem(p.id, problem, ctx_.now());
         }
     }
 
@@ -451,7 +573,9 @@ private:
                            "/" + std::to_string(problem.first_seen);
                 row.recipient = facilitator;
                 if (st_.outbox_entry(reference_id(row.project, row.item, row.recipient))) continue;
-                row.body = access_problem_message(p.id, p.folder, problem.user_id, problem.detail).text;
+                row.body = problem.problem == deck_not_member
+                               ? deck_problem_message(p.id, problem.user_id, problem.detail).text
+                               : access_problem_message(p.id, p.folder, problem.user_id, problem.detail).text;
                 if (!(co_await resolve_one_to_one(p, facilitator, row))) continue;
                 co_await deliver(row);
             }

@@ -9,6 +9,7 @@
 
 #include "daemon/config.hpp"
 #include "http/client.hpp"
+#include "ocs/deck.hpp"
 #include "scheduler/sessions.hpp"
 #include "store/state.hpp"
 
@@ -58,6 +59,16 @@ struct reminder_context {
         std::vector<scheduler::session> sessions;
     };
     std::map<std::string, calendar_cache> calendars;  // by project id
+
+    // A Deck board's members are read again at most this often while someone
+    // wanted on a card is not one (a board shared by hand is noticed within it).
+    std::chrono::seconds deck_recheck = std::chrono::minutes(10);
+    struct deck_board_cache {
+        ocs::deck_board board;
+        std::int64_t fetched_at = 0;
+        bool share_refused = false;  // a share was answered 403 since the board was read
+    };
+    std::map<std::int64_t, deck_board_cache> deck_boards;  // by board id
 };
 
 struct reminder_report {
@@ -67,6 +78,9 @@ struct reminder_report {
     std::size_t skipped = 0;       // reminders not sent because everyone was ready
     std::size_t acknowledged = 0;  // acknowledgement engagements recorded from reactions
     std::vector<std::string> errors;
+    // What an admin should read once: a board shared by prereadd, a participant
+    // who cannot be assigned a Deck card (logged once, as the problem is new).
+    std::vector<std::string> notices;
     std::optional<date::sys_seconds> next_due;  // when to wake up for the next item
 };
 

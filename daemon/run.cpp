@@ -248,6 +248,7 @@ private:
             log(priority::notice, project + ": access problem: " + problem.detail);
         const auto sent = co_await async_reminders(g.reminders);
         for (const auto& e : sent.errors) log(priority::warning, e);
+        for (const auto& n : sent.notices) log(priority::notice, n);
         if (sent.sent || sent.missed)
             log(priority::info, "messages: " + std::to_string(sent.sent) + " sent (" + std::to_string(sent.late) +
                                     " late), " + std::to_string(sent.missed) + " missed");

@@ -1,6 +1,7 @@
 // Wiring for the commands that poll Nextcloud (see service.hpp).
 #include "daemon/service.hpp"
 
+#include "daemon/literal.hpp"
 #include "daemon/reminders.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -125,10 +126,14 @@ int run_once(const configuration& config, const once_options& options, std::ostr
     const reminder_report r = sent.get();
     out << describe(r);
 
+    for (const auto& n : r.notices) out << "  " << log_text(n) << '\n';
     if (options.dry_run) out << "dry run: nothing was written or posted\n";
-    for (const auto& e : report.errors) err << "prereadd: " << e << '\n';
-    for (const auto& e : r.errors) err << "prereadd: " << e << '\n';
-    return report.errors.empty() && r.errors.empty() ? exit_ok : exit_tempfail;
+    for (const auto& e : report.errors) err << "prereadd: " << log_text(e) << '\n';
+    for (const auto& e : r.errors) err << "prereadd: warning: " << log_text(e) << '\n';
+    // 75 says one thing: a project could not be polled (try again later). A
+    // message that could not go out stays in the outbox for the next run and is
+    // reported above; it does not change the exit code.
+    return report.errors.empty() ? exit_ok : exit_tempfail;
 }
 
 }  // namespace prereadd::daemon

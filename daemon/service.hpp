@@ -33,9 +33,10 @@ struct once_options {
     bool dry_run = false;  // an in-memory copy of the state: nothing is written anywhere
 };
 
-// sysexits codes: 0 when every project was polled, 75 (EX_TEMPFAIL) when
-// Nextcloud could not be reached for some, 73 (EX_CANTCREAT) when the state
-// directory cannot be made. What happened goes to `out`, failures to `err`.
+// sysexits codes: 0 when every project was polled (messages that could not be
+// posted are reported on `err` and stay in the outbox), 75 (EX_TEMPFAIL) when
+// some project could not be polled, 73 (EX_CANTCREAT) when the state directory
+// cannot be made. What happened goes to `out`, failures to `err`.
 int run_once(const configuration& config, const once_options& options, std::ostream& out, std::ostream& err);
 
 // The report of one cycle as the lines `once` prints (and `run` logs).

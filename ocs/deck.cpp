@@ -86,6 +86,62 @@ boost::system::result<std::vector<deck_card>> parse_deck_stack_cards(const json&
     return out;
 }
 
+boost::system::result<deck_board> parse_deck_board(const json& j)
+{
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer()) return make_error_code(error::unexpected_data);
+    deck_board b;
+    b.id = j["id"].get<std::int64_t>();
+    if (auto it = j.find("users"); it != j.end() && it->is_array())
+        for (const auto& u : *it)
+            if (auto uid = u.is_object() ? string_field(u, "uid") : std::nullopt) b.members.push_back(*uid);
+    if (auto it = j.find("acl"); it != j.end() && it->is_array())
+        for (const auto& a : *it) {
+            if (!a.is_object() || !a.contains("participant") || !a["participant"].is_object()) continue;
+            deck_acl_entry e;
+            if (auto t = a.find("type"); t != a.end() && t->is_number_integer()) e.type = t->get<int>();
+            e.participant = string_field(a["participant"], "uid").value_or("");
+            if (auto edit = a.find("permissionEdit"); edit != a.end() && edit->is_boolean()) e.edit = edit->get<bool>();
+            b.acl.push_back(std::move(e));
+        }
+    if (auto it = j.find("permissions"); it != j.end() && it->is_object()) {
+        b.may_edit = it->value("PERMISSION_EDIT", false);
+        b.may_share = it->value("PERMISSION_SHARE", false);
+    }
+    return b;
+}
+
+boost::asio::awaitable<http::outcome<deck_board>> async_board(http::client& client, const http::url& base,
+                                                              std::int64_t board)
+{
+    const std::string what = "Deck board " + std::to_string(board);
+    auto res = co_await client.async_request(deck_request(base, bhttp::verb::get, "/boards/" + std::to_string(board)));
+    if (!res) co_return res.error();
+    auto j = deck_json(*res, what);
+    if (!j) co_return j.error();
+    auto parsed = parse_deck_board(*j);
+    if (!parsed) co_return http::failure{parsed.error(), what};
+    co_return std::move(*parsed);
+}
+
+boost::asio::awaitable<http::outcome<void>> async_share_board(http::client& client, const http::url& base,
+                                                              std::int64_t board, int type,
+                                                              const std::string& participant, bool edit)
+{
+    const json body{{"type", type},
+                    {"participant", participant},
+                    {"permissionEdit", edit},
+                    {"permissionShare", false},
+                    {"permissionManage", false}};
+    const std::string what = "sharing Deck board " + std::to_string(board) + " with " +
+                             (type == 1 ? "group " : "") + participant;
+    auto res = co_await client.async_request(
+        deck_request(base, bhttp::verb::post, "/boards/" + std::to_string(board) + "/acl", &body));
+    if (!res) co_return res.error();
+    auto j = deck_json(*res, what);
+    if (!j) co_return j.error();
+    co_return http::outcome<void>{};
+}
+
 boost::asio::awaitable<http::outcome<deck_card>> async_create_card(http::client& client, const http::url& base,
                                                                    deck_place where, const card_fields& fields)
 {

@@ -1,5 +1,5 @@
-// Deck's REST API (index.php/apps/deck/api/v1.0, captures 18a-18p): cards on
-// a board's stack, their assignees and done state. Plain JSON, not OCS
+// Deck's REST API (index.php/apps/deck/api/v1.0, captures 18a-18p, 32a-32f):
+// cards on a board's stack, their assignees and done state, the board's members. Plain JSON, not OCS
 // envelopes; errors come as {"status":403,"message":"Permission denied"}.
 #pragma once
 
@@ -44,6 +44,32 @@ struct card_fields {
     std::optional<std::string> done;    // set to mark done
     std::string owner;                  // Deck wants it on PUT (capture 18f)
 };
+
+// GET /boards/{id} (32b): who is a member (Deck's findUsers: owner, users
+// shared with, members of groups shared with) and what the asking user may do.
+struct deck_acl_entry {
+    int type = 0;  // 0 user, 1 group
+    std::string participant;
+    bool edit = false;
+};
+
+struct deck_board {
+    std::int64_t id = 0;
+    std::vector<std::string> members;  // user ids
+    std::vector<deck_acl_entry> acl;
+    bool may_edit = false;
+    bool may_share = false;
+};
+
+boost::system::result<deck_board> parse_deck_board(const nlohmann::json& j);
+
+boost::asio::awaitable<http::outcome<deck_board>> async_board(http::client& client, const http::url& base,
+                                                              std::int64_t board);
+// POST /boards/{id}/acl (32c): shares the board with a user (type 0) or a group
+// (type 1), read-only unless `edit`. 403 when the asking user may not share it.
+boost::asio::awaitable<http::outcome<void>> async_share_board(http::client& client, const http::url& base,
+                                                              std::int64_t board, int type,
+                                                              const std::string& participant, bool edit);
 
 boost::asio::awaitable<http::outcome<deck_card>> async_create_card(http::client& client, const http::url& base,
                                                                    deck_place where, const card_fields& fields);

@@ -114,6 +114,47 @@ struct activity_view {
                 if (!self) params["user"] = user_param(a.actor);
                 subject = (self ? "You " + verb + " " : "{user} " + verb + " ") + list;
             }
+        } else if (a.app == "files_downloadactivity") {
+            // Provider::parseLongVersion; merged reads of one reader (EventMerger) list
+            // the files in the plain subject without their leading '/' (31a).
+            icon = host + "/core/img/actions/share.svg";
+            const std::string path = object_name;
+            const auto slash = path.rfind('/');
+            link = host + "/index.php/apps/files/?dir=" + (slash == 0 ? std::string("/") : path.substr(0, slash)) +
+                   "&scrollto=" + path.substr(slash + 1);
+            auto download_param = [&](std::int64_t id) {
+                const node* n = w.find_node(id);
+                const std::string p = n ? w.path_of(*n) : "";
+                return json{{"type", "file"},
+                            {"id", id},
+                            {"name", n ? n->name : ""},
+                            {"path", p},
+                            {"link", host + "/index.php/f/" + std::to_string(id)}};
+            };
+            const std::string via = a.subject == "desktop" ? "via the desktop client"
+                                    : a.subject == "mobile" ? "via the mobile app"
+                                                            : "via the browser";
+            std::string files = "{file}";
+            std::string plain_files;
+            if (group.size() == 1) {
+                params["file"] = download_param(a.object_id);
+                plain_files = params["file"]["path"].get<std::string>();
+            } else {
+                files.clear();
+                const std::size_t n = group.size();
+                for (std::size_t i = 0; i < n; ++i) {
+                    const std::size_t number = n - i;  // file1 is the oldest
+                    params["file" + std::to_string(number)] = download_param(group[i]->object_id);
+                    objects[std::to_string(group[i]->object_id)] = "/" + relative_path(group[i]->object_id);
+                    const std::string sep = i + 2 < n ? ", " : i + 2 == n ? " and " : "";
+                    files += "{file" + std::to_string(number) + "}" + sep;
+                    plain_files += relative_path(group[i]->object_id) + sep;
+                }
+            }
+            params["actor"] = user_param(a.actor);
+            subject = "Shared file " + files + " was downloaded by {actor} " + via;
+            j["subject"] = "Shared file " + plain_files + " was downloaded by " + params["actor"]["name"].get<std::string>() +
+                           " " + via;
         } else if (a.app == "files_sharing" && a.type == "shared") {
             icon = host + "/core/img/actions/share.svg";
             link = files_link(a.object_id, true);
@@ -176,7 +217,7 @@ struct activity_view {
             object_name.clear();
             objects = json::array();
         }
-        j["subject"] = plain(subject, params);
+        if (a.app != "files_downloadactivity") j["subject"] = plain(subject, params);
         j["subject_rich"] = json::array({subject, params});
         j["message"] = message;
         j["message_rich"] = message_rich;
@@ -222,7 +263,8 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
         if (a.affected != who.id) continue;
         if (by_object && (a.object_id != object_id || a.app == "settings")) continue;
         newest = std::max(newest, a.id);
-        bool merge = !by_object && !entries.empty() && a.app == "files" && entries.back().front()->app == "files" &&
+        const bool mergeable = a.app == "files" || a.app == "files_downloadactivity";
+        bool merge = !by_object && !entries.empty() && mergeable && entries.back().front()->app == a.app &&
                      entries.back().front()->type == a.type && entries.back().front()->subject == a.subject &&
                      entries.back().front()->actor == a.actor;
         if (merge) entries.back().push_back(&a);

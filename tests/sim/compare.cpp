@@ -21,6 +21,25 @@ bool is_http_date(std::string_view v)
     return v.size() == 29 && v[3] == ',' && v.substr(26) == "GMT" && v[19] == ':' && v[22] == ':';
 }
 
+bool is_numeric_zone_date(std::string_view v)
+{
+    // "Wed, 25 Nov 2026 12:44:30 +0000": the preview controller's Last-Modified and Expires (12b)
+    return v.size() == 31 && v[3] == ',' && v[19] == ':' && v[22] == ':' && (v[26] == '+' || v[26] == '-');
+}
+
+// Talk's session ids: 255 random characters of Base64's alphabet (30a). Their
+// punctuation falls anywhere, so their form is their length.
+bool is_random_base64(std::string_view v)
+{
+    if (v.size() < 64) return false;
+    bool punctuation = false;
+    for (char c : v) {
+        if (c == '+' || c == '/') punctuation = true;
+        else if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+    }
+    return punctuation;
+}
+
 bool is_iso_date(std::string_view v)
 {
     // "2026-11-25T12:43:42+00:00" (optionally with fraction or Z)
@@ -219,6 +238,8 @@ bool looks_like_xml(const std::string& content_type, const std::string& body)
 std::string value_form(std::string_view v)
 {
     if (is_http_date(v)) return "<http-date>";
+    if (is_numeric_zone_date(v)) return "<http-date-numeric-zone>";
+    if (is_random_base64(v)) return "<random-base64-" + std::to_string(v.size()) + ">";
     if (is_iso_date(v)) return "<iso-date>";
     std::string out;
     std::size_t i = 0;

@@ -58,16 +58,37 @@ deck_card* find_card(world& w, int id)
     return nullptr;
 }
 
-// Owner, or a user shared with directly or through a group.
-bool can_read(world& w, const deck_board& b, const std::string& user_id)
+// Deck's PermissionService::getPermissions: the owner may do everything; for
+// others a user ACL entry decides alone, else the first group entry the user
+// is in. Reading needs any entry.
+struct deck_permissions {
+    bool read = false, edit = false, share = false, manage = false;
+};
+
+deck_permissions permissions_of(world& w, const deck_board& b, const std::string& user_id)
 {
-    if (b.owner == user_id) return true;
+    if (b.owner == user_id) return {true, true, true, true};
+    for (const auto& a : b.acl)
+        if (a.type == 0 && a.participant == user_id) return {true, a.edit, a.share, a.manage};
     auto groups = w.groups_of(user_id);
     for (const auto& a : b.acl)
-        if ((a.type == 0 && a.participant == user_id) ||
-            (a.type == 1 && std::find(groups.begin(), groups.end(), a.participant) != groups.end()))
-            return true;
-    return false;
+        if (a.type == 1 && std::find(groups.begin(), groups.end(), a.participant) != groups.end())
+            return {true, a.edit, a.share, a.manage};
+    return {};
+}
+
+bool can_read(world& w, const deck_board& b, const std::string& user_id) { return permissions_of(w, b, user_id).read; }
+
+// PermissionService::findUsers: the owner, users with an entry, members of groups with one.
+std::vector<std::string> board_members(world& w, const deck_board& b)
+{
+    std::vector<std::string> out{b.owner};
+    for (const auto& a : b.acl) {
+        auto members = a.type == 1 ? w.group_members(a.participant) : std::vector<std::string>{a.participant};
+        for (const auto& m : members)
+            if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+    }
+    return out;
 }
 
 deck_board& create_board(world& w, const std::string& owner, const std::string& title, const std::string& color)
@@ -152,20 +173,12 @@ json stack_json(const deck_stack& s)
 
 json permissions_json(world& w, const deck_board& b, const std::string& viewer)
 {
-    const bool owner = b.owner == viewer;
-    bool edit = owner, share = owner, manage = owner;
-    auto groups = w.groups_of(viewer);
-    for (const auto& a : b.acl)
-        if ((a.type == 0 && a.participant == viewer) ||
-            (a.type == 1 && std::find(groups.begin(), groups.end(), a.participant) != groups.end())) {
-            edit = edit || a.edit;
-            share = share || a.share;
-            manage = manage || a.manage;
-        }
-    return {{"PERMISSION_READ", true}, {"PERMISSION_EDIT", edit}, {"PERMISSION_MANAGE", manage}, {"PERMISSION_SHARE", share}};
+    const auto p = permissions_of(w, b, viewer);
+    return {{"PERMISSION_READ", p.read}, {"PERMISSION_EDIT", p.edit}, {"PERMISSION_MANAGE", p.manage},
+            {"PERMISSION_SHARE", p.share}};
 }
 
-enum class board_shape { created, listed, detailed };
+enum class board_shape { created, listed, detailed, single };
 
 json board_json(world& w, const deck_board& b, const std::string& viewer, board_shape shape)
 {
@@ -177,32 +190,27 @@ json board_json(world& w, const deck_board& b, const std::string& viewer, board_
     j["archived"] = b.archived;
     json labels = json::array();
     if (shape != board_shape::listed)
-        for (std::size_t i = 0; i < b.labels.size(); ++i) labels.push_back(label_json(b, i, shape == board_shape::detailed));
+        for (std::size_t i = 0; i < b.labels.size(); ++i) labels.push_back(label_json(b, i, shape == board_shape::detailed || shape == board_shape::single));
     j["labels"] = labels;
     json acl = json::array();
     for (const auto& a : b.acl) acl.push_back(acl_json(w, b, a));
     j["acl"] = acl;
     j["permissions"] = permissions_json(w, b, viewer);
     json users = json::array();
-    if (shape == board_shape::detailed) {
-        users.push_back(principal(w, b.owner, 0));
-        for (const auto& a : b.acl) {
-            auto members = a.type == 1 ? w.group_members(a.participant) : std::vector<std::string>{a.participant};
-            for (const auto& m : members)
-                if (m != b.owner) users.push_back(principal(w, m, 0));
-        }
-    }
+    if (shape == board_shape::detailed || shape == board_shape::single)
+        for (const auto& m : board_members(w, b)) users.push_back(principal(w, m, 0));
     j["users"] = users;
-    if (shape != board_shape::created) j["shared"] = b.owner == viewer ? 0 : 2;
+    // GET /boards/{id} leaves "shared" out (32b); the board list has it (18i).
+    if (shape == board_shape::listed || shape == board_shape::detailed) j["shared"] = b.owner == viewer ? 0 : 2;
     json stacks = json::array();
-    if (shape == board_shape::detailed)
+    if (shape == board_shape::detailed || shape == board_shape::single)
         for (const auto& s : w.deck.stacks)
             if (s.board == b.id) stacks.push_back(stack_json(s));
     j["stacks"] = stacks;
     j["activeSessions"] = json::array();
     j["deletedAt"] = 0;
     j["lastModified"] = b.last_modified;
-    j["settings"] = shape == board_shape::detailed ? json{{"notify-due", "assigned"}, {"calendar", true}} : json::array();
+    j["settings"] = shape == board_shape::detailed || shape == board_shape::single ? json{{"notify-due", "assigned"}, {"calendar", true}} : json::array();
     j["ETag"] = etag_of(b.last_modified, b.id);
     return j;
 }
@@ -316,9 +324,15 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
 
     deck_board* board = find_board(w, std::atoi(parts[1].c_str()));
     if (!board || !can_read(w, *board, who.id)) return permission_denied();
-    if (parts.size() == 2 && req.method == "GET") return plain_json(200, board_json(w, *board, who.id, board_shape::detailed));
+    const auto allowed = permissions_of(w, *board, who.id);
+    if (parts.size() == 2 && req.method == "GET") {
+        auto res = plain_json(200, board_json(w, *board, who.id, board_shape::single));
+        res.headers.insert(res.headers.begin(), {"ETag", "\"" + etag_of(board->last_modified, board->id) + "\""});
+        return res;
+    }
     if (parts.size() == 3 && parts[2] == "acl" && req.method == "POST") {
-        if (board->owner != who.id) return permission_denied();
+        // BoardService::addAcl: sharing needs the share permission.
+        if (!allowed.share) return permission_denied();
         deck_acl a;
         a.id = w.deck.next_acl_id++;
         a.type = std::atoi(params["type"].c_str());
@@ -332,6 +346,7 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
     }
     if (parts.size() >= 3 && parts[2] == "stacks") {
         if (parts.size() == 3 && req.method == "POST") {
+            if (!allowed.manage) return permission_denied();  // StackService::create
             auto& s = create_stack(w, board->id, params["title"], std::atoi(params["order"].c_str()));
             return plain_json(200, stack_json(s));
         }
@@ -368,6 +383,7 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
             return plain_json(200, ordered);
         }
         if (parts.size() == 5 && parts[4] == "cards" && req.method == "POST") {
+            if (!allowed.edit) return permission_denied();  // CardService::create
             deck_card c;
             c.id = w.deck.next_card_id++;
             c.stack = stack->id;
@@ -391,6 +407,8 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
                 return res;
             }
             if (parts.size() == 6 && req.method == "PUT") {
+                // CardService::update: a read-only member may not change the card, not even mark it done (32f).
+                if (!allowed.edit) return permission_denied();
                 // descriptionPrev changes only with the description (18g keeps 18f's).
                 if (params["description"] != card->description) card->description_prev = card->description;
                 card->title = params["title"];
@@ -406,22 +424,33 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
                 return plain_json(200, card_json(w, *card, card_shape::updated));
             }
             if (parts.size() == 7 && parts[6] == "unassignUser" && req.method == "PUT") {
-                // Deck API docs (not recorded): the removed assignment, or 400 when there was none.
+                // AssignmentService::unassignUser (not recorded): edit permission, then the
+                // removed assignment, or NotFoundException (404) when there was none.
+                if (!allowed.edit) return permission_denied();
                 const std::string assignee = params["userId"];
                 auto it = std::find_if(card->assigned.begin(), card->assigned.end(),
                                        [&](const auto& a) { return a.second == assignee; });
                 if (it == card->assigned.end())
-                    return plain_json(400, {{"status", 400}, {"message", "No user assigned with the id " + assignee}});
+                    return plain_json(404, {{"status", 404}, {"message", "No assignment for " + assignee + "found."}});
                 json removed = {{"id", it->first}, {"participant", principal(w, assignee, 0)}, {"cardId", card->id}, {"type", 0}};
                 card->assigned.erase(it);
                 card->last_modified = now;
                 return plain_json(200, removed);
             }
             if (parts.size() == 7 && parts[6] == "assignUser" && req.method == "PUT") {
+                // AssignmentService::assignUser: edit permission, not assigned yet, and the
+                // assignee a member of the board, directly or through a group (32a, 32d).
+                if (!allowed.edit) return permission_denied();
                 const std::string assignee = params["userId"];
                 if (std::any_of(card->assigned.begin(), card->assigned.end(),
                                 [&](const auto& a) { return a.second == assignee; }))
                     return plain_json(400, {{"status", 400}, {"message", "The user is already assigned to the card"}});
+                const auto members = board_members(w, *board);
+                const bool group_named_so = std::count_if(board->acl.begin(), board->acl.end(), [&](const deck_acl& a) {
+                                                return a.type == 1 && a.participant == assignee;
+                                            }) == 1;
+                if (std::find(members.begin(), members.end(), assignee) == members.end() && !group_named_so)
+                    return plain_json(400, {{"status", 400}, {"message", "The user is not part of the board"}});
                 int id = w.deck.next_assignment_id++;
                 card->assigned.emplace_back(id, assignee);
                 card->last_modified = now;

@@ -33,7 +33,15 @@ const std::vector<std::string> hostile_files = {
     "invoice \u202egpj.exe",
     std::string(196, 'x') + ".md",
     "a/b/c/d/e/f/g/deep.md",
+    // Names that Talk or Deck would turn into a call to everyone, a mention, a link or bold text (15m-15p).
+    "file read @all now.md",
+    "x @\"alice\" y.md",
+    "[x](javascript:alert(1)).md",
+    "**bold** and _under_.md",
 };
+
+// The session's title is no safer: anyone who can title a calendar event picks it.
+const std::string hostile_title = "Kick-off @all [x](http://evil.example/) **now** www.evil.example";
 
 class hostile_names_test : public ::testing::Test {
 protected:
@@ -54,6 +62,7 @@ protected:
                              {"members", {"anne marie", "o'brien", "eve@example.org"}}})["token"];
         config = sim::alpha_configuration(sim.base_url());
         sim::with_kickoff(config.projects[0], token);
+        config.projects[0].sessions[0].title = hostile_title;
         config.projects[0].participants.users = {"anne marie", "o'brien", "eve@example.org"};
         config.projects[0].lead_times = {24h};
     }
@@ -115,8 +124,43 @@ TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
     EXPECT_EQ(sent.sent, 1u) << (sent.errors.empty() ? "" : sent.errors.front());
     const auto ours = sim::posted_by_service_account(sim, token);
     ASSERT_EQ(ours.size(), 1u);
+    // Only the three mentions prereadd means, and no call mention, whatever the names say.
     EXPECT_EQ(ours[0].mentions, (std::vector<std::string>{"anne marie", "eve@example.org", "o'brien"})) << ours[0].text;
-    EXPECT_NE(ours[0].text.find("invoice \u202egpj.exe"), std::string::npos) << ours[0].text;
+    EXPECT_FALSE(ours[0].mentions_call) << ours[0].text;
+    // Each name shows as it is, with the Markdown that would format it escaped and
+    // the '@' followed by a zero-width space; the right-to-left override that
+    // would show "invoice exe.jpg" is dropped, so the real name shows.
+    for (const std::string shown :
+         {"invoice gpj.exe", "file read @\u200ball now.md", "x @\u200b\"alice\" y.md",
+          "\\[x\\](javascript:alert(1)).md", "\\*\\*bold\\*\\* and \\_under\\_.md",
+          "**Kick-off @\u200ball \\[x\\](http:\u200b//evil.example/) \\*\\*now\\*\\* www\u200b.evil.example**"})
+        EXPECT_NE(ours[0].text.find(shown), std::string::npos) << shown << " in\n" << ours[0].text;
+    EXPECT_EQ(ours[0].text.find("\u202e"), std::string::npos);
+}
+
+TEST_F(hostile_names_test, a_deck_card_shows_hostile_names_as_they_are)
+{
+    auto board = sim.control({{"op", "board"}, {"user", "preread"}, {"title", "Alpha"}});
+    ASSERT_TRUE(board.contains("board")) << board.dump();
+    config.projects[0].deck = daemon::deck_config{board["board"], board["stack"]};
+    sim.with_world([&](sim::world& w) { w.set_clock(clock); });
+    auto cycle = test::run_awaitable(io, daemon::async_poll_cycle(poll));
+    ASSERT_TRUE(cycle.errors.empty()) << cycle.errors.front();
+    daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
+    auto sent = test::run_awaitable(io, daemon::async_reminders(ctx));
+    ASSERT_TRUE(sent.errors.empty()) << sent.errors.front();
+
+    auto cards = sim.control({{"op", "cards"}, {"stack", board["stack"]}});
+    ASSERT_EQ(cards.size(), 1u) << cards.dump();
+    const std::string description = cards[0]["description"];
+    for (const std::string shown :
+         {"anne marie: file read @\u200ball now.md", "o'brien: x @\u200b\"alice\" y.md",
+          "eve@\u200bexample.org: \\[x\\](javascript:alert(1)).md", ": \\*\\*bold\\*\\* and \\_under\\_.md",
+          "Pre-reads for **Kick-off @\u200ball \\[x\\](http:\u200b//evil.example/) \\*\\*now\\*\\* www\u200b.evil.example**"})
+        EXPECT_NE(description.find(shown), std::string::npos) << shown << " in\n" << description;
+    // The title is plain text in Deck: shown as it is.
+    EXPECT_EQ(cards[0]["title"], "Pre-reads: " + hostile_title + " (2 Dec 2026)");
+    EXPECT_EQ(cards[0]["assigned"].size(), 3u) << "the board was shared with the three, then the card assigned";
 }
 
 }  // namespace

@@ -4,6 +4,12 @@
 
 #include "tests/sim/routes.hpp"
 #include "tests/sim/text.hpp"
+#include "http/timestamp.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
 
 namespace prereadd::sim {
 options recorded_options()
@@ -47,8 +53,108 @@ void seed_recorded_world(nextcloud& sim)
     });
 }
 
+namespace {
+
+// Runs a request through the routes as `user` would send it, outside the
+// recordings (what the recorded server saw between them).
+sim_response as_user(world& w, const std::string& user, const std::string& method, const std::string& target,
+                     const std::string& body = {}, const std::string& user_agent = "curl/7.88.1")
+{
+    const std::string secret = user == "preread" ? std::string(recorded_credentials::app_password)
+                                                 : recorded_credentials::password_of(user);
+    std::map<std::string, std::string> headers{{"authorization", "Basic " + base64_encode(user + ":" + secret)},
+                                               {"ocs-apirequest", "true"},
+                                               {"host", "127.0.0.1:8080"},
+                                               {"user-agent", user_agent}};
+    if (!body.empty()) headers["content-type"] = "application/json";
+    auto res = handle(w, false, parse_request(method, target, headers, body));
+    (void)w.take_audit();
+    return res;
+}
+
+// What the acceptance run of 2026-11-30 left on the recorded server before
+// 30a-32f and 15m-15q: display names, its project folder, the "Kick-off call"
+// conversation, the Deck board with the session's card, and the
+// files_downloadactivity app. Ids are the recorded ones where requests quote them.
+void seed_acceptance_run(world& w)
+{
+    for (const auto& [id, name] : {std::pair{"alice", "Alice"}, {"bob", "Bob"}, {"carol", "Carol"}})
+        w.find_user(id)->display_name = name;
+    w.download_activity = true;
+
+    w.set_next_node_id(88);
+    w.make_folder("preread", "/Projects/Acc-c9cc22");
+    w.put_file("preread", "/Projects/Acc-c9cc22/agenda.md", "# Agenda\n", "text/markdown");
+    w.put_file("preread", "/Projects/Acc-c9cc22/budget.ods", std::string(408, 'b'),
+               "application/vnd.oasis.opendocument.spreadsheet");
+    w.put_file("preread", "/Projects/Acc-c9cc22/notes with space \u00fc.md", "notes\n", "text/markdown");
+    as_user(w, "preread", "POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
+            R"({"path": "/Projects/Acc-c9cc22", "shareType": 1, "shareWith": "team-alpha", "permissions": 1})");
+
+    w.talk.next_room_id = 6;
+    w.talk.next_attendee_id = 21;
+    w.talk.next_message_id = 37;
+    w.talk.next_tokens = {"e8ozjjhw"};
+    as_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room?format=json",
+            R"({"roomType": 2, "roomName": "Kick-off call"})");
+    for (const char* member : {"alice", "bob", "carol"})
+        as_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room/e8ozjjhw/participants?format=json",
+                std::string(R"({"newParticipant": ")") + member + R"(", "source": "users"})");
+
+    w.deck.next_board_id = 9;
+    w.deck.next_stack_id = 17;
+    w.deck.next_card_id = 17;
+    w.deck.next_label_id = 33;
+    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards", R"({"title": "Acc-c9cc22", "color": "0082c9"})");
+    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks", R"({"title": "Pre-reads", "order": 1})");
+    const nlohmann::json card = {
+        {"title", "Pre-reads: Acceptance session (30 Nov 2026)"},
+        {"type", "plain"},
+        {"order", 999},
+        {"owner", "preread"},
+        {"duedate", "2026-11-30T09:19:00+00:00"},
+        {"description", "Pre-reads for **Acceptance session** \u2014 Monday 30 November 2026, 10:19 (Europe/Berlin)\n\n"
+                        "- [x] alice: agenda.md\n- [x] alice: budget.ods\n- [x] alice: notes with space \u00fc.md\n"
+                        "- [x] bob: agenda.md\n- [x] bob: budget.ods\n- [x] bob: notes with space \u00fc.md\n"
+                        "- [x] carol: agenda.md\n- [x] carol: budget.ods\n- [ ] carol: notes with space \u00fc.md\n\n"
+                        "prereadd: acc/2026-11-30T10:19"}};
+    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards", card.dump());
+    as_user(w, "preread", "PUT", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards/17", card.dump());
+}
+
+// 31a: bob opens budget.ods in a browser, carol's desktop client syncs
+// agenda.md, alice fetches a preview of agenda.md (1024 px) and of budget.ods
+// (64 px, none made); the stream asked for starts after activity 163.
+void reads_before_31a(world& w)
+{
+    w.set_next_activity_id(164);
+    const std::string browser = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    as_user(w, "bob", "GET", "/remote.php/dav/files/bob/Acc-c9cc22/budget.ods", {}, browser);
+    as_user(w, "carol", "GET", "/remote.php/dav/files/carol/Acc-c9cc22/agenda.md", {},
+            "Mozilla/5.0 (Linux) mirall/3.14.3daily (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)");
+    as_user(w, "alice", "GET", "/index.php/core/preview?fileId=89&x=1024&y=1024&a=1", {}, browser);
+    as_user(w, "alice", "GET", "/index.php/core/preview?fileId=90&x=64&y=64&a=1", {}, browser);
+}
+
+void mentions_room(world& w)
+{
+    w.talk.next_tokens = {"ix97ngyp"};
+    w.talk.next_message_id = 70;
+    as_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room?format=json",
+            R"({"roomType": 2, "roomName": "Mentions"})");
+}
+
+}  // namespace
+
 void before_recording(nextcloud& sim, const capture& next)
 {
+    // The simulated server's clock is the recorded server's at each recording,
+    // so dates, share expiry and Deck's "overdue" come out as they did then.
+    if (auto date = http::parse_http_date(next.response.header("Date")))
+        sim.with_world([&](world& w) { w.set_clock(date->time_since_epoch().count()); });
+    if (next.name.starts_with("30a")) sim.with_world(seed_acceptance_run);
+    if (next.name.starts_with("31a")) sim.with_world(reads_before_31a);
+    if (next.name.starts_with("15m")) sim.with_world(mentions_room);
     if (next.name.starts_with("04a")) {
         // budget.ods and slides.pdf were uploaded between 03c and 04a.
         sim.with_world([](world& w) {
@@ -77,10 +183,17 @@ void before_recording(nextcloud& sim, const capture& next)
 
 std::vector<std::size_t> replay_order(const std::vector<capture>& captures)
 {
-    // The recording script ran bob's comment (11a) before the ETag study's
-    // "after comment" step (10d); the Date headers and 10d's comment count show it.
+    // By the Date each was recorded at (the 2026-11-30 recordings, 15m-15q
+    // among them, came five days after the rest), in file order within a
+    // second. The recording script ran bob's comment (11a) before the ETag
+    // study's "after comment" step (10d) in the same second; 10d's comment count shows it.
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < captures.size(); ++i) order.push_back(i);
+    auto recorded_at = [&](std::size_t i) {
+        auto date = http::parse_http_date(captures[i].response.header("Date"));
+        return date ? date->time_since_epoch().count() : std::int64_t{0};
+    };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return recorded_at(a) < recorded_at(b); });
     auto index_of = [&](std::string_view prefix) {
         for (std::size_t i = 0; i < order.size(); ++i)
             if (captures[order[i]].name.starts_with(prefix)) return i;

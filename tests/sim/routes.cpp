@@ -4,6 +4,7 @@
 #include "tests/sim/routes.hpp"
 #include "tests/sim/routes_detail.hpp"
 #include "tests/sim/text.hpp"
+#include "http/timestamp.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
@@ -735,22 +736,19 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
     return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented", req.method + " is not implemented by the simulator");
 }
 
+// The daemon's strict parsers: date::parse's "%S" path is where g++ 12 warns at -O2.
 std::optional<std::int64_t> parse_http_date(const std::string& text)
 {
-    std::istringstream in(text);
-    date::sys_seconds t;
-    in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", t);
-    if (in.fail()) return std::nullopt;
-    return t.time_since_epoch().count();
+    auto t = http::parse_http_date(text);
+    if (!t) return std::nullopt;
+    return t->time_since_epoch().count();
 }
 
 std::optional<std::int64_t> parse_iso_date(const std::string& text)
 {
-    std::istringstream in(text);
-    date::sys_seconds t;
-    in >> date::parse("%FT%T%Ez", t);
-    if (in.fail()) return std::nullopt;
-    return t.time_since_epoch().count();
+    auto t = http::parse_iso8601_timestamp(text);
+    if (!t) return std::nullopt;
+    return t->time_since_epoch().count();
 }
 
 // One comment's properties, by name; nullopt where Nextcloud answers 404.
@@ -1017,6 +1015,10 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
                                           "\", mode: \"fill\", path: \"" + w.path_of(*n) + "\")");
             }
         }
+        if (n && w.can_access(auth.who->id, *n) && !has_preview(*n)) {
+            // Trying to make the preview read the file: files_downloadactivity reports it (31a).
+            w.downloaded(auth.who->id, *n);
+        }
         if (!n || !w.can_access(auth.who->id, *n) || !has_preview(*n)) {
             sim_response res;
             res.status = 404;
@@ -1158,8 +1160,28 @@ sim_response malformed_response(const sim_request& req)
     return res;
 }
 
+namespace {
+
+sim_response route(world& w, bool maintenance, const sim_request& req);
+
+}  // namespace
+
 sim_response handle(world& w, bool maintenance, const sim_request& req)
 {
+    auto res = route(w, maintenance, req);
+    // Apache (ap_status_drops_connection) closes the connection after these
+    // answers whatever the application says: 400 (32a), 413 (17b), 500 (18j), 503 (21b-21e).
+    for (unsigned dropping : {400u, 408u, 411u, 413u, 414u, 500u, 501u, 503u})
+        if (res.status == dropping) res.close = true;
+    return res;
+}
+
+namespace {
+
+sim_response route(world& w, bool maintenance, const sim_request& req)
+{
+    w.request_host = req.header("host");
+    w.request_user_agent = req.header("user-agent");
     w.expire_shares();
     switch (family_of(req.path)) {
     case route_family::status:
@@ -1185,5 +1207,7 @@ sim_response handle(world& w, bool maintenance, const sim_request& req)
     res.body = "<!DOCTYPE html><html><head><title>Nextcloud</title></head><body>Page not found</body></html>";
     return res;
 }
+
+}  // namespace
 
 }  // namespace prereadd::sim

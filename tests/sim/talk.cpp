@@ -103,6 +103,57 @@ int last_common_read(world& w, talk_room& room)
 
 json user_ref(world& w, const std::string& id) { return {{"type", "user"}, {"id", id}, {"name", display_name(w, id)}}; }
 
+const talk_room* find_room_const(const world& w, const std::string& token)
+{
+    for (const auto& r : w.talk.rooms)
+        if (r.token == token) return &r;
+    return nullptr;
+}
+
+// Talk's SystemMessage::getDuration: "0:12", "1:02:03".
+std::string call_duration(std::int64_t seconds)
+{
+    char out[32];
+    if (seconds >= 3600)
+        std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
+                      static_cast<long long>(seconds % 3600 / 60), static_cast<long long>(seconds % 60));
+    else
+        std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(seconds / 60), static_cast<long long>(seconds % 60));
+    return out;
+}
+
+// Talk's SystemMessage::parseCall for a call of users only (no guests); `users` sorted.
+std::string call_ended_text(const std::vector<std::string>& users, std::int64_t seconds)
+{
+    std::string who;
+    switch (users.size()) {
+    case 0: who = "0 guests"; break;
+    case 1: who = "{user1} and 0 guests"; break;
+    case 2: who = "{user1} and {user2}"; break;
+    case 3: who = "{user1}, {user2} and {user3}"; break;
+    case 4: who = "{user1}, {user2}, {user3} and {user4}"; break;
+    case 5: who = "{user1}, {user2}, {user3}, {user4} and {user5}"; break;
+    default:
+        const auto others = users.size() - 4;
+        who = "{user1}, {user2}, {user3}, {user4} and " + std::to_string(others) + (others == 1 ? " other" : " others");
+    }
+    return "Call with " + who + " (Duration " + call_duration(seconds) + ")";
+}
+
+// Talk's session ids are 255 random characters of Base64's alphabet (30a).
+std::string make_session_id(world& w, const std::string& user)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::string seed = md5_hex(w.instance_id() + user + std::to_string(w.now()) + std::to_string(w.talk.next_message_id));
+    while (out.size() < 255) {
+        seed = md5_hex(seed);
+        for (std::size_t i = 0; i + 1 < seed.size() && out.size() < 255; i += 2)
+            out += alphabet[std::stoi(seed.substr(i, 2), nullptr, 16) % 64];
+    }
+    return out;
+}
+
 // `as_last_message`: the shape inside a room's lastMessage, where Talk 17
 // leaves out the parent and the referenceId (14e, 15g).
 json message_json(world& w, const talk_message& m, const std::string& viewer, bool with_parent = true,
@@ -122,9 +173,27 @@ json message_json(world& w, const talk_message& m, const std::string& viewer, bo
         params["actor"] = user_ref(w, m.actor);
         params["group"] = {{"type", "group"}, {"id", m.subject}, {"name", m.subject}};
         text = m.actor == viewer ? "You added group {group}" : "{actor} added group {group}";
+    } else if (m.system == "call_started" || m.system == "call_joined" || m.system == "call_left") {
+        params["actor"] = user_ref(w, m.actor);
+        const bool self = m.actor == viewer;
+        if (m.system == "call_started") text = self ? "You started a call" : "{actor} started a call";
+        if (m.system == "call_joined") text = self ? "You joined the call" : "{actor} joined the call";
+        if (m.system == "call_left") text = self ? "You left the call" : "{actor} left the call";
+    } else if (m.system == "call_ended") {
+        params["actor"] = user_ref(w, m.actor);
+        text = call_ended_text(m.call_users, m.call_duration);
+        const std::size_t shown = m.call_users.size() > 5 ? 4 : m.call_users.size();
+        for (std::size_t i = 0; i < shown; ++i) params["user" + std::to_string(i + 1)] = user_ref(w, m.call_users[i]);
     } else if (m.system.empty()) {
         for (std::size_t i = 0; i < m.mentions.size(); ++i)
             params["mention-user" + std::to_string(i + 1)] = user_ref(w, m.mentions[i]);
+        if (m.mentions_call)
+            if (const talk_room* room = find_room_const(w, m.token))
+                params["mention-call1"] = {{"type", "call"},
+                                           {"id", room->token},
+                                           {"name", room->name},
+                                           {"call-type", room->type == 1 ? "one2one" : "group"},
+                                           {"icon-url", "http://" + w.request_host + "/ocs/v2.php/apps/spreed/api/v1/room/" + room->token + "/avatar"}};
     }
     json j;
     j["id"] = m.id;
@@ -187,8 +256,8 @@ json room_json(world& w, talk_room& room, const std::string& viewer)
     j["participantFlags"] = 0;
     j["readOnly"] = room.read_only ? 1 : 0;
     j["hasPassword"] = false;
-    j["hasCall"] = false;
-    j["callStartTime"] = 0;
+    j["hasCall"] = room.call_start != 0;
+    j["callStartTime"] = room.call_start;
     j["callRecording"] = 0;
     j["canStartCall"] = true;
     j["lastActivity"] = room.last_activity;
@@ -203,8 +272,9 @@ json room_json(world& w, talk_room& room, const std::string& viewer)
     j["notificationCalls"] = 1;
     j["lobbyState"] = 0;
     j["lobbyTimer"] = 0;
-    j["lastPing"] = 0;
-    j["sessionId"] = "0";
+    const bool joined = me && !me->session_id.empty();
+    j["lastPing"] = joined ? me->last_ping : 0;
+    j["sessionId"] = joined ? me->session_id : std::string("0");
     // Reactions are chat entries of their own, but never a conversation's last message.
     const talk_message* last = nullptr;
     for (const auto& m : w.talk.messages)
@@ -223,7 +293,7 @@ json room_json(world& w, talk_room& room, const std::string& viewer)
     j["description"] = "";
     j["lastCommonReadMessage"] = last_common_read(w, room);
     j["listable"] = 0;
-    j["callFlag"] = 0;
+    j["callFlag"] = room.call_flag;
     j["messageExpiration"] = 0;
     j["avatarVersion"] = "";
     j["breakoutRoomMode"] = 0;
@@ -256,25 +326,58 @@ void add_user(world& w, talk_room& room, const std::string& actor, const std::st
     post(w, room, actor, "user_added", user_id);
 }
 
-// Mentions "@alice" and "@\"bob\"" of known users become {mention-userN}.
+// Leaving the call; the last one out ends it and names everyone who was in it (30h-30j).
+void leave_call(world& w, talk_room& room, talk_attendee& me)
+{
+    me.in_call = 0;
+    post(w, room, me.actor, "call_left");
+    if (std::any_of(room.attendees.begin(), room.attendees.end(), [](const auto& a) { return a.in_call != 0; })) return;
+    auto& ended = post(w, room, me.actor, "call_ended");
+    ended.call_users = room.in_this_call;
+    std::sort(ended.call_users.begin(), ended.call_users.end());
+    ended.call_duration = w.now() - room.call_start;
+    room.call_start = 0;
+    room.call_flag = 0;
+    room.in_this_call.clear();
+}
+
+// Talk parses mentions with the server's comment pattern (Comment::getMentions):
+// an '@' at the start or after whitespace, '-', '.', '\'' or '@' (ASCII only:
+// a no-break space before it does not count, 15q), then a quoted id
+// "[a-z0-9_-@.' ]+" or an unquoted [a-z0-9_-@.']+. A known user becomes
+// {mention-userN}, "all" becomes {mention-call1} (15m); anything else after the
+// '@', a zero-width space say (15o), leaves the text alone.
 void apply_mentions(world& w, talk_message& m, std::string text)
 {
+    auto id_char = [](unsigned char c, bool quoted) {
+        return (c < 0x80 && std::isalnum(c)) || c == '_' || c == '-' || c == '@' || c == '.' || c == '\'' ||
+               (quoted && c == ' ');
+    };
+    auto may_precede = [](unsigned char c) {
+        return c == '-' || c == '@' || c == '.' || c == '\'' || c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
+               c == '\f' || c == '\r';
+    };
     std::string out;
     for (std::size_t i = 0; i < text.size();) {
-        if (text[i] == '@') {
+        if (text[i] == '@' && (i == 0 || may_precede(static_cast<unsigned char>(text[i - 1])))) {
             std::string name;
             std::size_t end = i + 1;
             if (end < text.size() && text[end] == '"') {
-                auto close = text.find('"', end + 1);
-                if (close != std::string::npos) {
+                std::size_t close = end + 1;
+                while (close < text.size() && id_char(static_cast<unsigned char>(text[close]), true)) ++close;
+                if (close < text.size() && text[close] == '"' && close > end + 1) {
                     name = text.substr(end + 1, close - end - 1);
                     end = close + 1;
                 }
             } else {
-                while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' ||
-                                             text[end] == '-' || text[end] == '.'))
-                    ++end;
+                while (end < text.size() && id_char(static_cast<unsigned char>(text[end]), false)) ++end;
                 name = text.substr(i + 1, end - i - 1);
+            }
+            if (name == "all") {
+                m.mentions_call = true;
+                out += "{mention-call1}";
+                i = end;
+                continue;
             }
             if (!name.empty() && w.find_user(name)) {
                 auto it = std::find(m.mentions.begin(), m.mentions.end(), name);
@@ -320,6 +423,7 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
     const std::string v4_room = "/apps/spreed/api/v4/room";
     const std::string v1_chat = "/apps/spreed/api/v1/chat/";
     const std::string v1_reaction = "/apps/spreed/api/v1/reaction/";
+    const std::string v4_call = "/apps/spreed/api/v4/call/";
 
     if (route == v4_room && req.method == "POST") {
         const int type = std::stoi(param("roomType", "2"));
@@ -400,13 +504,27 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
             res.set("X-Nextcloud-Talk-Hash", talk_hash(w));
             return res;
         }
+        if (tail == "/participants/active" && req.method == "POST") {
+            // Joining the conversation opens a session (30a), needed to join its call.
+            talk_attendee* me = attendee_of(*room, who.id);
+            if (!me) return not_found(req);
+            if (me->session_id.empty()) me->session_id = make_session_id(w, who.id);
+            me->last_ping = w.now();
+            return ocs_reply(req, 200, "OK", room_json(w, *room, who.id));
+        }
+        if (tail == "/participants/active" && req.method == "DELETE") {
+            talk_attendee* me = attendee_of(*room, who.id);
+            if (me && me->in_call) leave_call(w, *room, *me);
+            if (me) me->session_id.clear();
+            return ocs_reply(req, 200, "OK", json::array());
+        }
         if (tail == "/participants" && req.method == "GET") {
             json list = json::array();
             for (const auto& a : room->attendees)
                 list.push_back({{"roomToken", room->token},
-                                {"inCall", 0},
-                                {"lastPing", 0},
-                                {"sessionIds", json::array()},
+                                {"inCall", a.in_call},
+                                {"lastPing", a.last_ping},
+                                {"sessionIds", a.session_id.empty() ? json::array() : json::array({a.session_id})},
                                 {"participantType", a.participant_type},
                                 {"attendeeId", a.id},
                                 {"actorId", a.actor},
@@ -433,6 +551,48 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
                 if (!w.find_user(id)) return ocs_reply(req, 404, "", json::array());
                 add_user(w, *room, who.id, id);
             }
+            return ocs_reply(req, 200, "OK", json::array());
+        }
+        return not_found(req);
+    }
+    if (route.starts_with(v4_call)) {
+        talk_room* room = find_room(w, route.substr(v4_call.size()));
+        if (!room || !can_see(w, *room, who.id)) return not_found(req);
+        if (req.method == "GET") {
+            // The peers in the call now (30f), by user id.
+            std::vector<const talk_attendee*> peers;
+            for (const auto& a : room->attendees)
+                if (a.in_call) peers.push_back(&a);
+            std::sort(peers.begin(), peers.end(), [](auto* a, auto* b) { return a->actor < b->actor; });
+            json list = json::array();
+            for (const auto* a : peers)
+                list.push_back({{"actorType", a->type},
+                                {"actorId", a->actor},
+                                {"displayName", display_name(w, a->actor)},
+                                {"token", room->token},
+                                {"lastPing", a->last_ping},
+                                {"sessionId", a->session_id}});
+            return ocs_reply(req, 200, "OK", list);
+        }
+        talk_attendee* me = attendee_of(*room, who.id);
+        // Joining a call takes a session in the conversation first (30a, 30b).
+        if (!me || me->session_id.empty()) return not_found(req);
+        if (req.method == "POST") {
+            const int flags = std::stoi(param("flags", "7"));
+            if (!me->in_call) {
+                const bool starts = room->call_start == 0;
+                if (starts) room->call_start = w.now();
+                post(w, *room, who.id, starts ? "call_started" : "call_joined");
+                if (std::find(room->in_this_call.begin(), room->in_this_call.end(), who.id) == room->in_this_call.end())
+                    room->in_this_call.push_back(who.id);
+            }
+            me->in_call = flags;
+            room->call_flag |= flags;
+            me->last_ping = w.now();
+            return ocs_reply(req, 200, "OK", json::array());
+        }
+        if (req.method == "DELETE") {
+            if (me->in_call) leave_call(w, *room, *me);
             return ocs_reply(req, 200, "OK", json::array());
         }
         return not_found(req);
@@ -482,8 +642,17 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
         }
         json list = json::array();
         for (const talk_message* m : selected) list.push_back(message_json(w, *m, who.id));
-        if (set_marker && me && !selected.empty())
-            me->last_read = std::max(me->last_read, future ? selected.back()->id : selected.front()->id);
+        if (set_marker && me && future && !selected.empty()) me->last_read = std::max(me->last_read, selected.back()->id);
+        if (set_marker && me && !future) {
+            // Reading the history marks the newest comment read, not system messages:
+            // alice's read of 15d moves her marker (15g), the service account's read of
+            // a chat of only call messages leaves its marker where it was (30j, 30k).
+            for (const talk_message* m : selected)
+                if (m->system.empty()) {
+                    me->last_read = std::max(me->last_read, m->id);
+                    break;
+                }
+        }
         auto res = ocs_reply(req, 200, "OK", list);
         res.set("X-Chat-Last-Given", std::to_string(selected.back()->id));
         res.set("X-Chat-Last-Common-Read", std::to_string(last_common_read(w, *room)));

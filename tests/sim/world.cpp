@@ -436,8 +436,29 @@ std::vector<std::string> world::users_with_access(const node& n) const
     return out;
 }
 
+void world::downloaded(const std::string& reader, const node& n)
+{
+    // files_downloadactivity's Listener::readFile: a logged-in reader who is not the owner.
+    if (!download_activity || reader == "--" || reader == n.owner || n.folder) return;
+    // IRequest::USER_AGENT_CLIENT_DESKTOP and the Android/iOS client patterns.
+    const auto& ua = request_user_agent;
+    const bool desktop = ua.starts_with("Mozilla/5.0 (") &&
+                         (ua.find(") mirall/") != std::string::npos || ua.find(") csyncoC/") != std::string::npos);
+    const bool mobile = ua.find("Nextcloud-android") != std::string::npos || ua.find("Nextcloud-iOS") != std::string::npos ||
+                        ua.find("(Android) ownCloud-android") != std::string::npos;
+    activity row;
+    row.affected = n.owner;
+    row.app = "files_downloadactivity";
+    row.type = "file_downloaded";
+    row.actor = reader;
+    row.subject = desktop ? "desktop" : mobile ? "mobile" : "web";
+    row.object_id = n.id;
+    record_activity(row);
+}
+
 void world::audit_file_access(const std::string& reader, const node& n, const char* suffix)
 {
+    downloaded(reader, n);
     if (audit_format_ == audit_format::with_file_ids) {
         audit(reader, "File with id \"" + std::to_string(n.id) + "\" accessed: \"" + path_of(n) + suffix + "\"");
         return;

@@ -90,6 +90,9 @@ struct talk_message {
     std::vector<std::string> mentions;  // user ids, mention-user1 first
     std::string system;                 // "" for comments; conversation_created, user_added, ...
     std::string subject;                // the user or group a system message is about
+    std::vector<std::string> call_users;  // call_ended: who was in the call
+    std::int64_t call_duration = 0;       // call_ended: seconds
+    bool mentions_call = false;           // "@all" became {mention-call1} (15m)
     std::string reference_id;
     std::optional<int> parent;
     bool silent = false;
@@ -103,6 +106,10 @@ struct talk_attendee {
     std::string actor;
     int participant_type = 3;    // 1 owner, 3 user
     int last_read = 0;
+    // In the conversation (POST .../participants/active) and in its call.
+    std::string session_id;
+    std::int64_t last_ping = 0;
+    int in_call = 0;  // flags: 1 audio, 2 video (30b, 30e); 0 not in the call
 };
 
 struct talk_room {
@@ -113,6 +120,11 @@ struct talk_room {
     bool read_only = false;
     std::int64_t last_activity = 0;
     std::vector<talk_attendee> attendees;
+    // The running call: when it started, the union of its peers' flags, and
+    // every user who was in it (call_ended names them all, 30j).
+    std::int64_t call_start = 0;
+    int call_flag = 0;
+    std::vector<std::string> in_this_call;
 };
 
 struct talk_state {
@@ -281,6 +293,16 @@ public:
     std::vector<audit_entry> take_audit() { return std::exchange(audit_, {}); }
     // "File accessed" (and friends) for `n` read by `reader` ("--": anonymous, through `via`).
     void audit_file_access(const std::string& reader, const node& n, const char* suffix = "");
+    // `reader` read the file (a download, or making a preview of it): with
+    // files_downloadactivity, an activity for its owner.
+    void downloaded(const std::string& reader, const node& n);
+
+    // The request being handled: its Host and User-Agent headers.
+    std::string request_host;
+    std::string request_user_agent;
+    // The files_downloadactivity app: a read of a shared file by someone else
+    // is an activity of its owner (31a). Off on the recorded server until 2026-11-30.
+    bool download_activity = false;
 
     talk_state talk;
     deck_state deck;
@@ -301,6 +323,7 @@ public:
 
     // Ids are assigned in order from here on (to reproduce recorded ids).
     void set_next_node_id(std::int64_t id) { next_node_id_ = id; }
+    void set_next_activity_id(int id) { next_activity_id_ = id; }
 
 private:
     node& new_node(const std::string& owner, std::int64_t parent, const std::string& name, bool folder);
