@@ -29,15 +29,12 @@ deck_membership_plan decide_deck_membership(const deck_membership_input& in)
     const std::string board = "Deck board " + std::to_string(in.board);
     if (!in.sharing_wanted) {
         plan.unreachable = outside;
-        plan.why = "not a member of " + board +
-                   ", so the session card cannot be assigned to them (sharing the board is turned off: "
-                   "deck.share_with_participants)";
+        plan.why = "not a member of " + board + " (sharing the board is turned off: deck.share_with_participants)";
         return plan;
     }
     if (!in.may_share || in.share_refused) {
         plan.unreachable = outside;
-        plan.why = "not a member of " + board +
-                   ", so the session card cannot be assigned to them (the service account may not share the board)";
+        plan.why = "not a member of " + board + " (the service account may not share the board)";
         return plan;
     }
     for (const auto& group : in.participant_groups)
@@ -48,8 +45,7 @@ deck_membership_plan decide_deck_membership(const deck_membership_input& in)
         else plan.share_users.push_back(user);
     }
     if (!plan.unreachable.empty())
-        plan.why = "not a member of " + board + " although it is shared with them, so the session card cannot be "
-                                                "assigned to them";
+        plan.why = "not a member of " + board + " although it is shared with them (no such user?)";
     return plan;
 }
 

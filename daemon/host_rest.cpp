@@ -14,6 +14,8 @@ host_rest::host_rest(std::chrono::seconds base, std::chrono::seconds max, std::c
 
 void host_rest::observe(const http::exchange_record& r)
 {
+    // status.php answers 200 in maintenance mode too: it says nothing about the API.
+    if (r.path.ends_with("/status.php")) return;
     const bool busy_status = r.status == 429 || r.status == 502 || r.status == 503 || r.status == 504;
     const bool no_answer = r.status == 0 && r.error &&
                            (r.error == http::error::timeout || r.error == http::error::connection_closed ||
@@ -47,6 +49,20 @@ std::chrono::seconds host_rest::end_pass()
     answered_ = unavailable_ = false;
     retry_after_ = std::chrono::seconds(0);
     return rest;
+}
+
+std::chrono::system_clock::time_point next_attempt(std::chrono::system_clock::time_point now,
+                                                   std::chrono::system_clock::time_point wake,
+                                                   std::chrono::seconds rest, bool message_waiting,
+                                                   std::optional<std::chrono::system_clock::time_point> open_deadline,
+                                                   std::chrono::seconds margin)
+{
+    const auto at = message_waiting ? now + rest : std::max(wake, now + rest);
+    if (!open_deadline || *open_deadline <= now) return at;
+    const auto left = *open_deadline - now;
+    const auto latest = left > 2 * margin ? *open_deadline - margin
+                                          : now + std::max<std::chrono::system_clock::duration>(left / 2, std::chrono::seconds(1));
+    return std::min(at, latest);
 }
 
 }  // namespace prereadd::daemon

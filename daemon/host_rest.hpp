@@ -4,12 +4,14 @@
 // and nothing answered, the main loop does not wake it again before a rest
 // that doubles with each such pass (from `base` to `max`) and is at least
 // the server's Retry-After (up to `retry_after_cap`). One answer ends it.
-// Pure logic, fed by the client's exchange records.
+// Pure logic, fed by the client's exchange records. While Nextcloud says it is
+// in maintenance mode, run.cpp watches status.php instead and resumes at once.
 #pragma once
 
 #include "http/client.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace prereadd::daemon {
@@ -37,5 +39,17 @@ private:
     std::chrono::seconds retry_after_{0};
     std::string reason_;
 };
+
+// When to try Nextcloud again after a pass it turned away: when the rest is
+// over — or, with no message waiting to go out, at `wake` if that is later —
+// but never so late that a message still due misses its deadline without one
+// more try: at the latest `margin` before it, and, closer to the deadline than
+// that, halfway to it (at least a second from now), so the last tries come
+// quickly but not in a tight loop.
+std::chrono::system_clock::time_point next_attempt(std::chrono::system_clock::time_point now,
+                                                   std::chrono::system_clock::time_point wake,
+                                                   std::chrono::seconds rest, bool message_waiting,
+                                                   std::optional<std::chrono::system_clock::time_point> open_deadline,
+                                                   std::chrono::seconds margin);
 
 }  // namespace prereadd::daemon

@@ -284,11 +284,12 @@ message access_problem_message(const std::string& project, const std::string& fo
     return {fitted(std::move(text)), {}};
 }
 
-message deck_problem_message(const std::string& project, const std::string& user, const std::string& detail)
+message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users)
 {
-    std::string text = "Deck in project " + talk_text(project) + ": " + talk_text(user) + " is " + talk_text(detail) +
-                       ". Share the board with them in Deck: read-only is enough to be assigned the card; to tick it "
-                       "done they need edit rights. Once it is fixed, prereadd notices by itself.";
+    std::string text = "Deck in project " + talk_text(project) + ": the session card cannot be assigned to";
+    for (const auto& [user, why] : users) text += "\n- " + talk_text(user) + ": " + talk_text(why);
+    text += "\nShare the board with them in Deck: read-only is enough to be assigned the card; to tick it done they "
+            "need edit rights. Once it is fixed, prereadd notices by itself.";
     return {fitted(std::move(text)), {}};
 }
 

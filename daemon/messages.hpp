@@ -95,8 +95,9 @@ std::optional<message> follow_up_message(const reminder_input& in, date::sys_sec
 message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
                                const std::string& detail);
 
-// For a facilitator, once per participant the session cards cannot be assigned to.
-message deck_problem_message(const std::string& project, const std::string& user, const std::string& detail);
+// For a facilitator, once for the participants (user, why) the session cards
+// could not be assigned to in one pass.
+message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users);
 
 // A session's Deck card: its title, and a description with the checklist
 // participant x document and, last, the marker that finds the card again.

@@ -120,6 +120,11 @@ private:
         co_return ok;
     }
 
+    void keep_open(date::sys_seconds deadline)
+    {
+        if (!report_.open_deadline || deadline < *report_.open_deadline) report_.open_deadline = deadline;
+    }
+
     void record(store::outbox_row row, store::outbox_state final_state)
     {
         row.reference_id = reference_id(row.project, row.item, row.recipient);
@@ -139,6 +144,10 @@ private:
                 auto history = co_await ocs::async_chat_history(ctx_.client, base(), token, 200);
                 if (!history) {
                     report_.errors.push_back(p.id + ": " + history.error().message());
+                    if (row.deadline && *row.deadline > ctx_.now()) {
+                        keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
+                        ++report_.undelivered;
+                    }
                     continue;
                 }
                 auto found = std::find_if(history->messages.begin(), history->messages.end(),
@@ -246,6 +255,7 @@ private:
         const auto planned = scheduler::plan(sessions, timings, st_.handled_items(p.id), t_now, ctx_.missed_lookback);
         if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
             report_.next_due = planned.next_due;
+        if (planned.next_deadline) keep_open(*planned.next_deadline);
         const std::string channel = p.talk ? talk_prefix + p.talk->conversation : std::string();
 
         auto row_for = [&](const scheduler::due_item& item) {
@@ -305,7 +315,10 @@ private:
                 continue;
             }
             row.body = text->text;
-            co_await deliver(row);
+            if (!(co_await deliver(row)) && !st_.outbox_entry(row.reference_id).value_or(row).done_at) {
+                keep_open(item.deadline);
+                ++report_.undelivered;
+            }
             if (item.kind != scheduler::item_kind::reminder || !p.personal_reminders) continue;
             for (const auto& [user, theirs] : pending(in.participants, in.documents, in.done, in.blocked)) {
                 store::outbox_row personal = row;
@@ -443,8 +456,7 @@ private:
             } else if (assigned.error().status == 400 && assigned.error().detail.find("not part of the board") != std::string::npos) {
                 // The board changed since it was read: reported like any non-member, read again next time.
                 ctx_.deck_boards.erase(p.deck->board);
-                record_deck_problem(p, user, "not a member of Deck board " + std::to_string(p.deck->board) +
-                                                 ", so the session card cannot be assigned to them (Deck: " +
+                record_deck_problem(p, user, "not a member of Deck board " + std::to_string(p.deck->board) + " (Deck: " +
                                                  assigned.error().detail.substr(assigned.error().detail.rfind(": ") + 2) + ")");
             } else {
                 report_.errors.push_back(p.id + ": " + assigned.error().message());
@@ -514,7 +526,7 @@ private:
     {
         if (ctx_.dry_run) return;
         if (st_.record_problem(p.id, {user, 0, deck_not_member, why, ctx_.now()}))
-            report_.notices.push_back(p.id + ": " + log_text(user) + " is " + why);
+            report_.notices.push_back(p.id + ": the session card cannot be assigned to " + log_text(user) + ", " + why);
     }
 
     void resolve_deck_problems(const project_config& p, const std::vector<std::string>& members,
@@ -565,21 +577,35 @@ private:
     boost::asio::awaitable<void> send_problems(const project_config& p)
     {
         if (p.facilitators.empty()) co_return;
+        // One message per access problem; Deck membership problems seen in the
+        // same pass in one message, so a board nobody was added to does not
+        // send a message per participant.
+        std::vector<std::pair<std::string, std::string>> notes;  // item, text
+        std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> deck;  // first seen -> (user, detail)
         for (const auto& problem : st_.open_problems(p.id)) {
+            if (problem.problem == deck_not_member) {
+                deck[problem.first_seen].emplace_back(problem.user_id, problem.detail);
+                continue;
+            }
+            notes.emplace_back("problem/" + problem.user_id + "/" + std::to_string(problem.file_id) + "/" +
+                                   problem.problem + "/" + std::to_string(problem.first_seen),
+                               access_problem_message(p.id, p.folder, problem.user_id, problem.detail).text);
+        }
+        // Keyed by when they were first seen: someone resolved later changes nothing, someone new is a new message.
+        for (const auto& [first_seen, users] : deck)
+            notes.emplace_back("problem/" + std::string(deck_not_member) + "/" + std::to_string(first_seen),
+                               deck_problem_message(p.id, users).text);
+        for (const auto& [item, text] : notes)
             for (const auto& facilitator : p.facilitators) {
                 store::outbox_row row;
                 row.project = p.id;
-                row.item = "problem/" + problem.user_id + "/" + std::to_string(problem.file_id) + "/" + problem.problem +
-                           "/" + std::to_string(problem.first_seen);
+                row.item = item;
                 row.recipient = facilitator;
                 if (st_.outbox_entry(reference_id(row.project, row.item, row.recipient))) continue;
-                row.body = problem.problem == deck_not_member
-                               ? deck_problem_message(p.id, problem.user_id, problem.detail).text
-                               : access_problem_message(p.id, p.folder, problem.user_id, problem.detail).text;
+                row.body = text;
                 if (!(co_await resolve_one_to_one(p, facilitator, row))) continue;
                 co_await deliver(row);
             }
-        }
     }
 
     // Sets row.channel to the one-to-one conversation with `user` (created if missing).

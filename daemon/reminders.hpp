@@ -82,6 +82,10 @@ struct reminder_report {
     // who cannot be assigned a Deck card (logged once, as the problem is new).
     std::vector<std::string> notices;
     std::optional<date::sys_seconds> next_due;  // when to wake up for the next item
+    // The earliest deadline of a message that is due and did not go out, or of
+    // the next one due: a daemon resting while Nextcloud is away tries once more before it.
+    std::optional<date::sys_seconds> open_deadline;
+    std::size_t undelivered = 0;  // messages due now that could not be posted (they stay in the outbox)
 };
 
 boost::asio::awaitable<reminder_report> async_reminders(reminder_context& ctx);

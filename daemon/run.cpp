@@ -9,6 +9,7 @@
 #include "daemon/poll_cycle.hpp"
 #include "daemon/reminders.hpp"
 #include "daemon/service.hpp"
+#include "ocs/api.hpp"
 #include "scheduler/polling.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -26,6 +27,7 @@
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <random>
 
 namespace prereadd::daemon {
 namespace {
@@ -73,8 +75,16 @@ struct generation {
 
 class service {
 public:
-    service(asio::io_context& io, std::filesystem::path config_file, configuration config, store::database& db)
-        : io_(io), config_file_(std::move(config_file)), db_(db), sleep_(io), stop_(io), signals_(io, SIGINT, SIGTERM, SIGHUP)
+    service(asio::io_context& io, std::filesystem::path config_file, configuration config, store::database& db,
+            const run_tuning& tuning)
+        : io_(io),
+          config_file_(std::move(config_file)),
+          db_(db),
+          tuning_(tuning),
+          rest_(tuning.rest_base, tuning.rest_max, tuning.retry_after_cap),
+          sleep_(io),
+          stop_(io),
+          signals_(io, SIGINT, SIGTERM, SIGHUP)
     {
         install(std::move(config));
     }
@@ -91,15 +101,13 @@ public:
             stop_.expires_at(std::chrono::steady_clock::time_point::max());
             auto result = co_await (pass() || wait_for_stop());
             if (stopping_) break;
-            const auto wake = std::get<0>(result);
+            const auto next = std::get<0>(result);
             if (reload_requested_) {
                 reload();
                 continue;  // a new configuration polls at once
             }
-            sleep_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                wake - std::chrono::system_clock::now()));
-            boost::system::error_code ec;
-            co_await sleep_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (next.nextcloud_away) co_await rest_until(next.wake);
+            else co_await sleep_until(next.wake);
             if (reload_requested_ && !stopping_) reload();
         }
         notify("STOPPING=1");
@@ -226,14 +234,73 @@ private:
         notify("READY=1");
     }
 
+    // False when the sleep was cut short (a signal).
+    asio::awaitable<bool> sleep_until(std::chrono::system_clock::time_point wake)
+    {
+        sleep_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            wake - std::chrono::system_clock::now()));
+        boost::system::error_code ec;
+        co_await sleep_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_return !ec;
+    }
+
+    // Resting while Nextcloud is away. In maintenance mode status.php still
+    // answers (capture 21a), unauthenticated and cheap: it is asked every
+    // `maintenance_watch` (jittered) and the rest ends the moment it says
+    // maintenance is over, instead of at the end of a back-off that may have
+    // grown past a session's start.
+    asio::awaitable<void> rest_until(std::chrono::system_clock::time_point wake)
+    {
+        auto& g = *current_;
+        const auto timeout = std::min<std::chrono::milliseconds>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(g.config.global.nextcloud.request_timeout),
+            std::max<std::chrono::milliseconds>(tuning_.maintenance_watch, std::chrono::seconds(1)));
+        bool watching = false;
+        while (!stopping_ && !reload_requested_) {
+            stop_.expires_at(std::chrono::steady_clock::time_point::max());
+            auto asked = co_await (ocs::async_server_status(g.client, g.config.global.nextcloud.base, timeout) ||
+                                   wait_for_stop());
+            if (stopping_ || asked.index() != 0) co_return;
+            const auto& status = std::get<0>(asked);
+            const bool in_maintenance = status && status->maintenance;
+            if (!in_maintenance) {
+                if (watching) {
+                    log(priority::notice, "Nextcloud left maintenance mode: resuming now");
+                    notify("STATUS=Nextcloud left maintenance mode, resuming");
+                    co_return;
+                }
+                // Not maintenance (down, overloaded, unreachable): the back-off stands.
+                co_await sleep_until(wake);
+                co_return;
+            }
+            if (!watching) {
+                log(priority::notice, "Nextcloud is in maintenance mode: asking status.php every " +
+                                          std::to_string(tuning_.maintenance_watch.count()) + " ms until it is over");
+                notify("STATUS=Nextcloud is in maintenance mode, waiting for it to end");
+                watching = true;
+            }
+            const auto now = std::chrono::system_clock::now();
+            if (now >= wake) co_return;  // a message's deadline (or the back-off's end): one more try
+            std::uniform_real_distribution<double> jitter(0.8, 1.2);
+            const auto pause = std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                tuning_.maintenance_watch * jitter(random_));
+            if (!(co_await sleep_until(std::min(wake, now + pause)))) co_return;
+        }
+    }
+
     asio::awaitable<void> wait_for_stop()
     {
         boost::system::error_code ec;
         co_await stop_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 
+    struct wake_plan {
+        std::chrono::system_clock::time_point wake;
+        bool nextcloud_away = false;  // the pass found Nextcloud turning every request away
+    };
+
     // One poll cycle and one reminder pass; returns when to wake up next.
-    asio::awaitable<std::chrono::system_clock::time_point> pass()
+    asio::awaitable<wake_plan> pass()
     {
         auto& g = *current_;
         const auto started = std::chrono::steady_clock::now();
@@ -242,7 +309,7 @@ private:
         const auto cycle = co_await async_poll_cycle(g.poll);
         g.poll.due = nullptr;
         if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
-            co_return std::chrono::system_clock::now();  // stopping: no messages half sent
+            co_return wake_plan{std::chrono::system_clock::now()};  // stopping: no messages half sent
         for (const auto& e : cycle.errors) log(priority::warning, e);
         for (const auto& [project, problem] : cycle.new_problems)
             log(priority::notice, project + ": access problem: " + problem.detail);
@@ -274,12 +341,18 @@ private:
         if (sent.next_due) wake = std::min(wake, std::chrono::system_clock::time_point(*sent.next_due));
         // Nextcloud turned every request away: leave it alone for a while, however soon the next turn or message.
         if (const auto rest = rest_.end_pass(); rest > std::chrono::seconds::zero()) {
-            wake = std::max(wake, std::chrono::system_clock::now() + rest);
+            const auto now = std::chrono::system_clock::now();
+            std::optional<std::chrono::system_clock::time_point> deadline;
+            if (sent.open_deadline) deadline = std::chrono::system_clock::time_point(*sent.open_deadline);
+            wake = next_attempt(now, wake, rest, sent.undelivered > 0, deadline, tuning_.deadline_margin);
+            const auto in = std::chrono::duration_cast<std::chrono::seconds>(wake - now).count();
             log(priority::warning, "Nextcloud unavailable (" + rest_.reason() + "): next attempt in " +
-                                       std::to_string(rest.count()) + " s (" + std::to_string(rest_.failed_passes()) +
-                                       " pass(es) in a row)");
-            notify("STATUS=Nextcloud unavailable (" + rest_.reason() + "), next attempt in " + std::to_string(rest.count()) + " s");
-            co_return wake;
+                                       std::to_string(in) + " s (" + std::to_string(rest_.failed_passes()) +
+                                       " pass(es) in a row" +
+                                       (in < rest.count() ? ", sooner than the back-off for a message still due" : "") +
+                                       ")");
+            notify("STATUS=Nextcloud unavailable (" + rest_.reason() + "), next attempt in " + std::to_string(in) + " s");
+            co_return wake_plan{wake, true};
         }
         std::string status = std::to_string(cycle.projects_ok) + "/" + std::to_string(g.config.projects.size()) +
                              " project(s) up to date, " + std::to_string(cycle.polled.size()) +
@@ -289,7 +362,7 @@ private:
                       (cycle.errors.empty() ? sent.errors.front() : cycle.errors.front());
         if (sent.next_due) status += "; next message due " + date::format("%FT%TZ", *sent.next_due);
         notify("STATUS=" + status);
-        co_return wake;
+        co_return wake_plan{wake};
     }
 
     asio::io_context& io_;
@@ -297,7 +370,9 @@ private:
     store::database& db_;
     std::unique_ptr<generation> current_;
     metrics metrics_;  // kept across reloads
+    run_tuning tuning_;
     host_rest rest_;   // so is the back-off: a reload does not make Nextcloud available
+    std::minstd_rand random_{std::random_device{}()};
     std::shared_ptr<metrics_server> server_;
     std::optional<std::pair<std::string, std::uint16_t>> metrics_wanted_;  // what server_ was bound for
     asio::steady_timer sleep_;
@@ -310,7 +385,7 @@ private:
 
 }  // namespace
 
-int run_daemon(const std::filesystem::path& config_file)
+int run_daemon(const std::filesystem::path& config_file, const run_tuning& tuning)
 {
     auto loaded = load_configuration(config_file, environment::from_process());
     if (!loaded.config) {
@@ -325,7 +400,7 @@ int run_daemon(const std::filesystem::path& config_file)
     }
     store::database db(state_file(*loaded.config));
     asio::io_context io;
-    service s(io, config_file, std::move(*loaded.config), db);
+    service s(io, config_file, std::move(*loaded.config), db, tuning);
     s.start_metrics();
     std::exception_ptr failure;
     asio::co_spawn(io, s.main_loop(), [&](std::exception_ptr e) {

@@ -5,15 +5,33 @@
 // closed cleanly, exit 0); SIGHUP reloads the configuration, keeping the
 // running one when the new one is invalid. systemd Type=notify: READY=1,
 // STATUS=, RELOADING=1, STOPPING=1, WATCHDOG=1 when WatchdogSec= is set.
+// While Nextcloud turns every request away it rests (doubling), watching
+// status.php when it says it is in maintenance mode, and resumes the moment
+// maintenance ends; a message still due is tried once more before its deadline.
 #pragma once
 
 #include "daemon/config.hpp"
 
+#include <chrono>
 #include <filesystem>
 
 namespace prereadd::daemon {
 
+// The main loop's timing, with its defaults; tests shrink them.
+struct run_tuning {
+    // Resting after a pass Nextcloud turned away (daemon/host_rest.hpp).
+    std::chrono::seconds rest_base{10};
+    std::chrono::seconds rest_max{std::chrono::minutes(10)};
+    std::chrono::seconds retry_after_cap{std::chrono::hours(1)};
+    // While status.php says "maintenance": asked again this often (±20 % jitter,
+    // so several daemons do not come back in step); the first pass runs the
+    // moment it says false.
+    std::chrono::milliseconds maintenance_watch{std::chrono::seconds(10)};
+    // A message still due gets one more try at least this long before its deadline.
+    std::chrono::seconds deadline_margin{30};
+};
+
 // Returns the process exit code (0 after SIGTERM/SIGINT).
-int run_daemon(const std::filesystem::path& config_file);
+int run_daemon(const std::filesystem::path& config_file, const run_tuning& tuning = {});
 
 }  // namespace prereadd::daemon

@@ -3,7 +3,11 @@
 // session's time zone.
 #include "daemon/status_report.hpp"
 
+#include "daemon/literal.hpp"
+
 #include <date/date.h>
+#include <unistr.h>
+#include <uniwidth.h>
 
 #include <algorithm>
 #include <map>
@@ -29,11 +33,43 @@ int strength(store::engagement_kind k)
     return 0;
 }
 
+// Columns a terminal gives the text: East Asian wide characters take two,
+// combining marks none (libunistring's Unicode tables).
+std::size_t columns_of(std::string_view s)
+{
+    const int w = u8_width(reinterpret_cast<const std::uint8_t*>(s.data()), s.size(), "UTF-8");
+    return w < 0 ? s.size() : static_cast<std::size_t>(w);
+}
+
+// Names from elsewhere in one cell: one line, no control characters, at most
+// `width` columns (cut with an ellipsis).
+std::string cell_text(std::string_view name, std::size_t width)
+{
+    std::string line = plain_line(name);
+    if (columns_of(line) <= width) return line;
+    std::string out;
+    std::size_t used = 0;
+    for (std::size_t at = 0; at < line.size();) {
+        ucs4_t c = 0;
+        const int length = u8_mbtouc(&c, reinterpret_cast<const std::uint8_t*>(line.data() + at), line.size() - at);
+        const int w = std::max(uc_width(c, "UTF-8"), 0);
+        if (used + static_cast<std::size_t>(w) + 1 > width) break;  // room for the ellipsis
+        out.append(line, at, static_cast<std::size_t>(length));
+        used += static_cast<std::size_t>(w);
+        at += static_cast<std::size_t>(length);
+    }
+    return out + "\u2026";
+}
+
+// Pads by display width, with one space between columns.
 std::string pad(const std::string& s, std::size_t width)
 {
-    // Byte width is close enough for ids and paths in a terminal table.
-    return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+    const auto used = columns_of(s);
+    return used >= width ? s + " " : s + std::string(width - used, ' ');
 }
+
+constexpr std::size_t max_document_column = 48;
+constexpr std::size_t participant_column = 22;
 
 }  // namespace
 
@@ -69,13 +105,14 @@ std::string render_status_text(const std::vector<project_status>& projects)
             continue;
         }
         std::size_t first = 8;
-        for (const auto& d : p.documents) first = std::max(first, d.path.size() + 2);
-        const std::size_t column = 22;
+        for (const auto& d : p.documents)
+            first = std::max(first, std::min(columns_of(plain_line(d.path)), max_document_column) + 2);
+        const std::size_t column = participant_column;
         out << "  " << pad("", first);
-        for (const auto& u : p.participants) out << pad(u.user_id, column);
+        for (const auto& u : p.participants) out << pad(cell_text(u.user_id, column - 1), column);
         out << '\n';
         for (const auto& d : p.documents) {
-            out << "  " << pad(d.path, first);
+            out << "  " << pad(cell_text(d.path, first - 2), first);
             for (const auto& u : p.participants) {
                 const store::engagement* best = nullptr;
                 for (const auto& e : p.engagements)
@@ -92,7 +129,7 @@ std::string render_status_text(const std::vector<project_status>& projects)
         }
         if (!p.problems.empty()) {
             out << "  access problems:\n";
-            for (const auto& pr : p.problems) out << "    " << pr.user_id << ": " << pr.detail << '\n';
+            for (const auto& pr : p.problems) out << "    " << log_text(pr.user_id) << ": " << log_text(pr.detail) << '\n';
         }
         out << '\n';
     }

@@ -65,4 +65,34 @@ boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::clie
     co_return page;
 }
 
+boost::system::result<server_status> parse_server_status(std::string_view body)
+{
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded()) return make_error_code(error::malformed_json);
+    if (!j.is_object() || !j.contains("maintenance") || !j["maintenance"].is_boolean())
+        return make_error_code(error::unexpected_data);
+    server_status s;
+    s.maintenance = j["maintenance"].get<bool>();
+    if (auto it = j.find("installed"); it != j.end() && it->is_boolean()) s.installed = it->get<bool>();
+    if (auto it = j.find("version"); it != j.end() && it->is_string()) s.version = it->get<std::string>();
+    return s;
+}
+
+boost::asio::awaitable<http::outcome<server_status>> async_server_status(http::client& client, const http::url& base,
+                                                                         std::chrono::milliseconds timeout)
+{
+    http::request req;
+    req.url = base.with_path("/status.php");
+    req.anonymous = true;
+    req.timeout = timeout;
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    if (res->status != 200)
+        co_return http::failure{make_error_code(error::request_failed), "status.php answered " + std::to_string(res->status),
+                                res->status};
+    auto parsed = parse_server_status(res->body);
+    if (!parsed) co_return http::failure{parsed.error(), "status.php"};
+    co_return *parsed;
+}
+
 }  // namespace prereadd::ocs

@@ -1,5 +1,6 @@
 // The OCS calls the daemon makes, as coroutines over the HTTP client: shares
-// of a path, members of a group, and the Activity stream from a cursor.
+// of a path, members of a group, the Activity stream from a cursor, and
+// status.php (is Nextcloud in maintenance mode).
 #pragma once
 
 #include "http/client.hpp"
@@ -36,5 +37,18 @@ boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::clie
                                                                       const http::url& base,
                                                                       std::int64_t since,
                                                                       int limit = 100);
+
+// GET /status.php (captures 01, 21a): unauthenticated and cheap, and it still
+// answers 200 while everything else answers 503 in maintenance mode.
+struct server_status {
+    bool installed = false;
+    bool maintenance = false;
+    std::string version;  // "29.0.6.1"
+};
+
+boost::system::result<server_status> parse_server_status(std::string_view body);
+
+boost::asio::awaitable<http::outcome<server_status>> async_server_status(http::client& client, const http::url& base,
+                                                                         std::chrono::milliseconds timeout);
 
 }  // namespace prereadd::ocs

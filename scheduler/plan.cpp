@@ -40,7 +40,10 @@ plan_result plan(const std::vector<session>& sessions,
             due_item item{t.kind, t.before, deadline - t.before, deadline, &s};
             if (handled.count(item.id())) continue;
             if (item.due_at > now) {
-                if (!out.next_due || item.due_at < *out.next_due) out.next_due = item.due_at;
+                if (!out.next_due || item.due_at < *out.next_due) {
+                    out.next_due = item.due_at;
+                    out.next_deadline = item.deadline;
+                }
                 continue;
             }
             if (deadline <= now) {

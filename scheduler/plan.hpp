@@ -42,6 +42,7 @@ struct plan_result {
     std::vector<due_item> superseded;  // overdue, and a later item of the same kind for the session is due too
     std::vector<due_item> missed;      // the deadline (session start, follow-up due) passed before it could go out
     std::optional<date::sys_seconds> next_due;  // the earliest item still to come
+    std::optional<date::sys_seconds> next_deadline;  // ... and its deadline
 };
 
 // `handled` holds the ids of items sent, missed or superseded before. Only

@@ -219,6 +219,25 @@ TEST_F(reminders_test, the_digest_before_the_session)
     EXPECT_NE(digest.text.find("agenda.md: opened by bob"), std::string::npos) << digest.text;
 }
 
+TEST_F(reminders_test, a_project_set_up_shortly_before_its_session_has_no_documents_added_after_the_first_reminder)
+{
+    // The folder is first seen in the pass that sends the (late) first reminder.
+    config.projects[0].digest = 1h;
+    config.projects[0].lead_times = {72h, 24h};
+    clock = session_start - 3 * 3600;
+    auto first = step();
+    EXPECT_EQ(first.sent, 1u) << "the P1D reminder, late";
+    // slides.pdf arrives after it.
+    sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"}, {"content", "%PDF"}});
+    clock = session_start - 3600;
+    auto second = step();
+    EXPECT_EQ(second.sent, 1u) << "the digest";
+    const auto digest = posted(token).back();
+    EXPECT_NE(digest.text.find("Added after the first reminder: slides.pdf"), std::string::npos) << digest.text;
+    EXPECT_EQ(digest.text.find("agenda.md, budget.ods"), std::string::npos) << digest.text;
+    EXPECT_EQ(digest.text.find("Added after the first reminder: agenda.md"), std::string::npos) << digest.text;
+}
+
 TEST_F(reminders_test, an_access_problem_reaches_the_facilitator_once)
 {
     config.projects[0].facilitators = {"alice"};
@@ -346,6 +365,136 @@ TEST_F(reminders_test, a_deck_card_is_created_kept_up_to_date_and_done)
     EXPECT_TRUE(assignees(card).empty());
     step();
     EXPECT_EQ(cards().size(), 1u);
+}
+
+// Deck assigns only members of the board (32a). The board of these tests is
+// made by the service account and shared with nobody (32b).
+class deck_membership_test : public reminders_test {
+protected:
+    deck_membership_test()
+    {
+        config.projects[0].deck = make_board(io, client, sim.base_url());
+        config.projects[0].participants.groups = {"team-alpha"};  // alice and bob; carol is configured by name
+        clock = session_start - 3 * day;
+    }
+    std::vector<std::string> assignees()
+    {
+        std::vector<std::string> out;
+        sim.with_world([&](sim::world& w) {
+            for (const auto& c : w.deck.cards)
+                if (c.stack == config.projects[0].deck->stack)
+                    for (const auto& [id, user] : c.assigned) out.push_back(user);
+        });
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    std::vector<sim::deck_acl> acl()
+    {
+        return sim.with_world([&](sim::world& w) {
+            for (const auto& b : w.deck.boards)
+                if (b.id == config.projects[0].deck->board) return b.acl;
+            return std::vector<sim::deck_acl>{};
+        });
+    }
+    std::size_t requests_to(const std::string& part)
+    {
+        std::size_t n = 0;
+        for (const auto& r : sim.requests_log()) n += r.find(part) != std::string::npos;
+        return n;
+    }
+    std::vector<sim::talk_message> to_facilitator()
+    {
+        std::vector<sim::talk_message> out;
+        sim.with_world([&](sim::world& w) {
+            for (const auto& r : w.talk.rooms)
+                if (r.type == 1)
+                    for (const auto& m : w.talk.messages)
+                        if (m.token == r.token && m.actor == "preread" && m.system.empty()) out.push_back(m);
+        });
+        return out;
+    }
+};
+
+TEST_F(deck_membership_test, the_board_is_shared_read_only_with_the_participants_then_the_card_assigned)
+{
+    auto report = step();
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    EXPECT_EQ(assignees(), (std::vector<std::string>{"alice", "bob", "carol"}));
+    const auto shared = acl();
+    ASSERT_EQ(shared.size(), 2u);
+    EXPECT_EQ(shared[0].type, 1);
+    EXPECT_EQ(shared[0].participant, "team-alpha") << "the configured group first";
+    EXPECT_EQ(shared[1].type, 0);
+    EXPECT_EQ(shared[1].participant, "carol") << "then who no group covers";
+    for (const auto& a : shared) EXPECT_FALSE(a.edit || a.share || a.manage) << "read-only";
+    EXPECT_EQ(report.notices.size(), 2u);
+    EXPECT_EQ(requests_to("/assignUser"), 3u) << "no assignment refused";
+    store::state st(db);
+    EXPECT_TRUE(st.open_problems("alpha").empty());
+}
+
+TEST_F(deck_membership_test, with_sharing_turned_off_the_facilitators_hear_once_and_nothing_is_retried)
+{
+    config.projects[0].deck->share_with_participants = false;
+    config.projects[0].facilitators = {"dave"};
+    sim.control({{"op", "user"}, {"id", "dave"}, {"password", "pw"}});
+    auto first = step();
+    EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+    EXPECT_TRUE(assignees().empty());
+    EXPECT_EQ(requests_to("/assignUser"), 0u) << "Deck would refuse them (400)";
+    EXPECT_EQ(requests_to("/acl"), 0u);
+    EXPECT_EQ(first.notices.size(), 3u) << "logged once each";
+    auto told = to_facilitator();
+    ASSERT_EQ(told.size(), 1u) << "one message for the three";
+    for (const char* user : {"alice", "bob", "carol"})
+        EXPECT_NE(told[0].text.find(std::string("- ") + user + ": not a member of Deck board"), std::string::npos)
+            << told[0].text;
+    EXPECT_NE(told[0].text.find("deck.share_with_participants"), std::string::npos) << told[0].text;
+    store::state st(db);
+    auto status = daemon::render_status_text({daemon::load_project_status(st, "alpha", "/Projects/Alpha")});
+    EXPECT_NE(status.find("carol: not a member of Deck board"), std::string::npos) << status;
+
+    // Later passes: no new message, no refused call.
+    clock += 3600;
+    auto second = step();
+    EXPECT_TRUE(second.notices.empty());
+    EXPECT_EQ(to_facilitator().size(), 1u);
+    EXPECT_EQ(requests_to("/assignUser"), 0u);
+
+    // The facilitator shares the board with the group by hand: alice and bob are
+    // assigned, their problems resolved; carol's stays.
+    sim.with_world([&](sim::world& w) {
+        for (auto& b : w.deck.boards)
+            if (b.id == config.projects[0].deck->board) b.acl.push_back({99, 1, "team-alpha", false, false, false});
+    });
+    clock += 3600;
+    step();
+    EXPECT_EQ(assignees(), (std::vector<std::string>{"alice", "bob"}));
+    auto open = st.open_problems("alpha");
+    ASSERT_EQ(open.size(), 1u);
+    EXPECT_EQ(open[0].user_id, "carol");
+    EXPECT_EQ(to_facilitator().size(), 1u);
+}
+
+TEST_F(deck_membership_test, a_board_the_service_account_may_not_share_is_reported_not_tried)
+{
+    // The board belongs to dave, who let the service account edit it but not share it.
+    sim.control({{"op", "user"}, {"id", "dave"}, {"password", "pw"}});
+    auto board = sim.control({{"op", "board"}, {"user", "dave"}, {"title", "Dave's"}});
+    ASSERT_TRUE(board.contains("board")) << board.dump();
+    sim.with_world([&](sim::world& w) {
+        for (auto& b : w.deck.boards)
+            if (b.id == board["board"]) b.acl.push_back({98, 0, "preread", true, false, false});
+    });
+    config.projects[0].deck = daemon::deck_config{board["board"], board["stack"]};
+    config.projects[0].facilitators = {"dave"};
+    auto first = step();
+    EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+    EXPECT_EQ(requests_to("/acl"), 0u) << "the board says the service account may not share it";
+    EXPECT_EQ(requests_to("/assignUser"), 0u);
+    auto told = to_facilitator();
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_NE(told[0].text.find("may not share the board"), std::string::npos) << told[0].text;
 }
 
 TEST_F(reminders_test, a_deck_card_is_found_again_after_a_lost_confirmation)

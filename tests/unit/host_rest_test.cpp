@@ -82,3 +82,44 @@ TEST(host_rest_test, a_rejected_password_is_no_outage)
 
 }  // namespace
 }  // namespace prereadd::daemon
+
+namespace prereadd::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using tp = std::chrono::system_clock::time_point;
+
+TEST(next_attempt, a_message_waiting_is_tried_again_after_the_rest_not_at_the_next_turn)
+{
+    const tp now{1000s};
+    EXPECT_EQ(next_attempt(now, now + 50s, 10s, true, std::nullopt, 30s), now + 10s);
+    EXPECT_EQ(next_attempt(now, now + 50s, 10s, false, std::nullopt, 30s), now + 50s) << "nothing waiting: the next turn";
+    EXPECT_EQ(next_attempt(now, now + 5s, 10s, false, std::nullopt, 30s), now + 10s) << "never before the rest is over";
+}
+
+TEST(next_attempt, never_past_a_deadline_without_one_more_try)
+{
+    const tp now{1000s};
+    // The back-off grew to 80 s; the session starts in 60 s: one more try 30 s before it.
+    EXPECT_EQ(next_attempt(now, now, 80s, true, now + 60s, 30s), now + 30s);
+    // Closer than twice the margin: halfway, then halfway again, never sooner than a second.
+    EXPECT_EQ(next_attempt(now, now, 80s, true, now + 40s, 30s), now + 20s);
+    EXPECT_EQ(next_attempt(now, now, 80s, true, now + 1s, 30s), now + 1s);
+    // A deadline after the rest changes nothing; one already past neither.
+    EXPECT_EQ(next_attempt(now, now, 10s, true, now + 600s, 30s), now + 10s);
+    EXPECT_EQ(next_attempt(now, now, 10s, true, now - 5s, 30s), now + 10s);
+}
+
+TEST(host_rest, status_php_answering_says_nothing_about_the_api)
+{
+    // In maintenance mode status.php answers 200 while everything else answers 503 (21a-21e).
+    host_rest rest;
+    auto status = answered(200);
+    status.path = "/status.php";
+    rest.observe(status);
+    rest.observe(answered(503));
+    EXPECT_EQ(rest.end_pass(), 10s);
+}
+
+}  // namespace
+}  // namespace prereadd::daemon

@@ -111,6 +111,49 @@ TEST_F(messages_test, the_digest_says_who_read_what_comments_and_late_additions)
     expect_golden("digest", digest_message(d).text);
 }
 
+TEST_F(messages_test, a_document_someone_cannot_open_is_marked_and_not_held_against_them)
+{
+    // carol cannot open budget.ods (no share); alice is the facilitator who was told.
+    in.blocked = {{"carol", 8}};
+    in.facilitators = {"alice"};
+    in.done = {{"alice", 7}, {"alice", 8}, {"alice", 9}, {"bob", 7}, {"bob", 8}, {"bob", 9}, {"carol", 7}, {"carol", 9}};
+    EXPECT_TRUE(pending(in.participants, in.documents, in.done, in.blocked).empty())
+        << "carol has read everything she can open";
+    EXPECT_FALSE(reminder_message(in)) << "nobody is behind: no reminder";
+
+    in.done.erase({"carol", 7});
+    auto m = reminder_message(in);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->mentioned, std::vector<std::string>{"carol"});
+    EXPECT_NE(m->text.find("- @\"carol\": agenda.md; budget.ods — no access yet, alice has been told"), std::string::npos)
+        << m->text;
+    const auto personal = personal_reminder(in, "carol").text;
+    EXPECT_NE(personal.find("Not opened by you yet: agenda.md."), std::string::npos) << personal;
+    EXPECT_NE(personal.find("You cannot open budget.ods yet, alice has been told."), std::string::npos) << personal;
+    EXPECT_EQ(personal.find("Not opened by you yet: agenda.md, budget.ods"), std::string::npos) << personal;
+    const auto card = deck_description("alpha", in);
+    EXPECT_NE(card.find("- [ ] carol: budget.ods — no access yet"), std::string::npos) << card;
+}
+
+TEST_F(messages_test, added_after_the_first_reminder_means_first_seen_after_it_was_composed)
+{
+    // A project configured shortly before its session: the folder is first
+    // seen in the pass that sends the first reminder (late), at the same second.
+    const auto reminder_at = session.start - 2h;
+    const auto t = [](sys_seconds s) { return s.time_since_epoch().count(); };
+    for (auto& d : in.documents) d.first_seen = t(reminder_at);
+    digest_input d{in, {}, std::nullopt, reminder_at};
+    d.base.now = session.start - 15min;
+    EXPECT_EQ(digest_message(d).text.find("Added after the first reminder"), std::string::npos) << digest_message(d).text;
+    // One second later is a later pass: added after.
+    d.base.documents[2].first_seen = t(reminder_at) + 1;
+    EXPECT_NE(digest_message(d).text.find("Added after the first reminder: slides.pdf"), std::string::npos)
+        << digest_message(d).text;
+    // No reminder went out at all: nothing is "added after" it.
+    d.first_reminder_at.reset();
+    EXPECT_EQ(digest_message(d).text.find("Added after"), std::string::npos);
+}
+
 TEST_F(messages_test, an_access_problem_for_the_facilitator)
 {
     expect_golden("access-problem",

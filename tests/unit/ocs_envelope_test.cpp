@@ -201,3 +201,45 @@ TEST(ocs_activity, the_service_account_stream)
 
 }  // namespace
 }  // namespace prereadd::ocs
+
+#include "ocs/api.hpp"
+
+namespace prereadd::ocs {
+namespace {
+
+TEST(server_status, maintenance_is_read_from_status_php)
+{
+    auto normal = parse_server_status(recorded_body("01-status"));
+    ASSERT_TRUE(normal) << normal.error().message();
+    EXPECT_TRUE(normal->installed);
+    EXPECT_FALSE(normal->maintenance);
+    EXPECT_EQ(normal->version, "29.0.6.1");
+    auto maintenance = parse_server_status(recorded_body("21a-maintenance-status"));
+    ASSERT_TRUE(maintenance) << maintenance.error().message();
+    EXPECT_TRUE(maintenance->maintenance);
+    EXPECT_FALSE(parse_server_status("<html>"));
+    EXPECT_FALSE(parse_server_status(R"({"installed":true})"));
+}
+
+TEST(deck_board, members_and_permissions_from_the_recorded_board)
+{
+    auto body = nlohmann::json::parse(recorded_body("32b-deck-board-acl-before"));
+    auto board = parse_deck_board(body);
+    ASSERT_TRUE(board) << board.error().message();
+    EXPECT_EQ(board->id, 9);
+    EXPECT_EQ(board->members, std::vector<std::string>{"preread"});
+    EXPECT_TRUE(board->acl.empty());
+    EXPECT_TRUE(board->may_share);
+    EXPECT_TRUE(board->may_edit);
+    // After 32c the group is in the acl, read-only.
+    body["acl"] = nlohmann::json::array({nlohmann::json::parse(recorded_body("32c-deck-share-board-group-read-only"))});
+    board = parse_deck_board(body);
+    ASSERT_TRUE(board);
+    ASSERT_EQ(board->acl.size(), 1u);
+    EXPECT_EQ(board->acl[0].type, 1);
+    EXPECT_EQ(board->acl[0].participant, "team-alpha");
+    EXPECT_FALSE(board->acl[0].edit);
+}
+
+}  // namespace
+}  // namespace prereadd::ocs

@@ -76,3 +76,55 @@ TEST_F(status_report_test, readers_open_the_database_read_only)
 
 }  // namespace
 }  // namespace prereadd::daemon
+
+namespace prereadd::daemon {
+namespace {
+
+// The column a cell of the participant's column starts at, in display columns.
+std::size_t column_of(const std::string& line, const std::string& cell)
+{
+    const auto at = line.find(cell);
+    if (at == std::string::npos) return std::string::npos;
+    std::size_t columns = 0;
+    for (std::size_t i = 0; i < at;) {
+        const auto b = static_cast<unsigned char>(line[i]);
+        const std::size_t length = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+        // The test's wide characters are CJK (three bytes from 0xe3 on, two columns); the ellipsis takes one.
+        columns += length == 3 && b >= 0xe3 ? 2 : 1;
+        i += length;
+    }
+    return columns;
+}
+
+TEST(status_report_layout, columns_line_up_with_non_ascii_wide_and_long_names)
+{
+    project_status p;
+    p.id = "alpha";
+    p.folder = "/Projects/Alpha";
+    p.participants = {{"alice", "config"}, {"bob", "config"}};
+    p.documents = {{1, "agenda.md", "e", 0},
+                   {2, "notes with space \u00fc.md", "e", 0},
+                   {3, "\u65e5\u672c\u8a9e\u306e\u8cc7\u6599.md", "e", 0},
+                   {4, std::string(80, 'x') + ".md", "e", 0}};
+    for (std::int64_t id : {1, 2, 3, 4}) p.engagements.push_back({"alpha", "bob", id, store::engagement_kind::opened, 0, "audit_log"});
+    const auto text = render_status_text({p});
+    std::vector<std::string> rows;
+    for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+        if (text.compare(start, 5, "  ") == 0 || text.find("opened", start) < end) rows.push_back(text.substr(start, end - start));
+    std::size_t aligned = std::string::npos;
+    std::size_t cells = 0;
+    for (const auto& row : rows) {
+        const auto at = column_of(row, "opened");
+        if (at == std::string::npos) continue;
+        ++cells;
+        if (aligned == std::string::npos) aligned = at;
+        EXPECT_EQ(at, aligned) << "misaligned row: " << row << "\n" << text;
+    }
+    EXPECT_EQ(cells, 4u) << text;
+    // The 83-character name is cut with an ellipsis instead of pushing its row out.
+    EXPECT_NE(text.find(std::string(47 - 1, 'x') + "\u2026"), std::string::npos) << text;
+    EXPECT_EQ(text.find(std::string(80, 'x')), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace prereadd::daemon

@@ -1,0 +1,105 @@
+// Back from maintenance, at once: the timeline the real server showed, run by
+// `prereadd run` (run_daemon, in this process) against the simulator, ten
+// times faster (every interval of the daemon's timing a tenth of its default).
+// Maintenance mode is switched on 2 s after the start, a reminder falls due 6 s
+// later and maintenance ends 3 s before the session. The back-off alone
+// (1, 2, 4, 8 s) would come back after the session started; watching
+// status.php, the daemon resumes the moment maintenance ends.
+#include "daemon/run.hpp"
+#include "tests/sim/daemon_config.hpp"
+#include "tests/sim/nextcloud.hpp"
+#include "tests/sim/scenarios.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <date/date.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace prereadd {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::system_clock;
+
+TEST(maintenance_test, the_reminder_goes_out_the_moment_maintenance_ends_before_the_session)
+{
+    test::temp_dir dir;
+    sim::nextcloud sim;
+    for (const auto& r : sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol())))
+        ASSERT_FALSE(r.contains("error")) << r.dump();
+    const std::string token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
+                                           {"members", {"alice", "bob", "carol"}}})["token"];
+
+    // The timeline, from a whole second a little ahead (the configuration has second precision).
+    const auto t0 = date::ceil<std::chrono::seconds>(clock_type::now()) + 1s;
+    const auto maintenance_on = t0 + 2s;
+    const auto session = t0 + 20s;
+    const auto maintenance_off = session - 3s;
+    const auto lead = 12s;  // due at t0 + 8 s, 6 s into maintenance
+
+    dir.write("etc/app-password", "app-pw\n");
+    ::chmod((dir / "etc/app-password").c_str(), 0600);
+    dir.write("etc/prereadd.json", nlohmann::json{
+        {"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"},
+                       {"request_timeout", "PT5S"}}},
+        {"state_directory", (dir / "state").string()},
+        {"projects_directory", "projects.d"},
+        {"poll_interval", "PT60S"},
+        {"metrics", {{"enabled", false}}}}.dump());
+    dir.write("etc/projects.d/alpha.json", nlohmann::json{
+        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "UTC"},
+        {"participants", {{"users", {"alice", "bob", "carol"}}}},
+        {"talk", {{"conversation", token}}},
+        {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%FT%T", date::floor<std::chrono::seconds>(session))},
+                       {"duration", "PT1H"}}}},
+        {"reminders", {{"lead_times", {"PT" + std::to_string(lead.count()) + "S"}}}}}.dump());
+
+    daemon::run_tuning tuning;
+    tuning.rest_base = 1s;
+    tuning.rest_max = 60s;
+    tuning.maintenance_watch = 1s;
+    // No extra try before the deadline: only the status.php watch can bring the reminder out in time.
+    tuning.deadline_margin = 0s;
+    int exit_code = -1;
+    std::thread daemon([&] { exit_code = daemon::run_daemon(dir / "etc/prereadd.json", tuning); });
+
+    std::this_thread::sleep_until(maintenance_on);  // the timeline under test, not a synchronisation
+    sim.set_maintenance(true);
+    std::this_thread::sleep_until(maintenance_off);
+    sim.set_maintenance(false);
+    const auto ended = clock_type::now();
+
+    // Wait for the reminder, at the latest until the session starts.
+    std::vector<sim::talk_message> posted;
+    while (clock_type::now() < session + 1s) {
+        posted = sim::posted_by_service_account(sim, token);
+        if (!posted.empty()) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    const auto posted_seen = clock_type::now();
+    ::kill(::getpid(), SIGTERM);
+    daemon.join();
+    EXPECT_EQ(exit_code, 0);
+
+    ASSERT_EQ(posted.size(), 1u) << "the reminder went out once, before the session";
+    const auto posted_at = clock_type::time_point(std::chrono::seconds(posted[0].time));
+    EXPECT_LT(posted_at, session) << "before the session started";
+    EXPECT_GE(posted_at + 1s, date::floor<std::chrono::seconds>(ended)) << "not while Nextcloud was in maintenance";
+    EXPECT_LT(posted_seen - ended, 2500ms) << "within one status.php interval (1 s, jittered) of the end";
+    EXPECT_NE(posted[0].text.find("Still to read"), std::string::npos) << posted[0].text;
+
+    // status.php was asked while maintenance lasted.
+    std::size_t watched = 0;
+    for (const auto& r : sim.requests_log()) watched += r == "GET /status.php";
+    EXPECT_GE(watched, 3u);
+    EXPECT_EQ(sim::posted_by_service_account(sim, token).size(), 1u) << "and only once";
+}
+
+}  // namespace
+}  // namespace prereadd
