@@ -71,11 +71,13 @@ int status(const configuration& config, const std::string& only, bool as_json)
     }
     const auto file = state_file(config);
     std::vector<project_status> projects;
+    std::vector<std::string> warnings;
     std::error_code ec;
     if (std::filesystem::exists(file, ec)) {
         store::database db(file, store::database::mode::read_only);
         store::state st(db);
         for (const auto* p : selected) projects.push_back(load_project_status(st, p->id, p->folder));
+        warnings = load_status_warnings(st);
     } else {
         // No poll cycle has run yet: every project is known only by its configuration.
         for (const auto* p : selected) {
@@ -86,9 +88,9 @@ int status(const configuration& config, const std::string& only, bool as_json)
         }
     }
     if (as_json)
-        std::cout << render_status_json(projects).dump(2) << '\n';
+        std::cout << render_status_json(projects, warnings).dump(2) << '\n';
     else
-        std::cout << render_status_text(projects);
+        std::cout << render_status_text(projects, warnings);
     return exit_ok;
 }
 

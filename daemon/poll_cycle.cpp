@@ -3,6 +3,8 @@
 // request for all projects; the audit log is read locally.
 #include "daemon/poll_cycle.hpp"
 
+#include "daemon/audit_silence.hpp"
+
 #include "daemon/audit_line.hpp"
 #include "daemon/document_diff.hpp"
 #include "ocs/api.hpp"
@@ -372,6 +374,24 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
     if (u.checked) st.set_last_cycle(id, now);
 }
 
+// A silent audit log while the Activity stream shows downloads: Nextcloud's
+// log level is dropping the audit lines (audit_silence.hpp).
+void watch_the_audit_log(const cycle_context& ctx, store::state& st, bool grew, const cycle_input& in,
+                         cycle_report& report)
+{
+    std::int64_t downloads = 0;
+    for (const auto& a : in.activities) downloads += a.type == "file_downloaded" || a.type == "public_links";
+    const auto before = parse_audit_silence(st.cursor("audit_log_silence").value_or("")).value_or(audit_silence{});
+    const auto step = watch_audit_silence(before, grew, downloads, in.now, ctx.audit_quiet_for);
+    if (step.next != before) st.set_cursor("audit_log_silence", to_string(step.next));
+    if (step.warn_now) {
+        const auto warning = audit_silence_warning(ctx.audit->path(), step.next);
+        st.set_cursor(audit_warning_cursor, warning);
+        report.warnings.push_back(warning);
+    }
+    if (step.cleared) st.set_cursor(audit_warning_cursor, "");
+}
+
 }  // namespace
 
 boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
@@ -396,9 +416,12 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     }
 
     // 2. New lines of the audit log.
+    bool audit_grew = false;
     if (ctx.audit) {
         if (!ctx.pending_from) ctx.pending_from = ctx.audit->position();
-        for (auto& line : ctx.audit->read_new().lines)
+        auto batch = ctx.audit->read_new();
+        audit_grew = !batch.lines.empty();
+        for (auto& line : batch.lines)
             if (auto a = glance_at_audit_line(line)) ctx.pending_reads.push_back({std::move(*a), std::move(line)});
     }
     in.reads = &ctx.pending_reads;
@@ -456,6 +479,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     if (ctx.audit) {
         const auto pos = complete ? ctx.audit->position() : *ctx.pending_from;
         st.set_cursor("audit_log", to_string(pos));
+        if (complete) watch_the_audit_log(ctx, st, audit_grew, in, report);
     }
     tx.commit();
     for (auto& r : results)

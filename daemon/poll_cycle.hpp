@@ -79,6 +79,9 @@ struct cycle_context {
     // log position stays before them, so neither a failure nor a restart loses one.
     std::vector<logged_read> pending_reads;
     std::optional<log_position> pending_from;
+    // An audit log silent this long while the Activity stream reports downloads is
+    // a warning (daemon/audit_silence.hpp: Nextcloud's log level keeps it empty).
+    std::chrono::seconds audit_quiet_for = std::chrono::hours(1);
 };
 
 struct cycle_report {
@@ -88,7 +91,12 @@ struct cycle_report {
     std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
     std::size_t engagements_recorded = 0;
     std::size_t unmapped_reads = 0;  // reads that fit several pre-reads, kept in unmapped_reads
+    std::vector<std::string> warnings;  // new this cycle, for the log (once): a silent audit log
 };
+
+// The cursor that holds the warning about a silent audit log while it stands
+// (empty when there is none); `prereadd status` shows it.
+inline constexpr const char* audit_warning_cursor = "audit_log_warning";
 
 // Projects are polled concurrently, as many at once as the configuration
 // allows connections to Nextcloud (a request waiting for a connection would

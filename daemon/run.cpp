@@ -311,6 +311,7 @@ private:
         if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
             co_return wake_plan{std::chrono::system_clock::now()};  // stopping: no messages half sent
         for (const auto& e : cycle.errors) log(priority::warning, e);
+        for (const auto& w : cycle.warnings) log(priority::warning, w);
         for (const auto& [project, problem] : cycle.new_problems)
             log(priority::notice, project + ": access problem: " + problem.detail);
         const auto sent = co_await async_reminders(g.reminders);

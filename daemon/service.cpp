@@ -61,6 +61,7 @@ std::string describe(const cycle_report& report, std::size_t projects)
         << " new access problem(s)";
     if (report.unmapped_reads) out << ", " << report.unmapped_reads << " read(s) that fit several pre-reads";
     out << '\n';
+    for (const auto& w : report.warnings) out << "  warning: " << w << '\n';
     for (const auto& [project, problem] : report.new_problems) {
         out << "  " << project << ": ";
         if (problem.file_id != 0) out << problem.user << " cannot open ";

@@ -4,6 +4,7 @@
 #include "daemon/status_report.hpp"
 
 #include "daemon/literal.hpp"
+#include "daemon/poll_cycle.hpp"
 
 #include <date/date.h>
 #include <unistr.h>
@@ -90,9 +91,17 @@ project_status load_project_status(const store::state& st, const std::string& id
     return p;
 }
 
-std::string render_status_text(const std::vector<project_status>& projects)
+std::vector<std::string> load_status_warnings(const store::state& st)
+{
+    std::vector<std::string> out;
+    if (auto w = st.cursor(audit_warning_cursor); w && !w->empty()) out.push_back(*w);
+    return out;
+}
+
+std::string render_status_text(const std::vector<project_status>& projects, const std::vector<std::string>& warnings)
 {
     std::ostringstream out;
+    for (const auto& w : warnings) out << "WARNING: " << log_text(w) << "\n\n";
     for (const auto& p : projects) {
         out << p.id << "  " << p.folder << "  ("
             << (p.last_cycle_at ? "last cycle " + utc(*p.last_cycle_at) + " UTC" : std::string("no poll cycle yet"))
@@ -136,7 +145,7 @@ std::string render_status_text(const std::vector<project_status>& projects)
     return out.str();
 }
 
-nlohmann::json render_status_json(const std::vector<project_status>& projects)
+nlohmann::json render_status_json(const std::vector<project_status>& projects, const std::vector<std::string>& warnings)
 {
     using json = nlohmann::ordered_json;
     json list = json::array();
@@ -169,7 +178,7 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects)
                         {"documents", docs},
                         {"access_problems", problems}});
     }
-    return nlohmann::json::parse(json{{"format", 1}, {"projects", list}}.dump());
+    return nlohmann::json::parse(json{{"format", 1}, {"warnings", warnings}, {"projects", list}}.dump());
 }
 
 }  // namespace prereadd::daemon

@@ -25,11 +25,19 @@ struct project_status {
 
 project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder);
 
-// One table per project: a row per document, a column per participant, each
-// cell the strongest mark (acknowledged > commented > edited > opened > synced) and its date.
-std::string render_status_text(const std::vector<project_status>& projects);
+// What concerns the whole installation, first in the status: an audit log
+// Nextcloud's log level keeps silent (daemon/audit_silence.hpp).
+std::vector<std::string> load_status_warnings(const store::state& st);
 
-// Documented in docs/status-json.md; "format": 1 changes only with a new version number.
-nlohmann::json render_status_json(const std::vector<project_status>& projects);
+// One table per project: a row per document, a column per participant, each
+// cell the strongest mark (acknowledged > commented > edited > opened > synced)
+// and its date; the installation's warnings above them.
+std::string render_status_text(const std::vector<project_status>& projects,
+                               const std::vector<std::string>& warnings = {});
+
+// Documented in docs/status-json.md; "format": 1 changes only with a new version number
+// (fields are only ever added to it).
+nlohmann::json render_status_json(const std::vector<project_status>& projects,
+                                  const std::vector<std::string>& warnings = {});
 
 }  // namespace prereadd::daemon

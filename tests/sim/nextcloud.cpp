@@ -67,7 +67,7 @@ struct nextcloud::impl {
     void flush_audit(const sim_request& req)
     {
         auto entries = owner.world_.take_audit();
-        if (entries.empty()) return;
+        if (entries.empty() || owner.world_.audit_dropped) return;
         static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         std::string req_id;
         std::uint64_t seed = ++request_counter * 2654435761u;
@@ -474,6 +474,17 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             const std::string format = text("format");
             if (format != "nc29" && format != "with_file_ids") return {{"error", "format is nc29 or with_file_ids"}};
             w.set_audit_format(format == "nc29" ? audit_format::nc29 : audit_format::with_file_ids);
+            return {{"ok", true}};
+        }
+        if (op == "loglevel") {
+            // config.php's 'loglevel': admin_audit writes at level 1, so from 2 on its lines are dropped.
+            w.audit_dropped = operation.value("level", 2) > 1;
+            return {{"ok", true}};
+        }
+        if (op == "app") {
+            // Enabling an app the simulator knows: files_downloadactivity (31a).
+            if (text("id") != "files_downloadactivity") return {{"error", "only files_downloadactivity is simulated"}};
+            w.download_activity = operation.value("enabled", true);
             return {{"ok", true}};
         }
         if (op == "board") {

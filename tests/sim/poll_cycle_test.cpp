@@ -94,6 +94,41 @@ TEST_F(poll_cycle_test, who_opened_commented_and_cannot_read_after_one_cycle)
     EXPECT_EQ(second.engagements_recorded, 0u);
 }
 
+TEST_F(poll_cycle_test, a_silent_audit_log_while_people_download_is_a_warning_once)
+{
+    // 'loglevel' => 2: the audit lines are dropped; files_downloadactivity still reports the reads.
+    sim.control({{"op", "loglevel"}, {"level", 2}});
+    sim.control({{"op", "app"}, {"id", "files_downloadactivity"}, {"enabled", true}});
+    daemon::audit_follower audit(dir / "audit.log");
+    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    EXPECT_TRUE(cycle(ctx).warnings.empty()) << "watching starts";
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    clock += 1800;
+    EXPECT_TRUE(cycle(ctx).warnings.empty()) << "not silent for long enough yet";
+    clock += 1800;
+    auto silent = cycle(ctx);
+    ASSERT_EQ(silent.warnings.size(), 1u);
+    EXPECT_NE(silent.warnings[0].find("'loglevel' => 1"), std::string::npos) << silent.warnings[0];
+    EXPECT_NE(silent.warnings[0].find("'log.condition' => ['apps' => ['admin_audit']]"), std::string::npos);
+    EXPECT_NE(silent.warnings[0].find("1 download(s)"), std::string::npos) << silent.warnings[0];
+    clock += 600;
+    EXPECT_TRUE(cycle(ctx).warnings.empty()) << "logged once";
+    {
+        store::state st(db);
+        auto text = daemon::render_status_text({daemon::load_project_status(st, "alpha", "/Projects/Alpha")},
+                                               daemon::load_status_warnings(st));
+        EXPECT_EQ(text.rfind("WARNING: the admin_audit log", 0), 0u) << text;
+        EXPECT_EQ(daemon::render_status_json({}, daemon::load_status_warnings(st))["warnings"].size(), 1u);
+    }
+    // The admin lowers the log level: the log grows and the warning goes.
+    sim.control({{"op", "loglevel"}, {"level", 1}});
+    sim.control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/agenda.md"}});
+    clock += 60;
+    cycle(ctx);
+    store::state st(db);
+    EXPECT_TRUE(daemon::load_status_warnings(st).empty());
+}
+
 TEST_F(poll_cycle_test, an_unchanged_folder_costs_one_request_plus_the_activity_request)
 {
     daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};

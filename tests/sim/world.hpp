@@ -303,6 +303,8 @@ public:
     // The files_downloadactivity app: a read of a shared file by someone else
     // is an activity of its owner (31a). Off on the recorded server until 2026-11-30.
     bool download_activity = false;
+    // 'loglevel' above 1: Nextcloud drops the admin_audit lines (they are written at level 1).
+    bool audit_dropped = false;
 
     talk_state talk;
     deck_state deck;
