@@ -20,6 +20,9 @@ class api_test : public ::testing::Test {
 protected:
     api_test()
     {
+        // The server's clock at the recordings' time: agenda.md's share to alice
+        // expires on 2026-12-09, after which Nextcloud deletes it when listed.
+        sim.with_world([](sim::world& w) { w.set_clock(1795610700); });  // 2026-11-25 12:45 UTC
         sim.control(nlohmann::json::parse(R"([
           {"op":"user","id":"preread","password":"pw","app_password":"app-pw"},
           {"op":"user","id":"alice","password":"pw"},
