@@ -532,6 +532,17 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
                 }
             return list;
         }
+        if (op == "rooms") {
+            // Every conversation: token, type (1 one-to-one, 2 group), name and user members.
+            json list = json::array();
+            for (const auto& r : w.talk.rooms) {
+                json members = json::array();
+                for (const auto& a : r.attendees)
+                    if (a.type == "users") members.push_back(a.actor);
+                list.push_back({{"token", r.token}, {"type", r.type}, {"name", r.name}, {"members", members}});
+            }
+            return list;
+        }
         if (op == "stats") {
             return {{"requests", impl_->served}, {"audit_lines", impl_->audit_lines.size()},
                     {"maintenance", impl_->maintenance}};

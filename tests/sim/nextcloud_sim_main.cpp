@@ -35,6 +35,7 @@ operation or an array of them; --scenario FILE takes the same array at start):
   {"op":"audit_format","format":"nc29|with_file_ids"}   admin_audit lines of Nextcloud 29 or newer
   {"op":"loglevel","level":2}                           config.php's loglevel: above 1 drops the admin_audit lines
   {"op":"app","id":"files_downloadactivity","enabled":true}   reads of shared files in the owner's Activity stream
+  {"op":"rooms"}                                        every Talk conversation: token, type, name, members
   {"op":"maintenance","on":true}
   {"op":"fault","kind":"status|delay|stall|reset|truncated|malformed|oversized","route":"/remote.php/dav/",
    "status":503,"retry_after":"120","delay_ms":500,"bytes":33554432,"count":1,"window_ms":5000}
