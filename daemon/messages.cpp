@@ -123,26 +123,36 @@ done_set done_from(const std::vector<store::engagement>& engagements)
     return out;
 }
 
-std::map<std::string, std::vector<const pre_read_doc*>> pending(const std::vector<std::string>& participants,
-                                                                const std::vector<pre_read_doc>& documents,
-                                                                const done_set& done, const blocked_set& blocked)
+namespace {
+
+// Who has which documents left, among those they can (or cannot) open.
+std::map<std::string, std::vector<const pre_read_doc*>> left_to_read(const std::vector<std::string>& participants,
+                                                                     const std::vector<pre_read_doc>& documents,
+                                                                     const done_set& done, const blocked_set& blocked,
+                                                                     bool can_open)
 {
     std::map<std::string, std::vector<const pre_read_doc*>> out;
     for (const auto& user : participants)
         for (const auto& d : documents)
-            if (!done.count({user, d.file_id}) && !blocked.count({user, d.file_id})) out[user].push_back(&d);
+            if (!done.count({user, d.file_id}) && (blocked.count({user, d.file_id}) == 0) == can_open)
+                out[user].push_back(&d);
     return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::vector<const pre_read_doc*>> pending(const std::vector<std::string>& participants,
+                                                                const std::vector<pre_read_doc>& documents,
+                                                                const done_set& done, const blocked_set& blocked)
+{
+    return left_to_read(participants, documents, done, blocked, true);
 }
 
 std::map<std::string, std::vector<const pre_read_doc*>> out_of_reach(const std::vector<std::string>& participants,
                                                                      const std::vector<pre_read_doc>& documents,
                                                                      const done_set& done, const blocked_set& blocked)
 {
-    std::map<std::string, std::vector<const pre_read_doc*>> out;
-    for (const auto& user : participants)
-        for (const auto& d : documents)
-            if (!done.count({user, d.file_id}) && blocked.count({user, d.file_id})) out[user].push_back(&d);
-    return out;
+    return left_to_read(participants, documents, done, blocked, false);
 }
 
 std::optional<message> reminder_message(const reminder_input& in)

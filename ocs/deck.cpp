@@ -50,6 +50,21 @@ json body_of(const card_fields& f)
     return j;
 }
 
+// One Deck call whose answer is parsed into T: transport failures, Deck's
+// error JSON and answers that do not parse all become failures naming `what`.
+template <class T>
+boost::asio::awaitable<http::outcome<T>> deck_exchange(http::client& client, http::request req, std::string what,
+                                                       boost::system::result<T> (*parse)(const json&))
+{
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    auto j = deck_json(*res, what);
+    if (!j) co_return j.error();
+    auto parsed = parse(*j);
+    if (!parsed) co_return http::failure{parsed.error(), what};
+    co_return std::move(*parsed);
+}
+
 }  // namespace
 
 boost::system::result<deck_card> parse_deck_card(const json& j)
@@ -113,14 +128,8 @@ boost::system::result<deck_board> parse_deck_board(const json& j)
 boost::asio::awaitable<http::outcome<deck_board>> async_board(http::client& client, const http::url& base,
                                                               std::int64_t board)
 {
-    const std::string what = "Deck board " + std::to_string(board);
-    auto res = co_await client.async_request(deck_request(base, bhttp::verb::get, "/boards/" + std::to_string(board)));
-    if (!res) co_return res.error();
-    auto j = deck_json(*res, what);
-    if (!j) co_return j.error();
-    auto parsed = parse_deck_board(*j);
-    if (!parsed) co_return http::failure{parsed.error(), what};
-    co_return std::move(*parsed);
+    co_return co_await deck_exchange(client, deck_request(base, bhttp::verb::get, "/boards/" + std::to_string(board)),
+                                     "Deck board " + std::to_string(board), &parse_deck_board);
 }
 
 boost::asio::awaitable<http::outcome<void>> async_share_board(http::client& client, const http::url& base,
@@ -146,13 +155,8 @@ boost::asio::awaitable<http::outcome<deck_card>> async_create_card(http::client&
                                                                    deck_place where, const card_fields& fields)
 {
     const json body = body_of(fields);
-    auto res = co_await client.async_request(deck_request(base, bhttp::verb::post, card_path(where), &body));
-    if (!res) co_return res.error();
-    auto j = deck_json(*res, "new Deck card");
-    if (!j) co_return j.error();
-    auto card = parse_deck_card(*j);
-    if (!card) co_return http::failure{card.error(), "new Deck card"};
-    co_return std::move(*card);
+    co_return co_await deck_exchange(client, deck_request(base, bhttp::verb::post, card_path(where), &body),
+                                     "new Deck card", &parse_deck_card);
 }
 
 boost::asio::awaitable<http::outcome<deck_card>> async_update_card(http::client& client, const http::url& base,
@@ -160,15 +164,9 @@ boost::asio::awaitable<http::outcome<deck_card>> async_update_card(http::client&
                                                                    const card_fields& fields)
 {
     const json body = body_of(fields);
-    const std::string what = "Deck card " + std::to_string(card);
-    auto res = co_await client.async_request(
-        deck_request(base, bhttp::verb::put, card_path(where) + "/" + std::to_string(card), &body));
-    if (!res) co_return res.error();
-    auto j = deck_json(*res, what);
-    if (!j) co_return j.error();
-    auto parsed = parse_deck_card(*j);
-    if (!parsed) co_return http::failure{parsed.error(), what};
-    co_return std::move(*parsed);
+    co_return co_await deck_exchange(
+        client, deck_request(base, bhttp::verb::put, card_path(where) + "/" + std::to_string(card), &body),
+        "Deck card " + std::to_string(card), &parse_deck_card);
 }
 
 boost::asio::awaitable<http::outcome<void>> async_assign(http::client& client, const http::url& base, deck_place where,
@@ -190,15 +188,11 @@ boost::asio::awaitable<http::outcome<std::vector<deck_card>>> async_stack_cards(
                                                                                 const http::url& base,
                                                                                 deck_place where)
 {
-    const std::string what = "Deck stack " + std::to_string(where.stack);
-    auto res = co_await client.async_request(deck_request(
-        base, bhttp::verb::get, "/boards/" + std::to_string(where.board) + "/stacks/" + std::to_string(where.stack)));
-    if (!res) co_return res.error();
-    auto j = deck_json(*res, what);
-    if (!j) co_return j.error();
-    auto cards = parse_deck_stack_cards(*j);
-    if (!cards) co_return http::failure{cards.error(), what};
-    co_return std::move(*cards);
+    co_return co_await deck_exchange(
+        client,
+        deck_request(base, bhttp::verb::get,
+                     "/boards/" + std::to_string(where.board) + "/stacks/" + std::to_string(where.stack)),
+        "Deck stack " + std::to_string(where.stack), &parse_deck_stack_cards);
 }
 
 }  // namespace prereadd::ocs
