@@ -3,9 +3,8 @@
 // request for all projects; the audit log is read locally.
 #include "daemon/poll_cycle.hpp"
 
-#include "daemon/audit_silence.hpp"
-
 #include "daemon/audit_line.hpp"
+#include "daemon/audit_silence.hpp"
 #include "daemon/document_diff.hpp"
 #include "ocs/api.hpp"
 #include "ocs/talk.hpp"
@@ -21,6 +20,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace prereadd::daemon {
 namespace {
@@ -416,11 +416,10 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     }
 
     // 2. New lines of the audit log.
-    bool audit_grew = false;
     if (ctx.audit) {
         if (!ctx.pending_from) ctx.pending_from = ctx.audit->position();
         auto batch = ctx.audit->read_new();
-        audit_grew = !batch.lines.empty();
+        ctx.audit_grew = ctx.audit_grew || !batch.lines.empty();
         for (auto& line : batch.lines)
             if (auto a = glance_at_audit_line(line)) ctx.pending_reads.push_back({std::move(*a), std::move(line)});
     }
@@ -479,7 +478,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     if (ctx.audit) {
         const auto pos = complete ? ctx.audit->position() : *ctx.pending_from;
         st.set_cursor("audit_log", to_string(pos));
-        if (complete) watch_the_audit_log(ctx, st, audit_grew, in, report);
+        if (complete) watch_the_audit_log(ctx, st, std::exchange(ctx.audit_grew, false), in, report);
     }
     tx.commit();
     for (auto& r : results)

@@ -82,6 +82,7 @@ struct cycle_context {
     // An audit log silent this long while the Activity stream reports downloads is
     // a warning (daemon/audit_silence.hpp: Nextcloud's log level keeps it empty).
     std::chrono::seconds audit_quiet_for = std::chrono::hours(1);
+    bool audit_grew = false;  // since the last complete cycle
 };
 
 struct cycle_report {

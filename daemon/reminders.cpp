@@ -315,7 +315,8 @@ private:
                 continue;
             }
             row.body = text->text;
-            if (!(co_await deliver(row)) && !st_.outbox_entry(row.reference_id).value_or(row).done_at) {
+            const auto known = [&] { return st_.outbox_entry(reference_id(row.project, row.item, row.recipient)); };
+            if (!(co_await deliver(row)) && !(known() && known()->done_at)) {
                 keep_open(item.deadline);
                 ++report_.undelivered;
             }

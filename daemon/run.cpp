@@ -255,7 +255,6 @@ private:
         const auto timeout = std::min<std::chrono::milliseconds>(
             std::chrono::duration_cast<std::chrono::milliseconds>(g.config.global.nextcloud.request_timeout),
             std::max<std::chrono::milliseconds>(tuning_.maintenance_watch, std::chrono::seconds(1)));
-        bool watching = false;
         while (!stopping_ && !reload_requested_) {
             stop_.expires_at(std::chrono::steady_clock::time_point::max());
             auto asked = co_await (ocs::async_server_status(g.client, g.config.global.nextcloud.base, timeout) ||
@@ -264,7 +263,8 @@ private:
             const auto& status = std::get<0>(asked);
             const bool in_maintenance = status && status->maintenance;
             if (!in_maintenance) {
-                if (watching) {
+                if (watching_maintenance_) {
+                    watching_maintenance_ = false;
                     log(priority::notice, "Nextcloud left maintenance mode: resuming now");
                     notify("STATUS=Nextcloud left maintenance mode, resuming");
                     co_return;
@@ -273,12 +273,13 @@ private:
                 co_await sleep_until(wake);
                 co_return;
             }
-            if (!watching) {
+            if (!watching_maintenance_) {
+                // Said once per maintenance, not at every pass that tries in between.
                 log(priority::notice, "Nextcloud is in maintenance mode: asking status.php every " +
                                           std::to_string(tuning_.maintenance_watch.count()) + " ms until it is over");
-                notify("STATUS=Nextcloud is in maintenance mode, waiting for it to end");
-                watching = true;
+                watching_maintenance_ = true;
             }
+            notify("STATUS=Nextcloud is in maintenance mode, waiting for it to end");
             const auto now = std::chrono::system_clock::now();
             if (now >= wake) co_return;  // a message's deadline (or the back-off's end): one more try
             std::uniform_real_distribution<double> jitter(0.8, 1.2);
@@ -355,6 +356,7 @@ private:
             notify("STATUS=Nextcloud unavailable (" + rest_.reason() + "), next attempt in " + std::to_string(in) + " s");
             co_return wake_plan{wake, true};
         }
+        watching_maintenance_ = false;  // Nextcloud answered: whatever comes next is news
         std::string status = std::to_string(cycle.projects_ok) + "/" + std::to_string(g.config.projects.size()) +
                              " project(s) up to date, " + std::to_string(cycle.polled.size()) +
                              " folder(s) checked in " + std::to_string(took.count()) + " ms";
@@ -374,6 +376,7 @@ private:
     run_tuning tuning_;
     host_rest rest_;   // so is the back-off: a reload does not make Nextcloud available
     std::minstd_rand random_{std::random_device{}()};
+    bool watching_maintenance_ = false;  // status.php said "maintenance" and has not said otherwise since
     std::shared_ptr<metrics_server> server_;
     std::optional<std::pair<std::string, std::uint16_t>> metrics_wanted_;  // what server_ was bound for
     asio::steady_timer sleep_;
