@@ -158,6 +158,22 @@ TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_p
     EXPECT_EQ(preread_messages(), 1u);
 }
 
+TEST_F(once_test, a_message_that_cannot_be_posted_is_a_warning_not_exit_75)
+{
+    // Every project is polled; the reminder's conversation does not exist (Talk answers 404).
+    const auto start = date::floor<std::chrono::minutes>(std::chrono::system_clock::now() + std::chrono::hours(48));
+    dir.write("etc/projects.d/alpha.json", nlohmann::json{
+        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "UTC"},
+        {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
+        {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
+        {"reminders", {{"lead_times", {"P3D"}}}},
+        {"talk", {{"conversation", "nosuchroom"}}}}.dump());
+    auto once = prereadd({"once"});
+    EXPECT_EQ(once.exit_code, 0) << "75 means a project could not be polled, nothing else\n" << once.output();
+    EXPECT_NE(once.out.find("1 of 1 project(s) polled"), std::string::npos) << once.out;
+    EXPECT_NE(once.err.find("prereadd: warning: alpha:"), std::string::npos) << once.err;
+}
+
 TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_stops_cleanly)
 {
     auto room = sim->control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}});
