@@ -6,10 +6,27 @@
 #include "http/timestamp.hpp"
 
 #include <charconv>
-#include <sstream>
+#include <optional>
 
 namespace prereadd::ocs {
 namespace {
+
+// The date at the start of a share's "expiration" ("2026-12-09 00:00:00"), a
+// real calendar date; strict, like http/timestamp.hpp (date::parse is not used).
+std::optional<date::year_month_day> parse_share_date(std::string_view text)
+{
+    if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    int y = 0;
+    unsigned m = 0, d = 0;
+    auto number = [&](std::size_t at, std::size_t length, auto& out) {
+        auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + length, out);
+        return ec == std::errc() && end == text.data() + at + length;
+    };
+    if (!number(0, 4, y) || !number(5, 2, m) || !number(8, 2, d)) return std::nullopt;
+    const date::year_month_day day{date::year{y}, date::month{m}, date::day{d}};
+    if (!day.ok()) return std::nullopt;
+    return day;
+}
 
 using json = nlohmann::json;
 
@@ -103,11 +120,9 @@ boost::system::result<std::vector<share>> parse_shares(const json& data)
         sh.token = text(s, "token");
         // "YYYY-MM-DD 00:00:00", not ISO 8601 (04b).
         if (auto expiration = text(s, "expiration"); !expiration.empty()) {
-            std::istringstream in(expiration);
-            date::year_month_day day;
-            in >> date::parse("%Y-%m-%d", day);
-            if (in.fail()) return make_error_code(error::unexpected_data);
-            sh.expiration = day;
+            auto day = parse_share_date(expiration);
+            if (!day) return make_error_code(error::unexpected_data);
+            sh.expiration = *day;
         }
         out.push_back(std::move(sh));
     }
