@@ -3,9 +3,9 @@
 // each line glanced at (who read which file), each read mapped against a
 // project, and the reads of its pre-reads read whole, as one poll cycle does. The lines are the recorded Nextcloud 29 "File accessed"
 // line with its user and path changed.
-#include "daemon/audit_follower.hpp"
-#include "daemon/audit_line.hpp"
-#include "daemon/read_mapping.hpp"
+#include "tracking/audit_follower.hpp"
+#include "tracking/audit_line.hpp"
+#include "tracking/read_mapping.hpp"
 #include "tests/sim/capture.hpp"
 
 #include <benchmark/benchmark.h>
@@ -18,7 +18,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using namespace prereadd::daemon;
+using namespace prereadd::tracking;
 
 std::string replace_first(std::string s, const std::string& from, const std::string& to)
 {

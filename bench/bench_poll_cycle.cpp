@@ -3,7 +3,7 @@
 // that runs the cycle (user + system, so the daemon's own socket calls count;
 // the simulator's work does not). Targets: an unchanged project <= 50 us, a
 // changed 1,000-document folder <= 5 ms.
-#include "daemon/poll_cycle.hpp"
+#include "tracking/poll_cycle.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
@@ -40,7 +40,7 @@ struct bench_world {
             for (int d = 0; d < documents; ++d)
                 ops.push_back({{"op", "put"}, {"user", "preread"}, {"path", folder + "/doc-" + std::to_string(d) + ".md"},
                                {"content", "# Document"}});
-            daemon::project_config c;
+            config::project_config c;
             c.id = "p" + std::to_string(1000 + p);
             c.folder = folder;
             c.participants.groups = {"team-alpha"};
@@ -55,7 +55,7 @@ struct bench_world {
         db = std::make_unique<store::database>(dir / "prereadd.sqlite");
         client = std::make_unique<http::client>(io.get_executor(), http::client_config{},
                                                 http::credential{"preread", http::secret("app-pw")});
-        ctx = std::make_unique<daemon::cycle_context>(*client, config, *db, nullptr, [] { return std::int64_t{1795610700}; });
+        ctx = std::make_unique<tracking::cycle_context>(*client, config, *db, nullptr, [] { return std::int64_t{1795610700}; });
     }
     ~bench_world()
     {
@@ -66,7 +66,7 @@ struct bench_world {
         fs::remove_all(dir);
     }
 
-    daemon::cycle_report cycle() { return test::run_awaitable(io, daemon::async_poll_cycle(*ctx)); }
+    tracking::cycle_report cycle() { return test::run_awaitable(io, tracking::async_poll_cycle(*ctx)); }
 
     // The requests of each of `n` cycles, kept whole by the simulator (nothing when a cycle failed).
     using cycle_requests = std::vector<std::vector<sim::sim_request>>;
@@ -99,12 +99,12 @@ struct bench_world {
     }
 
     fs::path dir;
-    daemon::configuration config;
+    config::configuration config;
     std::unique_ptr<sim::nextcloud> server;
     std::unique_ptr<store::database> db;
     boost::asio::io_context io;
     std::unique_ptr<http::client> client;
-    std::unique_ptr<daemon::cycle_context> ctx;
+    std::unique_ptr<tracking::cycle_context> ctx;
 };
 
 // range(0) unchanged projects in one cycle: the activity request (304), one

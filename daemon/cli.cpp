@@ -2,7 +2,7 @@
 // and dispatches to the subcommands. Exit codes follow sysexits.h.
 #include "daemon/cli.hpp"
 
-#include "daemon/config.hpp"
+#include "config/configuration.hpp"
 #include "daemon/run.hpp"
 #include "daemon/service.hpp"
 #include "daemon/status_report.hpp"
@@ -21,9 +21,9 @@ constexpr int exit_ok = 0;
 constexpr int exit_usage = 64;        // EX_USAGE
 constexpr int exit_config = 78;       // EX_CONFIG
 
-std::optional<configuration> load_or_report(const std::string& path)
+std::optional<config::configuration> load_or_report(const std::string& path)
 {
-    auto loaded = load_configuration(path, environment::from_process());
+    auto loaded = config::load_configuration(path, config::environment::from_process());
     if (loaded.config) return std::move(loaded.config);
     for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
     std::cerr << "prereadd: configuration invalid (" << loaded.errors.size()
@@ -60,9 +60,9 @@ int check_config(const std::string& path)
     return exit_ok;
 }
 
-int status(const configuration& config, const std::string& only, bool as_json)
+int status(const config::configuration& config, const std::string& only, bool as_json)
 {
-    std::vector<const project_config*> selected;
+    std::vector<const config::project_config*> selected;
     for (const auto& p : config.projects)
         if (only.empty() || p.id == only) selected.push_back(&p);
     if (!only.empty() && selected.empty()) {

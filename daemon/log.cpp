@@ -1,7 +1,7 @@
 // Logging (see log.hpp): one write per line so lines from a crash are whole.
 #include "daemon/log.hpp"
 
-#include "daemon/literal.hpp"
+#include "reminding/literal.hpp"
 
 #include <unistd.h>
 
@@ -17,7 +17,7 @@ void log(priority p, std::string_view message)
     for (char c : message) {
         const auto b = static_cast<unsigned char>(c);
         if (c == '\n') line += ' ';
-        else if (b < 0x20 || b == 0x7f) line += log_text(std::string_view(&c, 1));
+        else if (b < 0x20 || b == 0x7f) line += reminding::log_text(std::string_view(&c, 1));
         else line += c;
     }
     line += '\n';

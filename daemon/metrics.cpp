@@ -85,7 +85,7 @@ void metrics::observe(const http::exchange_record& r)
     latency_[endpoint].observe(std::chrono::duration<double>(r.took).count());
 }
 
-void metrics::observe(const cycle_report& report, std::chrono::steady_clock::duration took, std::int64_t now,
+void metrics::observe(const tracking::cycle_report& report, std::chrono::steady_clock::duration took, std::int64_t now,
                       std::size_t projects)
 {
     ++cycles_;
@@ -100,7 +100,7 @@ void metrics::observe(const cycle_report& report, std::chrono::steady_clock::dur
     }
 }
 
-void metrics::observe(const reminder_report& report)
+void metrics::observe(const reminding::reminder_report& report)
 {
     sent_ += report.sent;
     late_ += report.late;

@@ -3,8 +3,8 @@
 // loop feeds it, the metrics server reads it; both on the one io thread.
 #pragma once
 
-#include "daemon/poll_cycle.hpp"
-#include "daemon/reminders.hpp"
+#include "tracking/poll_cycle.hpp"
+#include "reminding/reminder_pass.hpp"
 #include "http/client.hpp"
 
 #include <array>
@@ -41,9 +41,9 @@ struct health {
 class metrics {
 public:
     void observe(const http::exchange_record& r);
-    void observe(const cycle_report& report, std::chrono::steady_clock::duration took, std::int64_t now,
+    void observe(const tracking::cycle_report& report, std::chrono::steady_clock::duration took, std::int64_t now,
                  std::size_t projects);
-    void observe(const reminder_report& report);
+    void observe(const reminding::reminder_report& report);
     void set_open_problems(std::size_t n) { open_problems_ = n; }
     void set_audit_lag(std::uint64_t bytes) { audit_lag_ = bytes; }
     void set_credential_rejected(bool rejected) { credential_rejected_ = rejected; }

@@ -6,8 +6,8 @@
 #include "daemon/host_rest.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
-#include "daemon/poll_cycle.hpp"
-#include "daemon/reminders.hpp"
+#include "tracking/poll_cycle.hpp"
+#include "reminding/reminder_pass.hpp"
 #include "daemon/service.hpp"
 #include "ocs/api.hpp"
 #include "scheduler/polling.hpp"
@@ -48,7 +48,7 @@ std::string monotonic_usec()
     return std::to_string(static_cast<std::uint64_t>(ts.tv_sec) * 1000000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u);
 }
 
-std::vector<std::string> project_ids(const configuration& c)
+std::vector<std::string> project_ids(const config::configuration& c)
 {
     std::vector<std::string> ids;
     for (const auto& p : c.projects) ids.push_back(p.id);
@@ -57,7 +57,7 @@ std::vector<std::string> project_ids(const configuration& c)
 
 // Everything that lives as long as one configuration.
 struct generation {
-    explicit generation(asio::any_io_executor ex, configuration c, store::database& db)
+    explicit generation(asio::any_io_executor ex, config::configuration c, store::database& db)
         : config(std::move(c)),
           client(ex, client_config_of(config), {config.global.nextcloud.user, config.global.nextcloud.app_password}),
           poll(client, config, db, nullptr, unix_now),
@@ -65,17 +65,17 @@ struct generation {
           turns(project_ids(config), config.global.poll_interval, std::chrono::steady_clock::now())
     {
     }
-    configuration config;
+    config::configuration config;
     http::client client;
-    std::optional<audit_follower> audit;
-    cycle_context poll;
-    reminder_context reminders;
+    std::optional<tracking::audit_follower> audit;
+    tracking::cycle_context poll;
+    reminding::reminder_context reminders;
     scheduler::poll_schedule turns;  // a new configuration starts with every project due
 };
 
 class service {
 public:
-    service(asio::io_context& io, std::filesystem::path config_file, configuration config, store::database& db,
+    service(asio::io_context& io, std::filesystem::path config_file, config::configuration config, store::database& db,
             const run_tuning& tuning)
         : io_(io),
           config_file_(std::move(config_file)),
@@ -151,10 +151,10 @@ public:
     }
 
 private:
-    void install(configuration config)
+    void install(config::configuration config)
     {
-        std::optional<log_position> keep_reads_from;
-        std::vector<logged_read> pending;
+        std::optional<tracking::log_position> keep_reads_from;
+        std::vector<tracking::logged_read> pending;
         std::optional<std::filesystem::path> old_log;
         if (current_) {
             // Reads taken but not yet stored stay with the daemon across a reload.
@@ -184,7 +184,7 @@ private:
     // The metrics server as the configuration says: left alone when its
     // address is unchanged, else the new address bound before the old one is
     // closed. Throws when the address cannot be bound.
-    void listen_for_metrics(const metrics_config& m)
+    void listen_for_metrics(const config::metrics_config& m)
     {
         const auto wanted = m.enabled ? std::optional(std::pair(m.address, m.port)) : std::nullopt;
         if (wanted == metrics_wanted_) return;
@@ -212,7 +212,7 @@ private:
     {
         reload_requested_ = false;
         notify("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec());
-        auto loaded = load_configuration(config_file_, environment::from_process());
+        auto loaded = config::load_configuration(config_file_, config::environment::from_process());
         if (!loaded.config) {
             for (const auto& e : loaded.errors) log(priority::error, e.to_string());
             log(priority::error, "configuration reload refused (" + std::to_string(loaded.errors.size()) +
@@ -307,7 +307,7 @@ private:
         const auto started = std::chrono::steady_clock::now();
         const auto due = g.turns.take_due(started);
         g.poll.due = &due;
-        const auto cycle = co_await async_poll_cycle(g.poll);
+        const auto cycle = co_await tracking::async_poll_cycle(g.poll);
         g.poll.due = nullptr;
         if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
             co_return wake_plan{std::chrono::system_clock::now()};  // stopping: no messages half sent
@@ -315,7 +315,7 @@ private:
         for (const auto& w : cycle.warnings) log(priority::warning, w);
         for (const auto& [project, problem] : cycle.new_problems)
             log(priority::notice, project + ": access problem: " + problem.detail);
-        const auto sent = co_await async_reminders(g.reminders);
+        const auto sent = co_await reminding::async_reminders(g.reminders);
         for (const auto& e : sent.errors) log(priority::warning, e);
         for (const auto& n : sent.notices) log(priority::notice, n);
         if (sent.sent || sent.missed)
@@ -391,7 +391,7 @@ private:
 
 int run_daemon(const std::filesystem::path& config_file, const run_tuning& tuning)
 {
-    auto loaded = load_configuration(config_file, environment::from_process());
+    auto loaded = config::load_configuration(config_file, config::environment::from_process());
     if (!loaded.config) {
         for (const auto& e : loaded.errors) log(priority::error, e.to_string());
         log(priority::error, "configuration invalid (" + std::to_string(loaded.errors.size()) + " problem(s)), not starting");

@@ -10,7 +10,7 @@
 // maintenance ends; a message still due is tried once more before its deadline.
 #pragma once
 
-#include "daemon/config.hpp"
+#include "config/configuration.hpp"
 
 #include <chrono>
 #include <filesystem>

@@ -1,8 +1,8 @@
 // Wiring for the commands that poll Nextcloud (see service.hpp).
 #include "daemon/service.hpp"
 
-#include "daemon/literal.hpp"
-#include "daemon/reminders.hpp"
+#include "reminding/literal.hpp"
+#include "reminding/reminder_pass.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,7 +27,7 @@ std::int64_t unix_now()
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::error_code make_state_directory(const configuration& config)
+std::error_code make_state_directory(const config::configuration& config)
 {
     std::error_code ec;
     if (std::filesystem::create_directories(config.global.state_directory, ec))
@@ -35,9 +35,9 @@ std::error_code make_state_directory(const configuration& config)
     return ec;
 }
 
-std::filesystem::path state_file(const configuration& config) { return config.global.state_directory / "prereadd.sqlite"; }
+std::filesystem::path state_file(const config::configuration& config) { return config.global.state_directory / "prereadd.sqlite"; }
 
-http::client_config client_config_of(const configuration& config)
+http::client_config client_config_of(const config::configuration& config)
 {
     http::client_config c;
     c.max_connections_per_host = config.global.nextcloud.max_connections;
@@ -46,14 +46,14 @@ http::client_config client_config_of(const configuration& config)
     return c;
 }
 
-log_position saved_audit_position(const store::state& st)
+tracking::log_position saved_audit_position(const store::state& st)
 {
     if (auto saved = st.cursor("audit_log"))
-        if (auto p = parse_log_position(*saved)) return *p;
+        if (auto p = tracking::parse_log_position(*saved)) return *p;
     return {};  // from the start of the log: reads from before the first cycle count too
 }
 
-std::string describe(const cycle_report& report, std::size_t projects)
+std::string describe(const tracking::cycle_report& report, std::size_t projects)
 {
     std::ostringstream out;
     out << "poll cycle: " << report.projects_ok << " of " << projects << " project(s) polled, "
@@ -70,7 +70,7 @@ std::string describe(const cycle_report& report, std::size_t projects)
     return out.str();
 }
 
-std::string describe(const reminder_report& report)
+std::string describe(const reminding::reminder_report& report)
 {
     std::ostringstream out;
     out << "messages: " << report.sent << " sent";
@@ -82,7 +82,7 @@ std::string describe(const reminder_report& report)
     return out.str();
 }
 
-int run_once(const configuration& config, const once_options& options, std::ostream& out, std::ostream& err)
+int run_once(const config::configuration& config, const once_options& options, std::ostream& out, std::ostream& err)
 {
     const auto file = state_file(config);
     if (!options.dry_run) {
@@ -98,19 +98,19 @@ int run_once(const configuration& config, const once_options& options, std::ostr
     boost::asio::io_context io;
     http::client client(io.get_executor(), client_config_of(config),
                         {config.global.nextcloud.user, config.global.nextcloud.app_password});
-    std::optional<audit_follower> audit;
+    std::optional<tracking::audit_follower> audit;
     if (config.global.audit_log) audit.emplace(*config.global.audit_log, saved_audit_position(st));
-    cycle_context ctx{client, config, db, audit ? &*audit : nullptr, unix_now};
+    tracking::cycle_context ctx{client, config, db, audit ? &*audit : nullptr, unix_now};
 
-    auto done = boost::asio::co_spawn(io, async_poll_cycle(ctx), boost::asio::use_future);
+    auto done = boost::asio::co_spawn(io, tracking::async_poll_cycle(ctx), boost::asio::use_future);
     io.run();
-    const cycle_report report = done.get();
+    const tracking::cycle_report report = done.get();
     out << describe(report, config.projects.size());
 
     // Then everything that is due, printed as it goes out.
-    reminder_context reminders{client, config, db, unix_now};
+    reminding::reminder_context reminders{client, config, db, unix_now};
     reminders.dry_run = options.dry_run;
-    reminders.show = [&](const outgoing& m) {
+    reminders.show = [&](const reminding::outgoing& m) {
         out << (m.dry_run ? "would post to " : "posting to ") << m.channel
             << (m.recipient.empty() ? "" : " (" + m.recipient + ")") << ":\n";
         std::size_t start = 0;
@@ -122,15 +122,15 @@ int run_once(const configuration& config, const once_options& options, std::ostr
         }
     };
     io.restart();
-    auto sent = boost::asio::co_spawn(io, async_reminders(reminders), boost::asio::use_future);
+    auto sent = boost::asio::co_spawn(io, reminding::async_reminders(reminders), boost::asio::use_future);
     io.run();
-    const reminder_report r = sent.get();
+    const reminding::reminder_report r = sent.get();
     out << describe(r);
 
-    for (const auto& n : r.notices) out << "  " << log_text(n) << '\n';
+    for (const auto& n : r.notices) out << "  " << reminding::log_text(n) << '\n';
     if (options.dry_run) out << "dry run: nothing was written or posted\n";
-    for (const auto& e : report.errors) err << "prereadd: " << log_text(e) << '\n';
-    for (const auto& e : r.errors) err << "prereadd: warning: " << log_text(e) << '\n';
+    for (const auto& e : report.errors) err << "prereadd: " << reminding::log_text(e) << '\n';
+    for (const auto& e : r.errors) err << "prereadd: warning: " << reminding::log_text(e) << '\n';
     // 75 says one thing: a project could not be polled (try again later). A
     // message that could not go out stays in the outbox for the next run and is
     // reported above; it does not change the exit code.

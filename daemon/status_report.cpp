@@ -3,8 +3,8 @@
 // session's time zone.
 #include "daemon/status_report.hpp"
 
-#include "daemon/literal.hpp"
-#include "daemon/poll_cycle.hpp"
+#include "reminding/literal.hpp"
+#include "tracking/poll_cycle.hpp"
 
 #include <date/date.h>
 #include <unistr.h>
@@ -46,7 +46,7 @@ std::size_t columns_of(std::string_view s)
 // `width` columns (cut with an ellipsis).
 std::string cell_text(std::string_view name, std::size_t width)
 {
-    std::string line = plain_line(name);
+    std::string line = reminding::plain_line(name);
     if (columns_of(line) <= width) return line;
     std::string out;
     std::size_t used = 0;
@@ -94,14 +94,14 @@ project_status load_project_status(const store::state& st, const std::string& id
 std::vector<std::string> load_status_warnings(const store::state& st)
 {
     std::vector<std::string> out;
-    if (auto w = st.cursor(audit_warning_cursor); w && !w->empty()) out.push_back(*w);
+    if (auto w = st.cursor(tracking::audit_warning_cursor); w && !w->empty()) out.push_back(*w);
     return out;
 }
 
 std::string render_status_text(const std::vector<project_status>& projects, const std::vector<std::string>& warnings)
 {
     std::ostringstream out;
-    for (const auto& w : warnings) out << "WARNING: " << log_text(w) << "\n\n";
+    for (const auto& w : warnings) out << "WARNING: " << reminding::log_text(w) << "\n\n";
     for (const auto& p : projects) {
         out << p.id << "  " << p.folder << "  ("
             << (p.last_cycle_at ? "last cycle " + utc(*p.last_cycle_at) + " UTC" : std::string("no poll cycle yet"))
@@ -115,7 +115,7 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
         }
         std::size_t first = 8;
         for (const auto& d : p.documents)
-            first = std::max(first, std::min(columns_of(plain_line(d.path)), max_document_column) + 2);
+            first = std::max(first, std::min(columns_of(reminding::plain_line(d.path)), max_document_column) + 2);
         const std::size_t column = participant_column;
         out << "  " << pad("", first);
         for (const auto& u : p.participants) out << pad(cell_text(u.user_id, column - 1), column);
@@ -138,7 +138,7 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
         }
         if (!p.problems.empty()) {
             out << "  access problems:\n";
-            for (const auto& pr : p.problems) out << "    " << log_text(pr.user_id) << ": " << log_text(pr.detail) << '\n';
+            for (const auto& pr : p.problems) out << "    " << reminding::log_text(pr.user_id) << ": " << reminding::log_text(pr.detail) << '\n';
         }
         out << '\n';
     }

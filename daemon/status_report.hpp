@@ -26,7 +26,7 @@ struct project_status {
 project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder);
 
 // What concerns the whole installation, first in the status: an audit log
-// Nextcloud's log level keeps silent (daemon/audit_silence.hpp).
+// Nextcloud's log level keeps silent (tracking/audit_silence.hpp).
 std::vector<std::string> load_status_warnings(const store::state& st);
 
 // One table per project: a row per document, a column per participant, each

@@ -41,6 +41,10 @@ boost::system::result<envelope> parse_envelope(std::string_view body);
 // The data of a successful envelope; a failure envelope is error::request_failed.
 boost::system::result<nlohmann::json> parse_ok_data(std::string_view body);
 
+// Share types as Nextcloud numbers them (OCS shares and Deck's ACL alike).
+inline constexpr int share_with_user = 0;
+inline constexpr int share_with_group = 1;
+
 struct share {
     std::string id;
     int type = 0;  // 0 user, 1 group, 3 public link, ...

@@ -2,6 +2,8 @@
 // prepared statements; statement errors are programming errors and throw.
 #include "store/state.hpp"
 
+#include "store/statement.hpp"
+
 #include <sqlite3.h>
 
 #include <memory>
@@ -10,51 +12,7 @@
 namespace prereadd::store {
 namespace {
 
-// One use of one of the database's cached statements.
-struct statement {
-    database::lent_statement lent;
-    sqlite3_stmt* stmt;
-
-    statement(const database& db, std::string_view sql) : lent(db.acquire(sql)), stmt(lent.stmt) {}
-    statement(const statement&) = delete;
-    statement& operator=(const statement&) = delete;
-    ~statement() { database::release(lent); }
-
-    statement& bind(int i, const std::string& v)
-    {
-        sqlite3_bind_text(stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    statement& bind(int i, std::int64_t v)
-    {
-        sqlite3_bind_int64(stmt, i, v);
-        return *this;
-    }
-    int step()
-    {
-        int rc = sqlite3_step(stmt);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            throw std::runtime_error(std::string("database: ") + sqlite3_errmsg(sqlite3_db_handle(stmt)));
-        return rc;
-    }
-    std::string text(int col) const
-    {
-        auto p = sqlite3_column_text(stmt, col);
-        return p ? reinterpret_cast<const char*>(p) : std::string();
-    }
-    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt, col); }
-    statement& bind(int i, const std::optional<std::int64_t>& v)
-    {
-        if (v) sqlite3_bind_int64(stmt, i, *v);
-        else sqlite3_bind_null(stmt, i);
-        return *this;
-    }
-    std::optional<std::int64_t> optional_integer(int col) const
-    {
-        if (sqlite3_column_type(stmt, col) == SQLITE_NULL) return std::nullopt;
-        return sqlite3_column_int64(stmt, col);
-    }
-};
+using detail::statement;
 
 // The enumerator whose to_string() is `text`; the schema's CHECK constraints
 // keep anything else out, `fallback` only guards against a hand-edited row.
@@ -117,6 +75,13 @@ outbox_row outbox_row_of(const statement& s)
     return r;
 }
 
+deck_card_state deck_card_state_from(const std::string& s)
+{
+    static constexpr deck_card_state all[] = {deck_card_state::open, deck_card_state::done,
+                                              deck_card_state::done_by_participant, deck_card_state::gone};
+    return from_text(s, all, deck_card_state::open);
+}
+
 engagement_kind kind_from(const std::string& s)
 {
     static constexpr engagement_kind all[] = {engagement_kind::synced, engagement_kind::opened,
@@ -137,6 +102,17 @@ const char* to_string(engagement_kind k) noexcept
     case engagement_kind::acknowledged: return "acknowledged";
     }
     return "opened";
+}
+
+const char* to_string(deck_card_state s) noexcept
+{
+    switch (s) {
+    case deck_card_state::open: return "open";
+    case deck_card_state::done: return "done";
+    case deck_card_state::done_by_participant: return "done_by_participant";
+    case deck_card_state::gone: return "gone";
+    }
+    return "open";
 }
 
 const char* to_string(outbox_state s) noexcept
@@ -224,7 +200,7 @@ std::optional<deck_card_row> state::deck_card(const std::string& project, const 
     r.card_id = s.optional_integer(1);
     r.description = s.text(2);
     r.assigned = lines_of(s.text(3));
-    r.state = s.text(4);
+    r.state = deck_card_state_from(s.text(4));
     r.created_at = s.integer(5);
     return r;
 }
@@ -235,7 +211,7 @@ void state::save_deck_card(const deck_card_row& r)
                 "INSERT OR REPLACE INTO deck_cards(project, session_key, session_start, card_id, description, assigned, "
                 "state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s.bind(1, r.project).bind(2, r.session_key).bind(3, r.session_start).bind(4, r.card_id).bind(5, r.description);
-    s.bind(6, as_lines(r.assigned)).bind(7, r.state).bind(8, r.created_at).step();
+    s.bind(6, as_lines(r.assigned)).bind(7, std::string(to_string(r.state))).bind(8, r.created_at).step();
 }
 
 transaction::transaction(database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }

@@ -96,6 +96,12 @@ struct outbox_row {
     std::optional<std::int64_t> remote_id;
 };
 
+// A session's Deck card as prereadd last left it: still being kept up to
+// date (open), finished by prereadd (done) or by a participant ticking it
+// (done_by_participant), or deleted/archived by someone (gone, left alone).
+enum class deck_card_state { open, done, done_by_participant, gone };
+const char* to_string(deck_card_state s) noexcept;
+
 struct deck_card_row {
     std::string project;
     std::string session_key;
@@ -103,7 +109,7 @@ struct deck_card_row {
     std::optional<std::int64_t> card_id;
     std::string description;
     std::vector<std::string> assigned;
-    std::string state = "open";  // open, done, done_by_participant, gone
+    deck_card_state state = deck_card_state::open;
     std::int64_t created_at = 0;
 };
 

@@ -2,7 +2,7 @@
 // file the rest is: even, a project file beside a valid global file; odd, the
 // global file with a valid project beside it. Files live in a private
 // directory made once per process.
-#include "daemon/config.hpp"
+#include "config/configuration.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         write(dir / "prereadd.json", valid_global, std::char_traits<char>::length(valid_global));
         write(dir / "projects.d" / "alpha.json", text, size - 1);
     }
-    const auto loaded = prereadd::daemon::load_configuration(dir / "prereadd.json", {});
+    const auto loaded = prereadd::config::load_configuration(dir / "prereadd.json", {});
     // Refused or accepted, never both, and every refusal names its file.
     if (loaded.config.has_value() == !loaded.errors.empty()) __builtin_trap();
     for (const auto& e : loaded.errors)

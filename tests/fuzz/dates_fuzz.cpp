@@ -1,6 +1,6 @@
 // libFuzzer target: the small text parsers at the edges: Retry-After, HTTP
 // dates, URLs, ISO 8601 durations, local dates and times, audit log positions.
-#include "daemon/audit_follower.hpp"
+#include "tracking/audit_follower.hpp"
 #include "http/retry_policy.hpp"
 #include "http/url.hpp"
 #include "scheduler/time.hpp"
@@ -23,6 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)prereadd::scheduler::parse_local_date_time(text);
     (void)prereadd::scheduler::parse_local_date(text);
     (void)prereadd::scheduler::parse_time_of_day(text);
-    (void)prereadd::daemon::parse_log_position(text);
+    (void)prereadd::tracking::parse_log_position(text);
     return 0;
 }

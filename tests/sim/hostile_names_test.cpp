@@ -3,8 +3,8 @@
 // right-to-left characters, a 200-character name, a folder seven levels deep;
 // user ids with a space, an apostrophe and an @; audit log lines that are
 // garbage, a line of 2 MB, and reads by users nobody configured.
-#include "daemon/poll_cycle.hpp"
-#include "daemon/reminders.hpp"
+#include "tracking/poll_cycle.hpp"
+#include "reminding/reminder_pass.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
@@ -74,11 +74,11 @@ protected:
     store::database db;
     boost::asio::io_context io;
     http::client client{io.get_executor(), http::client_config{}, {"preread", http::secret("app-pw")}};
-    daemon::configuration config;
+    config::configuration config;
     std::string token;
     std::int64_t clock = 1796202000 - 86400;  // the P1D reminder of the Kick-off is due
-    daemon::audit_follower audit{dir / "audit.log"};
-    daemon::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
+    tracking::audit_follower audit{dir / "audit.log"};
+    tracking::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
 };
 
 TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
@@ -98,7 +98,7 @@ TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
         log << "{\"user\":\"bob\",\"message\":\"File accessed: \\\"/Alpha/#1 issue.md\n";  // cut off mid-line, then a newline
     }
     sim.with_world([&](sim::world& w) { w.set_clock(clock); });
-    auto cycle = test::run_awaitable(io, daemon::async_poll_cycle(poll));
+    auto cycle = test::run_awaitable(io, tracking::async_poll_cycle(poll));
     ASSERT_TRUE(cycle.errors.empty()) << cycle.errors.front();
 
     auto s = status();
@@ -119,8 +119,8 @@ TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
     EXPECT_EQ(cycle.engagements_recorded, 5u);
 
     // The reminder names them so Talk resolves the mentions: @"anne marie", @"o'brien", @"eve@example.org".
-    daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
-    auto sent = test::run_awaitable(io, daemon::async_reminders(ctx));
+    reminding::reminder_context ctx{client, config, db, [&] { return clock; }};
+    auto sent = test::run_awaitable(io, reminding::async_reminders(ctx));
     EXPECT_EQ(sent.sent, 1u) << (sent.errors.empty() ? "" : sent.errors.front());
     const auto ours = sim::posted_by_service_account(sim, token);
     ASSERT_EQ(ours.size(), 1u);
@@ -142,12 +142,12 @@ TEST_F(hostile_names_test, a_deck_card_shows_hostile_names_as_they_are)
 {
     auto board = sim.control({{"op", "board"}, {"user", "preread"}, {"title", "Alpha"}});
     ASSERT_TRUE(board.contains("board")) << board.dump();
-    config.projects[0].deck = daemon::deck_config{board["board"], board["stack"]};
+    config.projects[0].deck = config::deck_config{board["board"], board["stack"]};
     sim.with_world([&](sim::world& w) { w.set_clock(clock); });
-    auto cycle = test::run_awaitable(io, daemon::async_poll_cycle(poll));
+    auto cycle = test::run_awaitable(io, tracking::async_poll_cycle(poll));
     ASSERT_TRUE(cycle.errors.empty()) << cycle.errors.front();
-    daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
-    auto sent = test::run_awaitable(io, daemon::async_reminders(ctx));
+    reminding::reminder_context ctx{client, config, db, [&] { return clock; }};
+    auto sent = test::run_awaitable(io, reminding::async_reminders(ctx));
     ASSERT_TRUE(sent.errors.empty()) << sent.errors.front();
 
     auto cards = sim.control({{"op", "cards"}, {"stack", board["stack"]}});

@@ -7,8 +7,8 @@
 // still relevant goes out exactly once, late, without the participant who
 // read meanwhile. And a rejected app password is used once, then not again
 // until it is replaced.
-#include "daemon/poll_cycle.hpp"
-#include "daemon/reminders.hpp"
+#include "tracking/poll_cycle.hpp"
+#include "reminding/reminder_pass.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
@@ -93,8 +93,8 @@ protected:
     }
 
     struct pass_result {
-        daemon::cycle_report cycle;
-        daemon::reminder_report reminders;
+        tracking::cycle_report cycle;
+        reminding::reminder_report reminders;
     };
 
     // One poll cycle and one reminder pass at `clock`, as each wake-up of `prereadd run` does.
@@ -102,9 +102,9 @@ protected:
     {
         sim.with_world([&](sim::world& w) { w.set_clock(clock); });
         pass_result r;
-        r.cycle = test::run_awaitable(io, daemon::async_poll_cycle(poll));
-        daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
-        r.reminders = test::run_awaitable(io, daemon::async_reminders(ctx));
+        r.cycle = test::run_awaitable(io, tracking::async_poll_cycle(poll));
+        reminding::reminder_context ctx{client, config, db, [&] { return clock; }};
+        r.reminders = test::run_awaitable(io, reminding::async_reminders(ctx));
         return r;
     }
 
@@ -130,11 +130,11 @@ protected:
     store::database db;
     boost::asio::io_context io;
     http::client client{io.get_executor(), quick(), {"preread", http::secret("app-pw")}};
-    daemon::configuration config;
+    config::configuration config;
     std::string token;
     std::int64_t clock = session_start - 2 * 3600;
-    daemon::audit_follower audit{dir / "audit.log"};
-    daemon::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
+    tracking::audit_follower audit{dir / "audit.log"};
+    tracking::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
 };
 
 TEST_P(outage_test, the_daemon_rides_it_out_and_the_reminder_still_due_goes_out_once)

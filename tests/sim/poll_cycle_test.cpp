@@ -1,7 +1,7 @@
 // The poll cycle against the simulator: documents, participants, opens from
 // the audit log, comments from the activity stream, access problems, the
 // cost of an unchanged folder, and a restart in between.
-#include "daemon/poll_cycle.hpp"
+#include "tracking/poll_cycle.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
@@ -28,7 +28,7 @@ protected:
         config.projects[0].participants.groups = {"team-alpha"};
     }
 
-    daemon::cycle_report cycle(daemon::cycle_context& ctx) { return test::run_awaitable(io, daemon::async_poll_cycle(ctx)); }
+    tracking::cycle_report cycle(tracking::cycle_context& ctx) { return test::run_awaitable(io, tracking::async_poll_cycle(ctx)); }
 
     nlohmann::json status() { return sim::alpha_status(db); }
 
@@ -43,7 +43,7 @@ protected:
         return c;
     }
     http::client client{io.get_executor(), quick_retries(), {"preread", http::secret("app-pw")}};
-    daemon::configuration config;
+    config::configuration config;
     std::int64_t clock = 1795610700;
 };
 
@@ -58,8 +58,8 @@ TEST_F(poll_cycle_test, who_opened_commented_and_cannot_read_after_one_cycle)
     sim.control({{"op", "preview"}, {"user", "bob"}, {"path", "/Alpha/slides.pdf"}});
     sim.control({{"op", "comment"}, {"user", "alice"}, {"path", "/Alpha/agenda.md"}, {"message", "Numbers look fine"}});
 
-    daemon::audit_follower audit(dir / "audit.log");
-    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     auto first = cycle(ctx);
     EXPECT_TRUE(first.errors.empty()) << first.errors.front();
     ASSERT_EQ(first.new_problems.size(), 1u);
@@ -99,8 +99,8 @@ TEST_F(poll_cycle_test, a_silent_audit_log_while_people_download_is_a_warning_on
     // 'loglevel' => 2: the audit lines are dropped; files_downloadactivity still reports the reads.
     sim.control({{"op", "loglevel"}, {"level", 2}});
     sim.control({{"op", "app"}, {"id", "files_downloadactivity"}, {"enabled", true}});
-    daemon::audit_follower audit(dir / "audit.log");
-    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     EXPECT_TRUE(cycle(ctx).warnings.empty()) << "watching starts";
     sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
     clock += 1800;
@@ -131,7 +131,7 @@ TEST_F(poll_cycle_test, a_silent_audit_log_while_people_download_is_a_warning_on
 
 TEST_F(poll_cycle_test, an_unchanged_folder_costs_one_request_plus_the_activity_request)
 {
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     cycle(ctx);
     cycle(ctx);
     const auto before = sim.requests_served();
@@ -142,7 +142,7 @@ TEST_F(poll_cycle_test, an_unchanged_folder_costs_one_request_plus_the_activity_
 
 TEST_F(poll_cycle_test, renamed_and_deleted_pre_reads_follow_the_folder)
 {
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     cycle(ctx);
     sim.with_world([](sim::world& w) {
         auto* n = w.resolve("preread", "/Projects/Alpha/slides.pdf");
@@ -163,8 +163,8 @@ TEST_F(poll_cycle_test, renamed_and_deleted_pre_reads_follow_the_folder)
 TEST_F(poll_cycle_test, a_restart_loses_nothing_and_counts_nothing_twice)
 {
     {
-        daemon::audit_follower audit(dir / "audit.log");
-        daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+        tracking::audit_follower audit(dir / "audit.log");
+        tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
         cycle(ctx);
         sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
         EXPECT_EQ(cycle(ctx).engagements_recorded, 1u);
@@ -174,10 +174,10 @@ TEST_F(poll_cycle_test, a_restart_loses_nothing_and_counts_nothing_twice)
     store::state st(db);
     auto saved = st.cursor("audit_log");
     ASSERT_TRUE(saved);
-    auto position = daemon::parse_log_position(*saved);
+    auto position = tracking::parse_log_position(*saved);
     ASSERT_TRUE(position) << *saved;
-    daemon::audit_follower audit(dir / "audit.log", *position);
-    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    tracking::audit_follower audit(dir / "audit.log", *position);
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     auto report = cycle(ctx);
     EXPECT_EQ(report.engagements_recorded, 1u) << "only alice's sync is new";
     auto s = status();
@@ -186,8 +186,8 @@ TEST_F(poll_cycle_test, a_restart_loses_nothing_and_counts_nothing_twice)
 
 TEST_F(poll_cycle_test, a_read_during_an_outage_is_counted_after_recovery)
 {
-    daemon::audit_follower audit(dir / "audit.log");
-    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     cycle(ctx);
     sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
     sim.set_maintenance(true);
@@ -208,7 +208,7 @@ TEST_F(poll_cycle_test, a_group_that_cannot_be_expanded_is_a_reported_problem)
 {
     config.projects[0].participants.groups = {"team-beta"};
     sim.control({{"op", "group"}, {"id", "team-beta"}, {"members", {"carol"}}});
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     auto report = cycle(ctx);
     bool reported = false;
     for (const auto& [project, problem] : report.new_problems)
@@ -224,8 +224,8 @@ TEST_F(poll_cycle_test, participants_come_from_the_talk_conversation)
     auto& p = config.projects[0];
     p.participants = {};
     p.participants.from_talk = true;
-    p.talk = daemon::talk_config{room["token"]};
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    p.talk = config::talk_config{room["token"]};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     auto report = cycle(ctx);
     EXPECT_TRUE(report.errors.empty()) << report.errors.front();
     auto s = status();
@@ -237,13 +237,13 @@ TEST_F(poll_cycle_test, a_conversation_that_cannot_be_read_stops_only_its_projec
 {
     auto& p = config.projects[0];
     p.participants.from_talk = true;
-    p.talk = daemon::talk_config{"nosuchroom"};
-    daemon::project_config beta;
+    p.talk = config::talk_config{"nosuchroom"};
+    config::project_config beta;
     beta.id = "beta";
     beta.folder = "/Projects/Alpha";
     beta.participants.users = {"carol"};
     config.projects.push_back(beta);
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     auto report = cycle(ctx);
     ASSERT_EQ(report.errors.size(), 1u);
     EXPECT_NE(report.errors[0].find("alpha: "), std::string::npos) << report.errors[0];
@@ -253,7 +253,7 @@ TEST_F(poll_cycle_test, a_conversation_that_cannot_be_read_stops_only_its_projec
 
 TEST_F(poll_cycle_test, a_participant_taken_out_of_the_configuration_leaves_the_table)
 {
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     ctx.refresh_every = 1;
     cycle(ctx);
     ASSERT_EQ(status()["participants"].size(), 3u);
@@ -271,7 +271,7 @@ TEST_F(poll_cycle_test, a_share_that_expires_becomes_an_access_problem)
     sim.with_world([&](sim::world& w) { w.set_clock(clock); });
     sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"}, {"type", "user"},
                  {"with", "carol"}, {"expire", "2026-11-25"}});
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     ctx.refresh_every = 1;
     auto before = cycle(ctx);
     EXPECT_TRUE(before.new_problems.empty()) << before.new_problems[0].second.detail;
@@ -281,14 +281,14 @@ TEST_F(poll_cycle_test, a_share_that_expires_becomes_an_access_problem)
     ASSERT_EQ(after.new_problems.size(), 1u);
     const auto& problem = after.new_problems[0].second;
     EXPECT_EQ(problem.user, "carol");
-    EXPECT_EQ(problem.what, daemon::access_problem::kind::share_expired) << problem.detail;
+    EXPECT_EQ(problem.what, tracking::access_problem::kind::share_expired) << problem.detail;
     EXPECT_NE(problem.detail.find("2026-11-25"), std::string::npos) << problem.detail;
 }
 
 TEST_F(poll_cycle_test, audit_log_rotation_and_truncation_mid_run_lose_no_read)
 {
-    daemon::audit_follower audit(dir / "audit.log");
-    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     cycle(ctx);
     sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
     // logrotate's default: rename, and Nextcloud opens a new file at the next line.
@@ -315,14 +315,14 @@ TEST_F(poll_cycle_test, two_hundred_unchanged_projects_cost_one_request_each_plu
         setup.push_back({{"op", "mkdir"}, {"user", "preread"}, {"path", folder}});
         setup.push_back({{"op", "put"}, {"user", "preread"}, {"path", folder + "/brief.md"}, {"content", "# Brief"}});
         setup.push_back({{"op", "share"}, {"user", "preread"}, {"path", folder}, {"type", "group"}, {"with", "team-alpha"}});
-        daemon::project_config p;
+        config::project_config p;
         p.id = "p" + std::to_string(1000 + i);
         p.folder = folder;
         p.participants.groups = {"team-alpha"};
         config.projects.push_back(p);
     }
     for (const auto& result : sim.control(setup)) ASSERT_FALSE(result.contains("error")) << result.dump();
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     auto first = cycle(ctx);
     ASSERT_TRUE(first.errors.empty()) << first.errors.front();
     EXPECT_EQ(first.projects_ok, 200u);
@@ -347,8 +347,8 @@ TEST_F(poll_cycle_test, between_its_turns_a_project_costs_no_request_and_still_t
     beta.id = "beta";
     beta.folder = "/Projects/Beta";
     config.projects.push_back(beta);
-    daemon::audit_follower audit(dir / "audit.log");
-    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     ASSERT_TRUE(cycle(ctx).errors.empty());
 
     sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
@@ -365,8 +365,8 @@ TEST_F(poll_cycle_test, between_its_turns_a_project_costs_no_request_and_still_t
 
 TEST_F(poll_cycle_test, a_read_of_a_file_added_between_turns_has_the_folder_listed_at_once)
 {
-    daemon::audit_follower audit(dir / "audit.log");
-    daemon::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     ASSERT_TRUE(cycle(ctx).errors.empty());
     sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/minutes.md"}, {"content", "minutes"}});
     sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/minutes.md"}});
@@ -396,7 +396,7 @@ TEST_F(poll_cycle_test, pre_reads_in_sub_folders_and_only_changed_sub_folders_li
       {"op":"mkdir","user":"preread","path":"/Projects/Alpha/archive"},
       {"op":"put","user":"preread","path":"/Projects/Alpha/archive/old.md","content":"old"}
     ])"));
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     auto first = cycle(ctx);
     ASSERT_TRUE(first.errors.empty()) << first.errors.front();
     auto paths = [&] {
@@ -426,7 +426,7 @@ TEST_F(poll_cycle_test, pre_reads_in_sub_folders_and_only_changed_sub_folders_li
 
 TEST_F(poll_cycle_test, a_comment_the_activity_stream_missed_is_found_by_its_count)
 {
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     cycle(ctx);
     // The comment is there, but the activity rows are gone (expired, or the app disabled for comments).
     sim.control({{"op", "comment"}, {"user", "bob"}, {"path", "/Alpha/slides.pdf"}, {"message", "Page 3?"}});
@@ -442,7 +442,7 @@ TEST_F(poll_cycle_test, a_comment_the_activity_stream_missed_is_found_by_its_cou
 TEST_F(poll_cycle_test, collaborative_tags_are_read_though_they_change_no_etag)
 {
     config.projects[0].pre_reads = scheduler::pre_read_scope::tag;
-    daemon::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     ctx.refresh_every = 2;
     cycle(ctx);
     sim.control({{"op", "tag"}, {"user", "preread"}, {"path", "/Projects/Alpha/agenda.md"}, {"tag", "2026-12-02"}});

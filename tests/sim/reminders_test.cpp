@@ -2,8 +2,8 @@
 // something left, acknowledged by a reaction, exactly once across crashes
 // and outages, late once or missed, the digest, and access problems for the
 // facilitator.
-#include "daemon/poll_cycle.hpp"
-#include "daemon/reminders.hpp"
+#include "tracking/poll_cycle.hpp"
+#include "reminding/reminder_pass.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
@@ -36,15 +36,15 @@ protected:
     }
 
     // One poll cycle and one reminder pass at `clock`, as `prereadd once` does.
-    daemon::reminder_report step(bool nextcloud_up = true)
+    reminding::reminder_report step(bool nextcloud_up = true)
     {
         sim.with_world([&](sim::world& w) { w.set_clock(clock); });
-        auto cycle = test::run_awaitable(io, daemon::async_poll_cycle(poll));
+        auto cycle = test::run_awaitable(io, tracking::async_poll_cycle(poll));
         if (nextcloud_up) {
             EXPECT_TRUE(cycle.errors.empty()) << cycle.errors.front();
         }
-        daemon::reminder_context ctx{client, config, db, [&] { return clock; }};
-        return test::run_awaitable(io, daemon::async_reminders(ctx));
+        reminding::reminder_context ctx{client, config, db, [&] { return clock; }};
+        return test::run_awaitable(io, reminding::async_reminders(ctx));
     }
 
     // The comments prereadd posted to the conversation.
@@ -55,11 +55,11 @@ protected:
     store::database db;
     boost::asio::io_context io;
     http::client client{io.get_executor(), http::client_config{}, {"preread", http::secret("app-pw")}};
-    daemon::configuration config;
+    config::configuration config;
     std::string token;
     std::int64_t clock = session_start - 4 * day;
-    daemon::audit_follower audit{dir / "audit.log"};
-    daemon::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
+    tracking::audit_follower audit{dir / "audit.log"};
+    tracking::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
 };
 
 TEST_F(reminders_test, a_reminder_goes_out_at_its_time_and_mentions_only_who_has_something_left)
@@ -278,7 +278,7 @@ TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
     auto& p = config.projects[0];
     p.sessions.clear();
     p.lead_times = {24h};
-    p.calendar = daemon::calendar_config{"personal", std::nullopt, "[Alpha]"};
+    p.calendar = config::calendar_config{"personal", std::nullopt, "[Alpha]"};
 
     clock = 1796205600 - 2 * day;  // 2026-11-30 10:00Z, after the first Thursday
     auto first = step();
@@ -298,7 +298,7 @@ TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
 }
 
 // A board and a stack made through Deck's API as the service account (captures 18a, 18b).
-daemon::deck_config make_board(boost::asio::io_context& io, http::client& client, const std::string& base)
+config::deck_config make_board(boost::asio::io_context& io, http::client& client, const std::string& base)
 {
     auto post = [&](const std::string& path, const nlohmann::json& body) {
         http::request r;
@@ -486,7 +486,7 @@ TEST_F(deck_membership_test, a_board_the_service_account_may_not_share_is_report
         for (auto& b : w.deck.boards)
             if (b.id == board["board"]) b.acl.push_back({98, 0, "preread", true, false, false});
     });
-    config.projects[0].deck = daemon::deck_config{board["board"], board["stack"]};
+    config.projects[0].deck = config::deck_config{board["board"], board["stack"]};
     config.projects[0].facilitators = {"dave"};
     auto first = step();
     EXPECT_TRUE(first.errors.empty()) << first.errors.front();
@@ -535,7 +535,7 @@ TEST_F(reminders_test, a_card_marked_done_by_a_participant_is_their_acknowledgem
 
 TEST_F(reminders_test, follow_up_documents_added_after_the_session)
 {
-    config.projects[0].follow_up = daemon::project_config::follow_up_config{72h, 24h};
+    config.projects[0].follow_up = config::project_config::follow_up_config{72h, 24h};
     config.projects[0].lead_times.clear();
     step();  // watching since before the session
     clock = session_start + 3 * 3600;  // the session (10:00-12:00 Berlin) is over

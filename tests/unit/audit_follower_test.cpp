@@ -1,6 +1,6 @@
 // Following the audit log like tail -F: partial lines, rotation by rename,
 // copytruncate, a file that appears later, restarts from a saved position.
-#include "daemon/audit_follower.hpp"
+#include "tracking/audit_follower.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace prereadd::daemon {
+namespace prereadd::tracking {
 namespace {
 
 namespace fs = std::filesystem;
@@ -126,9 +126,9 @@ TEST_F(audit_follower_test, overlong_lines_are_skipped_and_counted)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::tracking
 
-namespace prereadd::daemon {
+namespace prereadd::tracking {
 namespace {
 
 TEST(log_position_text, round_trips_and_refuses_garbage)
@@ -142,4 +142,4 @@ TEST(log_position_text, round_trips_and_refuses_garbage)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::tracking

@@ -1,13 +1,13 @@
 // admin_audit lines: the recorded Nextcloud 29 sample, the newer file-id
 // format, previews, sync clients, anonymous reads and garbage.
-#include "daemon/audit_line.hpp"
+#include "tracking/audit_line.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <vector>
 
-namespace prereadd::daemon {
+namespace prereadd::tracking {
 namespace {
 
 std::vector<std::string> recorded_lines()
@@ -145,4 +145,4 @@ TEST(audit_line, a_glance_gives_nothing_for_previews_anonymous_reads_and_garbage
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::tracking

@@ -1,10 +1,10 @@
-// The silent audit log rule (daemon/audit_silence.hpp): how long, with how
+// The silent audit log rule (tracking/audit_silence.hpp): how long, with how
 // many downloads, once, and cleared when the log grows.
-#include "daemon/audit_silence.hpp"
+#include "tracking/audit_silence.hpp"
 
 #include <gtest/gtest.h>
 
-namespace prereadd::daemon {
+namespace prereadd::tracking {
 namespace {
 
 using namespace std::chrono_literals;
@@ -42,4 +42,4 @@ TEST(audit_silence, kept_as_text_in_the_cursors)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::tracking

@@ -1,6 +1,6 @@
 // Configuration loading: the valid example passes, and each broken variant is
 // refused with a message naming the file and the field at fault.
-#include "daemon/config.hpp"
+#include "config/configuration.hpp"
 #include "tests/support/broken_configs.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -14,7 +14,7 @@
 #include <fstream>
 #include <functional>
 
-namespace prereadd::daemon {
+namespace prereadd::config {
 namespace {
 
 namespace fs = std::filesystem;
@@ -220,4 +220,4 @@ TEST_F(config_test, missing_global_file_is_reported)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::config

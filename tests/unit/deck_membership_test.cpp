@@ -1,10 +1,10 @@
 // Who is made a member of a Deck board before being assigned its card, and
-// who is reported instead (daemon/deck_membership.hpp; captures 32a-32d).
-#include "daemon/deck_membership.hpp"
+// who is reported instead (reminding/deck_membership.hpp; captures 32a-32d).
+#include "reminding/deck_membership.hpp"
 
 #include <gtest/gtest.h>
 
-namespace prereadd::daemon {
+namespace prereadd::reminding {
 namespace {
 
 deck_membership_input board_of_32b()
@@ -76,4 +76,4 @@ TEST(deck_membership, shared_with_yet_no_member_is_not_shared_again)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::reminding

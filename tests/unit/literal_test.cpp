@@ -1,10 +1,10 @@
-// Text from elsewhere kept literal per destination (daemon/literal.hpp): the
+// Text from elsewhere kept literal per destination (reminding/literal.hpp): the
 // hostile names of the captures 15m-15q and of the hostile-input suite.
-#include "daemon/literal.hpp"
+#include "reminding/literal.hpp"
 
 #include <gtest/gtest.h>
 
-namespace prereadd::daemon {
+namespace prereadd::reminding {
 namespace {
 
 TEST(literal, no_mention_survives_in_talk_or_deck)
@@ -46,4 +46,4 @@ TEST(literal, one_line_without_control_or_direction_override_characters)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::reminding

@@ -1,6 +1,6 @@
 // Message texts against golden files (tests/unit/golden; PREREADD_UPDATE_GOLDEN=1
 // rewrites them, to be reviewed in the diff), and the rules behind them.
-#include "daemon/messages.hpp"
+#include "reminding/messages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace prereadd::daemon {
+namespace prereadd::reminding {
 namespace {
 
 using namespace date;
@@ -192,4 +192,4 @@ TEST_F(messages_test, a_message_talk_would_refuse_is_cut)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::reminding

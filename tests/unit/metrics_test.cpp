@@ -29,12 +29,12 @@ TEST(metrics, the_text_format_with_counters_histograms_and_labels)
     m.observe(http::exchange_record{"PROPFIND", "/remote.php/dav/files/preread/Projects/Beta", 207, {}, 2s, {}});
     m.observe(http::exchange_record{"GET", "/ocs/v2.php/apps/activity/api/v2/activity/all", 0,
                                     make_error_code(boost::asio::error::connection_refused), 1ms, {}});
-    cycle_report cycle;
+    tracking::cycle_report cycle;
     cycle.projects_ok = 1;
     cycle.polled = {"alpha \"quoted\""};
     cycle.engagements_recorded = 3;
     m.observe(cycle, 40ms, 1796202000, 1);
-    reminder_report sent;
+    reminding::reminder_report sent;
     sent.sent = 2;
     sent.late = 1;
     m.observe(sent);
@@ -60,13 +60,13 @@ TEST(metrics, healthy_only_within_three_intervals_of_a_complete_cycle)
 {
     metrics m;
     EXPECT_FALSE(m.healthz(1000, 60s).ok);
-    cycle_report failed;
+    tracking::cycle_report failed;
     failed.errors = {"alpha: PROPFIND /Projects/Alpha answered 503"};
     m.observe(failed, 10ms, 1000, 1);
     auto h = m.healthz(1000, 60s);
     EXPECT_FALSE(h.ok);
     EXPECT_NE(h.reason.find("503"), std::string::npos) << h.reason;
-    cycle_report ok;
+    tracking::cycle_report ok;
     ok.projects_ok = 1;
     m.observe(ok, 10ms, 1060, 1);
     EXPECT_TRUE(m.healthz(1060 + 180, 60s).ok);

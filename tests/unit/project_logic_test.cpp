@@ -1,11 +1,11 @@
 // The pure parts of a poll cycle: the access check and the folder diff.
-#include "daemon/access_check.hpp"
-#include "daemon/document_diff.hpp"
+#include "tracking/access_check.hpp"
+#include "tracking/document_diff.hpp"
 #include "tests/sim/capture.hpp"
 
 #include <gtest/gtest.h>
 
-namespace prereadd::daemon {
+namespace prereadd::tracking {
 namespace {
 
 using namespace date;
@@ -131,4 +131,4 @@ TEST(document_diff, renames_and_deletions_follow_the_file_id)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::tracking

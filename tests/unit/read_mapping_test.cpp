@@ -1,11 +1,11 @@
 // Reads from the audit log mapped to pre-reads: by file id, through the
 // reader's group or user share mount, for the owner, and the ambiguous case.
-#include "daemon/read_mapping.hpp"
+#include "tracking/read_mapping.hpp"
 #include "tests/sim/capture.hpp"
 
 #include <gtest/gtest.h>
 
-namespace prereadd::daemon {
+namespace prereadd::tracking {
 namespace {
 
 std::vector<ocs::share> recorded_shares(const std::string& name)
@@ -117,4 +117,4 @@ TEST_F(read_mapping_test, two_mounts_with_the_same_name_are_ambiguous)
 }
 
 }  // namespace
-}  // namespace prereadd::daemon
+}  // namespace prereadd::tracking

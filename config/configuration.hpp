@@ -1,0 +1,138 @@
+// The daemon's configuration: one global JSON file and one JSON file per
+// project in the directory it names. Loading validates everything and reports
+// every problem with its file, position (for syntax errors) and field path.
+#pragma once
+
+#include "http/client_config.hpp"
+#include "http/url.hpp"
+#include "scheduler/sessions.hpp"
+
+#include <date/tz.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prereadd::config {
+
+struct nextcloud_config {
+    std::string url;           // base URL, e.g. https://cloud.example.org or .../nextcloud
+    http::url base;            // the same, parsed
+    std::string user;          // the service account
+    std::filesystem::path app_password_file;  // as resolved (credentials directory applied)
+    http::secret app_password;                // the file's content, trailing newline removed
+    std::optional<std::filesystem::path> ca_file;
+    std::size_t max_connections = 4;
+    std::chrono::seconds request_timeout{30};
+};
+
+struct metrics_config {
+    bool enabled = true;
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 9864;
+    bool allow_non_loopback = false;
+};
+
+struct global_config {
+    std::filesystem::path file;
+    nextcloud_config nextcloud;
+    std::filesystem::path state_directory = "/var/lib/prereadd";
+    std::optional<std::filesystem::path> audit_log;
+    std::chrono::seconds poll_interval{60};
+    std::filesystem::path projects_directory;  // absolute after loading
+    metrics_config metrics;
+};
+
+struct participants_config {
+    std::vector<std::string> users;
+    std::vector<std::string> groups;
+    bool from_shares = false;
+    bool from_talk = false;
+};
+
+using session_config = scheduler::single_session;
+using weekly_series_config = scheduler::weekly_series;
+
+struct talk_config {
+    std::string conversation;  // the conversation token
+};
+
+// Sessions from a calendar of the service account (CalDAV), besides or instead of configured ones.
+struct calendar_config {
+    std::string name;  // the calendar's URI in the service account's calendar home ("personal")
+    std::optional<std::string> category;
+    std::optional<std::string> title_prefix;
+};
+
+struct deck_config {
+    std::int64_t board = 0;
+    std::int64_t stack = 0;
+    // Deck assigns only members of the board (capture 32a): share the board
+    // read-only with participants who are not (their configured groups, else
+    // themselves). Off: they are reported to the facilitators instead.
+    bool share_with_participants = true;
+};
+
+struct project_config {
+    std::filesystem::path file;
+    std::string id;
+    std::string folder;  // path in the service account's files, starting with '/'
+    std::string time_zone_name;
+    const date::time_zone* time_zone = nullptr;
+    participants_config participants;
+    std::vector<std::string> facilitators;
+    std::vector<session_config> sessions;
+    std::vector<weekly_series_config> weekly;
+    std::vector<std::chrono::seconds> lead_times;  // longest first
+    std::optional<std::chrono::seconds> digest;    // a digest this long before each session
+    struct follow_up_config {
+        std::chrono::seconds due{0};       // after the session's end
+        std::chrono::seconds reminder{0};  // before that
+    };
+    std::optional<follow_up_config> follow_up;     // documents added from the session's start on
+    bool personal_reminders = false;               // also one-to-one messages to each pending participant
+    bool when_all_ready = false;                   // a reminder saying so when nobody has anything left
+    std::optional<std::string> acknowledge_with;   // the reaction that acknowledges; any when not set
+    scheduler::pre_read_scope pre_reads = scheduler::pre_read_scope::folder;
+    std::string pre_read_tag_prefix;  // with pre_reads "tag"
+    std::optional<calendar_config> calendar;
+    std::optional<talk_config> talk;
+    std::optional<deck_config> deck;
+};
+
+struct configuration {
+    global_config global;
+    std::vector<project_config> projects;  // sorted by id
+};
+
+struct config_error {
+    std::filesystem::path file;
+    unsigned line = 0;    // 1-based; 0 when unknown
+    unsigned column = 0;  // 1-based; 0 when unknown
+    std::string field;    // "sessions[2].start"; empty for whole-file problems
+    std::string message;
+
+    // "FILE:LINE:COLUMN: FIELD: MESSAGE", leaving out what is unknown.
+    std::string to_string() const;
+};
+
+// What the loader reads from the process environment, passed in so tests do
+// not depend on the real one.
+struct environment {
+    // $CREDENTIALS_DIRECTORY, set by systemd for LoadCredential=.
+    std::optional<std::filesystem::path> credentials_directory;
+
+    static environment from_process();
+};
+
+struct load_result {
+    std::optional<configuration> config;  // set only when `errors` is empty
+    std::vector<config_error> errors;
+};
+
+load_result load_configuration(const std::filesystem::path& global_file, const environment& env);
+
+}  // namespace prereadd::config

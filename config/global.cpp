@@ -1,0 +1,174 @@
+// The global file: Nextcloud, its credential, the state directory, the
+// audit log, the poll interval, metrics (see docs/configuration.md).
+#include "config/loaders.hpp"
+
+#include "config/checks.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+
+namespace prereadd::config::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+void load_app_password(const std::string& field,
+                       const std::string& configured,
+                       const fs::path& config_directory,
+                       const environment& env,
+                       nextcloud_config& out,
+                       error_sink& sink)
+{
+    fs::path path(configured);
+    if (path.is_relative())
+        path = resolve_against(env.credentials_directory ? *env.credentials_directory : config_directory, path);
+    out.app_password_file = path;
+
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        sink.add(field, "cannot use " + path.string() + ": " + std::strerror(errno));
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        sink.add(field, path.string() + " is not a regular file");
+        return;
+    }
+    if ((st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        sink.add(field, path.string() + " has mode " + mode +
+                            ": the app password must be readable by its owner only (chmod 600 " + path.string() + ")");
+        return;
+    }
+    std::string why;
+    auto content = read_text_file(path, why);
+    if (!content) {
+        sink.add(field, why);
+        return;
+    }
+    while (!content->empty() && (content->back() == '\n' || content->back() == '\r')) content->pop_back();
+    if (content->empty()) {
+        sink.add(field, path.string() + " is empty");
+        return;
+    }
+    if (content->find_first_of("\r\n") != std::string::npos) {
+        sink.add(field, path.string() + " must hold the app password on a single line");
+        return;
+    }
+    out.app_password = http::secret(std::move(*content));
+}
+
+void load_nextcloud(object_reader& r, const fs::path& config_directory, const environment& env,
+                    nextcloud_config& out, error_sink& sink)
+{
+    if (auto url = r.string("url", true)) {
+        auto parsed = http::parse_url(*url);
+        if (!parsed) {
+            sink.add(r.field("url"), parsed.error().detail);
+        } else if (parsed->target.find_first_of("?#") != std::string::npos) {
+            sink.add(r.field("url"), "must not have a query or fragment: " + in_quotes(*url));
+        } else if (!parsed->origin.tls && !is_loopback_host(parsed->origin.host)) {
+            sink.add(r.field("url"), "plain http is only allowed to a loopback address (the app password would "
+                                     "cross the network unencrypted); use https: " + in_quotes(*url));
+        } else {
+            while (parsed->target.size() > 1 && parsed->target.back() == '/') parsed->target.pop_back();
+            if (parsed->target == "/") parsed->target.clear();
+            out.url = *url;
+            out.base = std::move(*parsed);
+        }
+    }
+    if (auto user = r.string("user", true)) {
+        if (!valid_principal(*user))
+            sink.add(r.field("user"), in_quotes(*user) + " is not a Nextcloud user id");
+        else
+            out.user = *user;
+    }
+    if (auto file = r.string("app_password_file", true))
+        load_app_password(r.field("app_password_file"), *file, config_directory, env, out, sink);
+    if (auto ca = r.string("ca_file", false)) {
+        fs::path path = resolve_against(config_directory, *ca);
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec))
+            sink.add(r.field("ca_file"), path.string() + " does not exist or is not a file");
+        else
+            out.ca_file = path;
+    }
+    if (auto n = r.integer("max_connections", false, 1, 64)) out.max_connections = static_cast<std::size_t>(*n);
+    if (auto t = r.duration("request_timeout", false, std::chrono::seconds(1), std::chrono::seconds(600)))
+        out.request_timeout = *t;
+}
+
+void load_metrics(object_reader& r, metrics_config& out, error_sink& sink)
+{
+    if (auto e = r.boolean("enabled")) out.enabled = *e;
+    if (auto a = r.boolean("allow_non_loopback")) out.allow_non_loopback = *a;
+    if (auto listen = r.string("listen", false)) {
+        auto colon = listen->rfind(':');
+        std::string host = colon == std::string::npos ? std::string() : listen->substr(0, colon);
+        std::string port = colon == std::string::npos ? std::string() : listen->substr(colon + 1);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        boost::system::error_code ec;
+        auto address = boost::asio::ip::make_address(host, ec);
+        unsigned port_number = 0;
+        auto [end, pec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+        if (ec || pec != std::errc() || end != port.data() + port.size() || port_number > 65535) {
+            sink.add(r.field("listen"), in_quotes(*listen) + " is not an IP address and port such as \"127.0.0.1:9864\"");
+        } else if (!address.is_loopback() && !out.allow_non_loopback) {
+            sink.add(r.field("listen"), in_quotes(*listen) + " is not a loopback address; metrics stay on loopback "
+                                                          "unless \"allow_non_loopback\": true is set");
+        } else {
+            out.address = address.to_string();
+            out.port = static_cast<std::uint16_t>(port_number);
+        }
+    }
+}
+
+}  // namespace
+
+std::optional<global_config> load_global(const fs::path& file, const environment& env, error_sink& sink)
+{
+    auto document = parse_json_file(file, sink);
+    if (!document) return std::nullopt;
+    global_config g;
+    g.file = file;
+    const fs::path directory = file.parent_path();
+    object_reader r(*document, "", sink,
+                    {"nextcloud", "state_directory", "audit_log", "poll_interval", "projects_directory", "metrics"});
+    if (!r.valid()) return std::nullopt;
+
+    if (const json* nc = r.get("nextcloud", true)) {
+        object_reader n(*nc, "nextcloud", sink,
+                        {"url", "user", "app_password_file", "ca_file", "max_connections", "request_timeout"});
+        load_nextcloud(n, directory, env, g.nextcloud, sink);
+    }
+    if (auto dir = r.string("state_directory", false)) {
+        if (!fs::path(*dir).is_absolute())
+            sink.add("state_directory", "must be an absolute path, not " + in_quotes(*dir));
+        else
+            g.state_directory = fs::path(*dir).lexically_normal();
+    }
+    if (const json* audit = r.get("audit_log", false); audit && !audit->is_null()) {
+        if (auto path = r.string("audit_log", false)) {
+            if (!fs::path(*path).is_absolute())
+                sink.add("audit_log", "must be an absolute path, not " + in_quotes(*path));
+            else
+                g.audit_log = fs::path(*path).lexically_normal();
+        }
+    }
+    if (auto p = r.duration("poll_interval", false, std::chrono::seconds(10), std::chrono::hours(24)))
+        g.poll_interval = *p;
+    g.projects_directory = resolve_against(directory, r.string("projects_directory", false).value_or("projects.d"));
+    if (const json* m = r.get("metrics", false)) {
+        object_reader mr(*m, "metrics", sink, {"enabled", "listen", "allow_non_loopback"});
+        load_metrics(mr, g.metrics, sink);
+    }
+    return g;
+}
+
+}  // namespace prereadd::config::detail

@@ -1,0 +1,185 @@
+// A project file (projects.d/*.json): its folder, time zone, participants,
+// sessions, reminders, pre-read scope, calendar, Talk and Deck.
+#include "config/checks.hpp"
+#include "config/loaders.hpp"
+
+#include "scheduler/time.hpp"
+
+#include <set>
+
+namespace prereadd::config::detail {
+namespace {
+
+void load_identity(object_reader& r, project_config& p)
+{
+    auto& sink = r.sink();
+    if (auto id = r.string("id", true)) {
+        if (!valid_project_id(*id))
+            sink.add("id", in_quotes(*id) + " is not a project id (lower-case letters, digits, '-' and '_', at most 64)");
+        else
+            p.id = *id;
+    }
+    if (auto folder = r.string("folder", true)) {
+        if (folder->front() != '/')
+            sink.add("folder", "must be a path starting with '/' in the service account's files, not " + in_quotes(*folder));
+        else if (folder->find("/../") != std::string::npos || folder->ends_with("/..") ||
+                 folder->find('\0') != std::string::npos)
+            sink.add("folder", "must not contain \"..\": " + in_quotes(*folder));
+        else {
+            std::string f = *folder;
+            while (f.size() > 1 && f.back() == '/') f.pop_back();
+            p.folder = f;
+        }
+    }
+    if (auto tz = r.string("time_zone", true)) {
+        if (auto zone = scheduler::find_time_zone(*tz)) {
+            p.time_zone = *zone;
+            p.time_zone_name = *tz;
+        } else {
+            sink.add("time_zone", zone.error().reason);
+        }
+    }
+}
+
+void load_participants(object_reader& r, project_config& p)
+{
+    if (const json* pj = r.get("participants", true)) {
+        object_reader pr(*pj, "participants", r.sink(), {"users", "groups", "from_shares", "from_talk"});
+        if (pr.valid()) {
+            p.participants.users = pr.strings("users", valid_principal, "a Nextcloud user id");
+            p.participants.groups = pr.strings("groups", valid_principal, "a Nextcloud group id");
+            p.participants.from_shares = pr.boolean("from_shares").value_or(false);
+            p.participants.from_talk = pr.boolean("from_talk").value_or(false);
+            if (p.participants.users.empty() && p.participants.groups.empty() && !p.participants.from_shares &&
+                !p.participants.from_talk && !pr.get("users", false) && !pr.get("groups", false))
+                r.sink().add("participants", "names no participants: give users, groups, from_shares or from_talk");
+        }
+    }
+    p.facilitators = r.strings("facilitators", valid_principal, "a Nextcloud user id");
+}
+
+// Distinct lead times, longest first.
+std::vector<std::chrono::seconds> load_lead_times(object_reader& rr)
+{
+    std::set<std::chrono::seconds> seen;
+    rr.array("lead_times", false, [&](const json& e, const std::string& path) {
+        if (!e.is_string()) {
+            rr.sink().add(path, std::string("must be an ISO 8601 duration string, not ") + e.type_name());
+            return;
+        }
+        auto d = scheduler::parse_duration(e.get<std::string>());
+        if (!d)
+            rr.sink().add(path, d.error().reason);
+        else if (*d <= std::chrono::seconds(0) || *d > std::chrono::hours(24 * 60))
+            rr.sink().add(path, "must be more than zero and at most P60D, not " + in_quotes(e.get<std::string>()));
+        else if (!seen.insert(*d).second)
+            rr.sink().add(path, in_quotes(e.get<std::string>()) + " is listed twice");
+    });
+    return {seen.rbegin(), seen.rend()};
+}
+
+void load_reminders(object_reader& r, project_config& p)
+{
+    const json* rem = r.get("reminders", false);
+    if (!rem) {
+        p.lead_times = {std::chrono::hours(72), std::chrono::hours(24)};
+        return;
+    }
+    auto& sink = r.sink();
+    object_reader rr(*rem, "reminders", sink,
+                     {"lead_times", "digest", "personal", "when_all_ready", "acknowledge_with", "follow_up"});
+    if (const json* f = rr.get("follow_up", false)) {
+        object_reader fr(*f, "reminders.follow_up", sink, {"due", "reminder"});
+        auto due = fr.duration("due", true, std::chrono::hours(1), std::chrono::hours(24 * 60));
+        auto reminder = fr.duration("reminder", true, std::chrono::minutes(1), std::chrono::hours(24 * 60));
+        if (due && reminder && *reminder >= *due)
+            sink.add("reminders.follow_up.reminder", "must be shorter than follow_up.due");
+        else if (due && reminder)
+            p.follow_up = project_config::follow_up_config{*due, *reminder};
+    }
+    p.digest = rr.duration("digest", false, std::chrono::minutes(1), std::chrono::hours(24 * 60));
+    p.personal_reminders = rr.boolean("personal").value_or(false);
+    p.when_all_ready = rr.boolean("when_all_ready").value_or(false);
+    if (auto emoji = rr.string("acknowledge_with", false)) {
+        if (emoji->size() > 32)
+            sink.add("reminders.acknowledge_with", "must be one emoji, such as \"\u2705\" or \"\U0001F44D\"");
+        else
+            p.acknowledge_with = *emoji;
+    }
+    p.lead_times = load_lead_times(rr);
+}
+
+void load_pre_reads(object_reader& r, project_config& p)
+{
+    if (auto scope = r.string("pre_reads", false)) {
+        if (*scope == "folder") p.pre_reads = scheduler::pre_read_scope::folder;
+        else if (*scope == "session_folder") p.pre_reads = scheduler::pre_read_scope::session_folder;
+        else if (*scope == "tag") p.pre_reads = scheduler::pre_read_scope::tag;
+        else r.sink().add("pre_reads", in_quotes(*scope) + " is not \"folder\", \"session_folder\" or \"tag\"");
+    }
+    if (auto prefix = r.string("pre_read_tag_prefix", false)) {
+        if (p.pre_reads != scheduler::pre_read_scope::tag)
+            r.sink().add("pre_read_tag_prefix", "applies only with \"pre_reads\": \"tag\"");
+        else
+            p.pre_read_tag_prefix = *prefix;
+    }
+}
+
+// The calendar, the Talk conversation and the Deck board.
+void load_channels(object_reader& r, project_config& p)
+{
+    auto& sink = r.sink();
+    if (const json* c = r.get("calendar", false)) {
+        object_reader cr(*c, "calendar", sink, {"name", "category", "title_prefix"});
+        if (auto name = cr.string("name", true)) {
+            if (name->find('/') != std::string::npos || *name == "." || *name == "..")
+                sink.add("calendar.name", in_quotes(*name) + " is not a calendar name (the last part of the "
+                                                             "calendar's CalDAV link, e.g. \"personal\")");
+            else
+                p.calendar = calendar_config{*name, cr.string("category", false), cr.string("title_prefix", false)};
+        }
+    }
+    if (const json* t = r.get("talk", false)) {
+        object_reader tr(*t, "talk", sink, {"conversation"});
+        if (auto token = tr.string("conversation", true)) {
+            if (!valid_talk_token(*token))
+                sink.add("talk.conversation", in_quotes(*token) + " is not a Talk conversation token "
+                                                               "(the lower-case letters and digits at the end of "
+                                                               "the conversation's link, e.g. \"4csmt372\")");
+            else
+                p.talk = talk_config{*token};
+        }
+    }
+    if (p.participants.from_talk && !r.get("talk", false))
+        sink.add("participants.from_talk", "needs a Talk conversation (talk.conversation)");
+    if (const json* d = r.get("deck", false)) {
+        object_reader dr(*d, "deck", sink, {"board", "stack", "share_with_participants"});
+        auto board = dr.integer("board", true, 1, INT64_MAX);
+        auto stack = dr.integer("stack", true, 1, INT64_MAX);
+        auto share = dr.boolean("share_with_participants");
+        if (board && stack) p.deck = deck_config{*board, *stack, share.value_or(true)};
+    }
+}
+
+}  // namespace
+
+std::optional<project_config> load_project(const std::filesystem::path& file, error_sink& sink)
+{
+    auto document = parse_json_file(file, sink);
+    if (!document) return std::nullopt;
+    project_config p;
+    p.file = file;
+    object_reader r(*document, "", sink,
+                    {"id", "folder", "time_zone", "participants", "facilitators", "sessions", "weekly", "reminders",
+                     "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "deck"});
+    if (!r.valid()) return std::nullopt;
+    load_identity(r, p);
+    load_participants(r, p);
+    load_sessions(r, p);
+    load_reminders(r, p);
+    load_pre_reads(r, p);
+    load_channels(r, p);
+    return p;
+}
+
+}  // namespace prereadd::config::detail

@@ -1,0 +1,79 @@
+// What the reminder pass decides (see decisions.hpp).
+#include "reminding/decisions.hpp"
+
+#include <algorithm>
+
+namespace prereadd::reminding {
+namespace {
+
+std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+
+}  // namespace
+
+reminder_input input_for(const config::project_config& p, const scheduler::session& s, const project_state& state,
+                         date::sys_seconds now)
+{
+    reminder_input in;
+    in.session = &s;
+    in.zone = p.time_zone;
+    in.now = now;
+    in.participants = state.participants;
+    in.documents = documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix);
+    in.done = done_from(state.engagements);
+    in.blocked = state.blocked;
+    in.facilitators = p.facilitators;
+    in.when_all_ready = p.when_all_ready;
+    return in;
+}
+
+std::optional<date::sys_seconds> first_reminder_of(const std::vector<store::outbox_row>& outbox,
+                                                   const std::string& session_key)
+{
+    std::optional<std::int64_t> first;
+    for (const auto& row : outbox)
+        if (row.session_key == session_key && row.state == store::outbox_state::sent &&
+            row.item.find("/reminder/") != std::string::npos && (!first || row.created_at < *first))
+            first = row.created_at;
+    if (!first) return std::nullopt;
+    return date::sys_seconds{std::chrono::seconds(*first)};
+}
+
+std::optional<message> compose(const scheduler::due_item& item, reminder_input in, const project_state& state,
+                               const std::vector<scheduler::session>& sessions,
+                               std::optional<date::sys_seconds> first_reminder_at)
+{
+    switch (item.kind) {
+    case scheduler::item_kind::follow_up:
+        // The documents that appeared from the session's start on are its follow-ups.
+        std::erase_if(in.documents,
+                      [&](const pre_read_doc& d) { return d.first_seen < seconds_of(item.about->start); });
+        return follow_up_message(in, item.deadline);
+    case scheduler::item_kind::digest: {
+        digest_input d{std::move(in), state.engagements, std::nullopt, first_reminder_at};
+        for (const auto& s : sessions)
+            if (s.end <= item.about->start && !s.cancelled) d.previous_session_end = s.end;
+        return digest_message(d);
+    }
+    case scheduler::item_kind::reminder:
+        break;
+    }
+    return reminder_message(in);
+}
+
+deck_step decide_deck_card(const store::deck_card_row& row, const ocs::deck_card* card)
+{
+    if (row.card_id && !card) return deck_step::gone;
+    if (card && card->done) return deck_step::done_by_participant;
+    return card ? deck_step::keep : deck_step::create;
+}
+
+const ocs::deck_card* find_card(const std::vector<ocs::deck_card>& stack, const store::deck_card_row& row,
+                                const std::string& marker)
+{
+    const ocs::deck_card* card = nullptr;
+    for (const auto& c : stack)
+        if (row.card_id ? c.id == *row.card_id : c.description.find(marker) != std::string::npos) card = &c;
+    return card;
+}
+
+}  // namespace prereadd::reminding

@@ -1,0 +1,56 @@
+// What the reminder pass decides, apart from what it does: which message an
+// item becomes and what happens to a session's Deck card. Pure: state in,
+// decision out; reminder_pass.cpp and deck_cards.cpp act on the decisions.
+#pragma once
+
+#include "config/configuration.hpp"
+#include "ocs/deck.hpp"
+#include "reminding/messages.hpp"
+#include "scheduler/plan.hpp"
+#include "store/state.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prereadd::reminding {
+
+// One project's view of the state, read once per pass.
+struct project_state {
+    std::vector<pre_read_doc> documents;
+    std::vector<std::string> participants;
+    std::vector<store::engagement> engagements;
+    blocked_set blocked;  // open access problems of one participant and one document
+};
+
+// What the messages about session `s` are made from.
+reminder_input input_for(const config::project_config& p, const scheduler::session& s, const project_state& state,
+                         date::sys_seconds now);
+
+// When the session's first reminder was composed: the earliest reminder row of
+// the session that went out (group or one-to-one).
+std::optional<date::sys_seconds> first_reminder_of(const std::vector<store::outbox_row>& outbox,
+                                                   const std::string& session_key);
+
+// The group message a due item becomes, or nothing when nobody has anything
+// left. `sessions` (sorted by start) give the digest its previous session.
+std::optional<message> compose(const scheduler::due_item& item, reminder_input in, const project_state& state,
+                               const std::vector<scheduler::session>& sessions,
+                               std::optional<date::sys_seconds> first_reminder_at);
+
+// What to do with a session's card, from the row prereadd keeps and the card
+// found on the stack (nullptr: none).
+enum class deck_step {
+    create,               // no card yet: create it
+    keep,                 // the card is there: keep its text and assignees up to date
+    gone,                 // it had a card that was deleted or archived: not ours to bring back
+    done_by_participant,  // ticked done in Deck by a participant: their acknowledgement
+};
+deck_step decide_deck_card(const store::deck_card_row& row, const ocs::deck_card* card);
+
+// The card of `row` on the stack: by id once known, else by its marker (a
+// crash between creating the card and saving its id).
+const ocs::deck_card* find_card(const std::vector<ocs::deck_card>& stack, const store::deck_card_row& row,
+                                const std::string& marker);
+
+}  // namespace prereadd::reminding

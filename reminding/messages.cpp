@@ -1,0 +1,306 @@
+// Message texts (see messages.hpp). English only for now; the wording lives
+// here alone so a translation has one place to go.
+#include "reminding/messages.hpp"
+
+#include "reminding/literal.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace prereadd::reminding {
+namespace {
+
+const char* const weekday_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+const char* const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+
+std::string joined(const std::vector<std::string>& items, const char* separator = ", ")
+{
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
+    return out;
+}
+
+std::string headline(const reminder_input& in)
+{
+    const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(in.session->start - in.now);
+    return "**" + talk_text(in.session->title) + "** — " + session_time(*in.session, *in.zone) + ", " +
+           time_until(remaining) + ".";
+}
+
+std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (*literal)(std::string_view))
+{
+    std::vector<std::string> paths;
+    for (const auto* d : docs) paths.push_back(literal(d->path));
+    return joined(paths);
+}
+
+// " — no access yet, alice has been told": after a document someone cannot open.
+std::string no_access_note(const std::vector<std::string>& facilitators)
+{
+    std::string note = " — no access yet";
+    if (facilitators.empty()) return note;
+    std::vector<std::string> names;
+    for (const auto& f : facilitators) names.push_back(talk_text(f));
+    std::string who;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        who += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return note + ", " + who + (names.size() == 1 ? " has" : " have") + " been told";
+}
+
+// The lines of a reminder or follow-up: who has what left, their mention only
+// when they can act on it; what they cannot open, marked.
+void list_what_is_left(const reminder_input& in, std::string& text, message& m)
+{
+    const auto open = pending(in.participants, in.documents, in.done, in.blocked);
+    const auto unreachable = out_of_reach(in.participants, in.documents, in.done, in.blocked);
+    for (const auto& user : in.participants) {
+        auto mine = open.find(user);
+        auto blocked = unreachable.find(user);
+        if (mine == open.end() && blocked == unreachable.end()) continue;
+        text += "\n- ";
+        if (mine != open.end()) {
+            text += mention(user) + ": " + paths_of(mine->second, talk_text);
+            m.mentioned.push_back(user);
+        } else {
+            text += talk_text(user) + ":";
+        }
+        if (blocked != unreachable.end())
+            text += std::string(mine != open.end() ? ";" : "") + " " + paths_of(blocked->second, talk_text) +
+                    no_access_note(in.facilitators);
+    }
+}
+
+// Cuts a message that Talk would refuse, at a line boundary.
+std::string fitted(std::string text)
+{
+    if (text.size() <= max_message_length) return text;
+    const std::string note = "\n… (list cut; `prereadd status` has all of it)";
+    auto cut = text.rfind('\n', max_message_length - note.size());
+    if (cut == std::string::npos) cut = max_message_length - note.size();
+    text.resize(cut);
+    return text + note;
+}
+
+}  // namespace
+
+std::string mention(const std::string& user_id) { return "@\"" + user_id + "\""; }
+
+std::string session_time(const scheduler::session& s, const date::time_zone& zone) { return local_time(s.start, zone); }
+
+std::string local_time(date::sys_seconds t, const date::time_zone& zone)
+{
+    const auto local = zone.to_local(t);
+    const auto day = date::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
+    std::ostringstream out;
+    out << weekday_names[date::weekday{day}.c_encoding()] << ' ' << static_cast<unsigned>(ymd.day()) << ' '
+        << month_names[static_cast<unsigned>(ymd.month()) - 1] << ' ' << static_cast<int>(ymd.year()) << ", "
+        << date::format("%H:%M", tod.to_duration()) << " (" << zone.name() << ")";
+    return out.str();
+}
+
+std::string time_until(std::chrono::seconds remaining)
+{
+    using namespace std::chrono;
+    if (remaining < minutes(1)) return "now";
+    auto plural = [](long long n, const char* unit) {
+        return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+    };
+    const auto d = duration_cast<days>(remaining).count();
+    const auto h = duration_cast<hours>(remaining % days(1)).count();
+    const auto m = duration_cast<minutes>(remaining % hours(1)).count();
+    if (d > 0) return "in " + plural(d, "day") + (h > 0 ? " " + plural(h, "hour") : "");
+    if (h > 0) return "in " + plural(h, "hour") + (m > 0 ? " " + plural(m, "minute") : "");
+    return "in " + plural(m, "minute");
+}
+
+done_set done_from(const std::vector<store::engagement>& engagements)
+{
+    done_set out;
+    for (const auto& e : engagements) out.insert({e.user_id, e.file_id});
+    return out;
+}
+
+namespace {
+
+// Who has which documents left, among those they can (or cannot) open.
+std::map<std::string, std::vector<const pre_read_doc*>> left_to_read(const std::vector<std::string>& participants,
+                                                                     const std::vector<pre_read_doc>& documents,
+                                                                     const done_set& done, const blocked_set& blocked,
+                                                                     bool can_open)
+{
+    std::map<std::string, std::vector<const pre_read_doc*>> out;
+    for (const auto& user : participants)
+        for (const auto& d : documents)
+            if (!done.count({user, d.file_id}) && (blocked.count({user, d.file_id}) == 0) == can_open)
+                out[user].push_back(&d);
+    return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::vector<const pre_read_doc*>> pending(const std::vector<std::string>& participants,
+                                                                const std::vector<pre_read_doc>& documents,
+                                                                const done_set& done, const blocked_set& blocked)
+{
+    return left_to_read(participants, documents, done, blocked, true);
+}
+
+std::map<std::string, std::vector<const pre_read_doc*>> out_of_reach(const std::vector<std::string>& participants,
+                                                                     const std::vector<pre_read_doc>& documents,
+                                                                     const done_set& done, const blocked_set& blocked)
+{
+    return left_to_read(participants, documents, done, blocked, false);
+}
+
+std::optional<message> reminder_message(const reminder_input& in)
+{
+    if (in.documents.empty() || in.participants.empty()) return std::nullopt;
+    const auto open = pending(in.participants, in.documents, in.done, in.blocked);
+    message m;
+    if (open.empty()) {
+        if (!in.when_all_ready) return std::nullopt;
+        std::string text = headline(in);
+        if (out_of_reach(in.participants, in.documents, in.done, in.blocked).empty()) {
+            text += "\nEveryone has read the " + std::to_string(in.documents.size()) +
+                    (in.documents.size() == 1 ? " pre-read" : " pre-reads") + ". Thank you!";
+        } else {
+            text += "\nEveryone has read the pre-reads they can open. Thank you! Not open to everyone yet:";
+            list_what_is_left(in, text, m);
+        }
+        m.text = fitted(std::move(text));
+        return m;
+    }
+    std::string text = headline(in) + "\nStill to read:";
+    list_what_is_left(in, text, m);
+    text += "\nReact to this message once you have read everything.";
+    m.text = fitted(std::move(text));
+    return m;
+}
+
+std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline)
+{
+    const auto open = pending(in.participants, in.documents, in.done, in.blocked);
+    if (in.documents.empty() || open.empty()) return std::nullopt;
+    message m;
+    std::string text = "Follow-up to **" + talk_text(in.session->title) + "** (" + session_time(*in.session, *in.zone) +
+                       "): please read by " + local_time(deadline, *in.zone) + ", " +
+                       time_until(std::chrono::duration_cast<std::chrono::seconds>(deadline - in.now)) + ".";
+    list_what_is_left(in, text, m);
+    m.text = fitted(std::move(text));
+    return m;
+}
+
+message personal_reminder(const reminder_input& in, const std::string& user)
+{
+    const auto open = pending({user}, in.documents, in.done, in.blocked);
+    const auto unreachable = out_of_reach({user}, in.documents, in.done, in.blocked);
+    std::string text = "Reminder: " + headline(in);
+    if (auto it = open.find(user); it != open.end()) text += "\nNot opened by you yet: " + paths_of(it->second, talk_text) + ".";
+    if (auto it = unreachable.find(user); it != unreachable.end())
+        text += "\nYou cannot open " + paths_of(it->second, talk_text) + " yet" +
+                no_access_note(in.facilitators).substr(std::string(" — no access yet").size()) + ".";
+    return {fitted(std::move(text)), {}};
+}
+
+message digest_message(const digest_input& in)
+{
+    const auto& base = in.base;
+    std::string text = "Digest before " + headline(base);
+    text += "\nRead so far:";
+    for (const auto& user : base.participants) {
+        std::size_t read = 0;
+        std::vector<const pre_read_doc*> blocked;
+        for (const auto& d : base.documents) {
+            read += base.done.count({user, d.file_id});
+            if (!base.done.count({user, d.file_id}) && base.blocked.count({user, d.file_id})) blocked.push_back(&d);
+        }
+        text += "\n- " + talk_text(user) + ": " + std::to_string(read) + " of " + std::to_string(base.documents.size());
+        if (!blocked.empty()) text += "; no access yet to " + paths_of(blocked, talk_text);
+    }
+    text += "\nBy document:";
+    std::map<std::string, std::size_t> comments;
+    std::size_t comment_total = 0;
+    for (const auto& d : base.documents) {
+        std::map<std::string, std::vector<std::string>> by_kind;  // kind -> users
+        for (const auto& e : in.engagements) {
+            if (e.file_id != d.file_id) continue;
+            by_kind[store::to_string(e.kind)].push_back(e.user_id);
+            if (e.kind == store::engagement_kind::commented && in.previous_session_end &&
+                e.first_at >= in.previous_session_end->time_since_epoch().count()) {
+                ++comments[d.path];
+                ++comment_total;
+            }
+        }
+        std::vector<std::string> parts;
+        for (const char* kind : {"opened", "synced", "commented", "edited", "acknowledged"})
+            if (auto it = by_kind.find(kind); it != by_kind.end()) {
+                std::sort(it->second.begin(), it->second.end());
+                std::vector<std::string> users;
+                for (const auto& u : it->second) users.push_back(talk_text(u));
+                parts.push_back(std::string(kind) + " by " + joined(users));
+            }
+        text += "\n- " + talk_text(d.path) + ": " + (parts.empty() ? std::string("nobody yet") : joined(parts, "; "));
+    }
+    if (in.previous_session_end) {
+        std::vector<std::string> per_doc;
+        for (const auto& [path, n] : comments) per_doc.push_back(talk_text(path) + ": " + std::to_string(n));
+        text += "\nComments since the previous session: " + std::to_string(comment_total) +
+                (per_doc.empty() ? "" : " (" + joined(per_doc) + ")");
+    }
+    if (in.first_reminder_at) {
+        std::vector<std::string> added;
+        for (const auto& d : base.documents)
+            if (d.first_seen > in.first_reminder_at->time_since_epoch().count()) added.push_back(talk_text(d.path));
+        if (!added.empty()) text += "\nAdded after the first reminder: " + joined(added);
+    }
+    return {fitted(std::move(text)), {}};
+}
+
+std::string deck_title(const scheduler::session& s, const date::time_zone& zone)
+{
+    const date::year_month_day ymd{date::floor<date::days>(zone.to_local(s.start))};
+    return "Pre-reads: " + plain_line(s.title) + " (" + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
+           std::string(month_names[static_cast<unsigned>(ymd.month()) - 1]).substr(0, 3) + " " +
+           std::to_string(static_cast<int>(ymd.year())) + ")";
+}
+
+std::string deck_marker(const std::string& project, const scheduler::session& s)
+{
+    return "prereadd: " + project + "/" + s.key;
+}
+
+std::string deck_description(const std::string& project, const reminder_input& in)
+{
+    std::string text = "Pre-reads for **" + deck_text(in.session->title) + "** — " + session_time(*in.session, *in.zone) + "\n";
+    for (const auto& user : in.participants)
+        for (const auto& d : in.documents) {
+            const bool done = in.done.count({user, d.file_id}) != 0;
+            text += std::string("\n- [") + (done ? "x" : " ") + "] " + deck_text(user) + ": " + deck_text(d.path);
+            if (!done && in.blocked.count({user, d.file_id})) text += " — no access yet";
+        }
+    text += "\n\n" + deck_marker(project, *in.session);
+    return text;
+}
+
+message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
+                               const std::string& detail)
+{
+    std::string text = "Access problem in project " + talk_text(project) + " (" + talk_text(folder) + "): ";
+    text += user.empty() || user.front() == '(' ? talk_text(detail) : talk_text(user) + " cannot open " + talk_text(detail);
+    text += ". Once it is fixed, prereadd notices by itself.";
+    return {fitted(std::move(text)), {}};
+}
+
+message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users)
+{
+    std::string text = "Deck in project " + talk_text(project) + ": the session card cannot be assigned to";
+    for (const auto& [user, why] : users) text += "\n- " + talk_text(user) + ": " + talk_text(why);
+    text += "\nShare the board with them in Deck: read-only is enough to be assigned the card; to tick it done they "
+            "need edit rights. Once it is fixed, prereadd notices by itself.";
+    return {fitted(std::move(text)), {}};
+}
+
+}  // namespace prereadd::reminding

@@ -1,0 +1,111 @@
+// What the messages say: reminders that mention only the participants with
+// something left to open, the digest before a session, access problems for
+// the facilitators. Pure functions of the state; no I/O. Talk renders
+// Markdown and turns @"user id" into a mention; every text from elsewhere goes
+// through reminding/literal.hpp, so the only mentions are the ones made here.
+#pragma once
+
+#include "scheduler/sessions.hpp"
+#include "store/state.hpp"
+
+#include <date/tz.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace prereadd::reminding {
+
+// The mention of a user in a Talk message. The quoted form works for every
+// user id Nextcloud allows, including ones with spaces or '@'
+// (`@"bob"` in capture 15a; Nextcloud's mention pattern `@"[a-z0-9_\-@.' ]+"`).
+std::string mention(const std::string& user_id);
+
+// "Monday 7 December 2026, 09:00 (Europe/Berlin)".
+std::string local_time(date::sys_seconds t, const date::time_zone& zone);
+std::string session_time(const scheduler::session& s, const date::time_zone& zone);
+
+// "in 3 days", "in 1 day 2 hours", "in 45 minutes", "now".
+std::string time_until(std::chrono::seconds remaining);
+
+using scheduler::pre_read_doc;
+using scheduler::pre_read_scope;
+using scheduler::documents_for;
+
+// What counts as done with a document: opened, synced, commented, edited or acknowledged.
+using done_set = std::set<std::pair<std::string, std::int64_t>>;  // (user, file id)
+done_set done_from(const std::vector<store::engagement>& engagements);
+
+// (user, file id) pairs the user cannot open (an open access problem): such a
+// document is marked in their messages and does not count as them being behind.
+using blocked_set = done_set;
+
+// Participant -> the documents they have not done yet and can open (only those with something left).
+std::map<std::string, std::vector<const pre_read_doc*>> pending(const std::vector<std::string>& participants,
+                                                                const std::vector<pre_read_doc>& documents,
+                                                                const done_set& done, const blocked_set& blocked = {});
+// Participant -> the documents they have not done yet and cannot open.
+std::map<std::string, std::vector<const pre_read_doc*>> out_of_reach(const std::vector<std::string>& participants,
+                                                                     const std::vector<pre_read_doc>& documents,
+                                                                     const done_set& done, const blocked_set& blocked);
+
+struct message {
+    std::string text;
+    std::vector<std::string> mentioned;  // user ids, in the order they appear
+};
+
+struct reminder_input {
+    const scheduler::session* session = nullptr;
+    const date::time_zone* zone = nullptr;
+    date::sys_seconds now;
+    std::vector<std::string> participants;
+    std::vector<pre_read_doc> documents;  // of this session
+    done_set done;
+    blocked_set blocked;                    // who cannot open what
+    std::vector<std::string> facilitators;  // told about each access problem
+    bool when_all_ready = false;            // send "everyone is ready" instead of nothing
+};
+
+// Nothing when everyone is ready (unless `when_all_ready`) or there is nothing to read.
+std::optional<message> reminder_message(const reminder_input& in);
+
+// The one-to-one version for one pending participant: no mention, their documents only,
+// and those they cannot open yet marked.
+message personal_reminder(const reminder_input& in, const std::string& user);
+
+struct digest_input {
+    reminder_input base;
+    std::vector<store::engagement> engagements;            // of the project
+    std::optional<date::sys_seconds> previous_session_end;  // comments since then are counted
+    // When the session's first reminder was composed, if one went out. A document
+    // first seen after that second was added after the first reminder; one first
+    // seen in the same pass (the poll comes before the reminders) or earlier was in it.
+    std::optional<date::sys_seconds> first_reminder_at;
+};
+
+message digest_message(const digest_input& in);
+
+// After a session: the documents added for it since it started, to be read by
+// `deadline`; mentions who has not read them. Nothing when all are read.
+std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline);
+
+// For a facilitator, once per problem.
+message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
+                               const std::string& detail);
+
+// For a facilitator, once for the participants (user, why) the session cards
+// could not be assigned to in one pass.
+message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users);
+
+// A session's Deck card: its title, and a description with the checklist
+// participant x document and, last, the marker that finds the card again.
+std::string deck_title(const scheduler::session& s, const date::time_zone& zone);
+std::string deck_marker(const std::string& project, const scheduler::session& s);
+std::string deck_description(const std::string& project, const reminder_input& in);
+
+// Talk refuses messages over 32000 characters (capture 17b); longer lists are cut with a note.
+constexpr std::size_t max_message_length = 32000;
+
+}  // namespace prereadd::reminding

@@ -1,0 +1,83 @@
+// One reminder pass over every project (async_reminders in reminder_pass.hpp):
+// the state it shares between its steps. Internal to the reminding library;
+// its steps live in reminder_pass.cpp (outbox, recovery, problems),
+// session_messages.cpp (reminders, digests, follow-ups, acknowledgements) and
+// deck_cards.cpp. A failing SQLite statement throws (store/state.hpp); every
+// Nextcloud failure is a value, reported in the pass's report.
+#pragma once
+
+#include "reminding/deck_membership.hpp"
+#include "reminding/decisions.hpp"
+#include "reminding/reminder_pass.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace prereadd::reminding {
+
+inline const std::string talk_prefix = "talk:";
+
+project_state load_project_state(const store::state& st, const std::string& project);
+
+class pass {
+public:
+    pass(reminder_context& ctx, reminder_report& report) : ctx_(ctx), report_(report), st_(ctx.db) {}
+
+    boost::asio::awaitable<void> run();
+
+private:
+    const http::url& base() const { return ctx_.config.global.nextcloud.base; }
+    date::sys_seconds now() const { return date::sys_seconds{std::chrono::seconds(ctx_.now())}; }
+    void fail(const config::project_config& p, const http::failure& f);
+
+    // The outbox (reminder_pass.cpp).
+    boost::asio::awaitable<bool> post(const store::outbox_row& row);
+    boost::asio::awaitable<bool> deliver(store::outbox_row row);
+    void keep_open(date::sys_seconds deadline);
+    void record(store::outbox_row row, store::outbox_state final_state);
+    boost::asio::awaitable<void> recover(const config::project_config& p);
+    boost::asio::awaitable<void> send_problems(const config::project_config& p);
+    boost::asio::awaitable<bool> resolve_one_to_one(const config::project_config& p, const std::string& user,
+                                                    store::outbox_row& row);
+
+    // Messages about sessions (session_messages.cpp).
+    boost::asio::awaitable<void> collect_acknowledgements(const config::project_config& p);
+    boost::asio::awaitable<std::vector<scheduler::session>> sessions_of(const config::project_config& p);
+    boost::asio::awaitable<std::vector<scheduler::session>> calendar_sessions(const config::project_config& p,
+                                                                              date::sys_seconds t_now,
+                                                                              std::chrono::seconds longest);
+    boost::asio::awaitable<void> send_due(const config::project_config& p,
+                                          const std::vector<scheduler::session>& sessions);
+    boost::asio::awaitable<void> send_personal(const config::project_config& p, const store::outbox_row& group_row,
+                                               const reminder_input& in);
+
+    // Deck cards (deck_cards.cpp).
+    boost::asio::awaitable<void> update_deck(const config::project_config& p,
+                                             const std::vector<scheduler::session>& sessions);
+    boost::asio::awaitable<void> update_card(const config::project_config& p, const scheduler::session& s,
+                                             const reminder_input& in, const std::vector<ocs::deck_card>& stack,
+                                             store::deck_card_row& row);
+    boost::asio::awaitable<void> assign_card(const config::project_config& p, store::deck_card_row& row,
+                                             const std::map<std::string, std::vector<const pre_read_doc*>>& open,
+                                             const std::vector<std::string>& participants);
+    boost::asio::awaitable<std::vector<std::string>> assignable_of(const config::project_config& p,
+                                                                   const std::vector<std::string>& to_assign,
+                                                                   const std::vector<std::string>& participants);
+    boost::asio::awaitable<bool> share_board(const config::project_config& p, const deck_membership_plan& plan,
+                                             reminder_context::deck_board_cache& cache);
+    void record_deck_problem(const config::project_config& p, const std::string& user, const std::string& why);
+    void resolve_deck_problems(const config::project_config& p, const std::vector<std::string>& members,
+                               const std::vector<std::string>& participants);
+    void show_deck(const config::project_config& p, const std::string& what, const std::string& description);
+
+    reminder_context& ctx_;
+    reminder_report& report_;
+    store::state st_;
+    std::map<std::string, std::string> one_to_one_;  // user -> channel, for this pass
+};
+
+// The longest lead of any item of the project: how far ahead sessions matter.
+std::chrono::seconds longest_lead(const config::project_config& p);
+
+}  // namespace prereadd::reminding

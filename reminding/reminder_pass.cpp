@@ -1,0 +1,210 @@
+// The reminder pass: its order per project, the outbox that makes every
+// message go out exactly once, recovery of what a crash left unconfirmed,
+// and the facilitators' problem messages (see reminder_pass.hpp, pass.hpp).
+#include "reminding/pass.hpp"
+
+#include "ocs/talk.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+namespace prereadd::reminding {
+
+project_state load_project_state(const store::state& st, const std::string& project)
+{
+    project_state out;
+    for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags});
+    for (const auto& p : st.participants(project)) out.participants.push_back(p.user_id);
+    out.engagements = st.engagements(project);
+    for (const auto& problem : st.open_problems(project))
+        if (problem.file_id != 0) out.blocked.insert({problem.user_id, problem.file_id});
+    return out;
+}
+
+std::chrono::seconds longest_lead(const config::project_config& p)
+{
+    std::chrono::seconds longest{0};
+    for (auto lead : p.lead_times) longest = std::max(longest, lead);
+    if (p.digest) longest = std::max(longest, *p.digest);
+    return longest;
+}
+
+boost::asio::awaitable<void> pass::run()
+{
+    for (const auto& p : ctx_.config.projects) {
+        if (!p.time_zone) continue;
+        co_await recover(p);
+        if (p.talk) co_await collect_acknowledgements(p);
+        const auto sessions = co_await sessions_of(p);
+        co_await send_due(p, sessions);
+        if (p.deck) co_await update_deck(p, sessions);
+        co_await send_problems(p);
+    }
+}
+void pass::fail(const config::project_config& p, const http::failure& f)
+{
+    report_.errors.push_back(p.id + ": " + f.message());
+}
+// Posts one outbox row that is already written as an intent.
+boost::asio::awaitable<bool> pass::post(const store::outbox_row& row)
+{
+    if (ctx_.show) ctx_.show({row.project, row.channel, row.recipient, row.body, ctx_.dry_run});
+    if (ctx_.dry_run) {
+        st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now());
+        co_return true;
+    }
+    const std::string token = row.channel.substr(talk_prefix.size());
+    auto posted = co_await ocs::async_post_message(ctx_.client, base(), token, row.body, row.reference_id);
+    if (!posted) {
+        // Left as an intent: the next pass looks for it in the history before posting again.
+        report_.errors.push_back(row.project + ": " + posted.error().message());
+        co_return false;
+    }
+    st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), posted->id);
+    co_return true;
+}
+// Writes the intent, then posts it. False when it was known already or could not be posted.
+boost::asio::awaitable<bool> pass::deliver(store::outbox_row row)
+{
+    row.reference_id = reference_id(row.project, row.item, row.recipient);
+    row.state = store::outbox_state::intent;
+    row.created_at = ctx_.now();
+    if (!st_.add_outbox(row)) co_return false;
+    const bool ok = co_await post(row);
+    if (ok) {
+        ++report_.sent;
+        if (row.late) ++report_.late;
+    }
+    co_return ok;
+}
+void pass::keep_open(date::sys_seconds deadline)
+{
+    if (!report_.open_deadline || deadline < *report_.open_deadline) report_.open_deadline = deadline;
+}
+void pass::record(store::outbox_row row, store::outbox_state final_state)
+{
+    row.reference_id = reference_id(row.project, row.item, row.recipient);
+    row.state = final_state;
+    row.created_at = ctx_.now();
+    row.done_at = ctx_.now();
+    st_.add_outbox(row);
+}
+// Intents a crash or a failure left unconfirmed: found in the history, or posted now if still useful.
+boost::asio::awaitable<void> pass::recover(const config::project_config& p)
+{
+    for (const auto& row : st_.unconfirmed(p.id)) {
+        if (!row.channel.starts_with(talk_prefix)) continue;
+        const std::string token = row.channel.substr(talk_prefix.size());
+        if (!ctx_.dry_run) {
+            auto history = co_await ocs::async_chat_history(ctx_.client, base(), token, 200);
+            if (!history) {
+                fail(p, history.error());
+                if (row.deadline && *row.deadline > ctx_.now()) {
+                    keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
+                    ++report_.undelivered;
+                }
+                continue;
+            }
+            auto found = std::find_if(history->messages.begin(), history->messages.end(),
+                                      [&](const auto& m) { return m.reference_id == row.reference_id; });
+            if (found != history->messages.end()) {
+                st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found->id);
+                continue;
+            }
+        }
+        if (row.deadline && *row.deadline <= ctx_.now()) {
+            st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
+            ++report_.missed;
+            continue;
+        }
+        // Not in the conversation: a planned message is composed again by this pass from what
+        // is known now (whoever read during the outage is no longer reminded), under the same
+        // reference id; other messages go out as written.
+        if (row.session_start) {
+            st_.withdraw_intent(row.reference_id);
+            continue;
+        }
+        if (co_await post(row)) ++report_.sent;
+    }
+}
+// Access problems, once per problem and facilitator, in a one-to-one conversation.
+boost::asio::awaitable<void> pass::send_problems(const config::project_config& p)
+{
+    if (p.facilitators.empty()) co_return;
+    // One message per access problem; Deck membership problems seen in the
+    // same pass in one message, so a board nobody was added to does not
+    // send a message per participant.
+    std::vector<std::pair<std::string, std::string>> notes;  // item, text
+    std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> deck;  // first seen -> (user, detail)
+    for (const auto& problem : st_.open_problems(p.id)) {
+        if (problem.problem == deck_not_member) {
+            deck[problem.first_seen].emplace_back(problem.user_id, problem.detail);
+            continue;
+        }
+        notes.emplace_back("problem/" + problem.user_id + "/" + std::to_string(problem.file_id) + "/" +
+                               problem.problem + "/" + std::to_string(problem.first_seen),
+                           access_problem_message(p.id, p.folder, problem.user_id, problem.detail).text);
+    }
+    // Keyed by when they were first seen: someone resolved later changes nothing, someone new is a new message.
+    for (const auto& [first_seen, users] : deck)
+        notes.emplace_back("problem/" + std::string(deck_not_member) + "/" + std::to_string(first_seen),
+                           deck_problem_message(p.id, users).text);
+    for (const auto& [item, text] : notes)
+        for (const auto& facilitator : p.facilitators) {
+            store::outbox_row row;
+            row.project = p.id;
+            row.item = item;
+            row.recipient = facilitator;
+            if (st_.outbox_entry(reference_id(row.project, row.item, row.recipient))) continue;
+            row.body = text;
+            if (!(co_await resolve_one_to_one(p, facilitator, row))) continue;
+            co_await deliver(row);
+        }
+}
+// Sets row.channel to the one-to-one conversation with `user` (created if missing).
+boost::asio::awaitable<bool> pass::resolve_one_to_one(const config::project_config& p, const std::string& user,
+                                                store::outbox_row& row)
+{
+    if (auto known = one_to_one_.find(user); known != one_to_one_.end()) {
+        row.channel = known->second;
+        co_return true;
+    }
+    if (ctx_.dry_run) {
+        row.channel = talk_prefix + "(one-to-one with " + user + ")";
+        co_return true;
+    }
+    auto token = co_await ocs::async_one_to_one(ctx_.client, base(), user);
+    if (!token) {
+        fail(p, token.error());
+        co_return false;
+    }
+    row.channel = one_to_one_[user] = talk_prefix + *token;
+    co_return true;
+}
+
+std::string reference_id(const std::string& project, const std::string& item, const std::string& recipient)
+{
+    const std::string input = project + '\n' + item + '\n' + recipient;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("sha256 is not available from OpenSSL");
+    static const char* const hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 0xf];
+    }
+    return out;
+}
+
+boost::asio::awaitable<reminder_report> async_reminders(reminder_context& ctx)
+{
+    reminder_report report;
+    pass p(ctx, report);
+    co_await p.run();
+    co_return report;
+}
+
+}  // namespace prereadd::reminding

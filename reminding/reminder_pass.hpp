@@ -1,0 +1,93 @@
+// Everything that goes out: reminders and digests before sessions (in the
+// project's Talk conversation, and one-to-one when configured), access
+// problems to the facilitators, and the acknowledgements that come back as
+// reactions. Exactly once: each message is an outbox row written before it
+// is posted (with its reference id as Talk's referenceId) and confirmed
+// after; an unconfirmed row is looked up in the conversation's history
+// before it is ever posted again. POSTs are not retried blindly.
+#pragma once
+
+#include "config/configuration.hpp"
+#include "http/client.hpp"
+#include "ocs/deck.hpp"
+#include "scheduler/sessions.hpp"
+#include "store/state.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <date/date.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prereadd::reminding {
+
+// 64 hex digits: sha256 of project, item and recipient. Deterministic, so the
+// same message has the same id after any restart.
+std::string reference_id(const std::string& project, const std::string& item, const std::string& recipient);
+
+struct outgoing {
+    std::string project;
+    std::string channel;  // talk:<token>
+    std::string recipient;
+    std::string text;
+    bool dry_run = false;
+};
+
+struct reminder_context {
+    reminder_context(http::client& c, const config::configuration& cfg, store::database& database,
+                     std::function<std::int64_t()> clock)
+        : client(c), config(cfg), db(database), now(std::move(clock))
+    {
+    }
+
+    http::client& client;
+    const config::configuration& config;
+    store::database& db;
+    std::function<std::int64_t()> now;  // unix seconds
+    bool dry_run = false;               // print instead of post (the database is a scratch copy then)
+    std::function<void(const outgoing&)> show;  // each message as it goes out (or would)
+    std::chrono::seconds missed_lookback = std::chrono::hours(24);
+
+    // Calendar sessions are read again at most this often (moved or cancelled
+    // events are noticed within it); a failed read keeps the last good list.
+    std::chrono::seconds calendar_refresh = std::chrono::minutes(10);
+    struct calendar_cache {
+        std::int64_t fetched_at = 0;
+        std::vector<scheduler::session> sessions;
+    };
+    std::map<std::string, calendar_cache> calendars;  // by project id
+
+    // A Deck board's members are read again at most this often while someone
+    // wanted on a card is not one (a board shared by hand is noticed within it).
+    std::chrono::seconds deck_recheck = std::chrono::minutes(10);
+    struct deck_board_cache {
+        ocs::deck_board board;
+        std::int64_t fetched_at = 0;
+        bool share_refused = false;  // a share was answered 403 since the board was read
+    };
+    std::map<std::int64_t, deck_board_cache> deck_boards;  // by board id
+};
+
+struct reminder_report {
+    std::size_t sent = 0;          // messages posted (or, in a dry run, that would be)
+    std::size_t late = 0;          // of those, items whose time had passed (daemon or Nextcloud down)
+    std::size_t missed = 0;        // items whose session started first
+    std::size_t skipped = 0;       // reminders not sent because everyone was ready
+    std::size_t acknowledged = 0;  // acknowledgement engagements recorded from reactions
+    std::vector<std::string> errors;
+    // What an admin should read once: a board shared by prereadd, a participant
+    // who cannot be assigned a Deck card (logged once, as the problem is new).
+    std::vector<std::string> notices;
+    std::optional<date::sys_seconds> next_due;  // when to wake up for the next item
+    // The earliest deadline of a message that is due and did not go out, or of
+    // the next one due: a daemon resting while Nextcloud is away tries once more before it.
+    std::optional<date::sys_seconds> open_deadline;
+    std::size_t undelivered = 0;  // messages due now that could not be posted (they stay in the outbox)
+};
+
+boost::asio::awaitable<reminder_report> async_reminders(reminder_context& ctx);
+
+}  // namespace prereadd::reminding

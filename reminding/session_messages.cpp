@@ -1,0 +1,196 @@
+// The messages about sessions: which sessions there are (configured and from
+// the calendar), the reminders, digests and follow-ups due for them, and the
+// reactions that acknowledge a reminder (see pass.hpp).
+#include "reminding/pass.hpp"
+
+#include "ocs/talk.hpp"
+#include "scheduler/calendar.hpp"
+#include "webdav/requests.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace prereadd::reminding {
+namespace {
+
+std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+
+std::optional<std::int64_t> number(const std::optional<std::string>& text)
+{
+    if (!text) return std::nullopt;
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+    return v;
+}
+
+std::vector<scheduler::timing> timings_of(const config::project_config& p)
+{
+    std::vector<scheduler::timing> timings;
+    for (auto lead : p.lead_times) timings.push_back({scheduler::item_kind::reminder, lead});
+    if (p.digest) timings.push_back({scheduler::item_kind::digest, *p.digest});
+    if (p.follow_up) timings.push_back({scheduler::item_kind::follow_up, p.follow_up->reminder, p.follow_up->due});
+    return timings;
+}
+
+// The outbox row of an item, before its text is known.
+store::outbox_row row_for(const config::project_config& p, const scheduler::due_item& item, date::sys_seconds now)
+{
+    store::outbox_row row;
+    row.project = p.id;
+    row.item = item.id();
+    row.channel = p.talk ? talk_prefix + p.talk->conversation : std::string();
+    row.session_key = item.about->key;
+    row.session_start = seconds_of(item.about->start);
+    row.deadline = seconds_of(item.deadline);
+    row.late = item.due_at < now - std::chrono::minutes(1);
+    return row;
+}
+
+}  // namespace
+
+// Everything the plan says is due for the project's sessions: composed from
+// what is known now, posted through the outbox; missed and superseded items
+// recorded so they are never planned again.
+boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
+                                            const std::vector<scheduler::session>& sessions)
+{
+    const auto t_now = now();
+    const auto planned = scheduler::plan(sessions, timings_of(p), st_.handled_items(p.id), t_now, ctx_.missed_lookback);
+    if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
+        report_.next_due = planned.next_due;
+    if (planned.next_deadline) keep_open(*planned.next_deadline);
+    for (const auto& item : planned.missed) {
+        record(row_for(p, item, t_now), store::outbox_state::missed);
+        ++report_.missed;
+    }
+    for (const auto& item : planned.superseded) record(row_for(p, item, t_now), store::outbox_state::superseded);
+    if (planned.send.empty()) co_return;
+
+    const auto state = load_project_state(st_, p.id);
+    for (const auto& item : planned.send) {
+        auto row = row_for(p, item, t_now);
+        if (!p.talk) {
+            // Nowhere to post (Deck-only projects get their cards elsewhere).
+            record(row, store::outbox_state::skipped);
+            continue;
+        }
+        const auto in = input_for(p, *item.about, state, t_now);
+        const auto text = compose(item, in, state, sessions, first_reminder_of(st_.outbox(p.id), item.about->key));
+        if (!text) {
+            // Nobody has anything left: nothing to say.
+            record(row, store::outbox_state::skipped);
+            ++report_.skipped;
+            continue;
+        }
+        row.body = text->text;
+        const auto known = [&] { return st_.outbox_entry(reference_id(row.project, row.item, row.recipient)); };
+        if (!(co_await deliver(row)) && !(known() && known()->done_at)) {
+            keep_open(item.deadline);
+            ++report_.undelivered;
+        }
+        if (item.kind == scheduler::item_kind::reminder && p.personal_reminders) co_await send_personal(p, row, in);
+    }
+}
+
+// The one-to-one reminders that go with a group reminder, to who has something left.
+boost::asio::awaitable<void> pass::send_personal(const config::project_config& p, const store::outbox_row& group_row,
+                                                 const reminder_input& in)
+{
+    for (const auto& [user, theirs] : pending(in.participants, in.documents, in.done, in.blocked)) {
+        store::outbox_row personal = group_row;
+        personal.recipient = user;
+        personal.body = personal_reminder(in, user).text;
+        if (st_.outbox_entry(reference_id(p.id, personal.item, user))) continue;
+        if (!(co_await resolve_one_to_one(p, user, personal))) continue;
+        co_await deliver(personal);
+    }
+}
+
+// Reactions to the reminders of sessions still to come count as acknowledged.
+boost::asio::awaitable<void> pass::collect_acknowledgements(const config::project_config& p)
+{
+    const std::string channel = talk_prefix + p.talk->conversation;
+    std::map<std::int64_t, store::outbox_row> awaiting;  // Talk message id -> reminder
+    for (const auto& row : st_.outbox(p.id))
+        if (row.state == store::outbox_state::sent && row.channel == channel && row.recipient.empty() &&
+            row.remote_id && row.session_start && *row.session_start > ctx_.now() &&
+            row.item.find("/reminder/") != std::string::npos)
+            awaiting.emplace(*row.remote_id, row);
+    // Only while a reminder awaits acknowledgement is the chat read: an idle
+    // project costs no request for it.
+    if (awaiting.empty() || ctx_.dry_run) co_return;
+    const std::string cursor_name = "talk:" + p.talk->conversation;
+    const std::int64_t cursor = number(st_.cursor(cursor_name)).value_or(awaiting.begin()->first);
+    auto page = co_await ocs::async_chat_since(ctx_.client, base(), p.talk->conversation, cursor);
+    if (!page) {
+        fail(p, page.error());
+        co_return;
+    }
+    if (page->not_modified) co_return;
+    const auto state = load_project_state(st_, p.id);
+    store::transaction tx(ctx_.db);
+    for (const auto& m : page->messages) {
+        if (m.system_message != "reaction" || m.actor_type != "users" || !m.parent_id) continue;
+        if (m.actor_id == ctx_.config.global.nextcloud.user) continue;
+        if (p.acknowledge_with && m.message != *p.acknowledge_with) continue;
+        auto it = awaiting.find(*m.parent_id);
+        if (it == awaiting.end()) continue;
+        scheduler::session s;
+        s.key = it->second.session_key;
+        s.start = date::sys_seconds{std::chrono::seconds(*it->second.session_start)};
+        for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix))
+            if (st_.record({p.id, m.actor_id, d.file_id, store::engagement_kind::acknowledged,
+                            m.timestamp ? m.timestamp : ctx_.now(), "talk"}))
+                ++report_.acknowledged;
+    }
+    std::int64_t next = cursor;
+    for (const auto& m : page->messages) next = std::max(next, m.id);
+    if (page->last_given) next = std::max(next, *page->last_given);
+    st_.set_cursor(cursor_name, std::to_string(next));
+    tx.commit();
+}
+// Configured and calendar sessions from two months back (missed items, the
+// digest's "previous session") to a year past the longest lead, so `next_due` is exact.
+boost::asio::awaitable<std::vector<scheduler::session>> pass::sessions_of(const config::project_config& p)
+{
+    const auto t_now = now();
+    const auto longest = longest_lead(p);
+    auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone,
+                                               t_now - std::chrono::hours(24 * 62),
+                                               t_now + longest + std::chrono::hours(24 * 366));
+    if (p.calendar) {
+        const auto from_calendar = co_await calendar_sessions(p, t_now, longest);
+        sessions.insert(sessions.end(), from_calendar.begin(), from_calendar.end());
+        std::sort(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.start, a.key) < std::tie(b.start, b.key);
+        });
+    }
+    co_return sessions;
+}
+// The project calendar's sessions around now, read again every `calendar_refresh`.
+boost::asio::awaitable<std::vector<scheduler::session>> pass::calendar_sessions(const config::project_config& p,
+                                                                                 date::sys_seconds t_now,
+                                                                                 std::chrono::seconds longest)
+{
+    // A copy: the cache may change while the caller waits on later requests.
+    auto& cache = ctx_.calendars[p.id];
+    if (cache.fetched_at != 0 && ctx_.now() - cache.fetched_at < ctx_.calendar_refresh.count()) co_return cache.sessions;
+    auto objects = co_await webdav::async_calendar_query(ctx_.client, base(), ctx_.config.global.nextcloud.user,
+                                                         p.calendar->name, t_now - std::chrono::hours(24 * 62),
+                                                         t_now + longest + std::chrono::hours(24 * 35));
+    if (!objects) {
+        fail(p, objects.error());
+        co_return cache.sessions;
+    }
+    cache.sessions.clear();
+    const scheduler::calendar_filter filter{p.calendar->category, p.calendar->title_prefix};
+    for (const auto& o : *objects) {
+        auto found = scheduler::sessions_from_calendar(o.data, filter, *p.time_zone);
+        cache.sessions.insert(cache.sessions.end(), found.begin(), found.end());
+    }
+    cache.fetched_at = ctx_.now();
+    co_return cache.sessions;
+}
+
+}  // namespace prereadd::reminding

@@ -1,0 +1,203 @@
+// The poll cycle (see poll_cycle.hpp and docs/ARCHITECTURE.md, "One poll cycle").
+// Unchanged folders cost one PROPFIND Depth 0 each; the activity stream is one
+// request for all projects; the audit log is read locally.
+#include "tracking/poll_cycle.hpp"
+
+#include "tracking/audit_line.hpp"
+#include "tracking/audit_silence.hpp"
+#include "tracking/project_poll.hpp"
+#include "ocs/api.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace prereadd::tracking {
+namespace {
+
+using detail::cycle_input;
+using detail::project_result;
+using detail::project_update;
+
+bool cancelled(boost::asio::cancellation_state state)
+{
+    return state.cancelled() != boost::asio::cancellation_type::none;
+}
+
+void apply(store::state& st, const project_update& u, std::int64_t now, cycle_report& report)
+{
+    const auto& id = u.project->id;  // its row is written by the caller
+    if (u.folder_etag) {
+        st.set_folder_etag(id, *u.folder_etag);
+        for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
+        for (const auto& d : u.diff.changed) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
+        for (const auto& [before, after] : u.diff.moved)
+            st.upsert_document(id, {after.file_id, after.path, after.etag, now, after.tags});
+        for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
+    }
+    // Only who joined, left or came by another way is written: most cycles change nobody.
+    std::map<std::string, std::string> stored;
+    for (auto& known : st.participants(id)) stored.emplace(std::move(known.user_id), std::move(known.source));
+    for (const auto& [user, source] : stored)
+        if (!u.participants.count(user)) st.mark_participant_removed(id, user, now);
+    for (const auto& [user, source] : u.participants)
+        if (auto it = stored.find(user); it == stored.end() || it->second != source)
+            st.upsert_participant(id, {user, source}, now);
+    for (const auto& e : u.engagements)
+        if (st.record(e)) ++report.engagements_recorded;
+    for (const auto& r : u.unmapped) st.record_unmapped_read(id, r);
+    report.unmapped_reads += u.unmapped.size();
+    std::set<std::tuple<std::string, std::int64_t, std::string>> current;
+    for (const auto& pr : u.problems) {
+        current.insert({pr.user, pr.file_id, to_string(pr.what)});
+        if (st.record_problem(id, {pr.user, pr.file_id, to_string(pr.what), pr.detail, now}))
+            report.new_problems.emplace_back(id, pr);
+    }
+    // Deck membership problems belong to the reminder pass, which resolves them itself.
+    for (const auto& open : st.open_problems(id))
+        if (!open.problem.starts_with("deck_") && !current.count({open.user_id, open.file_id, open.problem}))
+            st.resolve_problem(id, open, now);
+    if (u.checked) st.set_last_cycle(id, now);
+}
+
+// A silent audit log while the Activity stream shows downloads: Nextcloud's
+// log level is dropping the audit lines (audit_silence.hpp).
+void watch_the_audit_log(const cycle_context& ctx, store::state& st, bool grew, const cycle_input& in,
+                         cycle_report& report)
+{
+    std::int64_t downloads = 0;
+    for (const auto& a : in.activities) downloads += a.type == "file_downloaded" || a.type == "public_links";
+    const auto before = parse_audit_silence(st.cursor("audit_log_silence").value_or("")).value_or(audit_silence{});
+    const auto step = watch_audit_silence(before, grew, downloads, in.now, ctx.audit_quiet_for);
+    if (step.next != before) st.set_cursor("audit_log_silence", to_string(step.next));
+    if (step.warn_now) {
+        const auto warning = audit_silence_warning(ctx.audit->path(), step.next);
+        st.set_cursor(audit_warning_cursor, warning);
+        report.warnings.push_back(warning);
+    }
+    if (step.cleared) st.set_cursor(audit_warning_cursor, "");
+}
+
+// 1. One activity request for all projects (304 when nothing is new), and
+// 2. the new lines of the audit log. Returns the activity cursor to store
+// once every project took what it covers.
+boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const store::state& st, cycle_input& in,
+                                                  cycle_report& report)
+{
+    std::int64_t activity_cursor = 0;
+    if (auto c = st.cursor("activity")) std::from_chars(c->data(), c->data() + c->size(), activity_cursor);
+    auto page = co_await ocs::async_activities(ctx.client, ctx.config.global.nextcloud.base, activity_cursor);
+    if (!page) {
+        report.errors.push_back("activity: " + page.error().message());
+    } else if (!page->not_modified) {
+        in.activities = std::move(page->items);
+        if (page->last_given) activity_cursor = std::max(activity_cursor, *page->last_given);
+    }
+    if (ctx.audit) {
+        if (!ctx.pending_from) ctx.pending_from = ctx.audit->position();
+        auto batch = ctx.audit->read_new();
+        ctx.audit_grew = ctx.audit_grew || !batch.lines.empty();
+        for (auto& line : batch.lines)
+            if (auto a = glance_at_audit_line(line)) ctx.pending_reads.push_back({std::move(*a), std::move(line)});
+    }
+    in.reads = &ctx.pending_reads;
+    co_return activity_cursor;
+}
+
+// 3. The projects, as many at once as there are connections to use.
+boost::asio::awaitable<std::vector<project_result>> async_poll_projects(cycle_context& ctx, const cycle_input& in)
+{
+    const auto& projects = ctx.config.projects;
+    for (const auto& p : projects) ctx.cache[p.id];  // map nodes stay put while the workers run
+    std::vector<project_result> results(projects.size());
+    std::size_t next = 0;
+    auto worker = [&]() -> boost::asio::awaitable<void> {
+        while (next < projects.size()) {
+            if (cancelled(co_await boost::asio::this_coro::cancellation_state)) co_return;
+            const std::size_t i = next++;
+            results[i] = co_await detail::async_poll_project(ctx, projects[i], ctx.cache[projects[i].id], in);
+        }
+    };
+    const std::size_t workers = std::clamp<std::size_t>(ctx.config.global.nextcloud.max_connections, 1,
+                                                        std::max<std::size_t>(projects.size(), 1));
+    auto executor = co_await boost::asio::this_coro::executor;
+    using spawned = decltype(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
+    std::vector<spawned> running;
+    for (std::size_t w = 0; w < workers; ++w)
+        running.push_back(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
+    auto [order, failures] = co_await boost::asio::experimental::make_parallel_group(std::move(running))
+                                 .async_wait(boost::asio::experimental::wait_for_all(), boost::asio::use_awaitable);
+    for (const auto& failure : failures)
+        if (failure) std::rethrow_exception(failure);  // a programming error, not a Nextcloud failure
+    co_return results;
+}
+
+// 4. Everything in one transaction (the caller's), cursors included. True
+// when the cycle was complete: every project took what the cursors cover.
+bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_result>& results, const cycle_input& in,
+                 std::int64_t activity_cursor, cycle_report& report)
+{
+    const auto& projects = ctx.config.projects;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        auto& r = results[i];
+        report.errors.insert(report.errors.end(), r.errors.begin(), r.errors.end());
+        // The state says why a project is not being polled, for `prereadd status`.
+        st.upsert_project(projects[i].id, projects[i].folder);
+        st.set_project_error(projects[i].id, r.errors.empty() ? std::nullopt : std::optional(r.errors.front()), in.now);
+        if (!r.update) continue;
+        apply(st, *r.update, in.now, report);
+        ++report.projects_ok;
+        if (r.errors.empty() && r.update->checked) report.polled.push_back(r.update->project->id);
+    }
+    // Cursors move only when every project took what they cover: a project that
+    // could not be polled gets the same activity and reads again next cycle.
+    const bool complete = report.projects_ok == projects.size() && report.errors.empty();
+    if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
+    if (ctx.audit) {
+        const auto pos = complete ? ctx.audit->position() : *ctx.pending_from;
+        st.set_cursor("audit_log", to_string(pos));
+        if (complete) watch_the_audit_log(ctx, st, std::exchange(ctx.audit_grew, false), in, report);
+    }
+    return complete;
+}
+
+}  // namespace
+
+boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
+{
+    cycle_report report;
+    store::state st(ctx.db);
+    cycle_input in;
+    in.now = ctx.now();
+    const auto activity_cursor = co_await async_gather(ctx, st, in, report);
+    // Stopped meanwhile (SIGTERM): no new work; nothing is written, so the next start reads the same input.
+    if (cancelled(co_await boost::asio::this_coro::cancellation_state)) {
+        report.errors.push_back("poll cycle cancelled");
+        co_return report;
+    }
+    auto results = co_await async_poll_projects(ctx, in);
+    store::transaction tx(ctx.db);
+    if (cancelled(co_await boost::asio::this_coro::cancellation_state)) {
+        report.errors.push_back("poll cycle cancelled");
+        co_return report;
+    }
+    const bool complete = write_cycle(ctx, st, results, in, activity_cursor, report);
+    tx.commit();
+    for (auto& r : results)
+        if (r.update) ctx.cache[r.update->project->id].documents = std::move(r.update->documents);
+    if (complete) {
+        ctx.pending_reads.clear();
+        ctx.pending_from.reset();
+    }
+    co_return report;
+}
+
+}  // namespace prereadd::tracking

@@ -1,0 +1,108 @@
+// One poll cycle: what changed in Nextcloud since the last one, turned into
+// documents, participants, engagements and access problems in the state
+// database. The network work comes first; everything it learned is then
+// written in one transaction together with the cursors, so a crash or a
+// failure re-reads rather than loses or double-counts.
+#pragma once
+
+#include "tracking/access_check.hpp"
+#include "tracking/audit_follower.hpp"
+#include "tracking/audit_line.hpp"
+#include "config/configuration.hpp"
+#include "tracking/document_diff.hpp"
+#include "http/client.hpp"
+#include "store/state.hpp"
+#include "webdav/multistatus.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace prereadd::tracking {
+
+// A folder's Depth 1 listing at one ETag (its own entry left out).
+struct folder_listing {
+    std::string etag;
+    std::vector<webdav::file_entry> entries;
+};
+
+// What the daemon keeps in memory between cycles (re-fetched after a restart).
+struct project_cache {
+    std::map<std::string, folder_listing> sub_folders;  // by decoded href; unchanged ETag: not listed again
+    std::map<std::int64_t, int> comment_counts;         // file id -> oc:comments-count at the last listing
+    std::vector<ocs::share> shares;              // of the folder and of the files directly in it
+    std::map<std::string, std::string> participants;          // user -> source: config, group, talk, share
+    std::map<std::string, std::vector<std::string>> groups;  // group -> members
+    std::vector<std::string> unexpandable_groups;
+    std::string folder_etag;
+    // The pre-reads as the store has them after the last committed cycle:
+    // an unchanged project need not read them back every cycle.
+    std::optional<std::vector<known_document>> documents;
+    unsigned cycles_since_refresh = 0;
+    bool loaded = false;
+};
+
+// A read from the audit log as glanced at (who, which file: see
+// glance_at_audit_line), with its line, read whole only once the read maps
+// to a pre-read.
+struct logged_read {
+    file_access glance;
+    std::string line;
+};
+
+struct cycle_context {
+    cycle_context(http::client& c, const config::configuration& cfg, store::database& database, audit_follower* log,
+                  std::function<std::int64_t()> clock)
+        : client(c), config(cfg), db(database), audit(log), now(std::move(clock))
+    {
+    }
+
+    http::client& client;
+    const config::configuration& config;
+    store::database& db;
+    audit_follower* audit = nullptr;     // null when no audit log is configured
+    std::function<std::int64_t()> now;   // unix seconds
+    // The projects whose turn it is to have their folder checked (null: all).
+    // The others still take this cycle's reads and activity, against their
+    // last listing; see scheduler/polling.hpp.
+    const std::set<std::string>* due = nullptr;
+    std::map<std::string, project_cache> cache;
+    unsigned refresh_every = 10;         // cycles between share and group refreshes of an unchanged folder
+    unsigned max_folder_depth = 8;       // sub-folder levels listed below a project folder
+    // Reads taken from the audit log while some project could not be polled:
+    // applied again next cycle (engagements are idempotent), and the stored
+    // log position stays before them, so neither a failure nor a restart loses one.
+    std::vector<logged_read> pending_reads;
+    std::optional<log_position> pending_from;
+    // An audit log silent this long while the Activity stream reports downloads is
+    // a warning (tracking/audit_silence.hpp: Nextcloud's log level keeps it empty).
+    std::chrono::seconds audit_quiet_for = std::chrono::hours(1);
+    bool audit_grew = false;  // since the last complete cycle
+};
+
+struct cycle_report {
+    std::size_t projects_ok = 0;
+    std::vector<std::string> polled;  // ids of the projects whose folder was checked without an error
+    std::vector<std::string> errors;  // one line per failed project or source, for the log
+    std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
+    std::size_t engagements_recorded = 0;
+    std::size_t unmapped_reads = 0;  // reads that fit several pre-reads, kept in unmapped_reads
+    std::vector<std::string> warnings;  // new this cycle, for the log (once): a silent audit log
+};
+
+// The cursor that holds the warning about a silent audit log while it stands
+// (empty when there is none); `prereadd status` shows it.
+inline constexpr const char* audit_warning_cursor = "audit_log_warning";
+
+// Projects are polled concurrently, as many at once as the configuration
+// allows connections to Nextcloud (a request waiting for a connection would
+// otherwise spend its deadline in the queue). One project's failure is
+// reported and does not stop the others.
+boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx);
+
+}  // namespace prereadd::tracking

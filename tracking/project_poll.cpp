@@ -1,0 +1,216 @@
+// One project's share of a poll cycle (see project_poll.hpp): its folder
+// checked, listed and diffed when it changed, the reads and activities of
+// the cycle mapped to its pre-reads, comments read, access checked.
+#include "tracking/project_poll.hpp"
+
+#include "tracking/audit_line.hpp"
+#include "webdav/requests.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace prereadd::tracking::detail {
+namespace {
+
+using is_member_fn = std::function<bool(const std::string&, const std::string&)>;
+
+project_view view_of(const cycle_context& ctx, const config::project_config& p, const project_cache& cache,
+                     const std::vector<known_document>& documents)
+{
+    project_view view;
+    view.owner = ctx.config.global.nextcloud.user;
+    view.folder = p.folder;
+    for (const auto& d : documents) view.pre_reads.push_back({d.file_id, d.path});
+    view.shares = cache.shares;
+    return view;
+}
+
+bool names_unknown_file(const cycle_context& ctx, const config::project_config& p, const project_cache& cache,
+                        const std::vector<known_document>& documents, const cycle_input& in)
+{
+    const auto view = view_of(ctx, p, cache, documents);
+    auto is_member = [&](const std::string& user, const std::string& group) { return member_of(cache, user, group); };
+    for (const auto& r : *in.reads)
+        if (map_read(r.glance, view, is_member).result == read_mapping::outcome::unknown_document) return true;
+    // The activity stream names files as the service account, the owner, sees them.
+    for (const auto& a : in.activities)
+        for (const auto& [id, path] : a.objects)
+            if (map_read({access_kind::opened, view.owner, id, path, {}, {}, {}}, view, is_member).result ==
+                read_mapping::outcome::unknown_document)
+                return true;
+    return false;
+}
+
+
+// The audit log's reads of this project's pre-reads: engagements, or
+// unmapped reads when a read fits several.
+void take_reads(const config::project_config& p, const project_view& view, const is_member_fn& is_member,
+                const cycle_input& in, project_update& u)
+{
+    for (const auto& logged : *in.reads) {
+        if (logged.glance.user == view.owner) continue;
+        auto m = map_read(logged.glance, view, is_member);
+        if (m.result != read_mapping::outcome::ambiguous && m.result != read_mapping::outcome::pre_read) continue;
+        // The whole line, for the time and the client; a line whose two readings
+        // disagree (a key given twice) is not one Nextcloud wrote.
+        const auto r = read_audit_line(logged.line);
+        if (!r || r->kind == access_kind::preview || r->user != logged.glance.user || r->path != logged.glance.path ||
+            r->file_id != logged.glance.file_id)
+            continue;
+        const auto at = r->time ? r->time->time_since_epoch().count() : in.now;
+        if (m.result == read_mapping::outcome::ambiguous) {
+            u.unmapped.push_back({r->user, r->path, at, m.reason});
+            continue;
+        }
+        u.engagements.push_back({p.id, r->user, m.file_id,
+                                 r->kind == access_kind::synced ? store::engagement_kind::synced
+                                                                : store::engagement_kind::opened,
+                                 at, "audit_log"});
+    }
+}
+
+// The activity stream's edits of this project's pre-reads; the files it says
+// were commented on join `commented`.
+void take_activities(const config::project_config& p, const std::string& service_user, const cycle_input& in,
+                     project_update& u, std::set<std::int64_t>& commented)
+{
+    for (const auto& a : in.activities) {
+        const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
+                                      [&](const auto& d) { return d.file_id == a.object_id; });
+        if (!ours || a.user.empty() || a.user == service_user) continue;
+        if (a.type == "comments") commented.insert(a.object_id);
+        if (a.type == "file_changed")
+            u.engagements.push_back({p.id, a.user, a.object_id, store::engagement_kind::edited,
+                                     a.datetime ? a.datetime->time_since_epoch().count() : in.now, "activity"});
+    }
+}
+
+// The cross-check of the activity stream: a comment count that grew (or is
+// not known yet) has its comments read, whatever the stream said.
+void note_comment_counts(const std::vector<webdav::file_entry>& listing, project_cache& cache,
+                         std::set<std::int64_t>& commented)
+{
+    for (const auto& e : listing) {
+        if (e.collection || !e.file_id || !e.comments_count) continue;
+        auto& known = cache.comment_counts[*e.file_id];
+        if (*e.comments_count > known) commented.insert(*e.file_id);
+        known = *e.comments_count;
+    }
+}
+
+boost::asio::awaitable<void> async_take_comments(cycle_context& ctx, const config::project_config& p,
+                                                 const std::set<std::int64_t>& files, const cycle_input& in,
+                                                 project_result& out, project_update& u)
+{
+    const auto& service_user = ctx.config.global.nextcloud.user;
+    for (auto file : files) {
+        auto comments = co_await webdav::async_comments(ctx.client, ctx.config.global.nextcloud.base, file);
+        if (!comments) {
+            // The other files' comments still count; the error keeps the cursors back.
+            out.errors.push_back(p.id + ": " + comments.error().message());
+            continue;
+        }
+        for (const auto& c : *comments)
+            if (c.actor_type == "users" && c.actor_id != service_user)
+                u.engagements.push_back({p.id, c.actor_id, file, store::engagement_kind::commented,
+                                         c.created ? c.created->time_since_epoch().count() : in.now, "comments"});
+    }
+}
+
+const std::vector<known_document>& stored_documents(const store::state& st, const std::string& project,
+                                                    project_cache& cache)
+{
+    if (!cache.documents) {
+        cache.documents.emplace();
+        for (auto& d : st.documents(project))
+            cache.documents->push_back({d.file_id, std::move(d.path), std::move(d.etag), std::move(d.tags)});
+    }
+    return *cache.documents;
+}
+
+}  // namespace
+
+bool decide_check(bool loaded, bool due, bool names_unknown_file) { return !loaded || due || names_unknown_file; }
+
+poll_decision decide_poll(const poll_facts& f)
+{
+    poll_decision d;
+    if (!f.checked) return d;
+    const bool refresh_due = !f.loaded || f.cycles_since_refresh + 1 >= f.refresh_every;
+    d.list = f.etag_changed || (f.tag_scoped && refresh_due);
+    d.count = !d.list && f.loaded;
+    d.refresh = d.list || refresh_due;
+    return d;
+}
+
+boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, const config::project_config& p,
+                                                          project_cache& cache, const cycle_input& in)
+{
+    project_result out;
+    const auto& service_user = ctx.config.global.nextcloud.user;
+    store::state st(ctx.db);
+    project_update u;
+    u.project = &p;
+    const auto& stored = stored_documents(st, p.id, cache);
+    const bool due = !ctx.due || ctx.due->count(p.id);
+    u.checked = decide_check(cache.loaded, due, cache.loaded && !due && names_unknown_file(ctx, p, cache, stored, in));
+    std::string etag = cache.folder_etag;
+    if (u.checked) {
+        auto folder = co_await webdav::async_list(ctx.client, ctx.config.global.nextcloud.base, service_user, p.folder, 0);
+        if (!folder || folder->empty() || !folder->front().etag) {
+            out.errors.push_back(p.id + ": " +
+                                 (folder ? std::string("no ETag for ") + p.folder : folder.error().message()));
+            co_return out;
+        }
+        etag = *folder->front().etag;
+    }
+    // The stored ETag lets a restarted daemon keep the short-cut.
+    if (cache.folder_etag.empty())
+        if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
+    const auto decision = decide_poll({u.checked, cache.loaded, cache.folder_etag != etag,
+                                       p.pre_reads == scheduler::pre_read_scope::tag, cache.cycles_since_refresh,
+                                       ctx.refresh_every});
+    std::set<std::int64_t> commented;
+    if (decision.list) {
+        auto listing = co_await async_list_tree(ctx, p, cache);
+        if (!listing) {
+            out.errors.push_back(p.id + ": " + listing.error().message());
+            co_return out;
+        }
+        const std::string href = folder_href(ctx.config, p.folder);
+        u.diff = diff_documents(stored, *listing, href);
+        u.documents = documents_of(*listing, href);
+        u.folder_etag = etag;
+        note_comment_counts(*listing, cache, commented);
+    } else {
+        u.documents = stored;
+    }
+    const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
+    if (decision.count) ++cache.cycles_since_refresh;
+    if (decision.refresh) {
+        if (auto failed = co_await async_refresh(ctx, p, cache, today)) {
+            out.errors.push_back(p.id + ": " + *failed);
+            co_return out;
+        }
+    }
+    cache.folder_etag = etag;
+    u.participants = cache.participants;
+
+    const auto view = view_of(ctx, p, cache, u.documents);
+    const is_member_fn is_member = [&](const std::string& user, const std::string& group) {
+        return member_of(cache, user, group);
+    };
+    take_reads(p, view, is_member, in, u);
+    take_activities(p, service_user, in, u, commented);
+    co_await async_take_comments(ctx, p, commented, in, out, u);
+    std::vector<std::string> people;
+    for (const auto& [user, source] : u.participants) people.push_back(user);
+    u.problems = check_access(view, people, is_member, today);
+    for (const auto& g : cache.unexpandable_groups)
+        u.problems.push_back({"(group)", 0, access_problem::kind::no_share,
+                              "group " + g + " cannot be expanded: make the service account a sub-admin of it"});
+    out.update = std::move(u);
+    co_return out;
+}
+
+}  // namespace prereadd::tracking::detail

@@ -1,0 +1,83 @@
+// One project's share of a poll cycle (poll_cycle.hpp is the interface):
+// what it found, the decisions about which requests it needs, and the
+// requests. Internal to the tracking library.
+#pragma once
+
+#include "tracking/poll_cycle.hpp"
+
+#include <date/date.h>
+
+namespace prereadd::tracking::detail {
+
+// Everything one project's network work found, applied later in the cycle's transaction.
+struct project_update {
+    const config::project_config* project = nullptr;
+    bool checked = false;                    // the folder's ETag was asked for in this cycle
+    std::optional<std::string> folder_etag;  // set when the folder was listed again
+    document_diff diff;
+    std::vector<known_document> documents;   // the pre-reads after this cycle
+    std::map<std::string, std::string> participants;  // user -> source
+    std::vector<store::engagement> engagements;
+    std::vector<store::unmapped_read_row> unmapped;
+    std::vector<access_problem> problems;
+};
+
+// One project's share of the cycle: an update, or the errors that stopped it.
+struct project_result {
+    std::optional<project_update> update;
+    std::vector<std::string> errors;
+};
+
+// What every project reads from, gathered once per cycle.
+struct cycle_input {
+    std::vector<ocs::activity> activities;
+    const std::vector<logged_read>* reads = nullptr;
+    std::int64_t now = 0;
+};
+
+// Before any request: whether the project's folder is asked for its ETag in
+// this cycle. Between its turns (`due`) a project is not checked, unless a
+// read or an activity names a file in it that is not known: then it changed,
+// and the read must wait for the listing rather than be dropped.
+bool decide_check(bool loaded, bool due, bool names_unknown_file);
+
+// Once the folder's ETag is known: whether to list the folder again and to
+// read shares, groups and participants again.
+struct poll_facts {
+    bool checked = false;       // the ETag was asked for in this cycle
+    bool loaded = false;        // the cache has been filled since the start
+    bool etag_changed = false;  // differs from the one of the last listing
+    bool tag_scoped = false;    // pre-reads chosen by tag: tagging changes no ETag
+    unsigned cycles_since_refresh = 0;
+    unsigned refresh_every = 10;
+};
+struct poll_decision {
+    bool list = false;     // list the folder tree again
+    bool refresh = false;  // shares, group members and participants again
+    bool count = false;    // one more cycle without a refresh
+};
+poll_decision decide_poll(const poll_facts& f);
+
+// The decoded href of the service account's files root, without a trailing
+// slash; a folder's, with one.
+std::string files_root_href(const config::configuration& c);
+std::string folder_href(const config::configuration& c, const std::string& folder);
+
+bool member_of(const project_cache& cache, const std::string& user, const std::string& group);
+
+// The project folder and every sub-folder below it (to `max_folder_depth`),
+// one Depth 1 PROPFIND each (folder_tree.cpp).
+boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_list_tree(cycle_context& ctx,
+                                                                                      const config::project_config& p,
+                                                                                      project_cache& cache);
+
+// Shares, group members and the participant list into the cache; the failure
+// that stopped it, if one did (folder_tree.cpp).
+boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& ctx, const config::project_config& p,
+                                                                 project_cache& cache, date::year_month_day today);
+
+// The project's share of the cycle: network work only, nothing written.
+boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, const config::project_config& p,
+                                                          project_cache& cache, const cycle_input& in);
+
+}  // namespace prereadd::tracking::detail
