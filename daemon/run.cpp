@@ -188,9 +188,9 @@ private:
     {
         const auto wanted = m.enabled ? std::optional(std::pair(m.address, m.port)) : std::nullopt;
         if (wanted == metrics_wanted_) return;
-        std::shared_ptr<metrics_server> next;
+        std::unique_ptr<metrics_server> next;
         if (wanted) {
-            next = std::make_shared<metrics_server>(
+            next = std::make_unique<metrics_server>(
                 io_.get_executor(), asio::ip::tcp::endpoint(asio::ip::make_address(m.address), m.port),
                 [this] { return metrics_.render(); },
                 [this] { return metrics_.healthz(unix_now(), current_->config.global.poll_interval); });
@@ -199,7 +199,7 @@ private:
                                     (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                              : bound.address().to_string()) +
                                     ":" + std::to_string(bound.port()) + "/metrics and /healthz");
-            asio::co_spawn(io_, next->serve(), asio::detached);
+            next->start();
         } else {
             log(priority::info, "metrics server stopped: disabled in the configuration");
         }
@@ -377,7 +377,7 @@ private:
     host_rest rest_;   // so is the back-off: a reload does not make Nextcloud available
     std::minstd_rand random_{std::random_device{}()};
     bool watching_maintenance_ = false;  // status.php said "maintenance" and has not said otherwise since
-    std::shared_ptr<metrics_server> server_;
+    std::unique_ptr<metrics_server> server_;
     std::optional<std::pair<std::string, std::uint16_t>> metrics_wanted_;  // what server_ was bound for
     asio::steady_timer sleep_;
     asio::steady_timer stop_;

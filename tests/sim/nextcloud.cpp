@@ -2,6 +2,8 @@
 // applies injected faults, and lets routes.cpp answer under the state lock.
 #include "tests/sim/nextcloud.hpp"
 
+#include "http/server.hpp"
+
 #include "tests/sim/routes.hpp"
 #include "tests/sim/text.hpp"
 #include "tests/support/certificates.hpp"
@@ -48,9 +50,9 @@ struct nextcloud::impl {
     // While the acceptor is closed (set_listening(false)) and no connection
     // is left, the thread must still be there to open it again.
     asio::executor_work_guard<asio::io_context::executor_type> keep_running{io.get_executor()};
-    tcp::acceptor acceptor{io};
+    std::shared_ptr<http::server> server;
     std::atomic<bool> refusing{false};  // set_listening(false)
-    tcp::acceptor control_acceptor{io};
+    std::shared_ptr<http::server> control_server;
     std::optional<asio::ssl::context> tls;
     std::thread thread;
     bool maintenance = false;
@@ -113,31 +115,23 @@ struct nextcloud::impl {
         return std::nullopt;
     }
 
-    template <class Stream>
-    asio::awaitable<void> serve(Stream& stream);
-    asio::awaitable<void> session(tcp::socket socket);
-    asio::awaitable<void> accept_loop();
+    asio::awaitable<void> serve(http::server_connection& connection);
     void listen(const tcp::endpoint& endpoint);
-    asio::awaitable<void> control_session(tcp::socket socket);
-    asio::awaitable<void> control_loop();
+    asio::awaitable<void> control_session(http::server_connection& connection);
     // Runs a request through the routes as if a client had sent it (control "open").
     sim_response run_as_client(const std::string& method, const std::string& target, const std::string& user,
                                const std::string& user_agent, std::string body = {});
 };
 
-template <class Stream>
-asio::awaitable<void> nextcloud::impl::serve(Stream& stream)
+asio::awaitable<void> nextcloud::impl::serve(http::server_connection& connection)
 {
-    beast::flat_buffer buffer;
-    auto& socket = beast::get_lowest_layer(stream).socket();
+    auto& socket = connection.socket();
     for (;;) {
-        bhttp::request_parser<bhttp::string_body> parser;
-        parser.body_limit(64 * 1024 * 1024);
-        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-        if (ec) co_return;
+        auto read = co_await connection.async_read();
+        if (!read) co_return;
         // Gone (set_listening(false)): a server that went away answers nothing on the connections it had either.
         if (refusing) co_return;
-        auto& msg = parser.get();
+        auto& msg = *read;
         std::map<std::string, std::string> headers;
         for (const auto& field : msg) {
             std::string name(field.name_string());
@@ -206,60 +200,35 @@ asio::awaitable<void> nextcloud::impl::serve(Stream& stream)
                 return head.str();
             }();
             std::string partial = header_text + res.body.substr(0, res.body.size() / 2);
-            co_await asio::async_write(stream, asio::buffer(partial), use_tuple);
+            co_await connection.async_write_raw(partial);
             beast::error_code ignored;
             socket.shutdown(tcp::socket::shutdown_both, ignored);
             co_return;
         }
         out.body() = std::move(res.body);
         out.prepare_payload();
-        auto [wec, wn] = co_await bhttp::async_write(stream, out, use_tuple);
+        auto wec = co_await connection.async_write(out);
         if (wec || !out.keep_alive()) co_return;
-    }
-}
-
-asio::awaitable<void> nextcloud::impl::session(tcp::socket socket)
-{
-    beast::error_code ignored;
-    if (tls) {
-        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
-        auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
-        if (!hec) co_await serve(stream);
-        beast::get_lowest_layer(stream).socket().close(ignored);
-    } else {
-        beast::tcp_stream stream(std::move(socket));
-        co_await serve(stream);
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream.socket().close(ignored);
-    }
-}
-
-asio::awaitable<void> nextcloud::impl::accept_loop()
-{
-    for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-        if (ec) co_return;  // closed: set_listening(false) or the end
-        asio::co_spawn(io, session(std::move(socket)), asio::detached);
     }
 }
 
 void nextcloud::impl::listen(const tcp::endpoint& endpoint)
 {
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(tcp::acceptor::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen();
-    asio::co_spawn(io, accept_loop(), asio::detached);
+    http::server_options options;
+    options.body_limit = 64 * 1024 * 1024;
+    options.reuse_address = true;
+    server = http::server::listen(
+        io.get_executor(), endpoint, [this](http::server_connection& c) { return serve(c); }, options,
+        tls ? &*tls : nullptr);
+    server->start();
 }
 
-asio::awaitable<void> nextcloud::impl::control_session(tcp::socket socket)
+asio::awaitable<void> nextcloud::impl::control_session(http::server_connection& connection)
 {
-    beast::tcp_stream stream(std::move(socket));
-    beast::flat_buffer buffer;
     for (;;) {
-        bhttp::request<bhttp::string_body> req;
-        auto [ec, n] = co_await bhttp::async_read(stream, buffer, req, use_tuple);
-        if (ec) break;
+        auto read = co_await connection.async_read();
+        if (!read) break;
+        auto& req = *read;
         bhttp::response<bhttp::string_body> res{bhttp::status::ok, 11};
         res.set(bhttp::field::content_type, "application/json");
         if (req.method() == bhttp::verb::post && req.target() == "/control") {
@@ -280,19 +249,8 @@ asio::awaitable<void> nextcloud::impl::control_session(tcp::socket socket)
         }
         res.keep_alive(req.keep_alive());
         res.prepare_payload();
-        auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
+        auto wec = co_await connection.async_write(res);
         if (wec || !res.keep_alive()) break;
-    }
-    beast::error_code ignored;
-    stream.socket().close(ignored);
-}
-
-asio::awaitable<void> nextcloud::impl::control_loop()
-{
-    for (;;) {
-        auto [ec, socket] = co_await control_acceptor.async_accept(use_tuple);
-        if (ec) co_return;
-        asio::co_spawn(io, control_session(std::move(socket)), asio::detached);
     }
 }
 
@@ -566,15 +524,16 @@ nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world
         impl_->tls->use_private_key(asio::buffer(identity.private_key_pem), asio::ssl::context::pem);
     }
     impl_->listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), opts.port));
-    port_ = impl_->acceptor.local_endpoint().port();
+    port_ = impl_->server->local_endpoint().port();
     if (opts.control) {
-        tcp::endpoint control_endpoint(asio::ip::make_address("127.0.0.1"), opts.control_port);
-        impl_->control_acceptor.open(control_endpoint.protocol());
-        impl_->control_acceptor.set_option(tcp::acceptor::reuse_address(true));
-        impl_->control_acceptor.bind(control_endpoint);
-        impl_->control_acceptor.listen();
-        control_port_ = impl_->control_acceptor.local_endpoint().port();
-        asio::co_spawn(impl_->io, impl_->control_loop(), asio::detached);
+        http::server_options control_options;
+        control_options.reuse_address = true;
+        auto* impl = impl_.get();
+        impl_->control_server = http::server::listen(
+            impl_->io.get_executor(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), opts.control_port),
+            [impl](http::server_connection& c) { return impl->control_session(c); }, control_options);
+        control_port_ = impl_->control_server->local_endpoint().port();
+        impl_->control_server->start();
     }
     impl_->thread = std::thread([this] { impl_->io.run(); });
 }
@@ -596,9 +555,9 @@ void nextcloud::set_listening(bool on)
     // refused) or opened again on the same port there, and this thread waits.
     impl_->refusing = !on;
     auto change = [this, on] {
-        if (on == impl_->acceptor.is_open()) return;
+        if (on == impl_->server->listening()) return;
         if (!on) {
-            impl_->acceptor.close();
+            impl_->server->stop();
             return;
         }
         impl_->listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));

@@ -2,6 +2,8 @@
 // thread, one coroutine per connection, the test's handler deciding each reply.
 #include "tests/support/test_server.hpp"
 
+#include "http/server.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -33,8 +35,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct test_server::impl {
     asio::io_context io;
-    tcp::acceptor acceptor{io};
     std::optional<asio::ssl::context> tls;
+    std::shared_ptr<http::server> server;
     handler on_request;
     std::thread thread;
 
@@ -46,32 +48,26 @@ struct test_server::impl {
     std::size_t max_concurrent = 0;
     std::size_t closed = 0;
 
-    template <class Stream>
-    asio::awaitable<void> serve(Stream& stream, std::size_t connection);
-    asio::awaitable<void> session(tcp::socket socket, std::size_t connection);
-    asio::awaitable<void> accept_loop();
+    asio::awaitable<void> serve(http::server_connection& connection);
+    http::server_options options();
 };
 
-template <class Stream>
-asio::awaitable<void> test_server::impl::serve(Stream& stream, std::size_t connection)
+asio::awaitable<void> test_server::impl::serve(http::server_connection& connection)
 {
-    beast::flat_buffer buffer;
-    auto& socket = beast::get_lowest_layer(stream).socket();
     for (;;) {
-        bhttp::request<bhttp::string_body> req;
-        auto [ec, n] = co_await bhttp::async_read(stream, buffer, req, use_tuple);
-        if (ec) co_return;
+        auto req = co_await connection.async_read();
+        if (!req) co_return;
 
         received_request seen;
-        seen.method = std::string(req.method_string());
-        seen.target = std::string(req.target());
-        for (const auto& field : req) {
+        seen.method = std::string(req->method_string());
+        seen.target = std::string(req->target());
+        for (const auto& field : *req) {
             std::string name(field.name_string());
             std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
             seen.headers[name] = std::string(field.value());
         }
-        seen.body = req.body();
-        seen.connection = connection;
+        seen.body = req->body();
+        seen.connection = connection.number();
         reply r = on_request(seen);
         {
             std::lock_guard lock(mutex);
@@ -92,10 +88,10 @@ asio::awaitable<void> test_server::impl::serve(Stream& stream, std::size_t conne
         case reply::action::close:
             co_return;
         case reply::action::raw: {
-            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(r.raw), use_tuple);
+            auto wec = co_await connection.async_write_raw(r.raw);
             if (wec || r.close_after_raw) {
                 beast::error_code ignored;
-                socket.shutdown(tcp::socket::shutdown_both, ignored);
+                connection.socket().shutdown(tcp::socket::shutdown_both, ignored);
                 co_return;
             }
             continue;
@@ -105,9 +101,9 @@ asio::awaitable<void> test_server::impl::serve(Stream& stream, std::size_t conne
             res.set(bhttp::field::server, "prereadd-test");
             for (const auto& [name, value] : r.headers) res.set(name, value);
             res.body() = r.body;
-            res.keep_alive(r.keep_alive && req.keep_alive());
+            res.keep_alive(r.keep_alive && req->keep_alive());
             res.prepare_payload();
-            auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
+            auto wec = co_await connection.async_write(res);
             if (wec || !res.keep_alive()) co_return;
             break;
         }
@@ -115,41 +111,23 @@ asio::awaitable<void> test_server::impl::serve(Stream& stream, std::size_t conne
     }
 }
 
-asio::awaitable<void> test_server::impl::session(tcp::socket socket, std::size_t connection)
+http::server_options test_server::impl::options()
 {
-    beast::error_code ignored;
-    if (tls) {
-        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
-        auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
-        if (!hec) co_await serve(stream, connection);
-        beast::get_lowest_layer(stream).socket().close(ignored);
-    } else {
-        beast::tcp_stream stream(std::move(socket));
-        co_await serve(stream, connection);
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream.socket().close(ignored);
-    }
-    {
+    http::server_options o;
+    o.on_accept = [this](std::size_t) {
         std::lock_guard lock(mutex);
-        --open;
-        ++closed;
-    }
-    changed.notify_all();
-}
-
-asio::awaitable<void> test_server::impl::accept_loop()
-{
-    for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-        if (ec) co_return;
-        std::size_t number;
+        ++accepted;
+        max_concurrent = std::max(max_concurrent, ++open);
+    };
+    o.on_close = [this](std::size_t) {
         {
             std::lock_guard lock(mutex);
-            number = ++accepted;
-            max_concurrent = std::max(max_concurrent, ++open);
+            --open;
+            ++closed;
         }
-        asio::co_spawn(io, session(std::move(socket), number), asio::detached);
-    }
+        changed.notify_all();
+    };
+    return o;
 }
 
 test_server::test_server(handler h, const tls_identity* tls) : impl_(std::make_unique<impl>()), tls_(tls != nullptr)
@@ -160,12 +138,12 @@ test_server::test_server(handler h, const tls_identity* tls) : impl_(std::make_u
         impl_->tls->use_certificate_chain(asio::buffer(tls->certificate_pem));
         impl_->tls->use_private_key(asio::buffer(tls->private_key_pem), asio::ssl::context::pem);
     }
-    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
-    impl_->acceptor.open(endpoint.protocol());
-    impl_->acceptor.bind(endpoint);
-    impl_->acceptor.listen();
-    port_ = impl_->acceptor.local_endpoint().port();
-    asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+    impl_->server = http::server::listen(
+        impl_->io.get_executor(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
+        [impl = impl_.get()](http::server_connection& c) { return impl->serve(c); }, impl_->options(),
+        impl_->tls ? &*impl_->tls : nullptr);
+    port_ = impl_->server->local_endpoint().port();
+    impl_->server->start();
     impl_->thread = std::thread([this] { impl_->io.run(); });
 }
 
