@@ -77,13 +77,10 @@ constexpr std::size_t participant_column = 22;
 project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder)
 {
     project_status p;
+    if (auto row = st.project(id)) static_cast<store::project_row&>(p) = std::move(*row);
+    // As configured now: a project whose folder was changed shows the new one.
     p.id = id;
     p.folder = folder;
-    if (auto row = st.project(id)) {
-        p.last_cycle_at = row->last_cycle_at;
-        p.last_error = row->last_error;
-        p.failing_since = row->failing_since;
-    }
     p.participants = st.participants(id);
     p.documents = st.documents(id);
     p.engagements = st.engagements(id);

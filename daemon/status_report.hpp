@@ -11,12 +11,9 @@
 
 namespace prereadd::daemon {
 
-struct project_status {
-    std::string id;
-    std::string folder;
-    std::optional<std::int64_t> last_cycle_at;
-    std::optional<std::string> last_error;
-    std::optional<std::int64_t> failing_since;
+// A project as the store has it (its row: when it was last polled, why not),
+// with what `status` shows of it.
+struct project_status : store::project_row {
     std::vector<store::participant_row> participants;
     std::vector<store::document_row> documents;
     std::vector<store::engagement> engagements;

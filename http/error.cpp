@@ -9,36 +9,28 @@
 namespace prereadd::http {
 namespace {
 
-class category final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "prereadd.http"; }
-
-    std::string message(int ev) const override
-    {
-        switch (static_cast<error>(ev)) {
-        case error::timeout: return "request timed out";
-        case error::unauthorized: return "credential rejected by the server (401)";
-        case error::credential_rejected: return "credential not used after an earlier 401";
-        case error::forbidden: return "access forbidden (403)";
-        case error::server_unavailable: return "server unavailable";
-        case error::rate_limited: return "rate limited by the server (429)";
-        case error::tls_verification_failed: return "TLS certificate verification failed";
-        case error::body_too_large: return "response body exceeds the size limit";
-        case error::malformed_response: return "malformed HTTP response";
-        case error::connection_closed: return "connection closed before a complete response";
-        case error::redirect_to_other_host: return "redirect to another host refused";
-        case error::too_many_redirects: return "too many redirects";
-        case error::invalid_url: return "invalid URL";
-        }
-        return "unknown prereadd.http error";
-    }
+constexpr const char* words[] = {
+    "request timed out",
+    "credential rejected by the server (401)",
+    "credential not used after an earlier 401",
+    "access forbidden (403)",
+    "server unavailable",
+    "rate limited by the server (429)",
+    "TLS certificate verification failed",
+    "response body exceeds the size limit",
+    "malformed HTTP response",
+    "connection closed before a complete response",
+    "redirect to another host refused",
+    "too many redirects",
+    "invalid URL",
 };
+static_assert(std::size(words) == static_cast<std::size_t>(error::invalid_url));
 
 }  // namespace
 
 const boost::system::error_category& error_category() noexcept
 {
-    static const category instance;
+    static const http::words_category instance("prereadd.http", words);
     return instance;
 }
 

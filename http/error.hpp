@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -41,6 +42,25 @@ struct is_error_code_enum<prereadd::http::error> : std::true_type {};
 namespace prereadd::http {
 
 const boost::system::error_category& error_category() noexcept;
+
+// The project's error categories (http, webdav, ocs, ...) differ only in
+// their name and their words for each value (numbered from 1): one class,
+// given both. A table, so that a new value without words fails to compile
+// where the table is checked against the enumeration (static_assert).
+class words_category final : public boost::system::error_category {
+public:
+    words_category(const char* name, std::span<const char* const> words) noexcept : name_(name), words_(words) {}
+    const char* name() const noexcept override { return name_; }
+    std::string message(int ev) const override
+    {
+        if (ev >= 1 && static_cast<std::size_t>(ev) <= words_.size()) return words_[static_cast<std::size_t>(ev) - 1];
+        return std::string("unknown ") + name_ + " error";
+    }
+
+private:
+    const char* name_;
+    std::span<const char* const> words_;
+};
 
 inline boost::system::error_code make_error_code(error e) noexcept
 {

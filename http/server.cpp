@@ -12,8 +12,8 @@
 namespace prereadd::http {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+using boost::beast::get_lowest_layer;
 using tcp = asio::ip::tcp;
 
 namespace {
@@ -21,7 +21,7 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 template <class Stream>
-asio::awaitable<boost::system::result<server_request>> read_on(Stream& stream, beast::flat_buffer& buffer,
+asio::awaitable<boost::system::result<server_request>> read_on(Stream& stream, boost::beast::flat_buffer& buffer,
                                                                std::uint32_t header_limit, std::uint64_t body_limit)
 {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -42,12 +42,12 @@ server_connection::server_connection(std::variant<plain_stream, tls_stream> stre
 
 tcp::socket& server_connection::socket()
 {
-    return std::visit([](auto& s) -> tcp::socket& { return beast::get_lowest_layer(s).socket(); }, stream_);
+    return std::visit([](auto& s) -> tcp::socket& { return get_lowest_layer(s).socket(); }, stream_);
 }
 
 void server_connection::expires_after(std::chrono::steady_clock::duration d)
 {
-    std::visit([&](auto& s) { beast::get_lowest_layer(s).expires_after(d); }, stream_);
+    std::visit([&](auto& s) { get_lowest_layer(s).expires_after(d); }, stream_);
 }
 
 asio::awaitable<boost::system::result<server_request>> server_connection::async_read()

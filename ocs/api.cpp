@@ -14,13 +14,7 @@ boost::asio::awaitable<http::outcome<std::vector<share>>> async_shares(http::cli
 {
     auto req = make_request(base, "/apps/files_sharing/api/v1/shares",
                             "path=" + encode_component(path) + (subfiles ? "&subfiles=true" : "") + "&reshares=true");
-    auto res = co_await client.async_request(std::move(req));
-    if (!res) co_return res.error();
-    auto data = read_data(*res, "shares of " + path);
-    if (!data) co_return data.error();
-    auto shares = parse_shares(*data);
-    if (!shares) co_return http::failure{shares.error(), "shares of " + path};
-    co_return std::move(*shares);
+    co_return co_await async_exchange(client, std::move(req), "shares of " + path, read_data, parse_shares);
 }
 
 boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_members(http::client& client,
@@ -28,13 +22,8 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                                                                     const std::string& group)
 {
     auto req = make_request(base, "/cloud/groups/" + encode_component(group) + "/users");
-    auto res = co_await client.async_request(std::move(req));
-    if (!res) co_return res.error();
-    auto data = read_data(*res, "members of group " + group);
-    if (!data) co_return data.error();
-    auto members = parse_group_members(*data);
-    if (!members) co_return http::failure{members.error(), "members of group " + group};
-    co_return std::move(*members);
+    co_return co_await async_exchange(client, std::move(req), "members of group " + group, read_data,
+                                      parse_group_members);
 }
 
 boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client,

@@ -50,21 +50,6 @@ json body_of(const card_fields& f)
     return j;
 }
 
-// One Deck call whose answer is parsed into T: transport failures, Deck's
-// error JSON and answers that do not parse all become failures naming `what`.
-template <class T>
-boost::asio::awaitable<http::outcome<T>> deck_exchange(http::client& client, http::request req, std::string what,
-                                                       boost::system::result<T> (*parse)(const json&))
-{
-    auto res = co_await client.async_request(std::move(req));
-    if (!res) co_return res.error();
-    auto j = deck_json(*res, what);
-    if (!j) co_return j.error();
-    auto parsed = parse(*j);
-    if (!parsed) co_return http::failure{parsed.error(), what};
-    co_return std::move(*parsed);
-}
-
 }  // namespace
 
 boost::system::result<deck_card> parse_deck_card(const json& j)
@@ -128,8 +113,8 @@ boost::system::result<deck_board> parse_deck_board(const json& j)
 boost::asio::awaitable<http::outcome<deck_board>> async_board(http::client& client, const http::url& base,
                                                               std::int64_t board)
 {
-    co_return co_await deck_exchange(client, deck_request(base, bhttp::verb::get, "/boards/" + std::to_string(board)),
-                                     "Deck board " + std::to_string(board), &parse_deck_board);
+    co_return co_await async_exchange(client, deck_request(base, bhttp::verb::get, "/boards/" + std::to_string(board)),
+                                      "Deck board " + std::to_string(board), deck_json, &parse_deck_board);
 }
 
 boost::asio::awaitable<http::outcome<void>> async_share_board(http::client& client, const http::url& base,
@@ -155,8 +140,8 @@ boost::asio::awaitable<http::outcome<deck_card>> async_create_card(http::client&
                                                                    deck_place where, const card_fields& fields)
 {
     const json body = body_of(fields);
-    co_return co_await deck_exchange(client, deck_request(base, bhttp::verb::post, card_path(where), &body),
-                                     "new Deck card", &parse_deck_card);
+    co_return co_await async_exchange(client, deck_request(base, bhttp::verb::post, card_path(where), &body),
+                                      "new Deck card", deck_json, &parse_deck_card);
 }
 
 boost::asio::awaitable<http::outcome<deck_card>> async_update_card(http::client& client, const http::url& base,
@@ -164,9 +149,9 @@ boost::asio::awaitable<http::outcome<deck_card>> async_update_card(http::client&
                                                                    const card_fields& fields)
 {
     const json body = body_of(fields);
-    co_return co_await deck_exchange(
+    co_return co_await async_exchange(
         client, deck_request(base, bhttp::verb::put, card_path(where) + "/" + std::to_string(card), &body),
-        "Deck card " + std::to_string(card), &parse_deck_card);
+        "Deck card " + std::to_string(card), deck_json, &parse_deck_card);
 }
 
 boost::asio::awaitable<http::outcome<void>> async_assign(http::client& client, const http::url& base, deck_place where,
@@ -188,11 +173,10 @@ boost::asio::awaitable<http::outcome<std::vector<deck_card>>> async_stack_cards(
                                                                                 const http::url& base,
                                                                                 deck_place where)
 {
-    co_return co_await deck_exchange(
-        client,
+    co_return co_await async_exchange(client,
         deck_request(base, bhttp::verb::get,
                      "/boards/" + std::to_string(where.board) + "/stacks/" + std::to_string(where.stack)),
-        "Deck stack " + std::to_string(where.stack), &parse_deck_stack_cards);
+        "Deck stack " + std::to_string(where.stack), deck_json, &parse_deck_stack_cards);
 }
 
 }  // namespace prereadd::ocs

@@ -3,6 +3,7 @@
 // number fields accept either.
 #include "ocs/envelope.hpp"
 
+#include "http/error.hpp"
 #include "http/timestamp.hpp"
 
 #include <charconv>
@@ -30,20 +31,10 @@ std::optional<date::year_month_day> parse_share_date(std::string_view text)
 
 using json = nlohmann::json;
 
-class category final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "prereadd.ocs"; }
-    std::string message(int ev) const override
-    {
-        switch (static_cast<error>(ev)) {
-        case error::malformed_json: return "malformed JSON in an OCS response";
-        case error::not_an_envelope: return "OCS response without an ocs.meta envelope";
-        case error::request_failed: return "the OCS request failed";
-        case error::unexpected_data: return "OCS data of an unexpected shape";
-        }
-        return "unknown prereadd.ocs error";
-    }
-};
+// In the order of the enumeration (ocs/envelope.hpp).
+constexpr const char* words[] = {"malformed JSON in an OCS response", "OCS response without an ocs.meta envelope",
+                                 "the OCS request failed", "OCS data of an unexpected shape"};
+static_assert(std::size(words) == static_cast<std::size_t>(error::unexpected_data));
 
 std::optional<std::int64_t> integer(const json& j)
 {
@@ -69,7 +60,7 @@ std::string text(const json& object, const char* key)
 
 const boost::system::error_category& error_category() noexcept
 {
-    static const category instance;
+    static const http::words_category instance("prereadd.ocs", words);
     return instance;
 }
 
@@ -97,6 +88,27 @@ boost::system::result<json> parse_ok_data(std::string_view body)
     return std::move(e->data);
 }
 
+namespace {
+
+// The string members of a record and the keys Nextcloud gives them.
+template <class Record>
+using text_fields = std::initializer_list<std::pair<std::string Record::*, const char*>>;
+
+const text_fields<share> share_texts = {{&share::owner, "uid_owner"}, {&share::share_with, "share_with"},
+                                        {&share::path, "path"},       {&share::file_target, "file_target"},
+                                        {&share::item_type, "item_type"}, {&share::token, "token"}};
+const text_fields<activity> activity_texts = {{&activity::app, "app"},         {&activity::type, "type"},
+                                              {&activity::user, "user"},       {&activity::subject, "subject"},
+                                              {&activity::message, "message"}, {&activity::object_type, "object_type"}};
+
+template <class Record>
+void read_texts(const json& object, Record& record, const text_fields<Record>& fields)
+{
+    for (const auto& [member, key] : fields) record.*member = text(object, key);
+}
+
+}  // namespace
+
 boost::system::result<std::vector<share>> parse_shares(const json& data)
 {
     if (!data.is_array()) return make_error_code(error::unexpected_data);
@@ -112,12 +124,7 @@ boost::system::result<std::vector<share>> parse_shares(const json& data)
         sh.type = static_cast<int>(*type);
         sh.file_id = *file;
         sh.permissions = static_cast<int>(*permissions);
-        sh.owner = text(s, "uid_owner");
-        sh.share_with = text(s, "share_with");
-        sh.path = text(s, "path");
-        sh.file_target = text(s, "file_target");
-        sh.item_type = text(s, "item_type");
-        sh.token = text(s, "token");
+        read_texts(s, sh, share_texts);
         // "YYYY-MM-DD 00:00:00", not ISO 8601 (04b).
         if (auto expiration = text(s, "expiration"); !expiration.empty()) {
             auto day = parse_share_date(expiration);
@@ -151,12 +158,7 @@ boost::system::result<std::vector<activity>> parse_activities(const json& data)
         if (!id) return make_error_code(error::unexpected_data);
         activity act;
         act.id = *id;
-        act.app = text(a, "app");
-        act.type = text(a, "type");
-        act.user = text(a, "user");
-        act.subject = text(a, "subject");
-        act.message = text(a, "message");
-        act.object_type = text(a, "object_type");
+        read_texts(a, act, activity_texts);
         act.object_id = integer(a.value("object_id", json())).value_or(0);
         // "objects" is {"14": "/path"}, or [] when empty (PHP's empty array).
         if (auto it = a.find("objects"); it != a.end() && it->is_object())

@@ -42,13 +42,7 @@ boost::asio::awaitable<http::outcome<std::vector<talk_attendee>>> async_talk_par
     const std::string what = "members of Talk conversation " + token;
     auto req = make_request(base, "/apps/spreed/api/v4/room/" +
                                       encode_component(token) + "/participants");
-    auto res = co_await client.async_request(std::move(req));
-    if (!res) co_return res.error();
-    auto data = read_data(*res, what);
-    if (!data) co_return data.error();
-    auto attendees = parse_talk_participants(*data);
-    if (!attendees) co_return http::failure{attendees.error(), what};
-    co_return std::move(*attendees);
+    co_return co_await async_exchange(client, std::move(req), what, read_data, parse_talk_participants);
 }
 
 namespace {
@@ -125,13 +119,7 @@ boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::cli
     req.method = boost::beast::http::verb::post;
     req.headers.set(boost::beast::http::field::content_type, "application/json");
     req.body = nlohmann::json{{"message", text}, {"referenceId", reference_id}, {"silent", silent}}.dump();
-    auto res = co_await client.async_request(std::move(req));
-    if (!res) co_return res.error();
-    auto data = read_data(*res, what);
-    if (!data) co_return data.error();
-    auto m = parse_chat_message(*data);
-    if (!m) co_return http::failure{m.error(), what};
-    co_return std::move(*m);
+    co_return co_await async_exchange(client, std::move(req), what, read_data, parse_chat_message);
 }
 
 boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client& client,

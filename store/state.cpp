@@ -12,24 +12,11 @@
 namespace prereadd::store {
 namespace {
 
+using detail::project_rows;
 using detail::statement;
-
-// The enumerator whose to_string() is `text`; the schema's CHECK constraints
-// keep anything else out, `fallback` only guards against a hand-edited row.
-template <class Enum, std::size_t N>
-Enum from_text(const std::string& text, const Enum (&all)[N], Enum fallback)
-{
-    for (Enum e : all)
-        if (text == to_string(e)) return e;
-    return fallback;
-}
-
-outbox_state outbox_state_from(const std::string& s)
-{
-    static constexpr outbox_state all[] = {outbox_state::intent, outbox_state::sent, outbox_state::missed,
-                                           outbox_state::superseded, outbox_state::skipped};
-    return from_text(s, all, outbox_state::intent);
-}
+using detail::outbox_state_from;
+using detail::deck_card_state_from;
+using detail::kind_from;
 
 // Lists kept in one TEXT column, one item per line (tags, assignees).
 std::string as_lines(const std::vector<std::string>& items)
@@ -75,57 +62,7 @@ outbox_row outbox_row_of(const statement& s)
     return r;
 }
 
-deck_card_state deck_card_state_from(const std::string& s)
-{
-    static constexpr deck_card_state all[] = {deck_card_state::open, deck_card_state::done,
-                                              deck_card_state::done_by_participant, deck_card_state::gone};
-    return from_text(s, all, deck_card_state::open);
-}
-
-engagement_kind kind_from(const std::string& s)
-{
-    static constexpr engagement_kind all[] = {engagement_kind::synced, engagement_kind::opened,
-                                              engagement_kind::commented, engagement_kind::edited,
-                                              engagement_kind::acknowledged};
-    return from_text(s, all, engagement_kind::acknowledged);
-}
-
 }  // namespace
-
-const char* to_string(engagement_kind k) noexcept
-{
-    switch (k) {
-    case engagement_kind::synced: return "synced";
-    case engagement_kind::opened: return "opened";
-    case engagement_kind::commented: return "commented";
-    case engagement_kind::edited: return "edited";
-    case engagement_kind::acknowledged: return "acknowledged";
-    }
-    return "opened";
-}
-
-const char* to_string(deck_card_state s) noexcept
-{
-    switch (s) {
-    case deck_card_state::open: return "open";
-    case deck_card_state::done: return "done";
-    case deck_card_state::done_by_participant: return "done_by_participant";
-    case deck_card_state::gone: return "gone";
-    }
-    return "open";
-}
-
-const char* to_string(outbox_state s) noexcept
-{
-    switch (s) {
-    case outbox_state::intent: return "intent";
-    case outbox_state::sent: return "sent";
-    case outbox_state::missed: return "missed";
-    case outbox_state::superseded: return "superseded";
-    case outbox_state::skipped: return "skipped";
-    }
-    return "intent";
-}
 
 bool state::add_outbox(const outbox_row& r)
 {
@@ -170,11 +107,7 @@ std::vector<outbox_row> state::outbox_rows(const std::string& project, bool inte
 {
     const std::string sql = std::string("SELECT ") + outbox_columns + " FROM outbox WHERE project = ?1" +
                             (intents_only ? " AND state = 'intent'" : "") + " ORDER BY created_at, rowid";
-    statement s(db_, sql);
-    s.bind(1, project);
-    std::vector<outbox_row> out;
-    while (s.step() == SQLITE_ROW) out.push_back(outbox_row_of(s));
-    return out;
+    return project_rows(db_, sql, project, [](const statement& s) { return outbox_row_of(s); });
 }
 
 std::set<std::string> state::handled_items(const std::string& project) const
@@ -288,13 +221,12 @@ void state::mark_document_removed(const std::string& project, std::int64_t file_
 
 std::vector<document_row> state::documents(const std::string& project) const
 {
-    statement s(db_,
-                "SELECT file_id, path, etag, first_seen, tags FROM documents WHERE project = ?1 AND removed_at IS NULL "
-                "ORDER BY path");
-    s.bind(1, project);
-    std::vector<document_row> out;
-    while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3), lines_of(s.text(4))});
-    return out;
+    return project_rows(db_,
+                        "SELECT file_id, path, etag, first_seen, tags FROM documents "
+                        "WHERE project = ?1 AND removed_at IS NULL ORDER BY path",
+                        project, [](const statement& s) {
+                            return document_row{s.integer(0), s.text(1), s.text(2), s.integer(3), lines_of(s.text(4))};
+                        });
 }
 
 void state::upsert_participant(const std::string& project, const participant_row& p, std::int64_t at)
@@ -307,12 +239,10 @@ void state::upsert_participant(const std::string& project, const participant_row
 
 std::vector<participant_row> state::participants(const std::string& project) const
 {
-    statement s(db_,
-                "SELECT user_id, source FROM participants WHERE project = ?1 AND removed_at IS NULL ORDER BY user_id");
-    s.bind(1, project);
-    std::vector<participant_row> out;
-    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1)});
-    return out;
+    return project_rows(db_,
+                        "SELECT user_id, source FROM participants WHERE project = ?1 AND removed_at IS NULL "
+                        "ORDER BY user_id",
+                        project, [](const statement& s) { return participant_row{s.text(0), s.text(1)}; });
 }
 
 void state::mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at)
@@ -331,12 +261,9 @@ void state::record_unmapped_read(const std::string& project, const unmapped_read
 
 std::vector<unmapped_read_row> state::unmapped_reads(const std::string& project) const
 {
-    statement s(db_,
-                "SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = ?1 ORDER BY at, id");
-    s.bind(1, project);
-    std::vector<unmapped_read_row> out;
-    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.integer(2), s.text(3)});
-    return out;
+    return project_rows(db_, "SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = ?1 ORDER BY at, id",
+                        project,
+                        [](const statement& s) { return unmapped_read_row{s.text(0), s.text(1), s.integer(2), s.text(3)}; });
 }
 
 bool state::record_problem(const std::string& project, const problem_row& p)
@@ -365,13 +292,12 @@ void state::resolve_problem(const std::string& project, const problem_row& p, st
 
 std::vector<problem_row> state::open_problems(const std::string& project) const
 {
-    statement s(db_,
-                "SELECT user_id, file_id, problem, detail, first_seen FROM access_problems "
-                "WHERE project = ?1 AND resolved_at IS NULL ORDER BY user_id, file_id");
-    s.bind(1, project);
-    std::vector<problem_row> out;
-    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.integer(1), s.text(2), s.text(3), s.integer(4)});
-    return out;
+    return project_rows(db_,
+                        "SELECT user_id, file_id, problem, detail, first_seen FROM access_problems "
+                        "WHERE project = ?1 AND resolved_at IS NULL ORDER BY user_id, file_id",
+                        project, [](const statement& s) {
+                            return problem_row{s.text(0), s.integer(1), s.text(2), s.text(3), s.integer(4)};
+                        });
 }
 
 bool state::record(const engagement& e)
@@ -386,14 +312,13 @@ bool state::record(const engagement& e)
 
 std::vector<engagement> state::engagements(const std::string& project) const
 {
-    statement s(db_,
-                "SELECT user_id, file_id, kind, first_at, source FROM engagements WHERE project = ?1 "
-                "ORDER BY user_id, file_id, kind");
-    s.bind(1, project);
-    std::vector<engagement> out;
-    while (s.step() == SQLITE_ROW)
-        out.push_back({project, s.text(0), s.integer(1), kind_from(s.text(2)), s.integer(3), s.text(4)});
-    return out;
+    return project_rows(db_,
+                        "SELECT user_id, file_id, kind, first_at, source FROM engagements WHERE project = ?1 "
+                        "ORDER BY user_id, file_id, kind",
+                        project, [&](const statement& s) {
+                            return engagement{project, s.text(0), s.integer(1), kind_from(s.text(2)), s.integer(3),
+                                              s.text(4)};
+                        });
 }
 
 std::optional<std::string> state::cursor(const std::string& name) const

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "store/database.hpp"
+#include "store/state.hpp"
 
 #include <sqlite3.h>
 
@@ -12,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace prereadd::store::detail {
 
@@ -59,5 +62,23 @@ struct statement {
         return sqlite3_column_int64(stmt, col);
     }
 };
+
+// Every row a query on one project's rows yields (the project bound as ?1),
+// each made by `read` from the statement.
+template <class Read>
+auto project_rows(const database& db, std::string_view sql, const std::string& project, Read read)
+{
+    statement s(db, sql);
+    s.bind(1, project);
+    std::vector<decltype(read(std::as_const(s)))> out;
+    while (s.step() == SQLITE_ROW) out.push_back(read(std::as_const(s)));
+    return out;
+}
+
+// The enumerators as the schema's CHECK constraints spell them (names.cpp);
+// anything else (a hand-edited row) reads as the fallback named.
+outbox_state outbox_state_from(const std::string& text);        // intent
+deck_card_state deck_card_state_from(const std::string& text);  // open
+engagement_kind kind_from(const std::string& text);             // acknowledged
 
 }  // namespace prereadd::store::detail

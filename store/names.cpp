@@ -1,0 +1,54 @@
+// The store's enumerations as their TEXT columns hold them (see the CHECK
+// constraints in database.cpp): one table per enumeration, in declaration
+// order, read both ways.
+#include "store/statement.hpp"
+
+#include <string_view>
+
+namespace prereadd::store {
+namespace {
+
+constexpr const char* engagement_kind_names[] = {"synced", "opened", "commented", "edited", "acknowledged"};
+constexpr const char* outbox_state_names[] = {"intent", "sent", "missed", "superseded", "skipped"};
+constexpr const char* deck_card_state_names[] = {"open", "done", "done_by_participant", "gone"};
+
+template <class Enum, std::size_t N>
+const char* name_of(Enum e, const char* const (&names)[N]) noexcept
+{
+    const auto i = static_cast<std::size_t>(e);
+    return i < N ? names[i] : names[0];
+}
+
+template <class Enum, std::size_t N>
+Enum value_of(std::string_view text, const char* const (&names)[N], Enum fallback) noexcept
+{
+    for (std::size_t i = 0; i < N; ++i)
+        if (text == names[i]) return static_cast<Enum>(i);
+    return fallback;
+}
+
+}  // namespace
+
+const char* to_string(engagement_kind k) noexcept { return name_of(k, engagement_kind_names); }
+const char* to_string(outbox_state s) noexcept { return name_of(s, outbox_state_names); }
+const char* to_string(deck_card_state s) noexcept { return name_of(s, deck_card_state_names); }
+
+namespace detail {
+
+outbox_state outbox_state_from(const std::string& text)
+{
+    return value_of(text, outbox_state_names, outbox_state::intent);
+}
+
+deck_card_state deck_card_state_from(const std::string& text)
+{
+    return value_of(text, deck_card_state_names, deck_card_state::open);
+}
+
+engagement_kind kind_from(const std::string& text)
+{
+    return value_of(text, engagement_kind_names, engagement_kind::acknowledged);
+}
+
+}  // namespace detail
+}  // namespace prereadd::store
