@@ -6,6 +6,7 @@
 #include "daemon/host_rest.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
+#include "daemon/pass_outcome.hpp"
 #include "tracking/poll_cycle.hpp"
 #include "reminding/reminder_pass.hpp"
 #include "daemon/service.hpp"
@@ -311,16 +312,9 @@ private:
         g.poll.due = nullptr;
         if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
             co_return wake_plan{std::chrono::system_clock::now()};  // stopping: no messages half sent
-        for (const auto& e : cycle.errors) log(priority::warning, e);
-        for (const auto& w : cycle.warnings) log(priority::warning, w);
-        for (const auto& [project, problem] : cycle.new_problems)
-            log(priority::notice, project + ": access problem: " + problem.detail);
+        log_cycle(cycle);
         const auto sent = co_await reminding::async_reminders(g.reminders);
-        for (const auto& e : sent.errors) log(priority::warning, e);
-        for (const auto& n : sent.notices) log(priority::notice, n);
-        if (sent.sent || sent.missed)
-            log(priority::info, "messages: " + std::to_string(sent.sent) + " sent (" + std::to_string(sent.late) +
-                                    " late), " + std::to_string(sent.missed) + " missed");
+        log_sent(sent);
         const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         metrics_.observe(cycle, took, unix_now(), g.config.projects.size());
         metrics_.observe(sent);
@@ -333,14 +327,8 @@ private:
         if (g.audit) metrics_.set_audit_lag(g.audit->unread_bytes());
         metrics_.set_credential_rejected(!g.client.credential_usable());
 
-        // The next project's turn, or the next message, whichever comes first.
-        const auto next_turn = g.turns.next();
-        auto wake = std::chrono::system_clock::now() +
-                    (next_turn == std::chrono::steady_clock::time_point::max()
-                         ? std::chrono::duration_cast<std::chrono::system_clock::duration>(g.config.global.poll_interval)
-                         : std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                               std::max(next_turn - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero())));
-        if (sent.next_due) wake = std::min(wake, std::chrono::system_clock::time_point(*sent.next_due));
+        auto wake = next_wake(std::chrono::system_clock::now(), std::chrono::steady_clock::now(), g.turns.next(),
+                              g.config.global.poll_interval, sent);
         // Nextcloud turned every request away: leave it alone for a while, however soon the next turn or message.
         if (const auto rest = rest_.end_pass(); rest > std::chrono::seconds::zero()) {
             const auto now = std::chrono::system_clock::now();
@@ -357,14 +345,7 @@ private:
             co_return wake_plan{wake, true};
         }
         watching_maintenance_ = false;  // Nextcloud answered: whatever comes next is news
-        std::string status = std::to_string(cycle.projects_ok) + "/" + std::to_string(g.config.projects.size()) +
-                             " project(s) up to date, " + std::to_string(cycle.polled.size()) +
-                             " folder(s) checked in " + std::to_string(took.count()) + " ms";
-        if (!cycle.errors.empty() || !sent.errors.empty())
-            status += ", " + std::to_string(cycle.errors.size() + sent.errors.size()) + " error(s): " +
-                      (cycle.errors.empty() ? sent.errors.front() : cycle.errors.front());
-        if (sent.next_due) status += "; next message due " + date::format("%FT%TZ", *sent.next_due);
-        notify("STATUS=" + status);
+        notify("STATUS=" + pass_status(cycle, sent, g.config.projects.size(), took));
         co_return wake_plan{wake};
     }
 

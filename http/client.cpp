@@ -36,6 +36,44 @@ bool is_redirect(unsigned status)
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
+std::string body_excerpt(const std::string& body);
+
+// The failure a final status is (401, 403, 429, 502-504), or nothing.
+std::optional<failure> failure_of_status(const response& res, bhttp::verb method, const url& target,
+                                         std::optional<std::chrono::seconds> retry_after)
+{
+    const std::string where = std::string(bhttp::to_string(method)) + ' ' + target.to_string();
+    switch (res.status) {
+    case 401:
+        return failure{http::error::unauthorized, where, res.status};
+    case 403:
+        return failure{http::error::forbidden, where + ": " + body_excerpt(res.body), res.status};
+    case 429:
+        return failure{http::error::rate_limited, where, res.status, retry_after};
+    case 502:
+    case 503:
+    case 504: {
+        std::string why = where + " answered " + std::to_string(res.status);
+        if (res.header("X-Nextcloud-Maintenance-Mode") == "1") why += " (maintenance mode)";
+        return failure{http::error::server_unavailable, why, res.status, retry_after};
+    }
+    default:
+        return std::nullopt;
+    }
+}
+
+// The request again for the redirect's target; a 303 turns it into a GET.
+void follow(bhttp::request<bhttp::string_body>& req, const url& target, unsigned status)
+{
+    req.target(target.target);
+    if (status == 303 && req.method() != bhttp::verb::head) {
+        req.method(bhttp::verb::get);
+        req.body().clear();
+        req.erase(bhttp::field::content_type);
+        req.prepare_payload();
+    }
+}
+
 std::string body_excerpt(const std::string& body)
 {
     constexpr std::size_t limit = 200;
@@ -145,6 +183,50 @@ asio::awaitable<outcome<response>> client::async_request(request r)
     co_return result;
 }
 
+client::wire_request client::wire_request_of(request& r, const url& target) const
+{
+    wire_request req{r.method, target.target, 11};
+    for (const auto& field : r.headers) req.set(field.name_string(), field.value());
+    req.set(bhttp::field::host, target.origin.host_header());
+    req.set(bhttp::field::user_agent, config_.user_agent);
+    if (!authorization_.empty() && !r.anonymous) req.set(bhttp::field::authorization, authorization_);
+    if (r.ocs) req.set("OCS-APIRequest", "true");
+    req.keep_alive(true);
+    req.body() = std::move(r.body);
+    req.prepare_payload();
+    return req;
+}
+
+asio::awaitable<outcome<response>> client::async_with_retries(const url& target, wire_request& req,
+                                                              std::chrono::milliseconds timeout,
+                                                              std::optional<std::chrono::seconds>& retry_after)
+{
+    host_pool& pool = pool_for(target.origin);
+    for (unsigned attempt = 1;; ++attempt) {
+        auto result = co_await async_attempt(pool, req, timeout);
+        auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+        if (cancelled != asio::cancellation_type::none)
+            co_return failure{asio::error::operation_aborted, "request to " + target.to_string() + " cancelled"};
+        attempt_result seen;
+        if (!result) {
+            seen.transport = result.error().code;
+        } else {
+            result->attempts = attempt;
+            seen.status = result->status;
+            if (auto value = result->header("Retry-After"); !value.empty())
+                seen.retry_after = parse_retry_after(value, std::chrono::system_clock::now());
+        }
+        retry_after = seen.retry_after;
+        auto decision = decide_retry(config_.retry, req.method(), attempt, seen, jitter_());
+        if (!decision.retry) co_return result;
+        ++stats_.retries;
+        asio::steady_timer pause(executor_);
+        pause.expires_after(decision.delay);
+        auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return failure{ec, "request to " + target.to_string() + " cancelled during back-off"};
+    }
+}
+
 asio::awaitable<outcome<response>> client::async_request_unobserved(request r)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
@@ -159,77 +241,24 @@ asio::awaitable<outcome<response>> client::async_request_unobserved(request r)
 
     auto target = parse_url(r.url);
     if (!target) co_return target.error();
-
-    bhttp::request<bhttp::string_body> req{r.method, target->target, 11};
-    for (const auto& field : r.headers) req.set(field.name_string(), field.value());
-    req.set(bhttp::field::host, target->origin.host_header());
-    req.set(bhttp::field::user_agent, config_.user_agent);
-    if (!authorization_.empty() && !r.anonymous) req.set(bhttp::field::authorization, authorization_);
-    if (r.ocs) req.set("OCS-APIRequest", "true");
-    req.keep_alive(true);
-    req.body() = std::move(r.body);
-    req.prepare_payload();
-
+    auto req = wire_request_of(r, *target);
     const auto timeout = r.timeout.value_or(config_.request_timeout);
-    const unsigned max_redirects = config_.max_redirects;
-
     for (unsigned redirects = 0;; ++redirects) {
-        host_pool& pool = pool_for(target->origin);
-        outcome<response> result = failure{};
-        attempt_result seen;  // of the last attempt; its Retry-After goes into the failure too
-        for (unsigned attempt = 1;; ++attempt) {
-            result = co_await async_attempt(pool, req, timeout);
-            auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
-            if (cancelled != asio::cancellation_type::none)
-                co_return failure{asio::error::operation_aborted, "request to " + target->to_string() + " cancelled"};
-
-            seen = {};
-            if (!result) {
-                seen.transport = result.error().code;
-            } else {
-                result->attempts = attempt;
-                seen.status = result->status;
-                if (auto value = result->header("Retry-After"); !value.empty())
-                    seen.retry_after = parse_retry_after(value, std::chrono::system_clock::now());
-            }
-            auto decision = decide_retry(config_.retry, req.method(), attempt, seen, jitter_());
-            if (!decision.retry) break;
-            ++stats_.retries;
-            asio::steady_timer pause(executor_);
-            pause.expires_after(decision.delay);
-            auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-            if (ec) co_return failure{ec, "request to " + target->to_string() + " cancelled during back-off"};
-        }
+        std::optional<std::chrono::seconds> retry_after;
+        auto result = co_await async_with_retries(*target, req, timeout, retry_after);
         if (!result) co_return result;
-
-        response& res = *result;
-        const std::string where = std::string(bhttp::to_string(req.method())) + ' ' + target->to_string();
-        const auto retry_after = seen.retry_after;
-        switch (res.status) {
-        case 401:
-            credential_rejected_ = !r.anonymous;
-            co_return failure{http::error::unauthorized, where, res.status};
-        case 403:
-            co_return failure{http::error::forbidden, where + ": " + body_excerpt(res.body), res.status};
-        case 429:
-            co_return failure{http::error::rate_limited, where, res.status, retry_after};
-        case 502:
-        case 503:
-        case 504: {
-            std::string why = where + " answered " + std::to_string(res.status);
-            if (res.header("X-Nextcloud-Maintenance-Mode") == "1") why += " (maintenance mode)";
-            co_return failure{http::error::server_unavailable, why, res.status, retry_after};
-        }
-        default:
-            break;
+        const response& res = *result;
+        if (auto refused = failure_of_status(res, req.method(), *target, retry_after)) {
+            if (res.status == 401) credential_rejected_ = !r.anonymous;
+            co_return std::move(*refused);
         }
         if (!is_redirect(res.status)) co_return result;
-
         auto location = res.header("Location");
         if (location.empty()) co_return result;
-        if (redirects >= max_redirects)
-            co_return failure{http::error::too_many_redirects, "more than " + std::to_string(max_redirects) +
-                                                                   " redirects from " + target->to_string(),
+        if (redirects >= config_.max_redirects)
+            co_return failure{http::error::too_many_redirects,
+                              "more than " + std::to_string(config_.max_redirects) + " redirects from " +
+                                  target->to_string(),
                               res.status};
         auto next = resolve_location(*target, location);
         if (!next) co_return next.error();
@@ -238,13 +267,7 @@ asio::awaitable<outcome<response>> client::async_request_unobserved(request r)
                               target->to_string() + " redirects to " + next->origin.to_string(), res.status};
         ++stats_.redirects;
         target = std::move(next);
-        req.target(target->target);
-        if (res.status == 303 && req.method() != bhttp::verb::head) {
-            req.method(bhttp::verb::get);
-            req.body().clear();
-            req.erase(bhttp::field::content_type);
-            req.prepare_payload();
-        }
+        follow(req, *target, res.status);
     }
 }
 

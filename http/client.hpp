@@ -91,10 +91,15 @@ public:
 
 private:
     host_pool& pool_for(const origin& peer);
-    boost::asio::awaitable<outcome<response>> async_attempt(
-        host_pool& pool,
-        boost::beast::http::request<boost::beast::http::string_body>& req,
-        std::chrono::milliseconds timeout);
+    using wire_request = boost::beast::http::request<boost::beast::http::string_body>;
+    boost::asio::awaitable<outcome<response>> async_attempt(host_pool& pool, wire_request& req,
+                                                            std::chrono::milliseconds timeout);
+    // One request to one URL with the retries the policy allows; the last
+    // attempt's Retry-After is kept for the failure.
+    boost::asio::awaitable<outcome<response>> async_with_retries(const url& target, wire_request& req,
+                                                                 std::chrono::milliseconds timeout,
+                                                                 std::optional<std::chrono::seconds>& retry_after);
+    wire_request wire_request_of(request& r, const url& target) const;
 
     boost::asio::any_io_executor executor_;
     client_config config_;
