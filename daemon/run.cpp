@@ -58,11 +58,11 @@ std::vector<std::string> project_ids(const config::configuration& c)
 
 // Everything that lives as long as one configuration.
 struct generation {
-    explicit generation(asio::any_io_executor ex, config::configuration c, store::database& db)
+    generation(asio::any_io_executor ex, config::configuration c, store::database& db, const run_tuning& tuning)
         : config(std::move(c)),
           client(ex, client_config_of(config), {config.global.nextcloud.user, config.global.nextcloud.app_password}),
-          poll(client, config, db, nullptr, unix_now),
-          reminders(client, config, db, unix_now),
+          poll(client, config, db, nullptr, unix_now, tuning.poll),
+          reminders(client, config, db, unix_now, tuning.reminders),
           turns(project_ids(config), config.global.poll_interval, std::chrono::steady_clock::now())
     {
     }
@@ -159,11 +159,11 @@ private:
         std::optional<std::filesystem::path> old_log;
         if (current_) {
             // Reads taken but not yet stored stay with the daemon across a reload.
-            pending = std::move(current_->poll.pending_reads);
-            keep_reads_from = current_->poll.pending_from;
+            pending = std::move(current_->poll.memory.pending_reads);
+            keep_reads_from = current_->poll.memory.pending_from;
             if (current_->audit) old_log = current_->audit->path();
         }
-        auto next = std::make_unique<generation>(io_.get_executor(), std::move(config), db_);
+        auto next = std::make_unique<generation>(io_.get_executor(), std::move(config), db_, tuning_);
         if (next->config.global.audit_log) {
             store::state st(db_);
             next->audit.emplace(*next->config.global.audit_log,
@@ -171,8 +171,8 @@ private:
                                                                                             : saved_audit_position(st));
             next->poll.audit = &*next->audit;
             if (old_log == next->config.global.audit_log) {
-                next->poll.pending_reads = std::move(pending);
-                next->poll.pending_from = keep_reads_from;
+                next->poll.memory.pending_reads = std::move(pending);
+                next->poll.memory.pending_from = keep_reads_from;
             }
         }
         next->client.on_exchange([this](const http::exchange_record& r) {

@@ -11,14 +11,19 @@
 #pragma once
 
 #include "config/configuration.hpp"
+#include "reminding/reminder_pass.hpp"
+#include "tracking/poll_cycle.hpp"
 
 #include <chrono>
 #include <filesystem>
 
 namespace prereadd::daemon {
 
-// The main loop's timing, with its defaults; tests shrink them.
+// Every knob of the daemon, with its default, in one place; tests shrink them.
+// What an admin sets is in the configuration; these are the engineers'.
 struct run_tuning {
+    tracking::poll_tuning poll;
+    reminding::reminder_tuning reminders;
     // Resting after a pass Nextcloud turned away (daemon/host_rest.hpp).
     std::chrono::seconds rest_base{10};
     std::chrono::seconds rest_max{std::chrono::minutes(10)};

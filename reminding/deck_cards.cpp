@@ -129,7 +129,7 @@ boost::asio::awaitable<void> pass::assign_card(const config::project_config& p, 
             row.assigned.push_back(user);
         } else if (assigned.error().status == 400 && assigned.error().detail.find("not part of the board") != std::string::npos) {
             // The board changed since it was read: reported like any non-member, read again next time.
-            ctx_.deck_boards.erase(p.deck->board);
+            ctx_.memory.deck_boards.erase(p.deck->board);
             record_deck_problem(p, user, "not a member of Deck board " + std::to_string(p.deck->board) + " (Deck: " +
                                              assigned.error().detail.substr(assigned.error().detail.rfind(": ") + 2) + ")");
         } else {
@@ -153,11 +153,11 @@ boost::asio::awaitable<std::vector<std::string>> pass::assignable_of(const confi
                                                                      const std::vector<std::string>& participants)
 {
     if (to_assign.empty()) co_return std::vector<std::string>{};
-    auto& cache = ctx_.deck_boards[p.deck->board];
+    auto& cache = ctx_.memory.deck_boards[p.deck->board];
     const bool all_known = std::all_of(to_assign.begin(), to_assign.end(), [&](const auto& u) {
         return std::find(cache.board.members.begin(), cache.board.members.end(), u) != cache.board.members.end();
     });
-    bool read = cache.fetched_at == 0 || (!all_known && ctx_.now() - cache.fetched_at >= ctx_.deck_recheck.count());
+    bool read = cache.fetched_at == 0 || (!all_known && ctx_.now() - cache.fetched_at >= ctx_.tuning.deck_recheck.count());
     for (int round = 0; round < 3; ++round) {
         if (read) {
             auto board = co_await ocs::async_board(ctx_.client, base(), p.deck->board);
@@ -184,7 +184,7 @@ boost::asio::awaitable<std::vector<std::string>> pass::assignable_of(const confi
 // Shares the board read-only as the plan says, groups first. False when a
 // share failed for another reason than being refused (403, remembered).
 boost::asio::awaitable<bool> pass::share_board(const config::project_config& p, const deck_membership_plan& plan,
-                                               reminder_context::deck_board_cache& cache)
+                                               reminder_memory::deck_board_cache& cache)
 {
     for (const auto type : {ocs::share_with_group, ocs::share_with_user})
         for (const auto& who : type == ocs::share_with_group ? plan.share_groups : plan.share_users) {

@@ -65,7 +65,7 @@ private:
                                                                    const std::vector<std::string>& to_assign,
                                                                    const std::vector<std::string>& participants);
     boost::asio::awaitable<bool> share_board(const config::project_config& p, const deck_membership_plan& plan,
-                                             reminder_context::deck_board_cache& cache);
+                                             reminder_memory::deck_board_cache& cache);
     void record_deck_problem(const config::project_config& p, const std::string& user, const std::string& why);
     void resolve_deck_problems(const config::project_config& p, const std::vector<std::string>& members,
                                const std::vector<std::string>& participants);

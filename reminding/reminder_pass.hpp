@@ -36,10 +36,47 @@ struct outgoing {
     bool dry_run = false;
 };
 
+// The reminder pass's knobs, with their defaults (daemon::run_tuning gathers
+// every knob of the daemon).
+struct reminder_tuning {
+    // An item whose time passed longer ago than this while the daemon was down
+    // is recorded as missed rather than sent late.
+    std::chrono::seconds missed_lookback = std::chrono::hours(24);
+    // Calendar sessions are read again at most this often (moved or cancelled
+    // events are noticed within it); a failed read keeps the last good list.
+    std::chrono::seconds calendar_refresh = std::chrono::minutes(10);
+    // A Deck board's members are read again at most this often while someone
+    // wanted on a card is not one (a board shared by hand is noticed within it).
+    std::chrono::seconds deck_recheck = std::chrono::minutes(10);
+    // Sessions are expanded from this far back (missed items, the digest's
+    // "previous session") to a year past the longest lead; the calendar is
+    // read to `calendar_ahead` past it.
+    std::chrono::hours history{24 * 62};
+    std::chrono::hours sessions_ahead{24 * 366};
+    std::chrono::hours calendar_ahead{24 * 35};
+};
+
+// What one pass leaves for the next, in memory (read again after a restart).
+struct reminder_memory {
+    struct calendar_cache {
+        std::int64_t fetched_at = 0;
+        std::vector<scheduler::session> sessions;
+    };
+    std::map<std::string, calendar_cache> calendars;  // by project id
+    struct deck_board_cache {
+        ocs::deck_board board;
+        std::int64_t fetched_at = 0;
+        bool share_refused = false;  // a share was answered 403 since the board was read
+    };
+    std::map<std::int64_t, deck_board_cache> deck_boards;  // by board id
+};
+
+// Everything a pass works with, by lifetime: what it depends on (as long as
+// one configuration), how it runs, its knobs and its memory across passes.
 struct reminder_context {
     reminder_context(http::client& c, const config::configuration& cfg, store::database& database,
-                     std::function<std::int64_t()> clock)
-        : client(c), config(cfg), db(database), now(std::move(clock))
+                     std::function<std::int64_t()> clock, reminder_tuning knobs = {})
+        : client(c), config(cfg), db(database), now(std::move(clock)), tuning(knobs)
     {
     }
 
@@ -49,27 +86,10 @@ struct reminder_context {
     std::function<std::int64_t()> now;  // unix seconds
     bool dry_run = false;               // print instead of post (the database is a scratch copy then)
     std::function<void(const outgoing&)> show;  // each message as it goes out (or would)
-    std::chrono::seconds missed_lookback = std::chrono::hours(24);
-
-    // Calendar sessions are read again at most this often (moved or cancelled
-    // events are noticed within it); a failed read keeps the last good list.
-    std::chrono::seconds calendar_refresh = std::chrono::minutes(10);
-    struct calendar_cache {
-        std::int64_t fetched_at = 0;
-        std::vector<scheduler::session> sessions;
-    };
-    std::map<std::string, calendar_cache> calendars;  // by project id
-
-    // A Deck board's members are read again at most this often while someone
-    // wanted on a card is not one (a board shared by hand is noticed within it).
-    std::chrono::seconds deck_recheck = std::chrono::minutes(10);
-    struct deck_board_cache {
-        ocs::deck_board board;
-        std::int64_t fetched_at = 0;
-        bool share_refused = false;  // a share was answered 403 since the board was read
-    };
-    std::map<std::int64_t, deck_board_cache> deck_boards;  // by board id
+    reminder_tuning tuning;
+    reminder_memory memory;
 };
+
 
 struct reminder_report {
     std::size_t sent = 0;          // messages posted (or, in a dry run, that would be)
@@ -88,6 +108,9 @@ struct reminder_report {
     std::size_t undelivered = 0;  // messages due now that could not be posted (they stay in the outbox)
 };
 
+// One pass over every project. Nextcloud failures are values in the report
+// (the message stays in the outbox for the next pass); a failing SQLite
+// statement throws (store/state.hpp).
 boost::asio::awaitable<reminder_report> async_reminders(reminder_context& ctx);
 
 }  // namespace prereadd::reminding

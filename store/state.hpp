@@ -1,6 +1,13 @@
 // The daemon's state on top of the database: engagements recorded once with
 // the time they first happened, cursors that make reading resumable, and
 // transactions so one poll cycle is written whole or not at all.
+//
+// What throws: every member throws std::runtime_error when SQLite fails (a
+// full disk, a broken file, a database locked past its busy timeout). Nothing
+// here is an expected failure the caller could route around: the poll cycle
+// and the reminder pass let it end `run` (the journal says why, systemd
+// restarts it, and the outbox makes the restart safe). Expected outcomes
+// ("already recorded", "no such row") are return values.
 #pragma once
 
 #include "store/database.hpp"

@@ -54,7 +54,7 @@ boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_lis
             }
             // Only a sub-folder's own listing is remembered; the project folder's is the listing.
             if (depth > 0) here.entries.push_back(e);
-            const bool descend = e.collection && depth + 1 <= ctx.max_folder_depth;
+            const bool descend = e.collection && depth + 1 <= ctx.tuning.max_folder_depth;
             const std::string folder = descend ? e.href : std::string();
             const std::optional<std::string> folder_etag = descend ? e.etag : std::nullopt;
             all.push_back(std::move(e));

@@ -76,7 +76,7 @@ void watch_the_audit_log(const cycle_context& ctx, store::state& st, bool grew, 
     std::int64_t downloads = 0;
     for (const auto& a : in.activities) downloads += a.type == "file_downloaded" || a.type == "public_links";
     const auto before = parse_audit_silence(st.cursor("audit_log_silence").value_or("")).value_or(audit_silence{});
-    const auto step = watch_audit_silence(before, grew, downloads, in.now, ctx.audit_quiet_for);
+    const auto step = watch_audit_silence(before, grew, downloads, in.now, ctx.tuning.audit_quiet_for);
     if (step.next != before) st.set_cursor("audit_log_silence", to_string(step.next));
     if (step.warn_now) {
         const auto warning = audit_silence_warning(ctx.audit->path(), step.next);
@@ -102,13 +102,13 @@ boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const stor
         if (page->last_given) activity_cursor = std::max(activity_cursor, *page->last_given);
     }
     if (ctx.audit) {
-        if (!ctx.pending_from) ctx.pending_from = ctx.audit->position();
+        if (!ctx.memory.pending_from) ctx.memory.pending_from = ctx.audit->position();
         auto batch = ctx.audit->read_new();
-        ctx.audit_grew = ctx.audit_grew || !batch.lines.empty();
+        ctx.memory.audit_grew = ctx.memory.audit_grew || !batch.lines.empty();
         for (auto& line : batch.lines)
-            if (auto a = glance_at_audit_line(line)) ctx.pending_reads.push_back({std::move(*a), std::move(line)});
+            if (auto a = glance_at_audit_line(line)) ctx.memory.pending_reads.push_back({std::move(*a), std::move(line)});
     }
-    in.reads = &ctx.pending_reads;
+    in.reads = &ctx.memory.pending_reads;
     co_return activity_cursor;
 }
 
@@ -116,14 +116,14 @@ boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const stor
 boost::asio::awaitable<std::vector<project_result>> async_poll_projects(cycle_context& ctx, const cycle_input& in)
 {
     const auto& projects = ctx.config.projects;
-    for (const auto& p : projects) ctx.cache[p.id];  // map nodes stay put while the workers run
+    for (const auto& p : projects) ctx.memory.cache[p.id];  // map nodes stay put while the workers run
     std::vector<project_result> results(projects.size());
     std::size_t next = 0;
     auto worker = [&]() -> boost::asio::awaitable<void> {
         while (next < projects.size()) {
             if (cancelled(co_await boost::asio::this_coro::cancellation_state)) co_return;
             const std::size_t i = next++;
-            results[i] = co_await detail::async_poll_project(ctx, projects[i], ctx.cache[projects[i].id], in);
+            results[i] = co_await detail::async_poll_project(ctx, projects[i], ctx.memory.cache[projects[i].id], in);
         }
     };
     const std::size_t workers = std::clamp<std::size_t>(ctx.config.global.nextcloud.max_connections, 1,
@@ -162,9 +162,9 @@ bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_resul
     const bool complete = report.projects_ok == projects.size() && report.errors.empty();
     if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
     if (ctx.audit) {
-        const auto pos = complete ? ctx.audit->position() : *ctx.pending_from;
+        const auto pos = complete ? ctx.audit->position() : *ctx.memory.pending_from;
         st.set_cursor("audit_log", to_string(pos));
-        if (complete) watch_the_audit_log(ctx, st, std::exchange(ctx.audit_grew, false), in, report);
+        if (complete) watch_the_audit_log(ctx, st, std::exchange(ctx.memory.audit_grew, false), in, report);
     }
     return complete;
 }
@@ -192,10 +192,10 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     const bool complete = write_cycle(ctx, st, results, in, activity_cursor, report);
     tx.commit();
     for (auto& r : results)
-        if (r.update) ctx.cache[r.update->project->id].documents = std::move(r.update->documents);
+        if (r.update) ctx.memory.cache[r.update->project->id].documents = std::move(r.update->documents);
     if (complete) {
-        ctx.pending_reads.clear();
-        ctx.pending_from.reset();
+        ctx.memory.pending_reads.clear();
+        ctx.memory.pending_from.reset();
     }
     co_return report;
 }

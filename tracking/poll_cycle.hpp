@@ -55,10 +55,34 @@ struct logged_read {
     std::string line;
 };
 
+// The poll cycle's knobs, with their defaults (daemon::run_tuning gathers
+// every knob of the daemon).
+struct poll_tuning {
+    unsigned refresh_every = 10;    // cycles between share and group refreshes of an unchanged folder
+    unsigned max_folder_depth = 8;  // sub-folder levels listed below a project folder
+    // An audit log silent this long while the Activity stream reports downloads is
+    // a warning (tracking/audit_silence.hpp: Nextcloud's log level keeps it empty).
+    std::chrono::seconds audit_quiet_for = std::chrono::hours(1);
+};
+
+// What one cycle leaves for the next, in memory (rebuilt after a restart).
+struct poll_memory {
+    std::map<std::string, project_cache> cache;
+    // Reads taken from the audit log while some project could not be polled:
+    // applied again next cycle (engagements are idempotent), and the stored
+    // log position stays before them, so neither a failure nor a restart loses one.
+    std::vector<logged_read> pending_reads;
+    std::optional<log_position> pending_from;
+    bool audit_grew = false;  // since the last complete cycle
+};
+
+// Everything a cycle works with, by lifetime: what it depends on (as long as
+// one configuration), its knobs, its memory across cycles, and what is given
+// for this cycle only.
 struct cycle_context {
     cycle_context(http::client& c, const config::configuration& cfg, store::database& database, audit_follower* log,
-                  std::function<std::int64_t()> clock)
-        : client(c), config(cfg), db(database), audit(log), now(std::move(clock))
+                  std::function<std::int64_t()> clock, poll_tuning knobs = {})
+        : client(c), config(cfg), db(database), audit(log), now(std::move(clock)), tuning(knobs)
     {
     }
 
@@ -67,22 +91,12 @@ struct cycle_context {
     store::database& db;
     audit_follower* audit = nullptr;     // null when no audit log is configured
     std::function<std::int64_t()> now;   // unix seconds
+    poll_tuning tuning;
+    poll_memory memory;
     // The projects whose turn it is to have their folder checked (null: all).
     // The others still take this cycle's reads and activity, against their
     // last listing; see scheduler/polling.hpp.
     const std::set<std::string>* due = nullptr;
-    std::map<std::string, project_cache> cache;
-    unsigned refresh_every = 10;         // cycles between share and group refreshes of an unchanged folder
-    unsigned max_folder_depth = 8;       // sub-folder levels listed below a project folder
-    // Reads taken from the audit log while some project could not be polled:
-    // applied again next cycle (engagements are idempotent), and the stored
-    // log position stays before them, so neither a failure nor a restart loses one.
-    std::vector<logged_read> pending_reads;
-    std::optional<log_position> pending_from;
-    // An audit log silent this long while the Activity stream reports downloads is
-    // a warning (tracking/audit_silence.hpp: Nextcloud's log level keeps it empty).
-    std::chrono::seconds audit_quiet_for = std::chrono::hours(1);
-    bool audit_grew = false;  // since the last complete cycle
 };
 
 struct cycle_report {
@@ -102,7 +116,9 @@ inline constexpr const char* audit_warning_cursor = "audit_log_warning";
 // Projects are polled concurrently, as many at once as the configuration
 // allows connections to Nextcloud (a request waiting for a connection would
 // otherwise spend its deadline in the queue). One project's failure is
-// reported and does not stop the others.
+// reported (a value in the report) and does not stop the others. A failing
+// SQLite statement throws (store/state.hpp): a broken or full database ends
+// the cycle, and `run` with it, rather than losing reads.
 boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx);
 
 }  // namespace prereadd::tracking

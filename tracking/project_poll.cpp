@@ -169,7 +169,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
     const auto decision = decide_poll({u.checked, cache.loaded, cache.folder_etag != etag,
                                        p.pre_reads == scheduler::pre_read_scope::tag, cache.cycles_since_refresh,
-                                       ctx.refresh_every});
+                                       ctx.tuning.refresh_every});
     std::set<std::int64_t> commented;
     if (decision.list) {
         auto listing = co_await async_list_tree(ctx, p, cache);

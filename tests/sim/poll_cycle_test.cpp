@@ -254,7 +254,7 @@ TEST_F(poll_cycle_test, a_conversation_that_cannot_be_read_stops_only_its_projec
 TEST_F(poll_cycle_test, a_participant_taken_out_of_the_configuration_leaves_the_table)
 {
     tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
-    ctx.refresh_every = 1;
+    ctx.tuning.refresh_every = 1;
     cycle(ctx);
     ASSERT_EQ(status()["participants"].size(), 3u);
     config.projects[0].participants.users.clear();
@@ -272,7 +272,7 @@ TEST_F(poll_cycle_test, a_share_that_expires_becomes_an_access_problem)
     sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"}, {"type", "user"},
                  {"with", "carol"}, {"expire", "2026-11-25"}});
     tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
-    ctx.refresh_every = 1;
+    ctx.tuning.refresh_every = 1;
     auto before = cycle(ctx);
     EXPECT_TRUE(before.new_problems.empty()) << before.new_problems[0].second.detail;
     clock += 86400;
@@ -443,7 +443,7 @@ TEST_F(poll_cycle_test, collaborative_tags_are_read_though_they_change_no_etag)
 {
     config.projects[0].pre_reads = scheduler::pre_read_scope::tag;
     tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
-    ctx.refresh_every = 2;
+    ctx.tuning.refresh_every = 2;
     cycle(ctx);
     sim.control({{"op", "tag"}, {"user", "preread"}, {"path", "/Projects/Alpha/agenda.md"}, {"tag", "2026-12-02"}});
     cycle(ctx);
