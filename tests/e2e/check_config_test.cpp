@@ -3,6 +3,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -49,12 +50,12 @@ protected:
     {
         auto r = check_config();
         EXPECT_EQ(r.exit_code, 78) << r.output();
-        EXPECT_NE(r.output().find(file.string() + ":"), std::string::npos) << r.output();
+        EXPECT_THAT(r.output(), ::testing::HasSubstr(file.string() + ":")) << r.output();
         if (!field.empty()) {
-            EXPECT_NE(r.output().find(": " + field + ": "), std::string::npos) << r.output();
+            EXPECT_THAT(r.output(), ::testing::HasSubstr(": " + field + ": ")) << r.output();
         }
-        EXPECT_NE(r.output().find(words), std::string::npos) << r.output();
-        EXPECT_EQ(r.output().find("example-app-password"), std::string::npos) << "the password leaked: " << r.output();
+        EXPECT_THAT(r.output(), ::testing::HasSubstr(words)) << r.output();
+        EXPECT_THAT(r.output(), ::testing::Not(::testing::HasSubstr("example-app-password"))) << "the password leaked: " << r.output();
     }
 
     prereadd::test::temp_dir dir;
@@ -64,7 +65,7 @@ TEST_F(example_config_test, shipped_example_is_valid)
 {
     auto r = check_config();
     EXPECT_EQ(r.exit_code, 0) << r.output();
-    EXPECT_NE(r.output().find("configuration OK"), std::string::npos) << r.output();
+    EXPECT_THAT(r.output(), ::testing::HasSubstr("configuration OK")) << r.output();
 }
 
 TEST_F(example_config_test, bad_json_names_file_line_and_column)
@@ -117,8 +118,8 @@ TEST_F(example_config_test, run_refuses_an_invalid_configuration_before_doing_an
     replace_in(dir / "prereadd.json", "\"poll_interval\": \"PT1M\"", "\"poll_interval\": \"often\"");
     auto r = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "run"});
     EXPECT_EQ(r.exit_code, 78) << r.output();
-    EXPECT_NE(r.err.find("<3>"), std::string::npos) << "errors carry the journal's priority prefix: " << r.err;
-    EXPECT_NE(r.err.find("poll_interval"), std::string::npos) << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("<3>")) << "errors carry the journal's priority prefix: " << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("poll_interval")) << r.err;
 }
 
 TEST_F(example_config_test, status_before_any_poll_cycle)
@@ -126,13 +127,13 @@ TEST_F(example_config_test, status_before_any_poll_cycle)
     // The example's state directory does not exist here: nothing has run yet.
     auto text = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "status"});
     EXPECT_EQ(text.exit_code, 0) << text.output();
-    EXPECT_NE(text.output().find("alpha  /Projects/Alpha  (no poll cycle yet)"), std::string::npos) << text.output();
+    EXPECT_THAT(text.output(), ::testing::HasSubstr("alpha  /Projects/Alpha  (no poll cycle yet)")) << text.output();
     auto json = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "status", "--json"});
     EXPECT_EQ(json.exit_code, 0) << json.output();
-    EXPECT_NE(json.output().find("\"format\": 1"), std::string::npos) << json.output();
+    EXPECT_THAT(json.output(), ::testing::HasSubstr("\"format\": 1")) << json.output();
     auto unknown = run({PREREADD_BINARY, "--config", (dir / "prereadd.json").string(), "status", "beta"});
     EXPECT_EQ(unknown.exit_code, 64) << unknown.output();
-    EXPECT_NE(unknown.output().find("no project \"beta\""), std::string::npos) << unknown.output();
+    EXPECT_THAT(unknown.output(), ::testing::HasSubstr("no project \"beta\"")) << unknown.output();
 }
 
 TEST_F(example_config_test, version_and_help)
@@ -142,7 +143,7 @@ TEST_F(example_config_test, version_and_help)
     EXPECT_TRUE(v.output().starts_with("prereadd ")) << v.output();
     auto h = run({PREREADD_BINARY, "--help"});
     EXPECT_EQ(h.exit_code, 0);
-    EXPECT_NE(h.output().find("check-config"), std::string::npos);
+    EXPECT_THAT(h.output(), ::testing::HasSubstr("check-config"));
 }
 
 }  // namespace

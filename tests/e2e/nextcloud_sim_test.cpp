@@ -7,6 +7,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -67,9 +68,9 @@ TEST_F(nextcloud_sim_process, help_documents_the_control_interface)
     test::child_process help({NEXTCLOUD_SIM_BINARY, "--help"});
     std::string text;
     while (auto line = help.read_line(5s)) text += *line + "\n";
-    EXPECT_NE(text.find("/control"), std::string::npos) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("/control")) << text;
     for (const char* op : {"\"open\"", "\"comment\"", "\"maintenance\"", "\"fault\"", "\"share\""})
-        EXPECT_NE(text.find(op), std::string::npos) << op;
+        EXPECT_THAT(text, ::testing::HasSubstr(op)) << op;
 }
 
 TEST_F(nextcloud_sim_process, an_open_as_a_user_lands_in_the_audit_log)
@@ -79,7 +80,7 @@ TEST_F(nextcloud_sim_process, an_open_as_a_user_lands_in_the_audit_log)
     std::ifstream in(audit_log);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_NE(text.find(R"("message":"File accessed: \"\/Alpha\/agenda.md\"")"), std::string::npos) << text;
-    EXPECT_NE(text.find(R"("user":"bob")"), std::string::npos) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr(R"("user":"bob")")) << text;
 }
 
 TEST_F(nextcloud_sim_process, a_comment_shows_in_webdav_and_in_the_activity_stream)
@@ -92,11 +93,11 @@ TEST_F(nextcloud_sim_process, a_comment_shows_in_webdav_and_in_the_activity_stre
     propfind.body = R"(<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><oc:comments-count/></d:prop></d:propfind>)";
     auto dav = test::run_awaitable(io, client->async_request(std::move(propfind)));
     ASSERT_TRUE(dav) << dav.error().message();
-    EXPECT_NE(dav->body.find("<oc:comments-count>1</oc:comments-count>"), std::string::npos) << dav->body;
+    EXPECT_THAT(dav->body, ::testing::HasSubstr("<oc:comments-count>1</oc:comments-count>")) << dav->body;
 
     auto activity = get("/ocs/v2.php/apps/activity/api/v2/activity/all?format=json&limit=5", true);
     ASSERT_TRUE(activity) << activity.error().message();
-    EXPECT_NE(activity->body.find("bob commented on Projects\\/Alpha\\/agenda.md"), std::string::npos)
+    EXPECT_THAT(activity->body, ::testing::HasSubstr("bob commented on Projects\\/Alpha\\/agenda.md"))
         << activity->body;
 }
 
@@ -105,7 +106,7 @@ TEST_F(nextcloud_sim_process, maintenance_and_faults_are_switched_over_the_contr
     control({{"op", "maintenance"}, {"on", true}});
     auto status = get("/status.php");
     ASSERT_TRUE(status);
-    EXPECT_NE(status->body.find("\"maintenance\":true"), std::string::npos);
+    EXPECT_THAT(status->body, ::testing::HasSubstr("\"maintenance\":true"));
     control({{"op", "maintenance"}, {"on", false}});
 
     control({{"op", "fault"}, {"kind", "status"}, {"status", 404}, {"route", "/status.php"}, {"count", 1}});
@@ -140,8 +141,8 @@ TEST_F(nextcloud_sim_process, talk_messages_and_reactions_come_through_the_contr
     EXPECT_EQ(control({{"op", "react"}, {"user", "bob"}, {"token", token}}).value("ok", false), true);
     auto history = get("/ocs/v2.php/apps/spreed/api/v1/chat/" + token + "?lookIntoFuture=0&limit=10&format=json", true);
     ASSERT_TRUE(history) << history.error().message();
-    EXPECT_NE(history->body.find("\"message\":\"Read it\""), std::string::npos) << history->body;
-    EXPECT_NE(history->body.find("\"systemMessage\":\"reaction\""), std::string::npos) << history->body;
+    EXPECT_THAT(history->body, ::testing::HasSubstr("\"message\":\"Read it\"")) << history->body;
+    EXPECT_THAT(history->body, ::testing::HasSubstr("\"systemMessage\":\"reaction\"")) << history->body;
 }
 
 TEST_F(nextcloud_sim_process, unknown_operations_are_refused_with_a_reason)
@@ -154,7 +155,7 @@ TEST_F(nextcloud_sim_process, unknown_operations_are_refused_with_a_reason)
     auto res = test::run_awaitable(io, client->async_request(std::move(r)));
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400u);
-    EXPECT_NE(res->body.find("teleport"), std::string::npos);
+    EXPECT_THAT(res->body, ::testing::HasSubstr("teleport"));
 }
 
 }  // namespace

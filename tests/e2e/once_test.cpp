@@ -8,6 +8,7 @@
 #include "tests/support/sim_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
@@ -69,10 +70,10 @@ TEST_F(once_test, one_cycle_then_status_says_who_opened_and_who_cannot)
 {
     auto once = prereadd({"once"});
     ASSERT_EQ(once.exit_code, 0) << once.output();
-    EXPECT_NE(once.out.find("1 of 1 project(s) polled, 1 new engagement(s), 1 new access problem(s)"), std::string::npos)
+    EXPECT_THAT(once.out, ::testing::HasSubstr("1 of 1 project(s) polled, 1 new engagement(s), 1 new access problem(s)"))
         << once.out;
-    EXPECT_NE(once.out.find("alpha: carol cannot open slides.pdf"), std::string::npos) << once.out;
-    EXPECT_EQ(once.output().find("e2e-app-password"), std::string::npos) << "the credential leaked";
+    EXPECT_THAT(once.out, ::testing::HasSubstr("alpha: carol cannot open slides.pdf")) << once.out;
+    EXPECT_THAT(once.output(), ::testing::Not(::testing::HasSubstr("e2e-app-password"))) << "the credential leaked";
 
     auto status = prereadd({"status", "--json"});
     ASSERT_EQ(status.exit_code, 0) << status.output();
@@ -87,15 +88,15 @@ TEST_F(once_test, one_cycle_then_status_says_who_opened_and_who_cannot)
     sim->control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/slides.pdf"}});
     auto again = prereadd({"once"});
     ASSERT_EQ(again.exit_code, 0) << again.output();
-    EXPECT_NE(again.out.find("1 new engagement(s), 0 new access problem(s)"), std::string::npos) << again.out;
+    EXPECT_THAT(again.out, ::testing::HasSubstr("1 new engagement(s), 0 new access problem(s)")) << again.out;
 }
 
 TEST_F(once_test, a_dry_run_writes_nothing_anywhere)
 {
     auto dry = prereadd({"once", "--dry-run"});
     ASSERT_EQ(dry.exit_code, 0) << dry.output();
-    EXPECT_NE(dry.out.find("1 new engagement(s)"), std::string::npos) << dry.out;
-    EXPECT_NE(dry.out.find("dry run: nothing was written"), std::string::npos) << dry.out;
+    EXPECT_THAT(dry.out, ::testing::HasSubstr("1 new engagement(s)")) << dry.out;
+    EXPECT_THAT(dry.out, ::testing::HasSubstr("dry run: nothing was written")) << dry.out;
     EXPECT_FALSE(std::filesystem::exists(dir / "state")) << "not even the state directory";
 
     auto real = prereadd({"once"});
@@ -103,7 +104,7 @@ TEST_F(once_test, a_dry_run_writes_nothing_anywhere)
     EXPECT_EQ(std::filesystem::status(dir / "state").permissions(), std::filesystem::perms::owner_all);
     const auto size = std::filesystem::file_size(dir / "state/prereadd.sqlite");
     auto dry_again = prereadd({"once", "--dry-run"});
-    EXPECT_NE(dry_again.out.find("0 new engagement(s)"), std::string::npos) << "starts from the saved state: "
+    EXPECT_THAT(dry_again.out, ::testing::HasSubstr("0 new engagement(s)")) << "starts from the saved state: "
                                                                              << dry_again.out;
     EXPECT_EQ(std::filesystem::file_size(dir / "state/prereadd.sqlite"), size);
 }
@@ -113,8 +114,8 @@ TEST_F(once_test, nextcloud_in_maintenance_is_a_temporary_failure)
     sim->control({{"op", "maintenance"}, {"on", true}});
     auto once = prereadd({"once"});
     EXPECT_EQ(once.exit_code, 75) << once.output();
-    EXPECT_NE(once.err.find("prereadd: alpha: "), std::string::npos) << once.err;
-    EXPECT_NE(once.out.find("0 of 1 project(s) polled"), std::string::npos) << once.out;
+    EXPECT_THAT(once.err, ::testing::HasSubstr("prereadd: alpha: ")) << once.err;
+    EXPECT_THAT(once.out, ::testing::HasSubstr("0 of 1 project(s) polled")) << once.out;
 }
 
 TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_prints_them)
@@ -134,9 +135,9 @@ TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_p
 
     auto dry = prereadd({"once", "--dry-run"});
     ASSERT_EQ(dry.exit_code, 0) << dry.output();
-    EXPECT_NE(dry.out.find("would post to talk:" + token), std::string::npos) << dry.out;
-    EXPECT_NE(dry.out.find("  | Still to read:"), std::string::npos) << dry.out;
-    EXPECT_NE(dry.out.find("@\"alice\""), std::string::npos) << dry.out;
+    EXPECT_THAT(dry.out, ::testing::HasSubstr("would post to talk:" + token)) << dry.out;
+    EXPECT_THAT(dry.out, ::testing::HasSubstr("  | Still to read:")) << dry.out;
+    EXPECT_THAT(dry.out, ::testing::HasSubstr("@\"alice\"")) << dry.out;
     auto preread_messages = [&] {
         std::size_t n = 0;
         for (const auto& m : sim->control({{"op", "messages"}, {"token", token}}))
@@ -147,14 +148,14 @@ TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_p
 
     auto real = prereadd({"once"});
     ASSERT_EQ(real.exit_code, 0) << real.output();
-    EXPECT_NE(real.out.find("posting to talk:" + token), std::string::npos) << real.out;
-    EXPECT_NE(real.out.find("messages: 1 sent (1 late)"), std::string::npos) << real.out;
+    EXPECT_THAT(real.out, ::testing::HasSubstr("posting to talk:" + token)) << real.out;
+    EXPECT_THAT(real.out, ::testing::HasSubstr("messages: 1 sent (1 late)")) << real.out;
     EXPECT_EQ(preread_messages(), 1u);
-    EXPECT_EQ(real.output().find("e2e-app-password"), std::string::npos);
+    EXPECT_THAT(real.output(), ::testing::Not(::testing::HasSubstr("e2e-app-password")));
 
     auto again = prereadd({"once"});
     ASSERT_EQ(again.exit_code, 0) << again.output();
-    EXPECT_NE(again.out.find("messages: 0 sent"), std::string::npos) << "exactly once: " << again.out;
+    EXPECT_THAT(again.out, ::testing::HasSubstr("messages: 0 sent")) << "exactly once: " << again.out;
     EXPECT_EQ(preread_messages(), 1u);
 }
 
@@ -170,8 +171,8 @@ TEST_F(once_test, a_message_that_cannot_be_posted_is_a_warning_not_exit_75)
         {"talk", {{"conversation", "nosuchroom"}}}}.dump());
     auto once = prereadd({"once"});
     EXPECT_EQ(once.exit_code, 0) << "75 means a project could not be polled, nothing else\n" << once.output();
-    EXPECT_NE(once.out.find("1 of 1 project(s) polled"), std::string::npos) << once.out;
-    EXPECT_NE(once.err.find("prereadd: warning: alpha:"), std::string::npos) << once.err;
+    EXPECT_THAT(once.out, ::testing::HasSubstr("1 of 1 project(s) polled")) << once.out;
+    EXPECT_THAT(once.err, ::testing::HasSubstr("prereadd: warning: alpha:")) << once.err;
 }
 
 TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_stops_cleanly)
@@ -216,7 +217,7 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
     EXPECT_EQ(scraped->status, 200u);
     EXPECT_NE(scraped->body.find("prereadd_http_requests_total{endpoint=\"dav_files\",status=\"207\"}"),
               std::string::npos) << scraped->body;
-    EXPECT_NE(scraped->body.find("prereadd_messages_total{outcome=\"sent\"} 1\n"), std::string::npos) << scraped->body;
+    EXPECT_THAT(scraped->body, ::testing::HasSubstr("prereadd_messages_total{outcome=\"sent\"} 1\n")) << scraped->body;
     EXPECT_NE(scraped->body.find("prereadd_last_successful_cycle_timestamp_seconds{project=\"alpha\"}"),
               std::string::npos);
     auto health = get("/healthz");
@@ -235,7 +236,7 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
     dir.write("etc/projects.d/alpha.json", "{ \"id\": \"alpha\", ");
     daemon.send(SIGHUP);
     ASSERT_TRUE(daemon.wait_for("configuration reload refused", 10s)) << daemon.seen();
-    EXPECT_NE(daemon.seen().find("<3>"), std::string::npos) << daemon.seen();
+    EXPECT_THAT(daemon.seen(), ::testing::HasSubstr("<3>")) << daemon.seen();
     dir.write("etc/projects.d/alpha.json", project.dump());
     daemon.send(SIGHUP);
     ASSERT_TRUE(daemon.wait_for("configuration reloaded: 1 project(s)", 10s)) << daemon.seen();
@@ -270,11 +271,11 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
     again.anonymous = true;
     auto rescraped = test::run_awaitable(io, plain.async_request(std::move(again)));
     ASSERT_TRUE(rescraped) << rescraped.error().message();
-    EXPECT_NE(rescraped->body.find("prereadd_messages_total{outcome=\"sent\"} 1\n"), std::string::npos)
+    EXPECT_THAT(rescraped->body, ::testing::HasSubstr("prereadd_messages_total{outcome=\"sent\"} 1\n"))
         << "the counters survive the reload";
 
     EXPECT_EQ(daemon.terminate(10s), 0) << daemon.seen();
-    EXPECT_EQ(daemon.seen().find("e2e-app-password"), std::string::npos) << "the credential leaked";
+    EXPECT_THAT(daemon.seen(), ::testing::Not(::testing::HasSubstr("e2e-app-password"))) << "the credential leaked";
     std::size_t posted = 0;
     for (const auto& m : sim->control({{"op", "messages"}, {"token", token}})) posted += m["actor"] == "preread";
     EXPECT_EQ(posted, 1u) << "the reload did not send it again";

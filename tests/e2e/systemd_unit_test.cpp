@@ -2,6 +2,7 @@
 // lower and `systemd-analyze verify` finds nothing, on the unit as installed.
 #include "tests/support/process.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -25,7 +26,7 @@ std::string read_file(const std::filesystem::path& p)
 std::filesystem::path installed_unit()
 {
     const std::string unit = read_file(PREREADD_UNIT_FILE);
-    EXPECT_NE(unit.find(std::string("ExecStart=") + PREREADD_BINARY + " "), std::string::npos)
+    EXPECT_THAT(unit, ::testing::HasSubstr(std::string("ExecStart=") + PREREADD_BINARY + " "))
         << "ExecStart names the binary under the install prefix:\n" << unit;
     return PREREADD_UNIT_FILE;
 }

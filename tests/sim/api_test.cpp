@@ -7,6 +7,7 @@
 #include "webdav/requests.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -113,7 +114,7 @@ TEST_F(api_test, shares_of_the_folder_and_its_files)
     auto missing = run(ocs::async_shares(client, base, "/Projects/Gone", false));
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, make_error_code(ocs::error::request_failed));
-    EXPECT_NE(missing.error().detail.find("404"), std::string::npos) << missing.error().detail;
+    EXPECT_THAT(missing.error().detail, ::testing::HasSubstr("404")) << missing.error().detail;
 }
 
 TEST_F(api_test, group_members_need_a_sub_admin)

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -206,7 +207,7 @@ TEST_F(fault_test, maintenance_mode_is_reported_as_such)
     EXPECT_EQ(dav.error().code, make_error_code(error::server_unavailable));
     auto ocs = capabilities();
     ASSERT_FALSE(ocs);
-    EXPECT_NE(ocs.error().detail.find("maintenance mode"), std::string::npos) << ocs.error().detail;
+    EXPECT_THAT(ocs.error().detail, ::testing::HasSubstr("maintenance mode")) << ocs.error().detail;
     sim.set_maintenance(false);
     EXPECT_TRUE(propfind());
 }
@@ -239,7 +240,7 @@ TEST(simulator_tls, serves_https_with_a_certificate_made_at_start)
         r.anonymous = true;
         auto res = test::run_awaitable(io, c.async_request(std::move(r)));
         ASSERT_TRUE(res) << host << ": " << res.error().message();
-        EXPECT_NE(res->body.find("\"installed\":true"), std::string::npos);
+        EXPECT_THAT(res->body, ::testing::HasSubstr("\"installed\":true"));
     }
 }
 

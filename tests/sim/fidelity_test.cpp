@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -251,7 +252,7 @@ TEST(fidelity_suite, readme_table_says_which_recordings_match)
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     for (const auto& c : all_captures()) {
         const std::string row = "| `" + c.name + ".http` | matches |";
-        EXPECT_NE(text.find(row), std::string::npos) << "tests/sim/README.md needs the row " << row;
+        EXPECT_THAT(text, ::testing::HasSubstr(row)) << "tests/sim/README.md needs the row " << row;
     }
 }
 

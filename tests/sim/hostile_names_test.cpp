@@ -13,6 +13,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -134,8 +135,8 @@ TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
          {"invoice gpj.exe", "file read @\u200ball now.md", "x @\u200b\"alice\" y.md",
           "\\[x\\](javascript:alert(1)).md", "\\*\\*bold\\*\\* and \\_under\\_.md",
           "**Kick-off @\u200ball \\[x\\](http:\u200b//evil.example/) \\*\\*now\\*\\* www\u200b.evil.example**"})
-        EXPECT_NE(ours[0].text.find(shown), std::string::npos) << shown << " in\n" << ours[0].text;
-    EXPECT_EQ(ours[0].text.find("\u202e"), std::string::npos);
+        EXPECT_THAT(ours[0].text, ::testing::HasSubstr(shown)) << shown << " in\n" << ours[0].text;
+    EXPECT_THAT(ours[0].text, ::testing::Not(::testing::HasSubstr("\u202e")));
 }
 
 TEST_F(hostile_names_test, a_deck_card_shows_hostile_names_as_they_are)
@@ -157,7 +158,7 @@ TEST_F(hostile_names_test, a_deck_card_shows_hostile_names_as_they_are)
          {"anne marie: file read @\u200ball now.md", "o'brien: x @\u200b\"alice\" y.md",
           "eve@\u200bexample.org: \\[x\\](javascript:alert(1)).md", ": \\*\\*bold\\*\\* and \\_under\\_.md",
           "Pre-reads for **Kick-off @\u200ball \\[x\\](http:\u200b//evil.example/) \\*\\*now\\*\\* www\u200b.evil.example**"})
-        EXPECT_NE(description.find(shown), std::string::npos) << shown << " in\n" << description;
+        EXPECT_THAT(description, ::testing::HasSubstr(shown)) << shown << " in\n" << description;
     // The title is plain text in Deck: shown as it is.
     EXPECT_EQ(cards[0]["title"], "Pre-reads: " + hostile_title + " (2 Dec 2026)");
     EXPECT_EQ(cards[0]["assigned"].size(), 3u) << "the board was shared with the three, then the card assigned";

@@ -14,6 +14,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <date/date.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -96,7 +97,7 @@ void the_reminder_goes_out_the_moment_maintenance_ends(int scale)
     EXPECT_LT(posted_at, session) << "before the session started";
     EXPECT_GE(posted_at + 1s, date::floor<std::chrono::seconds>(ended)) << "not while Nextcloud was in maintenance";
     EXPECT_LT(posted_seen - ended, scaled(12s) + 1s) << "within one status.php interval (10 s, jittered) of the end";
-    EXPECT_NE(posted[0].text.find("Still to read"), std::string::npos) << posted[0].text;
+    EXPECT_THAT(posted[0].text, ::testing::HasSubstr("Still to read")) << posted[0].text;
 
     // status.php was asked while maintenance lasted.
     std::size_t watched = 0;

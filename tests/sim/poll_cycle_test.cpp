@@ -10,6 +10,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd {
@@ -108,9 +109,9 @@ TEST_F(poll_cycle_test, a_silent_audit_log_while_people_download_is_a_warning_on
     clock += 1800;
     auto silent = cycle(ctx);
     ASSERT_EQ(silent.warnings.size(), 1u);
-    EXPECT_NE(silent.warnings[0].find("'loglevel' => 1"), std::string::npos) << silent.warnings[0];
-    EXPECT_NE(silent.warnings[0].find("'log.condition' => ['apps' => ['admin_audit']]"), std::string::npos);
-    EXPECT_NE(silent.warnings[0].find("1 download(s)"), std::string::npos) << silent.warnings[0];
+    EXPECT_THAT(silent.warnings[0], ::testing::HasSubstr("'loglevel' => 1")) << silent.warnings[0];
+    EXPECT_THAT(silent.warnings[0], ::testing::HasSubstr("'log.condition' => ['apps' => ['admin_audit']]"));
+    EXPECT_THAT(silent.warnings[0], ::testing::HasSubstr("1 download(s)")) << silent.warnings[0];
     clock += 600;
     EXPECT_TRUE(cycle(ctx).warnings.empty()) << "logged once";
     {
@@ -196,7 +197,7 @@ TEST_F(poll_cycle_test, a_read_during_an_outage_is_counted_after_recovery)
     EXPECT_EQ(down.engagements_recorded, 0u);
     auto s = status();
     ASSERT_TRUE(s["last_error"].is_object()) << "the state says why: " << s.dump(2);
-    EXPECT_NE(s["last_error"]["message"].get<std::string>().find("503"), std::string::npos) << s.dump(2);
+    EXPECT_THAT(s["last_error"]["message"].get<std::string>(), ::testing::HasSubstr("503")) << s.dump(2);
     sim.set_maintenance(false);
     auto up = cycle(ctx);
     EXPECT_TRUE(up.errors.empty()) << up.errors.front();
@@ -246,8 +247,8 @@ TEST_F(poll_cycle_test, a_conversation_that_cannot_be_read_stops_only_its_projec
     tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     auto report = cycle(ctx);
     ASSERT_EQ(report.errors.size(), 1u);
-    EXPECT_NE(report.errors[0].find("alpha: "), std::string::npos) << report.errors[0];
-    EXPECT_NE(report.errors[0].find("nosuchroom"), std::string::npos) << report.errors[0];
+    EXPECT_THAT(report.errors[0], ::testing::HasSubstr("alpha: ")) << report.errors[0];
+    EXPECT_THAT(report.errors[0], ::testing::HasSubstr("nosuchroom")) << report.errors[0];
     EXPECT_EQ(report.projects_ok, 1u) << "beta was polled all the same";
 }
 
@@ -282,7 +283,7 @@ TEST_F(poll_cycle_test, a_share_that_expires_becomes_an_access_problem)
     const auto& problem = after.new_problems[0].second;
     EXPECT_EQ(problem.user, "carol");
     EXPECT_EQ(problem.what, tracking::access_problem::kind::share_expired) << problem.detail;
-    EXPECT_NE(problem.detail.find("2026-11-25"), std::string::npos) << problem.detail;
+    EXPECT_THAT(problem.detail, ::testing::HasSubstr("2026-11-25")) << problem.detail;
 }
 
 TEST_F(poll_cycle_test, audit_log_rotation_and_truncation_mid_run_lose_no_read)

@@ -12,6 +12,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd {
@@ -79,8 +80,8 @@ TEST_F(reminders_test, a_reminder_goes_out_at_its_time_and_mentions_only_who_has
     ASSERT_EQ(messages.size(), 1u);
     EXPECT_EQ(messages[0].mentions, (std::vector<std::string>{"bob", "carol"})) << messages[0].text;
     EXPECT_EQ(messages[0].reference_id.size(), 64u);
-    EXPECT_NE(messages[0].text.find("Kick-off"), std::string::npos);
-    EXPECT_NE(messages[0].text.find("Wednesday 2 December 2026, 10:00 (Europe/Berlin)"), std::string::npos)
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Kick-off"));
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Wednesday 2 December 2026, 10:00 (Europe/Berlin)"))
         << messages[0].text;
 
     auto again = step();
@@ -175,7 +176,7 @@ TEST_F(reminders_test, after_an_outage_one_late_reminder_then_nothing_once_the_s
     EXPECT_EQ(back.sent, 1u);
     EXPECT_EQ(back.late, 1u);
     EXPECT_EQ(posted(token).size(), 1u) << "the latest overdue reminder only";
-    EXPECT_NE(posted(token)[0].text.find("in 12 hours"), std::string::npos) << posted(token)[0].text;
+    EXPECT_THAT(posted(token)[0].text, ::testing::HasSubstr("in 12 hours")) << posted(token)[0].text;
 }
 
 TEST_F(reminders_test, a_reminder_whose_session_started_is_recorded_as_missed)
@@ -214,9 +215,9 @@ TEST_F(reminders_test, the_digest_before_the_session)
     auto messages = posted(token);
     ASSERT_FALSE(messages.empty());
     const auto& digest = messages.back();
-    EXPECT_NE(digest.text.find("Digest before **Kick-off**"), std::string::npos) << digest.text;
-    EXPECT_NE(digest.text.find("- bob: 1 of 2"), std::string::npos) << digest.text;
-    EXPECT_NE(digest.text.find("agenda.md: opened by bob"), std::string::npos) << digest.text;
+    EXPECT_THAT(digest.text, ::testing::HasSubstr("Digest before **Kick-off**")) << digest.text;
+    EXPECT_THAT(digest.text, ::testing::HasSubstr("- bob: 1 of 2")) << digest.text;
+    EXPECT_THAT(digest.text, ::testing::HasSubstr("agenda.md: opened by bob")) << digest.text;
 }
 
 TEST_F(reminders_test, a_project_set_up_shortly_before_its_session_has_no_documents_added_after_the_first_reminder)
@@ -233,9 +234,9 @@ TEST_F(reminders_test, a_project_set_up_shortly_before_its_session_has_no_docume
     auto second = step();
     EXPECT_EQ(second.sent, 1u) << "the digest";
     const auto digest = posted(token).back();
-    EXPECT_NE(digest.text.find("Added after the first reminder: slides.pdf"), std::string::npos) << digest.text;
-    EXPECT_EQ(digest.text.find("agenda.md, budget.ods"), std::string::npos) << digest.text;
-    EXPECT_EQ(digest.text.find("Added after the first reminder: agenda.md"), std::string::npos) << digest.text;
+    EXPECT_THAT(digest.text, ::testing::HasSubstr("Added after the first reminder: slides.pdf")) << digest.text;
+    EXPECT_THAT(digest.text, ::testing::Not(::testing::HasSubstr("agenda.md, budget.ods"))) << digest.text;
+    EXPECT_THAT(digest.text, ::testing::Not(::testing::HasSubstr("Added after the first reminder: agenda.md"))) << digest.text;
 }
 
 TEST_F(reminders_test, an_access_problem_reaches_the_facilitator_once)
@@ -253,7 +254,7 @@ TEST_F(reminders_test, an_access_problem_reaches_the_facilitator_once)
     ASSERT_FALSE(one_to_one.empty()) << "a one-to-one conversation with alice was created";
     auto messages = posted(one_to_one);
     ASSERT_EQ(messages.size(), 1u);
-    EXPECT_NE(messages[0].text.find("carol cannot open slides.pdf"), std::string::npos) << messages[0].text;
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("carol cannot open slides.pdf")) << messages[0].text;
     step();
     EXPECT_EQ(posted(one_to_one).size(), 1u) << "once per problem";
 }
@@ -292,8 +293,8 @@ TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
     auto messages = posted(token);
     ASSERT_EQ(messages.size(), 1u);
     // The event's title, kept literal in Talk's Markdown (its brackets escaped).
-    EXPECT_NE(messages[0].text.find("\\[Alpha\\] Weekly sync (moved)"), std::string::npos) << messages[0].text;
-    EXPECT_NE(messages[0].text.find("Friday 11 December 2026, 15:00 (Europe/Berlin)"), std::string::npos)
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("\\[Alpha\\] Weekly sync (moved)")) << messages[0].text;
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Friday 11 December 2026, 15:00 (Europe/Berlin)"))
         << messages[0].text;
 }
 
@@ -341,8 +342,8 @@ TEST_F(reminders_test, a_deck_card_is_created_kept_up_to_date_and_done)
     auto card = cards()[0];
     EXPECT_EQ(card.title, "Pre-reads: Kick-off (2 Dec 2026)");
     EXPECT_EQ(card.duedate, "2026-12-02T09:00:00+00:00");
-    EXPECT_NE(card.description.find("- [ ] bob: agenda.md"), std::string::npos) << card.description;
-    EXPECT_NE(card.description.find("prereadd: alpha/2026-12-02T10:00"), std::string::npos);
+    EXPECT_THAT(card.description, ::testing::HasSubstr("- [ ] bob: agenda.md")) << card.description;
+    EXPECT_THAT(card.description, ::testing::HasSubstr("prereadd: alpha/2026-12-02T10:00"));
     EXPECT_EQ(assignees(card), (std::vector<std::string>{"alice", "bob", "carol"}));
 
     sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
@@ -351,7 +352,7 @@ TEST_F(reminders_test, a_deck_card_is_created_kept_up_to_date_and_done)
     step();
     ASSERT_EQ(cards().size(), 1u) << "never a second card";
     card = cards()[0];
-    EXPECT_NE(card.description.find("- [x] bob: agenda.md"), std::string::npos) << card.description;
+    EXPECT_THAT(card.description, ::testing::HasSubstr("- [x] bob: agenda.md")) << card.description;
     EXPECT_EQ(assignees(card), (std::vector<std::string>{"alice", "carol"})) << "bob is done";
 
     for (const char* user : {"alice"})
@@ -447,12 +448,12 @@ TEST_F(deck_membership_test, with_sharing_turned_off_the_facilitators_hear_once_
     auto told = to_facilitator();
     ASSERT_EQ(told.size(), 1u) << "one message for the three";
     for (const char* user : {"alice", "bob", "carol"})
-        EXPECT_NE(told[0].text.find(std::string("- ") + user + ": not a member of Deck board"), std::string::npos)
+        EXPECT_THAT(told[0].text, ::testing::HasSubstr(std::string("- ") + user + ": not a member of Deck board"))
             << told[0].text;
-    EXPECT_NE(told[0].text.find("deck.share_with_participants"), std::string::npos) << told[0].text;
+    EXPECT_THAT(told[0].text, ::testing::HasSubstr("deck.share_with_participants")) << told[0].text;
     store::state st(db);
     auto status = daemon::render_status_text({daemon::load_project_status(st, "alpha", "/Projects/Alpha")});
-    EXPECT_NE(status.find("carol: not a member of Deck board"), std::string::npos) << status;
+    EXPECT_THAT(status, ::testing::HasSubstr("carol: not a member of Deck board")) << status;
 
     // Later passes: no new message, no refused call.
     clock += 3600;
@@ -494,7 +495,7 @@ TEST_F(deck_membership_test, a_board_the_service_account_may_not_share_is_report
     EXPECT_EQ(requests_to("/assignUser"), 0u);
     auto told = to_facilitator();
     ASSERT_EQ(told.size(), 1u);
-    EXPECT_NE(told[0].text.find("may not share the board"), std::string::npos) << told[0].text;
+    EXPECT_THAT(told[0].text, ::testing::HasSubstr("may not share the board")) << told[0].text;
 }
 
 TEST_F(reminders_test, a_deck_card_is_found_again_after_a_lost_confirmation)
@@ -551,9 +552,9 @@ TEST_F(reminders_test, follow_up_documents_added_after_the_session)
     EXPECT_TRUE(due.errors.empty()) << due.errors.front();
     auto messages = posted(token);
     ASSERT_EQ(messages.size(), 1u);
-    EXPECT_NE(messages[0].text.find("Follow-up to **Kick-off**"), std::string::npos) << messages[0].text;
-    EXPECT_NE(messages[0].text.find("minutes.md"), std::string::npos);
-    EXPECT_EQ(messages[0].text.find("agenda.md"), std::string::npos) << "only what came after the session";
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Follow-up to **Kick-off**")) << messages[0].text;
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("minutes.md"));
+    EXPECT_THAT(messages[0].text, ::testing::Not(::testing::HasSubstr("agenda.md"))) << "only what came after the session";
     EXPECT_EQ(messages[0].mentions, (std::vector<std::string>{"bob", "carol"}));
 }
 

@@ -4,6 +4,7 @@
 #include "tests/sim/capture.hpp"
 #include "webdav/multistatus.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::scheduler {
@@ -46,7 +47,7 @@ TEST(calendar, the_recorded_object_etag_and_href)
     ASSERT_EQ(objects->size(), 1u);
     EXPECT_EQ((*objects)[0].href, "/remote.php/dav/calendars/preread/personal/alpha-weekly-sync.ics");
     EXPECT_EQ((*objects)[0].etag, "3913a85235fd8d6f91ce686f0c9542ed");
-    EXPECT_NE((*objects)[0].data.find("RRULE:FREQ=WEEKLY;COUNT=10"), std::string::npos);
+    EXPECT_THAT((*objects)[0].data, ::testing::HasSubstr("RRULE:FREQ=WEEKLY;COUNT=10"));
 }
 
 // As Sabre expands a series whose third occurrence was moved to Friday

@@ -4,6 +4,7 @@
 #include "tests/support/broken_configs.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -58,11 +59,11 @@ protected:
         const auto& e = result.errors.front();
         EXPECT_EQ(e.file, file) << e.to_string();
         EXPECT_EQ(e.field, field) << e.to_string();
-        EXPECT_NE(e.message.find(words), std::string::npos) << e.to_string();
+        EXPECT_THAT(e.message, ::testing::HasSubstr(words)) << e.to_string();
         auto text = e.to_string();
-        EXPECT_NE(text.find(file.string()), std::string::npos) << text;
+        EXPECT_THAT(text, ::testing::HasSubstr(file.string())) << text;
         if (!field.empty()) {
-            EXPECT_NE(text.find(field), std::string::npos) << text;
+            EXPECT_THAT(text, ::testing::HasSubstr(field)) << text;
         }
     }
 
@@ -140,7 +141,7 @@ TEST_F(config_test, syntax_error_gives_line_and_column)
     EXPECT_EQ(result.errors[0].file, global_file());
     EXPECT_EQ(result.errors[0].line, 4u);
     EXPECT_GT(result.errors[0].column, 0u);
-    EXPECT_NE(result.errors[0].to_string().find(global_file().string() + ":4:"), std::string::npos);
+    EXPECT_THAT(result.errors[0].to_string(), ::testing::HasSubstr(global_file().string() + ":4:"));
 }
 
 TEST_F(config_test, syntax_error_in_project_file_names_that_file)
@@ -216,7 +217,7 @@ TEST_F(config_test, missing_global_file_is_reported)
     auto result = load();
     ASSERT_EQ(result.errors.size(), 1u);
     EXPECT_EQ(result.errors[0].file, global_file());
-    EXPECT_NE(result.errors[0].message.find("cannot read"), std::string::npos);
+    EXPECT_THAT(result.errors[0].message, ::testing::HasSubstr("cannot read"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // who is reported instead (reminding/deck_membership.hpp; captures 32a-32d).
 #include "reminding/deck_membership.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::reminding {
@@ -50,14 +51,14 @@ TEST(deck_membership, sharing_turned_off_or_not_allowed_reports_instead)
     auto plan = decide_deck_membership(in);
     EXPECT_EQ(plan.assign, std::vector<std::string>{"alice"});
     EXPECT_EQ(plan.unreachable, (std::vector<std::string>{"bob", "carol"}));
-    EXPECT_NE(plan.why.find("deck.share_with_participants"), std::string::npos) << plan.why;
+    EXPECT_THAT(plan.why, ::testing::HasSubstr("deck.share_with_participants")) << plan.why;
     EXPECT_TRUE(plan.share_groups.empty() && plan.share_users.empty()) << "no call that would be refused";
 
     in = board_of_32b();
     in.may_share = false;  // a board owned by someone else, shared with the service account without sharing rights
     plan = decide_deck_membership(in);
     EXPECT_EQ(plan.unreachable, in.to_assign);
-    EXPECT_NE(plan.why.find("may not share"), std::string::npos) << plan.why;
+    EXPECT_THAT(plan.why, ::testing::HasSubstr("may not share")) << plan.why;
 
     in = board_of_32b();
     in.share_refused = true;  // 403 on the last share

@@ -5,6 +5,7 @@
 #include "http/error.hpp"
 
 #include <boost/asio/error.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::daemon {
@@ -45,7 +46,7 @@ TEST(host_rest_test, refused_connections_and_timeouts_are_unavailability_too)
     host_rest rest;
     rest.observe(failed(0, boost::asio::error::connection_refused));
     EXPECT_EQ(rest.end_pass(), 10s);
-    EXPECT_NE(rest.reason().find("no connection"), std::string::npos);
+    EXPECT_THAT(rest.reason(), ::testing::HasSubstr("no connection"));
     rest.observe(failed(0, http::error::timeout));
     EXPECT_EQ(rest.end_pass(), 20s);
 }

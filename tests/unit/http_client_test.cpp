@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -276,7 +277,7 @@ TEST_F(http_client_test, maintenance_mode_is_named_in_the_failure)
     auto res = get(server.url("/ocs/v2.php/cloud/capabilities"));
     ASSERT_FALSE(res);
     EXPECT_EQ(res.error().code, make_error_code(error::server_unavailable));
-    EXPECT_NE(res.error().detail.find("maintenance mode"), std::string::npos) << res.error().detail;
+    EXPECT_THAT(res.error().detail, ::testing::HasSubstr("maintenance mode")) << res.error().detail;
 }
 
 TEST_F(http_client_test, post_is_never_retried)
@@ -332,7 +333,7 @@ TEST_F(http_client_test, unauthorized_is_not_retried_and_the_credential_is_set_a
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, make_error_code(error::credential_rejected));
     EXPECT_EQ(server.request_count(), 1u) << "a rejected credential must not be sent again";
-    EXPECT_EQ(second.error().detail.find("app-password"), std::string::npos);
+    EXPECT_THAT(second.error().detail, ::testing::Not(::testing::HasSubstr("app-password")));
 
     c.reset_credential({"preread", secret("app-password-2")});
     auto third = get(server.url("/"));
@@ -352,7 +353,7 @@ TEST_F(http_client_test, forbidden_is_a_distinct_error_with_the_body)
     auto res = get(server.url("/index.php/apps/deck/api/v1.0/boards/99999"));
     ASSERT_FALSE(res);
     EXPECT_EQ(res.error().code, make_error_code(error::forbidden));
-    EXPECT_NE(res.error().detail.find("Permission denied"), std::string::npos);
+    EXPECT_THAT(res.error().detail, ::testing::HasSubstr("Permission denied"));
     EXPECT_EQ(server.request_count(), 1u);
 }
 
@@ -589,7 +590,7 @@ TEST_F(http_tls_test, wrong_host_name_is_refused_and_says_why)
     auto res = get(server.url("/", "localhost"));
     ASSERT_FALSE(res);
     EXPECT_EQ(res.error().code, make_error_code(error::tls_verification_failed)) << res.error().message();
-    EXPECT_NE(res.error().detail.find("hostname mismatch"), std::string::npos) << res.error().detail;
+    EXPECT_THAT(res.error().detail, ::testing::HasSubstr("hostname mismatch")) << res.error().detail;
     EXPECT_EQ(server.request_count(), 0u);
 }
 
@@ -603,7 +604,7 @@ TEST_F(http_tls_test, untrusted_certificate_is_refused_and_says_why)
     auto res = get(server.url("/", "localhost"));
     ASSERT_FALSE(res);
     EXPECT_EQ(res.error().code, make_error_code(error::tls_verification_failed)) << res.error().message();
-    EXPECT_NE(res.error().detail.find("local issuer certificate"), std::string::npos) << res.error().detail;
+    EXPECT_THAT(res.error().detail, ::testing::HasSubstr("local issuer certificate")) << res.error().detail;
     EXPECT_EQ(server.request_count(), 0u);
 }
 

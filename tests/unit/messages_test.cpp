@@ -2,6 +2,7 @@
 // rewrites them, to be reviewed in the diff), and the rules behind them.
 #include "reminding/messages.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -52,7 +53,7 @@ TEST_F(messages_test, a_reminder_mentions_only_who_has_something_left)
     auto m = reminder_message(in);
     ASSERT_TRUE(m);
     EXPECT_EQ(m->mentioned, (std::vector<std::string>{"bob", "carol"}));
-    EXPECT_EQ(m->text.find("alice"), std::string::npos);
+    EXPECT_THAT(m->text, ::testing::Not(::testing::HasSubstr("alice")));
     expect_golden("reminder-two-pending", m->text);
 }
 
@@ -74,9 +75,9 @@ TEST_F(messages_test, mentions_of_user_ids_with_spaces_and_at_signs)
     in.participants = {"bob smith", "carol@example.org", "d.o'neil"};
     auto m = reminder_message(in);
     ASSERT_TRUE(m);
-    EXPECT_NE(m->text.find("- @\"bob smith\": agenda.md"), std::string::npos) << m->text;
-    EXPECT_NE(m->text.find("- @\"carol@example.org\": agenda.md"), std::string::npos) << m->text;
-    EXPECT_NE(m->text.find("- @\"d.o'neil\": agenda.md"), std::string::npos) << m->text;
+    EXPECT_THAT(m->text, ::testing::HasSubstr("- @\"bob smith\": agenda.md")) << m->text;
+    EXPECT_THAT(m->text, ::testing::HasSubstr("- @\"carol@example.org\": agenda.md")) << m->text;
+    EXPECT_THAT(m->text, ::testing::HasSubstr("- @\"d.o'neil\": agenda.md")) << m->text;
 }
 
 TEST_F(messages_test, the_session_time_is_in_the_session_zone)
@@ -125,14 +126,14 @@ TEST_F(messages_test, a_document_someone_cannot_open_is_marked_and_not_held_agai
     auto m = reminder_message(in);
     ASSERT_TRUE(m);
     EXPECT_EQ(m->mentioned, std::vector<std::string>{"carol"});
-    EXPECT_NE(m->text.find("- @\"carol\": agenda.md; budget.ods — no access yet, alice has been told"), std::string::npos)
+    EXPECT_THAT(m->text, ::testing::HasSubstr("- @\"carol\": agenda.md; budget.ods — no access yet, alice has been told"))
         << m->text;
     const auto personal = personal_reminder(in, "carol").text;
-    EXPECT_NE(personal.find("Not opened by you yet: agenda.md."), std::string::npos) << personal;
-    EXPECT_NE(personal.find("You cannot open budget.ods yet, alice has been told."), std::string::npos) << personal;
-    EXPECT_EQ(personal.find("Not opened by you yet: agenda.md, budget.ods"), std::string::npos) << personal;
+    EXPECT_THAT(personal, ::testing::HasSubstr("Not opened by you yet: agenda.md.")) << personal;
+    EXPECT_THAT(personal, ::testing::HasSubstr("You cannot open budget.ods yet, alice has been told.")) << personal;
+    EXPECT_THAT(personal, ::testing::Not(::testing::HasSubstr("Not opened by you yet: agenda.md, budget.ods"))) << personal;
     const auto card = deck_description("alpha", in);
-    EXPECT_NE(card.find("- [ ] carol: budget.ods — no access yet"), std::string::npos) << card;
+    EXPECT_THAT(card, ::testing::HasSubstr("- [ ] carol: budget.ods — no access yet")) << card;
 }
 
 TEST_F(messages_test, added_after_the_first_reminder_means_first_seen_after_it_was_composed)
@@ -144,14 +145,14 @@ TEST_F(messages_test, added_after_the_first_reminder_means_first_seen_after_it_w
     for (auto& d : in.documents) d.first_seen = t(reminder_at);
     digest_input d{in, {}, std::nullopt, reminder_at};
     d.base.now = session.start - 15min;
-    EXPECT_EQ(digest_message(d).text.find("Added after the first reminder"), std::string::npos) << digest_message(d).text;
+    EXPECT_THAT(digest_message(d).text, ::testing::Not(::testing::HasSubstr("Added after the first reminder"))) << digest_message(d).text;
     // One second later is a later pass: added after.
     d.base.documents[2].first_seen = t(reminder_at) + 1;
-    EXPECT_NE(digest_message(d).text.find("Added after the first reminder: slides.pdf"), std::string::npos)
+    EXPECT_THAT(digest_message(d).text, ::testing::HasSubstr("Added after the first reminder: slides.pdf"))
         << digest_message(d).text;
     // No reminder went out at all: nothing is "added after" it.
     d.first_reminder_at.reset();
-    EXPECT_EQ(digest_message(d).text.find("Added after"), std::string::npos);
+    EXPECT_THAT(digest_message(d).text, ::testing::Not(::testing::HasSubstr("Added after")));
 }
 
 TEST_F(messages_test, an_access_problem_for_the_facilitator)
@@ -188,7 +189,7 @@ TEST_F(messages_test, a_message_talk_would_refuse_is_cut)
     auto m = reminder_message(in);
     ASSERT_TRUE(m);
     EXPECT_LE(m->text.size(), max_message_length);
-    EXPECT_NE(m->text.find("list cut"), std::string::npos);
+    EXPECT_THAT(m->text, ::testing::HasSubstr("list cut"));
 }
 
 }  // namespace

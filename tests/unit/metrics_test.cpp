@@ -1,6 +1,7 @@
 // /metrics text and /healthz rules, without a server.
 #include "daemon/metrics.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::daemon {
@@ -40,18 +41,18 @@ TEST(metrics, the_text_format_with_counters_histograms_and_labels)
     m.observe(sent);
     m.set_audit_lag(512);
     const auto text = m.render();
-    EXPECT_NE(text.find("# TYPE prereadd_http_requests_total counter\n"), std::string::npos);
-    EXPECT_NE(text.find("prereadd_http_requests_total{endpoint=\"dav_files\",status=\"207\"} 2\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("prereadd_http_requests_total{endpoint=\"ocs_activity\",status=\"error\"} 1\n"), std::string::npos);
+    EXPECT_THAT(text, ::testing::HasSubstr("# TYPE prereadd_http_requests_total counter\n"));
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_http_requests_total{endpoint=\"dav_files\",status=\"207\"} 2\n")) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_http_requests_total{endpoint=\"ocs_activity\",status=\"error\"} 1\n"));
     EXPECT_NE(text.find("prereadd_http_request_duration_seconds_bucket{endpoint=\"dav_files\",le=\"0.05\"} 1\n"),
               std::string::npos) << text;
     EXPECT_NE(text.find("prereadd_http_request_duration_seconds_bucket{endpoint=\"dav_files\",le=\"+Inf\"} 2\n"),
               std::string::npos);
-    EXPECT_NE(text.find("prereadd_http_request_duration_seconds_count{endpoint=\"dav_files\"} 2\n"), std::string::npos);
-    EXPECT_NE(text.find("prereadd_poll_cycle_duration_seconds_count 1\n"), std::string::npos);
-    EXPECT_NE(text.find("prereadd_messages_total{outcome=\"late\"} 1\n"), std::string::npos);
-    EXPECT_NE(text.find("prereadd_engagements_recorded_total 3\n"), std::string::npos);
-    EXPECT_NE(text.find("prereadd_audit_log_lag_bytes 512\n"), std::string::npos);
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_http_request_duration_seconds_count{endpoint=\"dav_files\"} 2\n"));
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_poll_cycle_duration_seconds_count 1\n"));
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_messages_total{outcome=\"late\"} 1\n"));
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_engagements_recorded_total 3\n"));
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_audit_log_lag_bytes 512\n"));
     EXPECT_NE(text.find("prereadd_last_successful_cycle_timestamp_seconds{project=\"alpha \\\"quoted\\\"\"} 1796202000\n"),
               std::string::npos) << text;
 }
@@ -65,16 +66,16 @@ TEST(metrics, healthy_only_within_three_intervals_of_a_complete_cycle)
     m.observe(failed, 10ms, 1000, 1);
     auto h = m.healthz(1000, 60s);
     EXPECT_FALSE(h.ok);
-    EXPECT_NE(h.reason.find("503"), std::string::npos) << h.reason;
+    EXPECT_THAT(h.reason, ::testing::HasSubstr("503")) << h.reason;
     tracking::cycle_report ok;
     ok.projects_ok = 1;
     m.observe(ok, 10ms, 1060, 1);
     EXPECT_TRUE(m.healthz(1060 + 180, 60s).ok);
     h = m.healthz(1060 + 181, 60s);
     EXPECT_FALSE(h.ok);
-    EXPECT_NE(h.reason.find("181 s ago"), std::string::npos) << h.reason;
+    EXPECT_THAT(h.reason, ::testing::HasSubstr("181 s ago")) << h.reason;
     m.set_credential_rejected(true);
-    EXPECT_NE(m.healthz(1061, 60s).reason.find("401"), std::string::npos);
+    EXPECT_THAT(m.healthz(1061, 60s).reason, ::testing::HasSubstr("401"));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "ocs/talk.hpp"
 #include "tests/sim/capture.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::ocs {
@@ -166,7 +167,7 @@ TEST(ocs_deck, cards_as_created_fetched_and_listed)
     EXPECT_EQ(fetched->assigned, std::vector<std::string>{"alice"});
     EXPECT_EQ(fetched->done, "2026-11-25T12:45:20+00:00");
     EXPECT_EQ(fetched->last_editor, "preread");
-    EXPECT_NE(fetched->description.find("- [x] upload budget.ods"), std::string::npos);
+    EXPECT_THAT(fetched->description, ::testing::HasSubstr("- [x] upload budget.ods"));
 
     auto stacks = nlohmann::json::parse(recorded_body("18l-deck-get-stacks"));
     auto cards = parse_deck_stack_cards(stacks.at(0));

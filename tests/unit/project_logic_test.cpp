@@ -3,6 +3,7 @@
 #include "tracking/document_diff.hpp"
 #include "tests/sim/capture.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::tracking {
@@ -52,7 +53,7 @@ TEST_F(access_check_test, someone_without_any_share_is_reported_per_document)
     EXPECT_EQ(problems[0].user, "carol");
     EXPECT_EQ(problems[0].what, access_problem::kind::no_share);
     EXPECT_EQ(problems[0].file_id, 14);
-    EXPECT_NE(problems[0].detail.find("agenda.md"), std::string::npos);
+    EXPECT_THAT(problems[0].detail, ::testing::HasSubstr("agenda.md"));
 }
 
 TEST_F(access_check_test, an_expired_share_is_named_as_such)
@@ -63,7 +64,7 @@ TEST_F(access_check_test, an_expired_share_is_named_as_such)
     ASSERT_EQ(problems.size(), 1u);  // budget.ods is still valid today
     EXPECT_EQ(problems[0].what, access_problem::kind::share_expired);
     EXPECT_EQ(problems[0].file_id, 14);
-    EXPECT_NE(problems[0].detail.find("2026-11-24"), std::string::npos) << problems[0].detail;
+    EXPECT_THAT(problems[0].detail, ::testing::HasSubstr("2026-11-24")) << problems[0].detail;
 }
 
 TEST_F(access_check_test, a_share_without_read_permission_does_not_count)

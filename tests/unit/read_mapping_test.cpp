@@ -3,6 +3,7 @@
 #include "tracking/read_mapping.hpp"
 #include "tests/sim/capture.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::tracking {
@@ -113,7 +114,7 @@ TEST_F(read_mapping_test, two_mounts_with_the_same_name_are_ambiguous)
     project.shares.push_back(clash);
     auto m = map_read(read_by("bob", "/Alpha/agenda.md"), project, team);
     EXPECT_EQ(m.result, read_mapping::outcome::ambiguous);
-    EXPECT_NE(m.reason.find("2 pre-reads"), std::string::npos) << m.reason;
+    EXPECT_THAT(m.reason, ::testing::HasSubstr("2 pre-reads")) << m.reason;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "daemon/status_report.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::daemon {
@@ -34,13 +35,13 @@ protected:
 TEST_F(status_report_test, text_table_shows_the_strongest_mark_and_problems)
 {
     auto text = render_status_text({load_project_status(st, "alpha", "/Projects/Alpha")});
-    EXPECT_NE(text.find("alpha  /Projects/Alpha  (last cycle 2026-11-25 12:45 UTC)"), std::string::npos) << text;
-    EXPECT_NE(text.find("commented 11-25 12:44"), std::string::npos) << text;  // beats bob's open
-    EXPECT_EQ(text.find("opened"), std::string::npos) << text;
-    EXPECT_NE(text.find("synced 11-25 12:44"), std::string::npos) << text;
-    EXPECT_NE(text.find("NO ACCESS"), std::string::npos) << text;
-    EXPECT_NE(text.find("carol: budget.ods: not shared with carol"), std::string::npos) << text;
-    EXPECT_EQ(text.find("slides.pdf"), std::string::npos) << "removed pre-reads are not listed: " << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("alpha  /Projects/Alpha  (last cycle 2026-11-25 12:45 UTC)")) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("commented 11-25 12:44")) << text;  // beats bob's open
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("opened"))) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("synced 11-25 12:44")) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("NO ACCESS")) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("carol: budget.ods: not shared with carol")) << text;
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("slides.pdf"))) << "removed pre-reads are not listed: " << text;
 }
 
 TEST_F(status_report_test, json_is_stable_and_complete)
@@ -122,8 +123,8 @@ TEST(status_report_layout, columns_line_up_with_non_ascii_wide_and_long_names)
     }
     EXPECT_EQ(cells, 4u) << text;
     // The 83-character name is cut with an ellipsis instead of pushing its row out.
-    EXPECT_NE(text.find(std::string(47 - 1, 'x') + "\u2026"), std::string::npos) << text;
-    EXPECT_EQ(text.find(std::string(80, 'x')), std::string::npos) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr(std::string(47 - 1, 'x') + "\u2026")) << text;
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(std::string(80, 'x')))) << text;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "store/state.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -122,7 +123,7 @@ TEST_F(store_test, unopenable_file_names_the_file)
         database db(dir / "missing-dir" / "state.sqlite");
         FAIL() << "expected an exception";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("missing-dir"), std::string::npos);
+        EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr("missing-dir"));
     }
 }
 

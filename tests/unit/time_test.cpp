@@ -2,6 +2,7 @@
 #include "http/timestamp.hpp"
 #include "scheduler/time.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace prereadd::scheduler {
@@ -24,7 +25,7 @@ TEST(duration, refuses_what_is_ambiguous_or_malformed)
     for (const char* text : {"", "P", "PT", "P1DT", "3D", "P1M", "P1Y", "P-1D", "PT1.5H", "P1H", "PT1D", "P1D2D",
                              "PT5M1H", "P1W2D", "p3d", "P3D ", "P99999999999D"})
         EXPECT_FALSE(parse_duration(text)) << text;
-    EXPECT_NE(parse_duration("P1M").error().reason.find("use days"), std::string::npos);
+    EXPECT_THAT(parse_duration("P1M").error().reason, ::testing::HasSubstr("use days"));
 }
 
 TEST(duration, formats_canonically)
