@@ -1,8 +1,8 @@
 // Audit log ingestion (target: 500,000 lines/s with 99 % of the lines about
 // files outside every project): the follower reading a 1,000,000-line file,
 // each line glanced at (who read which file), each read mapped against a
-// project, and the reads of its pre-reads read whole, as one poll cycle does. The lines are the recorded Nextcloud 29 "File accessed"
-// line with its user and path changed.
+// project, and the reads of its pre-reads read whole, as one poll cycle does. The lines are the recorded Nextcloud 29
+// "File accessed" line with its user and path changed.
 #include "tracking/audit_follower.hpp"
 #include "tracking/audit_line.hpp"
 #include "tracking/read_mapping.hpp"
@@ -49,9 +49,11 @@ struct log_file {
             std::string line = templ;
             if (i % 100 != 0) {  // 99 %: somebody else's file, outside every project
                 const std::string user = "user" + std::to_string(i % 997);
-                const std::string file = "/Reports/2026/quarter-" + std::to_string(i % 4) + "/sheet-" + std::to_string(i) + ".ods";
+                const std::string file =
+                    "/Reports/2026/quarter-" + std::to_string(i % 4) + "/sheet-" + std::to_string(i) + ".ods";
                 line = replace_first(line, "\"user\":\"bob\"", "\"user\":\"" + user + "\"");
-                line = replace_first(line, "/remote.php/dav/files/bob/Alpha/agenda.md", "/remote.php/dav/files/" + user + file);
+                line = replace_first(line, "/remote.php/dav/files/bob/Alpha/agenda.md",
+                                     "/remote.php/dav/files/" + user + file);
                 line = replace_first(line, "\\\"/Alpha/agenda.md\\\"", "\\\"" + file + "\\\"");
             }
             out << line << '\n';
@@ -97,7 +99,8 @@ void BM_audit_log_ingestion(benchmark::State& state)
             for (const auto& line : batch.lines) {
                 auto glance = glance_at_audit_line(line);
                 if (!glance || map_read(*glance, project, member).result != read_mapping::outcome::pre_read) continue;
-                if (auto read = read_audit_line(line); read && read->kind != access_kind::preview && read->time) ++mapped;
+                if (auto read = read_audit_line(line); read && read->kind != access_kind::preview && read->time)
+                    ++mapped;
             }
         }
     }

@@ -14,7 +14,8 @@ namespace {
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to)
 {
-    for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+    for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+        s.replace(at, from.size(), to);
     return s;
 }
 
@@ -28,7 +29,8 @@ std::string ten_thousand_entries()
         throw std::runtime_error("capture 06 is not as expected");
     const auto entry_end = body.find("</d:response>", file_entry) + std::string("</d:response>").size();
     const std::string entry = body.substr(file_entry, entry_end - file_entry);
-    const std::string id_tag = entry.substr(entry.find("<oc:fileid>"), entry.find("</oc:fileid>") - entry.find("<oc:fileid>"));
+    const std::string id_tag =
+        entry.substr(entry.find("<oc:fileid>"), entry.find("</oc:fileid>") - entry.find("<oc:fileid>"));
     std::string out = body.substr(0, first_entry);  // the XML declaration, <d:multistatus> and the folder's own entry
     out.reserve(entry.size() * 10'100);
     for (int i = 0; i < 10'000; ++i) {

@@ -27,8 +27,8 @@ using namespace prereadd;
 
 struct bench_world {
     explicit bench_world(int projects, int documents)
-        : dir(fs::temp_directory_path() / ("prereadd-bench-" + std::to_string(::getpid()) + "-" + std::to_string(projects) + "-" +
-                                           std::to_string(documents)))
+        : dir(fs::temp_directory_path() / ("prereadd-bench-" + std::to_string(::getpid()) + "-" +
+                                           std::to_string(projects) + "-" + std::to_string(documents)))
     {
         fs::remove_all(dir);
         fs::create_directories(dir);
@@ -36,9 +36,12 @@ struct bench_world {
         for (int p = 0; p < projects; ++p) {
             const std::string folder = "/Projects/P" + std::to_string(1000 + p);
             ops.push_back({{"op", "mkdir"}, {"user", "preread"}, {"path", folder}});
-            ops.push_back({{"op", "share"}, {"user", "preread"}, {"path", folder}, {"type", "group"}, {"with", "team-alpha"}});
+            ops.push_back(
+                {{"op", "share"}, {"user", "preread"}, {"path", folder}, {"type", "group"}, {"with", "team-alpha"}});
             for (int d = 0; d < documents; ++d)
-                ops.push_back({{"op", "put"}, {"user", "preread"}, {"path", folder + "/doc-" + std::to_string(d) + ".md"},
+                ops.push_back({{"op", "put"},
+                               {"user", "preread"},
+                               {"path", folder + "/doc-" + std::to_string(d) + ".md"},
                                {"content", "# Document"}});
             config::project_config c;
             c.id = "p" + std::to_string(1000 + p);
@@ -55,7 +58,8 @@ struct bench_world {
         db = std::make_unique<store::database>(dir / "prereadd.sqlite");
         client = std::make_unique<http::client>(io.get_executor(), http::client_config{},
                                                 http::credential{"preread", http::secret("app-pw")});
-        ctx = std::make_unique<tracking::cycle_context>(*client, config, *db, nullptr, [] { return std::int64_t{1795610700}; });
+        ctx = std::make_unique<tracking::cycle_context>(*client, config, *db, nullptr,
+                                                        [] { return std::int64_t{1795610700}; });
     }
     ~bench_world()
     {
@@ -212,7 +216,9 @@ void BM_cycle_changed_folder_1000_documents(benchmark::State& state)
     int edit = 0;
     for (auto _ : state) {
         state.PauseTiming();
-        w.server->control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/P1000/doc-" + std::to_string(edit++ % 1000) + ".md"},
+        w.server->control({{"op", "put"},
+                           {"user", "preread"},
+                           {"path", "/Projects/P1000/doc-" + std::to_string(edit++ % 1000) + ".md"},
                            {"content", "# Document, edited " + std::to_string(edit)}});
         state.ResumeTiming();
         auto report = w.cycle();
@@ -235,7 +241,8 @@ void BM_exchanges_of_changed_folder_1000_documents(benchmark::State& state)
         state.SkipWithError("the first cycles failed");
         return;
     }
-    w.server->control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/P1000/doc-0.md"}, {"content", "# Edited"}});
+    w.server->control(
+        {{"op", "put"}, {"user", "preread"}, {"path", "/Projects/P1000/doc-0.md"}, {"content", "# Edited"}});
     time_replay(state, w, w.record_cycles(1));
     state.counters["documents"] = 1000;
 }

@@ -50,26 +50,33 @@ void BM_scale_1000_projects(benchmark::State& state)
         ops.push_back({{"op", "mkdir"}, {"user", "preread"}, {"path", folder}});
         ops.push_back({{"op", "share"}, {"user", "preread"}, {"path", folder}, {"type", "group"}, {"with", "team"}});
         for (int d = 0; d < documents; ++d)
-            ops.push_back({{"op", "put"}, {"user", "preread"}, {"path", folder + "/document-" + std::to_string(d) + ".md"},
+            ops.push_back({{"op", "put"},
+                           {"user", "preread"},
+                           {"path", folder + "/document-" + std::to_string(d) + ".md"},
                            {"content", "# Pre-read"}});
         write(dir / "etc/projects.d" / ("p" + std::to_string(10000 + p) + ".json"),
-              nlohmann::json{{"id", "p" + std::to_string(10000 + p)}, {"folder", folder}, {"time_zone", "Europe/Berlin"},
-                             {"participants", {{"groups", {"team"}}}}, {"reminders", {{"lead_times", {"P1D"}}}}}
+              nlohmann::json{{"id", "p" + std::to_string(10000 + p)},
+                             {"folder", folder},
+                             {"time_zone", "Europe/Berlin"},
+                             {"participants", {{"groups", {"team"}}}},
+                             {"reminders", {{"lead_times", {"P1D"}}}}}
                   .dump());
     }
     write(dir / "scenario.json", ops.dump());
     const auto loading = std::chrono::steady_clock::now();
     test::sim_process sim(NEXTCLOUD_SIM_BINARY, dir / "scenario.json", dir / "audit.log", std::chrono::seconds(600));
-    state.counters["simulator_start_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count();
+    state.counters["simulator_start_s"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count();
     write(dir / "etc/app-password", "bench-app-password\n");
     fs::permissions(dir / "etc/app-password", fs::perms::owner_read | fs::perms::owner_write);
     write(dir / "etc/prereadd.json",
-          nlohmann::json{{"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
-                         {"state_directory", (dir / "state").string()},
-                         {"audit_log", (dir / "audit.log").string()},
-                         {"projects_directory", "projects.d"},
-                         {"poll_interval", "PT10S"},
-                         {"metrics", {{"enabled", true}, {"listen", "127.0.0.1:0"}}}}
+          nlohmann::json{
+              {"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
+              {"state_directory", (dir / "state").string()},
+              {"audit_log", (dir / "audit.log").string()},
+              {"projects_directory", "projects.d"},
+              {"poll_interval", "PT10S"},
+              {"metrics", {{"enabled", true}, {"listen", "127.0.0.1:0"}}}}
               .dump());
     const std::string config = (dir / "etc/prereadd.json").string();
 

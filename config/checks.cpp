@@ -18,9 +18,8 @@ bool valid_principal(std::string_view s)
 bool valid_project_id(std::string_view s)
 {
     if (s.empty() || s.size() > 64 || !std::isalnum(static_cast<unsigned char>(s.front()))) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; });
 }
 
 bool valid_talk_token(std::string_view s)
@@ -41,8 +40,8 @@ std::optional<date::weekday> parse_weekday(std::string s)
 {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     static const std::map<std::string, unsigned> names = {
-        {"su", 0}, {"sunday", 0},   {"mo", 1}, {"monday", 1},   {"tu", 2}, {"tuesday", 2}, {"we", 3},
-        {"wednesday", 3}, {"th", 4}, {"thursday", 4}, {"fr", 5}, {"friday", 5}, {"sa", 6}, {"saturday", 6}};
+        {"su", 0}, {"sunday", 0},   {"mo", 1}, {"monday", 1}, {"tu", 2}, {"tuesday", 2}, {"we", 3}, {"wednesday", 3},
+        {"th", 4}, {"thursday", 4}, {"fr", 5}, {"friday", 5}, {"sa", 6}, {"saturday", 6}};
     auto it = names.find(s);
     if (it == names.end()) return std::nullopt;
     return date::weekday{it->second};

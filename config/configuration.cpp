@@ -45,8 +45,8 @@ std::vector<project_config> load_projects(const fs::path& directory, error_sink&
         }
         if (!project->folder.empty()) {
             if (auto [it, fresh] = folders.emplace(project->folder, f); !fresh)
-                sink.add("folder", in_quotes(project->folder) + " is already watched by the project in " +
-                                       it->second.string());
+                sink.add("folder",
+                         in_quotes(project->folder) + " is already watched by the project in " + it->second.string());
         }
         projects.push_back(std::move(*project));
     }

@@ -19,9 +19,9 @@
 namespace prereadd::config {
 
 struct nextcloud_config {
-    std::string url;           // base URL, e.g. https://cloud.example.org or .../nextcloud
-    http::url base;            // the same, parsed
-    std::string user;          // the service account
+    std::string url;                          // base URL, e.g. https://cloud.example.org or .../nextcloud
+    http::url base;                           // the same, parsed
+    std::string user;                         // the service account
     std::filesystem::path app_password_file;  // as resolved (credentials directory applied)
     http::secret app_password;                // the file's content, trailing newline removed
     std::optional<std::filesystem::path> ca_file;
@@ -92,10 +92,10 @@ struct project_config {
         std::chrono::seconds due{0};       // after the session's end
         std::chrono::seconds reminder{0};  // before that
     };
-    std::optional<follow_up_config> follow_up;     // documents added from the session's start on
-    bool personal_reminders = false;               // also one-to-one messages to each pending participant
-    bool when_all_ready = false;                   // a reminder saying so when nobody has anything left
-    std::optional<std::string> acknowledge_with;   // the reaction that acknowledges; any when not set
+    std::optional<follow_up_config> follow_up;    // documents added from the session's start on
+    bool personal_reminders = false;              // also one-to-one messages to each pending participant
+    bool when_all_ready = false;                  // a reminder saying so when nobody has anything left
+    std::optional<std::string> acknowledge_with;  // the reaction that acknowledges; any when not set
     scheduler::pre_read_scope pre_reads = scheduler::pre_read_scope::folder;
     std::string pre_read_tag_prefix;  // with pre_reads "tag"
     std::optional<calendar_config> calendar;

@@ -18,12 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void load_app_password(const std::string& field,
-                       const std::string& configured,
-                       const fs::path& config_directory,
-                       const environment& env,
-                       nextcloud_config& out,
-                       error_sink& sink)
+void load_app_password(const std::string& field, const std::string& configured, const fs::path& config_directory,
+                       const environment& env, nextcloud_config& out, error_sink& sink)
 {
     fs::path path(configured);
     if (path.is_relative())
@@ -64,8 +60,8 @@ void load_app_password(const std::string& field,
     out.app_password = http::secret(std::move(*content));
 }
 
-void load_nextcloud(object_reader& r, const fs::path& config_directory, const environment& env,
-                    nextcloud_config& out, error_sink& sink)
+void load_nextcloud(object_reader& r, const fs::path& config_directory, const environment& env, nextcloud_config& out,
+                    error_sink& sink)
 {
     if (auto url = r.string("url", true)) {
         auto parsed = http::parse_url(*url);
@@ -74,8 +70,10 @@ void load_nextcloud(object_reader& r, const fs::path& config_directory, const en
         } else if (parsed->target.find_first_of("?#") != std::string::npos) {
             sink.add(r.field("url"), "must not have a query or fragment: " + in_quotes(*url));
         } else if (!parsed->origin.tls && !is_loopback_host(parsed->origin.host)) {
-            sink.add(r.field("url"), "plain http is only allowed to a loopback address (the app password would "
-                                     "cross the network unencrypted); use https: " + in_quotes(*url));
+            sink.add(r.field("url"),
+                     "plain http is only allowed to a loopback address (the app password would "
+                     "cross the network unencrypted); use https: " +
+                         in_quotes(*url));
         } else {
             while (parsed->target.size() > 1 && parsed->target.back() == '/') parsed->target.pop_back();
             if (parsed->target == "/") parsed->target.clear();
@@ -118,10 +116,12 @@ void load_metrics(object_reader& r, metrics_config& out, error_sink& sink)
         unsigned port_number = 0;
         auto [end, pec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
         if (ec || pec != std::errc() || end != port.data() + port.size() || port_number > 65535) {
-            sink.add(r.field("listen"), in_quotes(*listen) + " is not an IP address and port such as \"127.0.0.1:9864\"");
+            sink.add(r.field("listen"),
+                     in_quotes(*listen) + " is not an IP address and port such as \"127.0.0.1:9864\"");
         } else if (!address.is_loopback() && !out.allow_non_loopback) {
-            sink.add(r.field("listen"), in_quotes(*listen) + " is not a loopback address; metrics stay on loopback "
-                                                          "unless \"allow_non_loopback\": true is set");
+            sink.add(r.field("listen"), in_quotes(*listen) +
+                                            " is not a loopback address; metrics stay on loopback "
+                                            "unless \"allow_non_loopback\": true is set");
         } else {
             out.address = address.to_string();
             out.port = static_cast<std::uint16_t>(port_number);

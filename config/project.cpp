@@ -15,13 +15,15 @@ void load_identity(object_reader& r, project_config& p)
     auto& sink = r.sink();
     if (auto id = r.string("id", true)) {
         if (!valid_project_id(*id))
-            sink.add("id", in_quotes(*id) + " is not a project id (lower-case letters, digits, '-' and '_', at most 64)");
+            sink.add("id",
+                     in_quotes(*id) + " is not a project id (lower-case letters, digits, '-' and '_', at most 64)");
         else
             p.id = *id;
     }
     if (auto folder = r.string("folder", true)) {
         if (folder->front() != '/')
-            sink.add("folder", "must be a path starting with '/' in the service account's files, not " + in_quotes(*folder));
+            sink.add("folder",
+                     "must be a path starting with '/' in the service account's files, not " + in_quotes(*folder));
         else if (folder->find("/../") != std::string::npos || folder->ends_with("/..") ||
                  folder->find('\0') != std::string::npos)
             sink.add("folder", "must not contain \"..\": " + in_quotes(*folder));
@@ -112,10 +114,14 @@ void load_reminders(object_reader& r, project_config& p)
 void load_pre_reads(object_reader& r, project_config& p)
 {
     if (auto scope = r.string("pre_reads", false)) {
-        if (*scope == "folder") p.pre_reads = scheduler::pre_read_scope::folder;
-        else if (*scope == "session_folder") p.pre_reads = scheduler::pre_read_scope::session_folder;
-        else if (*scope == "tag") p.pre_reads = scheduler::pre_read_scope::tag;
-        else r.sink().add("pre_reads", in_quotes(*scope) + " is not \"folder\", \"session_folder\" or \"tag\"");
+        if (*scope == "folder")
+            p.pre_reads = scheduler::pre_read_scope::folder;
+        else if (*scope == "session_folder")
+            p.pre_reads = scheduler::pre_read_scope::session_folder;
+        else if (*scope == "tag")
+            p.pre_reads = scheduler::pre_read_scope::tag;
+        else
+            r.sink().add("pre_reads", in_quotes(*scope) + " is not \"folder\", \"session_folder\" or \"tag\"");
     }
     if (auto prefix = r.string("pre_read_tag_prefix", false)) {
         if (p.pre_reads != scheduler::pre_read_scope::tag)
@@ -133,8 +139,9 @@ void load_channels(object_reader& r, project_config& p)
         object_reader cr(*c, "calendar", sink, {"name", "category", "title_prefix"});
         if (auto name = cr.string("name", true)) {
             if (name->find('/') != std::string::npos || *name == "." || *name == "..")
-                sink.add("calendar.name", in_quotes(*name) + " is not a calendar name (the last part of the "
-                                                             "calendar's CalDAV link, e.g. \"personal\")");
+                sink.add("calendar.name", in_quotes(*name) +
+                                              " is not a calendar name (the last part of the "
+                                              "calendar's CalDAV link, e.g. \"personal\")");
             else
                 p.calendar = calendar_config{*name, cr.string("category", false), cr.string("title_prefix", false)};
         }
@@ -143,9 +150,10 @@ void load_channels(object_reader& r, project_config& p)
         object_reader tr(*t, "talk", sink, {"conversation"});
         if (auto token = tr.string("conversation", true)) {
             if (!valid_talk_token(*token))
-                sink.add("talk.conversation", in_quotes(*token) + " is not a Talk conversation token "
-                                                               "(the lower-case letters and digits at the end of "
-                                                               "the conversation's link, e.g. \"4csmt372\")");
+                sink.add("talk.conversation", in_quotes(*token) +
+                                                  " is not a Talk conversation token "
+                                                  "(the lower-case letters and digits at the end of "
+                                                  "the conversation's link, e.g. \"4csmt372\")");
             else
                 p.talk = talk_config{*token};
         }

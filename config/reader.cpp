@@ -72,7 +72,8 @@ std::optional<bool> object_reader::boolean(std::string_view key)
     return v->get<bool>();
 }
 
-std::optional<std::int64_t> object_reader::integer(std::string_view key, bool required, std::int64_t min, std::int64_t max)
+std::optional<std::int64_t> object_reader::integer(std::string_view key, bool required, std::int64_t min,
+                                                   std::int64_t max)
 {
     const json* v = get(key, required);
     if (!v) return std::nullopt;
@@ -84,15 +85,15 @@ std::optional<std::int64_t> object_reader::integer(std::string_view key, bool re
                          ? INT64_MAX
                          : v->get<std::int64_t>();
     if (n < min || n > max) {
-        sink_.add(field(key), "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                                  ", not " + v->dump());
+        sink_.add(field(key),
+                  "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " + v->dump());
         return std::nullopt;
     }
     return n;
 }
 
-std::optional<std::chrono::seconds> object_reader::duration(std::string_view key, bool required, std::chrono::seconds min,
-                                             std::chrono::seconds max)
+std::optional<std::chrono::seconds> object_reader::duration(std::string_view key, bool required,
+                                                            std::chrono::seconds min, std::chrono::seconds max)
 {
     auto text = string(key, required);
     if (!text) return std::nullopt;
@@ -137,7 +138,6 @@ void object_reader::report_unknown()
         sink_.add(field(key), message);
     }
 }
-
 
 std::optional<std::string> read_text_file(const fs::path& path, std::string& why)
 {

@@ -22,7 +22,9 @@ using json = nlohmann::json;
 
 class error_sink {
 public:
-    error_sink(std::filesystem::path file, std::vector<config_error>& errors) : file_(std::move(file)), errors_(errors) {}
+    error_sink(std::filesystem::path file, std::vector<config_error>& errors) : file_(std::move(file)), errors_(errors)
+    {
+    }
 
     void add(std::string field, std::string message)
     {

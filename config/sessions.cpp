@@ -110,7 +110,10 @@ void load_weekly(const json& e, const std::string& path, project_config& p, erro
     if (!w.valid()) return;
     weekly_series_config series;
     bool ok = true;
-    if (auto title = w.string("title", true)) series.title = *title; else ok = false;
+    if (auto title = w.string("title", true))
+        series.title = *title;
+    else
+        ok = false;
     ok &= load_days(w, series);
     if (auto t = w.string("time", true)) {
         if (auto tod = scheduler::parse_time_of_day(*t)) {
@@ -126,8 +129,7 @@ void load_weekly(const json& e, const std::string& path, project_config& p, erro
     ok &= load_date(w, "first", true, first) && first.has_value();
     if (first) series.first = *first;
     ok &= load_series_end(w, path, series);
-    if (auto d = w.duration("duration", false, std::chrono::minutes(1), std::chrono::hours(24)))
-        series.duration = *d;
+    if (auto d = w.duration("duration", false, std::chrono::minutes(1), std::chrono::hours(24))) series.duration = *d;
     if (ok) p.weekly.push_back(std::move(series));
 }
 

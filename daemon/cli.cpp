@@ -18,8 +18,8 @@ namespace prereadd::daemon {
 namespace {
 
 constexpr int exit_ok = 0;
-constexpr int exit_usage = 64;        // EX_USAGE
-constexpr int exit_config = 78;       // EX_CONFIG
+constexpr int exit_usage = 64;   // EX_USAGE
+constexpr int exit_config = 78;  // EX_CONFIG
 
 std::optional<config::configuration> load_or_report(const std::string& path)
 {
@@ -37,8 +37,8 @@ int check_config(const std::string& path)
     if (!config) return exit_config;
     const auto& g = config->global;
     std::cout << "configuration OK: " << g.file.string() << '\n'
-              << "  nextcloud: " << g.nextcloud.base.to_string() << " as " << g.nextcloud.user
-              << " (app password from " << g.nextcloud.app_password_file.string() << ")\n"
+              << "  nextcloud: " << g.nextcloud.base.to_string() << " as " << g.nextcloud.user << " (app password from "
+              << g.nextcloud.app_password_file.string() << ")\n"
               << "  state directory: " << g.state_directory.string() << '\n'
               << "  audit log: " << (g.audit_log ? g.audit_log->string() : std::string("(none: opens not tracked)"))
               << '\n'
@@ -94,7 +94,6 @@ int status(const config::configuration& config, const std::string& only, bool as
     return exit_ok;
 }
 
-
 }  // namespace
 
 int run_cli(int argc, char** argv)
@@ -105,8 +104,9 @@ int run_cli(int argc, char** argv)
 
     std::string config_path = "/etc/prereadd/prereadd.json";
     if (const char* env = std::getenv("PREREADD_CONFIG"); env && *env) config_path = env;
-    app.add_option("-c,--config", config_path, "global configuration file (default: $PREREADD_CONFIG or "
-                                               "/etc/prereadd/prereadd.json)");
+    app.add_option("-c,--config", config_path,
+                   "global configuration file (default: $PREREADD_CONFIG or "
+                   "/etc/prereadd/prereadd.json)");
 
     auto* check = app.add_subcommand("check-config", "validate the configuration and exit (0 valid, 78 invalid)");
     auto* status = app.add_subcommand("status", "print the participant x document table");

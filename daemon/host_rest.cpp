@@ -60,8 +60,9 @@ std::chrono::system_clock::time_point next_attempt(std::chrono::system_clock::ti
     const auto at = message_waiting ? now + rest : std::max(wake, now + rest);
     if (!open_deadline || *open_deadline <= now) return at;
     const auto left = *open_deadline - now;
-    const auto latest = left > 2 * margin ? *open_deadline - margin
-                                          : now + std::max<std::chrono::system_clock::duration>(left / 2, std::chrono::seconds(1));
+    const auto latest = left > 2 * margin
+                            ? *open_deadline - margin
+                            : now + std::max<std::chrono::system_clock::duration>(left / 2, std::chrono::seconds(1));
     return std::min(at, latest);
 }
 

@@ -16,9 +16,12 @@ void log(priority p, std::string_view message)
     // server's message that could forge a record or drive a terminal.
     for (char c : message) {
         const auto b = static_cast<unsigned char>(c);
-        if (c == '\n') line += ' ';
-        else if (b < 0x20 || b == 0x7f) line += reminding::log_text(std::string_view(&c, 1));
-        else line += c;
+        if (c == '\n')
+            line += ' ';
+        else if (b < 0x20 || b == 0x7f)
+            line += reminding::log_text(std::string_view(&c, 1));
+        else
+            line += c;
     }
     line += '\n';
     for (std::size_t written = 0; written < line.size();) {

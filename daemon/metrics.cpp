@@ -93,7 +93,8 @@ void metrics::observe(const tracking::cycle_report& report, std::chrono::steady_
     engagements_ += report.engagements_recorded;
     new_problems_ += report.new_problems.size();
     for (const auto& id : report.polled) last_success_[id] = now;
-    if (report.errors.empty() && report.projects_ok == projects) last_complete_cycle_ = now;
+    if (report.errors.empty() && report.projects_ok == projects)
+        last_complete_cycle_ = now;
     else {
         ++cycle_errors_;
         last_error_ = report.errors.empty() ? "a project could not be polled" : report.errors.front();
@@ -115,7 +116,8 @@ std::string metrics::render() const
     header(out, "prereadd_http_requests_total", "counter", "Requests to Nextcloud by endpoint and HTTP status.");
     for (const auto& [key, n] : requests_)
         sample(out, "prereadd_http_requests_total",
-               "endpoint=\"" + escaped(key.first) + "\",status=\"" + escaped(key.second) + "\"", static_cast<double>(n));
+               "endpoint=\"" + escaped(key.first) + "\",status=\"" + escaped(key.second) + "\"",
+               static_cast<double>(n));
     header(out, "prereadd_http_request_duration_seconds", "histogram", "Time of one request, retries included.");
     for (const auto& [endpoint, h] : latency_)
         h.render(out, "prereadd_http_request_duration_seconds", "endpoint=\"" + escaped(endpoint) + "\",");
@@ -129,7 +131,8 @@ std::string metrics::render() const
     for (const auto& [outcome, n] : {std::pair{"sent", sent_}, std::pair{"late", late_}, std::pair{"missed", missed_},
                                      std::pair{"skipped", skipped_}})
         sample(out, "prereadd_messages_total", std::string("outcome=\"") + outcome + "\"", static_cast<double>(n));
-    header(out, "prereadd_engagements_recorded_total", "counter", "Engagements recorded (opened, synced, commented, edited, acknowledged).");
+    header(out, "prereadd_engagements_recorded_total", "counter",
+           "Engagements recorded (opened, synced, commented, edited, acknowledged).");
     sample(out, "prereadd_engagements_recorded_total", "", static_cast<double>(engagements_ + acknowledged_));
     header(out, "prereadd_access_problems", "gauge", "Open access problems over all projects.");
     sample(out, "prereadd_access_problems", "", static_cast<double>(open_problems_));
@@ -137,9 +140,11 @@ std::string metrics::render() const
     sample(out, "prereadd_access_problems_found_total", "", static_cast<double>(new_problems_));
     header(out, "prereadd_audit_log_lag_bytes", "gauge", "Bytes of the admin_audit log not read yet.");
     sample(out, "prereadd_audit_log_lag_bytes", "", static_cast<double>(audit_lag_));
-    header(out, "prereadd_credential_rejected", "gauge", "1 after Nextcloud answered 401: the app password is not used again until a reload.");
+    header(out, "prereadd_credential_rejected", "gauge",
+           "1 after Nextcloud answered 401: the app password is not used again until a reload.");
     sample(out, "prereadd_credential_rejected", "", credential_rejected_ ? 1 : 0);
-    header(out, "prereadd_last_successful_cycle_timestamp_seconds", "gauge", "When each project was last polled without an error.");
+    header(out, "prereadd_last_successful_cycle_timestamp_seconds", "gauge",
+           "When each project was last polled without an error.");
     for (const auto& [project, at] : last_success_)
         sample(out, "prereadd_last_successful_cycle_timestamp_seconds", "project=\"" + escaped(project) + "\"",
                static_cast<double>(at));
@@ -151,7 +156,8 @@ health metrics::healthz(std::int64_t now, std::chrono::seconds poll_interval) co
     if (credential_rejected_)
         return {false, "Nextcloud rejected the app password (401); fix it and reload (systemctl reload prereadd)"};
     if (last_complete_cycle_ == 0)
-        return {false, cycles_ == 0 ? "no poll cycle has finished yet" : "no poll cycle has succeeded yet: " + last_error_};
+        return {false,
+                cycles_ == 0 ? "no poll cycle has finished yet" : "no poll cycle has succeeded yet: " + last_error_};
     const auto age = now - last_complete_cycle_;
     if (age > 3 * poll_interval.count())
         return {false, "the last successful poll cycle was " + std::to_string(age) + " s ago: " + last_error_};

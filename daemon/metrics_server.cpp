@@ -35,7 +35,8 @@ metrics_server::metrics_server(asio::any_io_executor ex, const asio::ip::tcp::en
         options);
 }
 
-http::server_response metrics_server::answer(const http::server_request& req, const std::function<std::string()>& render,
+http::server_response metrics_server::answer(const http::server_request& req,
+                                             const std::function<std::string()>& render,
                                              const std::function<health()>& check)
 {
     http::server_response res;

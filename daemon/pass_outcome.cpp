@@ -31,8 +31,8 @@ std::string pass_status(const tracking::cycle_report& cycle, const reminding::re
                          " project(s) up to date, " + std::to_string(cycle.polled.size()) + " folder(s) checked in " +
                          std::to_string(took.count()) + " ms";
     if (!cycle.errors.empty() || !sent.errors.empty())
-        status += ", " + std::to_string(cycle.errors.size() + sent.errors.size()) + " error(s): " +
-                  (cycle.errors.empty() ? sent.errors.front() : cycle.errors.front());
+        status += ", " + std::to_string(cycle.errors.size() + sent.errors.size()) +
+                  " error(s): " + (cycle.errors.empty() ? sent.errors.front() : cycle.errors.front());
     if (sent.next_due) status += "; next message due " + date::format("%FT%TZ", *sent.next_due);
     return status;
 }

@@ -3,6 +3,7 @@
 // needs a lock.
 #include "daemon/run.hpp"
 
+#include "daemon/generation.hpp"
 #include "daemon/host_rest.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
@@ -37,8 +38,8 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 
 constexpr int exit_ok = 0;
-constexpr int exit_config = 78;      // EX_CONFIG
-constexpr int exit_cantcreat = 73;   // EX_CANTCREAT
+constexpr int exit_config = 78;     // EX_CONFIG
+constexpr int exit_cantcreat = 73;  // EX_CANTCREAT
 
 void notify(const std::string& state) { sd_notify(0, state.c_str()); }
 
@@ -46,33 +47,9 @@ std::string monotonic_usec()
 {
     timespec ts{};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::to_string(static_cast<std::uint64_t>(ts.tv_sec) * 1000000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u);
+    return std::to_string(static_cast<std::uint64_t>(ts.tv_sec) * 1000000u +
+                          static_cast<std::uint64_t>(ts.tv_nsec) / 1000u);
 }
-
-std::vector<std::string> project_ids(const config::configuration& c)
-{
-    std::vector<std::string> ids;
-    for (const auto& p : c.projects) ids.push_back(p.id);
-    return ids;
-}
-
-// Everything that lives as long as one configuration.
-struct generation {
-    generation(asio::any_io_executor ex, config::configuration c, store::database& db, const run_tuning& tuning)
-        : config(std::move(c)),
-          client(ex, client_config_of(config), {config.global.nextcloud.user, config.global.nextcloud.app_password}),
-          poll(client, config, db, nullptr, unix_now, tuning.poll),
-          reminders(client, config, db, unix_now, tuning.reminders),
-          turns(project_ids(config), config.global.poll_interval, std::chrono::steady_clock::now())
-    {
-    }
-    config::configuration config;
-    http::client client;
-    std::optional<tracking::audit_follower> audit;
-    tracking::cycle_context poll;
-    reminding::reminder_context reminders;
-    scheduler::poll_schedule turns;  // a new configuration starts with every project due
-};
 
 class service {
 public:
@@ -95,8 +72,10 @@ public:
 
     asio::awaitable<void> main_loop()
     {
-        notify("READY=1\nSTATUS=" + std::to_string(current_->config.projects.size()) + " project(s), first poll cycle running");
-        log(priority::notice, "prereadd started: " + std::to_string(current_->config.projects.size()) + " project(s), polling every " +
+        notify("READY=1\nSTATUS=" + std::to_string(current_->config.projects.size()) +
+               " project(s), first poll cycle running");
+        log(priority::notice, "prereadd started: " + std::to_string(current_->config.projects.size()) +
+                                  " project(s), polling every " +
                                   std::to_string(current_->config.global.poll_interval.count()) + " s");
         while (!stopping_) {
             stop_.expires_at(std::chrono::steady_clock::time_point::max());
@@ -107,8 +86,10 @@ public:
                 reload();
                 continue;  // a new configuration polls at once
             }
-            if (next.nextcloud_away) co_await rest_until(next.wake);
-            else co_await sleep_until(next.wake);
+            if (next.nextcloud_away)
+                co_await rest_until(next.wake);
+            else
+                co_await sleep_until(next.wake);
             if (reload_requested_ && !stopping_) reload();
         }
         notify("STOPPING=1");
@@ -196,10 +177,10 @@ private:
                 [this] { return metrics_.render(); },
                 [this] { return metrics_.healthz(unix_now(), current_->config.global.poll_interval); });
             const auto bound = next->local_endpoint();
-            log(priority::info, "metrics on http://" +
-                                    (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                             : bound.address().to_string()) +
-                                    ":" + std::to_string(bound.port()) + "/metrics and /healthz");
+            log(priority::info,
+                "metrics on http://" +
+                    (bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string()) +
+                    ":" + std::to_string(bound.port()) + "/metrics and /healthz");
             next->start();
         } else {
             log(priority::info, "metrics server stopped: disabled in the configuration");
@@ -231,15 +212,16 @@ private:
                                      e.code().message() + "; " +
                                      (server_ ? "still serving on the previous address" : "no metrics server"));
         }
-        log(priority::notice, "configuration reloaded: " + std::to_string(current_->config.projects.size()) + " project(s)");
+        log(priority::notice,
+            "configuration reloaded: " + std::to_string(current_->config.projects.size()) + " project(s)");
         notify("READY=1");
     }
 
     // False when the sleep was cut short (a signal).
     asio::awaitable<bool> sleep_until(std::chrono::system_clock::time_point wake)
     {
-        sleep_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-            wake - std::chrono::system_clock::now()));
+        sleep_.expires_after(
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(wake - std::chrono::system_clock::now()));
         boost::system::error_code ec;
         co_await sleep_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         co_return !ec;
@@ -315,7 +297,8 @@ private:
         log_cycle(cycle);
         const auto sent = co_await reminding::async_reminders(g.reminders);
         log_sent(sent);
-        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        const auto took =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         metrics_.observe(cycle, took, unix_now(), g.config.projects.size());
         metrics_.observe(sent);
         {
@@ -336,12 +319,12 @@ private:
             if (sent.open_deadline) deadline = std::chrono::system_clock::time_point(*sent.open_deadline);
             wake = next_attempt(now, wake, rest, sent.undelivered > 0, deadline, tuning_.deadline_margin);
             const auto in = std::chrono::duration_cast<std::chrono::seconds>(wake - now).count();
-            log(priority::warning, "Nextcloud unavailable (" + rest_.reason() + "): next attempt in " +
-                                       std::to_string(in) + " s (" + std::to_string(rest_.failed_passes()) +
-                                       " pass(es) in a row" +
-                                       (in < rest.count() ? ", sooner than the back-off for a message still due" : "") +
-                                       ")");
-            notify("STATUS=Nextcloud unavailable (" + rest_.reason() + "), next attempt in " + std::to_string(in) + " s");
+            log(priority::warning,
+                "Nextcloud unavailable (" + rest_.reason() + "): next attempt in " + std::to_string(in) + " s (" +
+                    std::to_string(rest_.failed_passes()) + " pass(es) in a row" +
+                    (in < rest.count() ? ", sooner than the back-off for a message still due" : "") + ")");
+            notify("STATUS=Nextcloud unavailable (" + rest_.reason() + "), next attempt in " + std::to_string(in) +
+                   " s");
             co_return wake_plan{wake, true};
         }
         watching_maintenance_ = false;  // Nextcloud answered: whatever comes next is news
@@ -355,7 +338,7 @@ private:
     std::unique_ptr<generation> current_;
     metrics metrics_;  // kept across reloads
     run_tuning tuning_;
-    host_rest rest_;   // so is the back-off: a reload does not make Nextcloud available
+    host_rest rest_;  // so is the back-off: a reload does not make Nextcloud available
     std::minstd_rand random_{std::random_device{}()};
     bool watching_maintenance_ = false;  // status.php said "maintenance" and has not said otherwise since
     std::unique_ptr<metrics_server> server_;
@@ -375,7 +358,8 @@ int run_daemon(const std::filesystem::path& config_file, const run_tuning& tunin
     auto loaded = config::load_configuration(config_file, config::environment::from_process());
     if (!loaded.config) {
         for (const auto& e : loaded.errors) log(priority::error, e.to_string());
-        log(priority::error, "configuration invalid (" + std::to_string(loaded.errors.size()) + " problem(s)), not starting");
+        log(priority::error,
+            "configuration invalid (" + std::to_string(loaded.errors.size()) + " problem(s)), not starting");
         return exit_config;
     }
     if (auto ec = make_state_directory(*loaded.config)) {

@@ -24,7 +24,8 @@ constexpr int exit_tempfail = 75;   // EX_TEMPFAIL
 
 std::int64_t unix_now()
 {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 std::error_code make_state_directory(const config::configuration& config)
@@ -35,7 +36,10 @@ std::error_code make_state_directory(const config::configuration& config)
     return ec;
 }
 
-std::filesystem::path state_file(const config::configuration& config) { return config.global.state_directory / "prereadd.sqlite"; }
+std::filesystem::path state_file(const config::configuration& config)
+{
+    return config.global.state_directory / "prereadd.sqlite";
+}
 
 http::client_config client_config_of(const config::configuration& config)
 {

@@ -104,8 +104,8 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
             << (p.last_cycle_at ? "last cycle " + utc(*p.last_cycle_at) + " UTC" : std::string("no poll cycle yet"))
             << ")\n";
         if (p.last_error)
-            out << "  NOT POLLED since " << (p.failing_since ? utc(*p.failing_since) + " UTC" : std::string("?")) << ": "
-                << *p.last_error << "\n";
+            out << "  NOT POLLED since " << (p.failing_since ? utc(*p.failing_since) + " UTC" : std::string("?"))
+                << ": " << *p.last_error << "\n";
         if (p.documents.empty() || p.participants.empty()) {
             out << "  " << p.documents.size() << " pre-read(s), " << p.participants.size() << " participant(s)\n\n";
             continue;
@@ -122,20 +122,24 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
             for (const auto& u : p.participants) {
                 const store::engagement* best = nullptr;
                 for (const auto& e : p.engagements)
-                    if (e.user_id == u.user_id && e.file_id == d.file_id && (!best || strength(e.kind) > strength(best->kind)))
+                    if (e.user_id == u.user_id && e.file_id == d.file_id &&
+                        (!best || strength(e.kind) > strength(best->kind)))
                         best = &e;
                 bool blocked = std::any_of(p.problems.begin(), p.problems.end(), [&](const auto& pr) {
                     return pr.user_id == u.user_id && pr.file_id == d.file_id;
                 });
-                std::string cell = best ? std::string(store::to_string(best->kind)) + " " + utc(best->first_at, "%m-%d %H:%M")
-                                        : blocked ? "NO ACCESS" : "-";
+                std::string cell =
+                    best      ? std::string(store::to_string(best->kind)) + " " + utc(best->first_at, "%m-%d %H:%M")
+                    : blocked ? "NO ACCESS"
+                              : "-";
                 out << pad(cell, column);
             }
             out << '\n';
         }
         if (!p.problems.empty()) {
             out << "  access problems:\n";
-            for (const auto& pr : p.problems) out << "    " << reminding::log_text(pr.user_id) << ": " << reminding::log_text(pr.detail) << '\n';
+            for (const auto& pr : p.problems)
+                out << "    " << reminding::log_text(pr.user_id) << ": " << reminding::log_text(pr.detail) << '\n';
         }
         out << '\n';
     }
@@ -152,7 +156,8 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
             json by_user = json::object();
             for (const auto& e : p.engagements) {
                 if (e.file_id != d.file_id) continue;
-                by_user[e.user_id][store::to_string(e.kind)] = {{"at", utc(e.first_at, "%FT%TZ")}, {"source", e.source}};
+                by_user[e.user_id][store::to_string(e.kind)] = {{"at", utc(e.first_at, "%FT%TZ")},
+                                                                {"source", e.source}};
             }
             docs.push_back({{"file_id", d.file_id}, {"path", d.path}, {"engagements", by_user}});
         }
@@ -165,15 +170,17 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
                                 {"problem", pr.problem},
                                 {"detail", pr.detail},
                                 {"since", utc(pr.first_seen, "%FT%TZ")}});
-        list.push_back({{"id", p.id},
-                        {"folder", p.folder},
-                        {"last_cycle_at", p.last_cycle_at ? json(utc(*p.last_cycle_at, "%FT%TZ")) : json(nullptr)},
-                        {"last_error", p.last_error ? json{{"message", *p.last_error},
-                                                           {"since", p.failing_since ? json(utc(*p.failing_since, "%FT%TZ")) : json(nullptr)}}
-                                                    : json(nullptr)},
-                        {"participants", participants},
-                        {"documents", docs},
-                        {"access_problems", problems}});
+        list.push_back(
+            {{"id", p.id},
+             {"folder", p.folder},
+             {"last_cycle_at", p.last_cycle_at ? json(utc(*p.last_cycle_at, "%FT%TZ")) : json(nullptr)},
+             {"last_error",
+              p.last_error ? json{{"message", *p.last_error},
+                                  {"since", p.failing_since ? json(utc(*p.failing_since, "%FT%TZ")) : json(nullptr)}}
+                           : json(nullptr)},
+             {"participants", participants},
+             {"documents", docs},
+             {"access_problems", problems}});
     }
     return nlohmann::json::parse(json{{"format", 1}, {"warnings", warnings}, {"projects", list}}.dump());
 }

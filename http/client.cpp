@@ -44,12 +44,9 @@ std::optional<failure> failure_of_status(const response& res, bhttp::verb method
 {
     const std::string where = std::string(bhttp::to_string(method)) + ' ' + target.to_string();
     switch (res.status) {
-    case 401:
-        return failure{http::error::unauthorized, where, res.status};
-    case 403:
-        return failure{http::error::forbidden, where + ": " + body_excerpt(res.body), res.status};
-    case 429:
-        return failure{http::error::rate_limited, where, res.status, retry_after};
+    case 401: return failure{http::error::unauthorized, where, res.status};
+    case 403: return failure{http::error::forbidden, where + ": " + body_excerpt(res.body), res.status};
+    case 429: return failure{http::error::rate_limited, where, res.status, retry_after};
     case 502:
     case 503:
     case 504: {
@@ -57,8 +54,7 @@ std::optional<failure> failure_of_status(const response& res, bhttp::verb method
         if (res.header("X-Nextcloud-Maintenance-Mode") == "1") why += " (maintenance mode)";
         return failure{http::error::server_unavailable, why, res.status, retry_after};
     }
-    default:
-        return std::nullopt;
+    default: return std::nullopt;
     }
 }
 
@@ -132,13 +128,12 @@ host_pool& client::pool_for(const origin& peer)
 {
     auto& slot = pools_[peer];
     if (!slot)
-        slot = std::make_unique<host_pool>(executor_, peer, &tls_, config_.max_connections_per_host,
-                                           config_.idle_timeout);
+        slot =
+            std::make_unique<host_pool>(executor_, peer, &tls_, config_.max_connections_per_host, config_.idle_timeout);
     return *slot;
 }
 
-asio::awaitable<outcome<response>> client::async_attempt(host_pool& pool,
-                                                         bhttp::request<bhttp::string_body>& req,
+asio::awaitable<outcome<response>> client::async_attempt(host_pool& pool, bhttp::request<bhttp::string_body>& req,
                                                          std::chrono::milliseconds timeout)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
@@ -150,8 +145,8 @@ asio::awaitable<outcome<response>> client::async_attempt(host_pool& pool,
         auto conn = std::move(*acquired);
         const bool was_reused = conn->carried_requests();
         auto result = co_await conn->async_exchange(req, deadline, {config_.max_body_size, config_.max_header_size});
-        const bool stale = !result && was_reused && conn->nothing_received() &&
-                           result.error().code == http::error::connection_closed;
+        const bool stale =
+            !result && was_reused && conn->nothing_received() && result.error().code == http::error::connection_closed;
         pool.release(std::move(conn));
         ++stats_.attempts;
         // The server may close an idle keep-alive connection just as we send on
@@ -173,7 +168,8 @@ asio::awaitable<outcome<response>> client::async_request(request r)
     const auto started = std::chrono::steady_clock::now();
     auto result = co_await async_request_unobserved(std::move(r));
     record.took = std::chrono::steady_clock::now() - started;
-    if (result) record.status = result->status;
+    if (result)
+        record.status = result->status;
     else {
         record.status = result.error().status;
         record.error = result.error().code;
@@ -256,10 +252,10 @@ asio::awaitable<outcome<response>> client::async_request_unobserved(request r)
         auto location = res.header("Location");
         if (location.empty()) co_return result;
         if (redirects >= config_.max_redirects)
-            co_return failure{http::error::too_many_redirects,
-                              "more than " + std::to_string(config_.max_redirects) + " redirects from " +
-                                  target->to_string(),
-                              res.status};
+            co_return failure{
+                http::error::too_many_redirects,
+                "more than " + std::to_string(config_.max_redirects) + " redirects from " + target->to_string(),
+                res.status};
         auto next = resolve_location(*target, location);
         if (!next) co_return next.error();
         if (next->origin != target->origin)

@@ -46,8 +46,8 @@
 namespace prereadd::http {
 
 struct client_stats {
-    std::size_t requests = 0;     // calls of async_request
-    std::size_t attempts = 0;     // exchanges tried, retries included
+    std::size_t requests = 0;  // calls of async_request
+    std::size_t attempts = 0;  // exchanges tried, retries included
     std::size_t retries = 0;
     std::size_t redirects = 0;
 };
@@ -55,8 +55,8 @@ struct client_stats {
 // One finished call of async_request, for metrics: what was asked, how it ended.
 struct exchange_record {
     std::string method;
-    std::string path;        // the URL's path, without the query
-    unsigned status = 0;     // 0 when no response arrived
+    std::string path;                 // the URL's path, without the query
+    unsigned status = 0;              // 0 when no response arrived
     boost::system::error_code error;  // set when the call failed
     std::chrono::steady_clock::duration took{};
     std::optional<std::chrono::seconds> retry_after;  // the server's, when a failure came with one

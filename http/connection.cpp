@@ -62,10 +62,7 @@ connection::~connection() { close(); }
 
 beast::tcp_stream& connection::tcp() { return secure_ ? beast::get_lowest_layer(*secure_) : *plain_; }
 
-const beast::tcp_stream& connection::tcp() const
-{
-    return secure_ ? beast::get_lowest_layer(*secure_) : *plain_;
-}
+const beast::tcp_stream& connection::tcp() const { return secure_ ? beast::get_lowest_layer(*secure_) : *plain_; }
 
 bool connection::is_open() const { return connected_ && tcp().socket().is_open(); }
 
@@ -74,8 +71,8 @@ bool connection::peer_closed() const
     if (!is_open()) return true;
     if (buffer_.size() != 0) return true;
     char byte;
-    ssize_t n = ::recv(const_cast<beast::tcp_stream&>(tcp()).socket().native_handle(), &byte, 1,
-                       MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n =
+        ::recv(const_cast<beast::tcp_stream&>(tcp()).socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n >= 0) return true;  // EOF, or bytes nobody asked for
     return !(errno == EAGAIN || errno == EWOULDBLOCK);
 }
@@ -118,7 +115,8 @@ asio::awaitable<std::optional<failure>> connection::async_connect(clock::time_po
 
     if (secure_) {
         if (!prepare_tls_connection(secure_->native_handle(), peer_))
-            co_return failure{http::error::tls_verification_failed, "cannot set up host name verification for " + peer_.host};
+            co_return failure{http::error::tls_verification_failed,
+                              "cannot set up host name verification for " + peer_.host};
         stream.expires_at(deadline);
         auto [hs_ec] = co_await secure_->async_handshake(asio::ssl::stream_base::client, use_tuple);
         if (hs_ec) {
@@ -135,8 +133,7 @@ asio::awaitable<std::optional<failure>> connection::async_connect(clock::time_po
 template <class Stream>
 asio::awaitable<outcome<response>> connection::async_exchange_on(Stream& stream,
                                                                  bhttp::request<bhttp::string_body>& req,
-                                                                 clock::time_point deadline,
-                                                                 exchange_limits limits)
+                                                                 clock::time_point deadline, exchange_limits limits)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     auto& lowest = tcp();
@@ -179,8 +176,7 @@ asio::awaitable<outcome<response>> connection::async_exchange_on(Stream& stream,
 }
 
 asio::awaitable<outcome<response>> connection::async_exchange(bhttp::request<bhttp::string_body>& req,
-                                                              clock::time_point deadline,
-                                                              exchange_limits limits)
+                                                              clock::time_point deadline, exchange_limits limits)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     reusable_ = false;

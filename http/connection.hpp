@@ -38,8 +38,7 @@ public:
     // Connects first when not connected, then writes the request and reads the
     // response, all before `deadline`. Any failure closes the connection.
     boost::asio::awaitable<outcome<response>> async_exchange(
-        boost::beast::http::request<boost::beast::http::string_body>& req,
-        clock::time_point deadline,
+        boost::beast::http::request<boost::beast::http::string_body>& req, clock::time_point deadline,
         exchange_limits limits);
 
     bool is_open() const;
@@ -62,9 +61,7 @@ private:
     const boost::beast::tcp_stream& tcp() const;
     template <class Stream>
     boost::asio::awaitable<outcome<response>> async_exchange_on(
-        Stream& stream,
-        boost::beast::http::request<boost::beast::http::string_body>& req,
-        clock::time_point deadline,
+        Stream& stream, boost::beast::http::request<boost::beast::http::string_body>& req, clock::time_point deadline,
         exchange_limits limits);
     boost::asio::awaitable<std::optional<failure>> async_connect(clock::time_point deadline);
 

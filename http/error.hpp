@@ -36,7 +36,8 @@ enum class error {
 
 namespace boost::system {
 template <>
-struct is_error_code_enum<prereadd::http::error> : std::true_type {};
+struct is_error_code_enum<prereadd::http::error> : std::true_type {
+};
 }  // namespace boost::system
 
 namespace prereadd::http {
@@ -62,34 +63,29 @@ private:
     std::span<const char* const> words_;
 };
 
-inline boost::system::error_code make_error_code(error e) noexcept
-{
-    return {static_cast<int>(e), error_category()};
-}
+inline boost::system::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
 
 // Why a request did not produce a usable response. `detail` is meant for the
 // log and says why in words (the certificate problem, the stalled stage);
 // it never contains credentials.
 struct failure {
     failure() = default;
-    failure(boost::system::error_code c,
-            std::string why = {},
-            unsigned http_status = 0,
+    failure(boost::system::error_code c, std::string why = {}, unsigned http_status = 0,
             std::optional<std::chrono::seconds> wait = std::nullopt)
         : code(c), detail(std::move(why)), status(http_status), retry_after(wait)
     {
     }
     template <class ErrorEnum>
-        requires boost::system::is_error_code_enum<ErrorEnum>::value
-    failure(ErrorEnum e, std::string why = {}, unsigned http_status = 0,
-            std::optional<std::chrono::seconds> wait = std::nullopt)
+    requires boost::system::is_error_code_enum<ErrorEnum>::value failure(
+        ErrorEnum e, std::string why = {}, unsigned http_status = 0,
+        std::optional<std::chrono::seconds> wait = std::nullopt)
         : failure(make_error_code(e), std::move(why), http_status, wait)
     {
     }
 
     boost::system::error_code code;
     std::string detail;
-    unsigned status = 0;                            // the HTTP status, when one arrived
+    unsigned status = 0;                              // the HTTP status, when one arrived
     std::optional<std::chrono::seconds> retry_after;  // from the server, when it sent one
 
     std::string message() const;

@@ -12,10 +12,7 @@ namespace prereadd::http {
 
 namespace asio = boost::asio;
 
-host_pool::host_pool(asio::any_io_executor executor,
-                     origin peer,
-                     asio::ssl::context* tls,
-                     std::size_t max_connections,
+host_pool::host_pool(asio::any_io_executor executor, origin peer, asio::ssl::context* tls, std::size_t max_connections,
                      std::chrono::milliseconds idle_timeout)
     : executor_(std::move(executor)),
       peer_(std::move(peer)),
@@ -26,7 +23,7 @@ host_pool::host_pool(asio::any_io_executor executor,
 }
 
 asio::awaitable<outcome<std::unique_ptr<connection>>> host_pool::async_acquire(connection::clock::time_point deadline,
-                                                                                bool fresh)
+                                                                               bool fresh)
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     for (;;) {

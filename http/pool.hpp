@@ -23,19 +23,16 @@ struct pool_stats {
 
 class host_pool {
 public:
-    host_pool(boost::asio::any_io_executor executor,
-              origin peer,
-              boost::asio::ssl::context* tls,
-              std::size_t max_connections,
-              std::chrono::milliseconds idle_timeout);
+    host_pool(boost::asio::any_io_executor executor, origin peer, boost::asio::ssl::context* tls,
+              std::size_t max_connections, std::chrono::milliseconds idle_timeout);
     host_pool(const host_pool&) = delete;
     host_pool& operator=(const host_pool&) = delete;
 
     // A connection to use for one exchange, or a failure if the deadline passes
     // (or the caller is cancelled) while all connections are busy.
     // `fresh` skips idle connections, for a retry after a stale one failed.
-    boost::asio::awaitable<outcome<std::unique_ptr<connection>>> async_acquire(
-        connection::clock::time_point deadline, bool fresh = false);
+    boost::asio::awaitable<outcome<std::unique_ptr<connection>>> async_acquire(connection::clock::time_point deadline,
+                                                                               bool fresh = false);
 
     // Gives a connection back: kept for reuse when its last exchange allows,
     // otherwise closed. Wakes the first waiter either way.

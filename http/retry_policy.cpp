@@ -26,10 +26,8 @@ bool is_idempotent(bhttp::verb method) noexcept
     case bhttp::verb::head:
     case bhttp::verb::options:
     case bhttp::verb::propfind:
-    case bhttp::verb::report:
-        return true;
-    default:
-        return false;
+    case bhttp::verb::report: return true;
+    default: return false;
     }
 }
 
@@ -48,11 +46,8 @@ bool is_transient(const boost::system::error_code& ec) noexcept
     return false;
 }
 
-retry_decision decide_retry(const retry_config& config,
-                            bhttp::verb method,
-                            unsigned attempt,
-                            const attempt_result& result,
-                            double random_unit) noexcept
+retry_decision decide_retry(const retry_config& config, bhttp::verb method, unsigned attempt,
+                            const attempt_result& result, double random_unit) noexcept
 {
     if (attempt >= config.max_attempts || !is_idempotent(method)) return {};
 
@@ -77,8 +72,7 @@ retry_decision decide_retry(const retry_config& config,
     return {true, std::chrono::milliseconds(static_cast<long long>(static_cast<double>(ceiling.count()) * unit))};
 }
 
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
-                                                      std::chrono::system_clock::time_point now)
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now)
 {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);

@@ -44,11 +44,8 @@ struct retry_decision {
 bool is_transient(const boost::system::error_code& ec) noexcept;
 
 // `attempt` counts from 1; `random_unit` is a uniform number in [0, 1).
-retry_decision decide_retry(const retry_config& config,
-                            boost::beast::http::verb method,
-                            unsigned attempt,
-                            const attempt_result& result,
-                            double random_unit) noexcept;
+retry_decision decide_retry(const retry_config& config, boost::beast::http::verb method, unsigned attempt,
+                            const attempt_result& result, double random_unit) noexcept;
 
 // Parses a Retry-After value: delta-seconds or an HTTP-date (IMF-fixdate,
 // RFC 850 or asctime form). A date in the past gives zero seconds.

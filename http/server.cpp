@@ -52,7 +52,8 @@ void server_connection::expires_after(std::chrono::steady_clock::duration d)
 
 asio::awaitable<boost::system::result<server_request>> server_connection::async_read()
 {
-    if (auto* tls = std::get_if<tls_stream>(&stream_)) co_return co_await read_on(*tls, buffer_, header_limit_, body_limit_);
+    if (auto* tls = std::get_if<tls_stream>(&stream_))
+        co_return co_await read_on(*tls, buffer_, header_limit_, body_limit_);
     co_return co_await read_on(std::get<plain_stream>(stream_), buffer_, header_limit_, body_limit_);
 }
 
@@ -101,8 +102,8 @@ std::shared_ptr<server> server::listen(asio::any_io_executor ex, const tcp::endp
 
 void server::start()
 {
-    asio::co_spawn(acceptor_.get_executor(), [self = shared_from_this()] { return self->accept_loop(); },
-                   asio::detached);
+    asio::co_spawn(
+        acceptor_.get_executor(), [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
 }
 
 void server::stop()
@@ -121,11 +122,12 @@ asio::awaitable<void> server::accept_loop()
         const std::size_t number = ++accepted_;
         ++open_;
         if (options_.on_accept) options_.on_accept(number);
-        asio::co_spawn(acceptor_.get_executor(),
-                       [self = shared_from_this(), s = std::move(socket), number]() mutable {
-                           return self->session(std::move(s), number);
-                       },
-                       asio::detached);
+        asio::co_spawn(
+            acceptor_.get_executor(),
+            [self = shared_from_this(), s = std::move(socket), number]() mutable {
+                return self->session(std::move(s), number);
+            },
+            asio::detached);
     }
 }
 

@@ -53,8 +53,7 @@ public:
     using plain_stream = boost::beast::tcp_stream;
     using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
-    server_connection(std::variant<plain_stream, tls_stream> stream, std::size_t number,
-                      const server_options& options);
+    server_connection(std::variant<plain_stream, tls_stream> stream, std::size_t number, const server_options& options);
 
     std::size_t number() const { return number_; }
     // The TCP socket underneath: options (linger), shutdown and close.

@@ -30,7 +30,7 @@ std::optional<unsigned> month_of(std::string_view name)
 
 bool weekday_name(std::string_view name, bool full)
 {
-    static constexpr std::array<std::string_view, 7> days{"Monday", "Tuesday", "Wednesday", "Thursday",
+    static constexpr std::array<std::string_view, 7> days{"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                           "Friday", "Saturday", "Sunday"};
     for (auto d : days)
         if (full ? name == d : name == d.substr(0, 3)) return true;

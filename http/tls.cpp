@@ -20,8 +20,7 @@ boost::asio::ssl::context make_client_tls_context(const std::optional<std::files
     boost::system::error_code ec;
     if (ca_file) {
         ctx.load_verify_file(ca_file->string(), ec);
-        if (ec)
-            throw std::runtime_error("cannot load CA file " + ca_file->string() + ": " + ec.message());
+        if (ec) throw std::runtime_error("cannot load CA file " + ca_file->string() + ": " + ec.message());
     } else {
         ctx.set_default_verify_paths(ec);
         if (ec) throw std::runtime_error("cannot load the system CA store: " + ec.message());

@@ -95,9 +95,9 @@ std::string url::with_path(std::string_view path) const
 // and an http(s) URL, or (for Location) a reference without a scheme.
 bool starts_with_no_case(std::string_view text, std::string_view prefix)
 {
-    return text.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), text.begin(),
-                      [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b); });
+    return text.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+               return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+           });
 }
 
 bool http_url_shape(std::string_view text)
@@ -136,7 +136,8 @@ outcome<url> resolve_location(const url& base, std::string_view location)
     if (!ref) return invalid(location, "invalid Location header");
     boost::urls::url base_url(base.to_string());
     boost::urls::url resolved;
-    if (auto r = boost::urls::resolve(base_url, *ref, resolved); !r) return invalid(location, "unresolvable Location header");
+    if (auto r = boost::urls::resolve(base_url, *ref, resolved); !r)
+        return invalid(location, "unresolvable Location header");
     return from_view(location, resolved);
 }
 

@@ -7,10 +7,8 @@
 
 namespace prereadd::ocs {
 
-boost::asio::awaitable<http::outcome<std::vector<share>>> async_shares(http::client& client,
-                                                                       const http::url& base,
-                                                                       const std::string& path,
-                                                                       bool subfiles)
+boost::asio::awaitable<http::outcome<std::vector<share>>> async_shares(http::client& client, const http::url& base,
+                                                                       const std::string& path, bool subfiles)
 {
     auto req = make_request(base, "/apps/files_sharing/api/v1/shares",
                             "path=" + encode_component(path) + (subfiles ? "&subfiles=true" : "") + "&reshares=true");
@@ -26,10 +24,8 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                       parse_group_members);
 }
 
-boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client,
-                                                                      const http::url& base,
-                                                                      std::int64_t since,
-                                                                      int limit)
+boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client, const http::url& base,
+                                                                      std::int64_t since, int limit)
 {
     std::string query = "sort=asc&limit=" + std::to_string(limit);
     if (since > 0) query += "&since=" + std::to_string(since);
@@ -77,8 +73,8 @@ boost::asio::awaitable<http::outcome<server_status>> async_server_status(http::c
     auto res = co_await client.async_request(std::move(req));
     if (!res) co_return res.error();
     if (res->status != 200)
-        co_return http::failure{make_error_code(error::request_failed), "status.php answered " + std::to_string(res->status),
-                                res->status};
+        co_return http::failure{make_error_code(error::request_failed),
+                                "status.php answered " + std::to_string(res->status), res->status};
     auto parsed = parse_server_status(res->body);
     if (!parsed) co_return http::failure{parsed.error(), "status.php"};
     co_return *parsed;

@@ -15,10 +15,8 @@
 namespace prereadd::ocs {
 
 // Shares of `path` (and, with `subfiles`, of the files directly in it).
-boost::asio::awaitable<http::outcome<std::vector<share>>> async_shares(http::client& client,
-                                                                       const http::url& base,
-                                                                       const std::string& path,
-                                                                       bool subfiles);
+boost::asio::awaitable<http::outcome<std::vector<share>>> async_shares(http::client& client, const http::url& base,
+                                                                       const std::string& path, bool subfiles);
 
 // Needs the service account to be an admin or a sub-admin of the group
 // (captures 22a-22c); otherwise the failure is http::error::forbidden.
@@ -27,16 +25,14 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                                                                     const std::string& group);
 
 struct activity_page {
-    std::vector<activity> items;     // oldest first
-    bool not_modified = false;       // 304: nothing after the cursor
+    std::vector<activity> items;             // oldest first
+    bool not_modified = false;               // 304: nothing after the cursor
     std::optional<std::int64_t> last_given;  // X-Activity-Last-Given: the next cursor
 };
 
 // Activities after `since` (0: from the start), oldest first, at most `limit`.
-boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client,
-                                                                      const http::url& base,
-                                                                      std::int64_t since,
-                                                                      int limit = 100);
+boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client, const http::url& base,
+                                                                      std::int64_t since, int limit = 100);
 
 // GET /status.php (captures 01, 21a): unauthenticated and cheap, and it still
 // answers 200 while everything else answers 503 in maintenance mode.

@@ -10,7 +10,8 @@ namespace {
 namespace bhttp = boost::beast::http;
 using json = nlohmann::json;
 
-http::request deck_request(const http::url& base, bhttp::verb method, const std::string& path, const json* body = nullptr)
+http::request deck_request(const http::url& base, bhttp::verb method, const std::string& path,
+                           const json* body = nullptr)
 {
     http::request req;
     req.method = method;
@@ -30,7 +31,8 @@ http::outcome<json> deck_json(const http::response& res, const std::string& what
     json j = json::parse(res.body, nullptr, false);
     if (res.status != 200) {
         std::string detail = what + " answered " + std::to_string(res.status);
-        if (j.is_object() && j.contains("message") && j["message"].is_string()) detail += ": " + j["message"].get<std::string>();
+        if (j.is_object() && j.contains("message") && j["message"].is_string())
+            detail += ": " + j["message"].get<std::string>();
         return http::failure{make_error_code(error::request_failed), detail, res.status};
     }
     if (j.is_discarded()) return http::failure{make_error_code(error::malformed_json), what};
@@ -44,7 +46,8 @@ std::string card_path(deck_place where)
 
 json body_of(const card_fields& f)
 {
-    json j{{"title", f.title}, {"type", "plain"}, {"order", 999}, {"description", f.description}, {"duedate", f.duedate}};
+    json j{
+        {"title", f.title}, {"type", "plain"}, {"order", 999}, {"description", f.description}, {"duedate", f.duedate}};
     if (!f.owner.empty()) j["owner"] = f.owner;
     if (f.done) j["done"] = *f.done;
     return j;
@@ -54,7 +57,8 @@ json body_of(const card_fields& f)
 
 boost::system::result<deck_card> parse_deck_card(const json& j)
 {
-    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer()) return make_error_code(error::unexpected_data);
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer())
+        return make_error_code(error::unexpected_data);
     deck_card c;
     c.id = j["id"].get<std::int64_t>();
     if (auto it = j.find("stackId"); it != j.end() && it->is_number_integer()) c.stack_id = it->get<std::int64_t>();
@@ -88,7 +92,8 @@ boost::system::result<std::vector<deck_card>> parse_deck_stack_cards(const json&
 
 boost::system::result<deck_board> parse_deck_board(const json& j)
 {
-    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer()) return make_error_code(error::unexpected_data);
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer())
+        return make_error_code(error::unexpected_data);
     deck_board b;
     b.id = j["id"].get<std::int64_t>();
     if (auto it = j.find("users"); it != j.end() && it->is_array())
@@ -126,8 +131,8 @@ boost::asio::awaitable<http::outcome<void>> async_share_board(http::client& clie
                     {"permissionEdit", edit},
                     {"permissionShare", false},
                     {"permissionManage", false}};
-    const std::string what = "sharing Deck board " + std::to_string(board) + " with " +
-                             (type == 1 ? "group " : "") + participant;
+    const std::string what =
+        "sharing Deck board " + std::to_string(board) + " with " + (type == 1 ? "group " : "") + participant;
     auto res = co_await client.async_request(
         deck_request(base, bhttp::verb::post, "/boards/" + std::to_string(board) + "/acl", &body));
     if (!res) co_return res.error();
@@ -158,11 +163,11 @@ boost::asio::awaitable<http::outcome<void>> async_assign(http::client& client, c
                                                          std::int64_t card, const std::string& user, bool assign)
 {
     const json body{{"userId", user}};
-    const std::string what = std::string(assign ? "assigning " : "unassigning ") + user + " on Deck card " +
-                             std::to_string(card);
+    const std::string what =
+        std::string(assign ? "assigning " : "unassigning ") + user + " on Deck card " + std::to_string(card);
     auto res = co_await client.async_request(deck_request(
-        base, bhttp::verb::put, card_path(where) + "/" + std::to_string(card) + (assign ? "/assignUser" : "/unassignUser"),
-        &body));
+        base, bhttp::verb::put,
+        card_path(where) + "/" + std::to_string(card) + (assign ? "/assignUser" : "/unassignUser"), &body));
     if (!res) co_return res.error();
     auto j = deck_json(*res, what);
     if (!j) co_return j.error();
@@ -170,10 +175,10 @@ boost::asio::awaitable<http::outcome<void>> async_assign(http::client& client, c
 }
 
 boost::asio::awaitable<http::outcome<std::vector<deck_card>>> async_stack_cards(http::client& client,
-                                                                                const http::url& base,
-                                                                                deck_place where)
+                                                                                const http::url& base, deck_place where)
 {
-    co_return co_await async_exchange(client,
+    co_return co_await async_exchange(
+        client,
         deck_request(base, bhttp::verb::get,
                      "/boards/" + std::to_string(where.board) + "/stacks/" + std::to_string(where.stack)),
         "Deck stack " + std::to_string(where.stack), deck_json, &parse_deck_stack_cards);

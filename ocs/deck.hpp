@@ -21,10 +21,10 @@ struct deck_card {
     std::int64_t stack_id = 0;
     std::string title;
     std::string description;
-    std::optional<std::string> done;       // ISO 8601 time it was marked done
+    std::optional<std::string> done;  // ISO 8601 time it was marked done
     std::optional<std::string> duedate;
     std::optional<std::string> last_editor;
-    std::vector<std::string> assigned;     // user ids
+    std::vector<std::string> assigned;  // user ids
     bool archived = false;
 };
 
@@ -40,9 +40,9 @@ struct deck_place {
 struct card_fields {
     std::string title;
     std::string description;
-    std::string duedate;                // ISO 8601 with offset, "2026-12-02T09:00:00+00:00"
-    std::optional<std::string> done;    // set to mark done
-    std::string owner;                  // Deck wants it on PUT (capture 18f)
+    std::string duedate;              // ISO 8601 with offset, "2026-12-02T09:00:00+00:00"
+    std::optional<std::string> done;  // set to mark done
+    std::string owner;                // Deck wants it on PUT (capture 18f)
 };
 
 // GET /boards/{id} (32b): who is a member (Deck's findUsers: owner, users

@@ -94,8 +94,8 @@ namespace {
 template <class Record>
 using text_fields = std::initializer_list<std::pair<std::string Record::*, const char*>>;
 
-const text_fields<share> share_texts = {{&share::owner, "uid_owner"}, {&share::share_with, "share_with"},
-                                        {&share::path, "path"},       {&share::file_target, "file_target"},
+const text_fields<share> share_texts = {{&share::owner, "uid_owner"},     {&share::share_with, "share_with"},
+                                        {&share::path, "path"},           {&share::file_target, "file_target"},
                                         {&share::item_type, "item_type"}, {&share::token, "token"}};
 const text_fields<activity> activity_texts = {{&activity::app, "app"},         {&activity::type, "type"},
                                               {&activity::user, "user"},       {&activity::subject, "subject"},
@@ -163,7 +163,8 @@ boost::system::result<std::vector<activity>> parse_activities(const json& data)
         // "objects" is {"14": "/path"}, or [] when empty (PHP's empty array).
         if (auto it = a.find("objects"); it != a.end() && it->is_object())
             for (const auto& [key, value] : it->items())
-                if (auto file = integer(json(key))) act.objects[*file] = value.is_string() ? value.get<std::string>() : "";
+                if (auto file = integer(json(key)))
+                    act.objects[*file] = value.is_string() ? value.get<std::string>() : "";
         act.datetime = http::parse_iso8601_timestamp(text(a, "datetime"));
         out.push_back(std::move(act));
     }

@@ -28,8 +28,8 @@ const boost::system::error_category& error_category() noexcept;
 inline boost::system::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
 
 struct envelope {
-    std::string status;      // "ok" or "failure"
-    int statuscode = 0;      // v1: 100 on success; v2: the HTTP status; 997, 998... on errors
+    std::string status;  // "ok" or "failure"
+    int statuscode = 0;  // v1: 100 on success; v2: the HTTP status; 997, 998... on errors
     std::string message;
     nlohmann::json data;
 
@@ -49,12 +49,12 @@ struct share {
     std::string id;
     int type = 0;  // 0 user, 1 group, 3 public link, ...
     std::string owner;
-    std::string share_with;     // user or group id; empty for links
-    std::string path;           // in the requesting user's view
-    std::string file_target;    // where the recipient sees it ("/Alpha")
-    std::int64_t file_id = 0;   // file_source
-    std::string item_type;      // "file" or "folder"
-    int permissions = 0;        // 1 read, 2 update, 4 create, 8 delete, 16 share
+    std::string share_with;    // user or group id; empty for links
+    std::string path;          // in the requesting user's view
+    std::string file_target;   // where the recipient sees it ("/Alpha")
+    std::int64_t file_id = 0;  // file_source
+    std::string item_type;     // "file" or "folder"
+    int permissions = 0;       // 1 read, 2 update, 4 create, 8 delete, 16 share
     std::optional<date::year_month_day> expiration;
     std::string token;
 
@@ -85,5 +85,6 @@ boost::system::result<std::vector<activity>> parse_activities(const nlohmann::js
 
 namespace boost::system {
 template <>
-struct is_error_code_enum<prereadd::ocs::error> : std::true_type {};
+struct is_error_code_enum<prereadd::ocs::error> : std::true_type {
+};
 }  // namespace boost::system

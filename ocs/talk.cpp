@@ -19,7 +19,8 @@ boost::system::result<std::vector<talk_attendee>> parse_talk_participants(const 
         if (type == a.end() || id == a.end() || !type->is_string() || !id->is_string())
             return make_error_code(error::unexpected_data);
         talk_attendee t{type->get<std::string>(), id->get<std::string>(), 0};
-        if (auto p = a.find("participantType"); p != a.end() && p->is_number_integer()) t.participant_type = p->get<int>();
+        if (auto p = a.find("participantType"); p != a.end() && p->is_number_integer())
+            t.participant_type = p->get<int>();
         out.push_back(std::move(t));
     }
     return out;
@@ -40,8 +41,7 @@ boost::asio::awaitable<http::outcome<std::vector<talk_attendee>>> async_talk_par
                                                                                           const std::string& token)
 {
     const std::string what = "members of Talk conversation " + token;
-    auto req = make_request(base, "/apps/spreed/api/v4/room/" +
-                                      encode_component(token) + "/participants");
+    auto req = make_request(base, "/apps/spreed/api/v4/room/" + encode_component(token) + "/participants");
     co_return co_await async_exchange(client, std::move(req), what, read_data, parse_talk_participants);
 }
 
@@ -91,7 +91,8 @@ boost::system::result<chat_message> parse_chat_message(const nlohmann::json& dat
     m.message = string_field(data, "message").value_or("");
     m.system_message = string_field(data, "systemMessage").value_or("");
     m.reference_id = string_field(data, "referenceId").value_or("");
-    if (auto parent = data.find("parent"); parent != data.end() && parent->is_object()) m.parent_id = number(*parent, "id");
+    if (auto parent = data.find("parent"); parent != data.end() && parent->is_object())
+        m.parent_id = number(*parent, "id");
     return m;
 }
 
@@ -107,12 +108,10 @@ boost::system::result<std::vector<chat_message>> parse_chat_messages(const nlohm
     return out;
 }
 
-boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::client& client,
-                                                                       const http::url& base,
+boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::client& client, const http::url& base,
                                                                        const std::string& token,
                                                                        const std::string& text,
-                                                                       const std::string& reference_id,
-                                                                       bool silent)
+                                                                       const std::string& reference_id, bool silent)
 {
     const std::string what = "message to Talk conversation " + token;
     auto req = make_request(base, "/apps/spreed/api/v1/chat/" + encode_component(token));
@@ -122,10 +121,8 @@ boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::cli
     co_return co_await async_exchange(client, std::move(req), what, read_data, parse_chat_message);
 }
 
-boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client& client,
-                                                                    const http::url& base,
-                                                                    const std::string& token,
-                                                                    int limit)
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client& client, const http::url& base,
+                                                                    const std::string& token, int limit)
 {
     auto req = make_request(base, "/apps/spreed/api/v1/chat/" + encode_component(token),
                             "lookIntoFuture=0&setReadMarker=0&limit=" + std::to_string(limit));
@@ -134,10 +131,8 @@ boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client
     co_return chat_page_of(*res, "history of Talk conversation " + token);
 }
 
-boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& client,
-                                                                  const http::url& base,
-                                                                  const std::string& token,
-                                                                  std::int64_t last_known,
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& client, const http::url& base,
+                                                                  const std::string& token, std::int64_t last_known,
                                                                   int limit)
 {
     auto req = make_request(base, "/apps/spreed/api/v1/chat/" + encode_component(token),
@@ -148,8 +143,7 @@ boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& 
     co_return chat_page_of(*res, "new messages in Talk conversation " + token);
 }
 
-boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client,
-                                                                    const http::url& base,
+boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client, const http::url& base,
                                                                     const std::string& user)
 {
     const std::string what = "one-to-one conversation with " + user;

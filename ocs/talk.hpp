@@ -51,8 +51,7 @@ boost::system::result<std::vector<chat_message>> parse_chat_messages(const nlohm
 // Posts a message with a referenceId (64 hex digits: the outbox's key). A
 // POST is never retried by the client; the caller checks the history by
 // referenceId before trying again (capture 15a).
-boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::client& client,
-                                                                       const http::url& base,
+boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::client& client, const http::url& base,
                                                                        const std::string& token,
                                                                        const std::string& text,
                                                                        const std::string& reference_id,
@@ -60,28 +59,23 @@ boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::cli
 
 struct chat_page {
     std::vector<chat_message> messages;
-    bool not_modified = false;                // 304: nothing after the cursor
-    std::optional<std::int64_t> last_given;   // X-Chat-Last-Given
+    bool not_modified = false;               // 304: nothing after the cursor
+    std::optional<std::int64_t> last_given;  // X-Chat-Last-Given
 };
 
 // The newest `limit` messages, newest first, without moving the read marker (capture 15c).
-boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client& client,
-                                                                    const http::url& base,
-                                                                    const std::string& token,
-                                                                    int limit = 100);
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_history(http::client& client, const http::url& base,
+                                                                    const std::string& token, int limit = 100);
 
 // Messages after `last_known`, oldest first, without waiting (timeout=0) and
 // without moving the read marker; 304 when there are none (capture 15i).
-boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& client,
-                                                                  const http::url& base,
-                                                                  const std::string& token,
-                                                                  std::int64_t last_known,
+boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& client, const http::url& base,
+                                                                  const std::string& token, std::int64_t last_known,
                                                                   int limit = 100);
 
 // The one-to-one conversation with `user`, created if missing: Talk answers
 // an existing one with 200, a new one with 201 (capture 16a).
-boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client,
-                                                                    const http::url& base,
+boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client, const http::url& base,
                                                                     const std::string& user);
 
 }  // namespace prereadd::ocs

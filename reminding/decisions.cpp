@@ -54,8 +54,7 @@ std::optional<message> compose(const scheduler::due_item& item, reminder_input i
             if (s.end <= item.about->start && !s.cancelled) d.previous_session_end = s.end;
         return digest_message(d);
     }
-    case scheduler::item_kind::reminder:
-        break;
+    case scheduler::item_kind::reminder: break;
     }
     return reminder_message(in);
 }

@@ -29,8 +29,9 @@ boost::asio::awaitable<void> pass::update_deck(const config::project_config& p,
         if (ctx_.dry_run) {
             const std::string description = deck_description(p.id, in);
             if (!row || row->description != description)
-                show_deck(p, std::string(row ? "would update" : "would create") + " Deck card \"" +
-                                 deck_title(s, *p.time_zone) + "\"",
+                show_deck(p,
+                          std::string(row ? "would update" : "would create") + " Deck card \"" +
+                              deck_title(s, *p.time_zone) + "\"",
                           description);
             continue;
         }
@@ -44,8 +45,8 @@ boost::asio::awaitable<void> pass::update_deck(const config::project_config& p,
         }
         if (!row) {
             // Written before the card is created: a crash in between finds it again by its marker.
-            row = store::deck_card_row{p.id, s.key, s.start.time_since_epoch().count(), std::nullopt, "", {},
-                                       store::deck_card_state::open, ctx_.now()};
+            row = store::deck_card_row{p.id, s.key, s.start.time_since_epoch().count(), std::nullopt,
+                                       "",   {},    store::deck_card_state::open,       ctx_.now()};
             st_.save_deck_card(*row);
         }
         co_await update_card(p, s, in, *on_stack, *row);
@@ -103,8 +104,10 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
     if (open.empty() && out_of_reach(in.participants, in.documents, in.done, in.blocked).empty()) {
         fields.done = date::format("%FT%T+00:00", date::floor<std::chrono::seconds>(in.now));
         auto done = co_await ocs::async_update_card(ctx_.client, base(), where, *row.card_id, fields);
-        if (!done) fail(p, done.error());
-        else row.state = store::deck_card_state::done;
+        if (!done)
+            fail(p, done.error());
+        else
+            row.state = store::deck_card_state::done;
     }
     st_.save_deck_card(row);
 }
@@ -113,8 +116,8 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
 // Deck assigns only members of the board (32a): those who are not are made
 // members or reported (assignable_of); the row keeps what Deck confirmed.
 boost::asio::awaitable<void> pass::assign_card(const config::project_config& p, store::deck_card_row& row,
-                                         const std::map<std::string, std::vector<const pre_read_doc*>>& open,
-                                         const std::vector<std::string>& participants)
+                                               const std::map<std::string, std::vector<const pre_read_doc*>>& open,
+                                               const std::vector<std::string>& participants)
 {
     const ocs::deck_place where{p.deck->board, p.deck->stack};
     auto has = [](const std::vector<std::string>& list, const std::string& user) {
@@ -127,11 +130,13 @@ boost::asio::awaitable<void> pass::assign_card(const config::project_config& p, 
         auto assigned = co_await ocs::async_assign(ctx_.client, base(), where, *row.card_id, user, true);
         if (assigned) {
             row.assigned.push_back(user);
-        } else if (assigned.error().status == 400 && assigned.error().detail.find("not part of the board") != std::string::npos) {
+        } else if (assigned.error().status == 400 &&
+                   assigned.error().detail.find("not part of the board") != std::string::npos) {
             // The board changed since it was read: reported like any non-member, read again next time.
             ctx_.memory.deck_boards.erase(p.deck->board);
-            record_deck_problem(p, user, "not a member of Deck board " + std::to_string(p.deck->board) + " (Deck: " +
-                                             assigned.error().detail.substr(assigned.error().detail.rfind(": ") + 2) + ")");
+            record_deck_problem(p, user,
+                                "not a member of Deck board " + std::to_string(p.deck->board) + " (Deck: " +
+                                    assigned.error().detail.substr(assigned.error().detail.rfind(": ") + 2) + ")");
         } else {
             fail(p, assigned.error());
         }
@@ -140,8 +145,10 @@ boost::asio::awaitable<void> pass::assign_card(const config::project_config& p, 
         if (open.count(user)) continue;
         auto unassigned = co_await ocs::async_assign(ctx_.client, base(), where, *row.card_id, user, false);
         // 404: no such assignment (any more), which is what was wanted.
-        if (unassigned || unassigned.error().status == 404) std::erase(row.assigned, user);
-        else fail(p, unassigned.error());
+        if (unassigned || unassigned.error().status == 404)
+            std::erase(row.assigned, user);
+        else
+            fail(p, unassigned.error());
     }
 }
 // Of `to_assign`, those who are members of the project's board, after
@@ -157,7 +164,8 @@ boost::asio::awaitable<std::vector<std::string>> pass::assignable_of(const confi
     const bool all_known = std::all_of(to_assign.begin(), to_assign.end(), [&](const auto& u) {
         return std::find(cache.board.members.begin(), cache.board.members.end(), u) != cache.board.members.end();
     });
-    bool read = cache.fetched_at == 0 || (!all_known && ctx_.now() - cache.fetched_at >= ctx_.tuning.deck_recheck.count());
+    bool read =
+        cache.fetched_at == 0 || (!all_known && ctx_.now() - cache.fetched_at >= ctx_.tuning.deck_recheck.count());
     for (int round = 0; round < 3; ++round) {
         if (read) {
             auto board = co_await ocs::async_board(ctx_.client, base(), p.deck->board);
@@ -211,7 +219,7 @@ void pass::record_deck_problem(const config::project_config& p, const std::strin
         report_.notices.push_back(p.id + ": the session card cannot be assigned to " + log_text(user) + ", " + why);
 }
 void pass::resolve_deck_problems(const config::project_config& p, const std::vector<std::string>& members,
-                           const std::vector<std::string>& participants)
+                                 const std::vector<std::string>& participants)
 {
     for (const auto& problem : st_.open_problems(p.id)) {
         if (problem.problem != deck_not_member) continue;

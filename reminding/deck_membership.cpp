@@ -41,8 +41,10 @@ deck_membership_plan decide_deck_membership(const deck_membership_input& in)
         if (!shared_with(in.acl, 1, group)) plan.share_groups.push_back(group);
     if (!plan.share_groups.empty()) return plan;  // the board is read again before anyone else is shared with
     for (const auto& user : outside) {
-        if (shared_with(in.acl, 0, user)) plan.unreachable.push_back(user);  // shared, yet no member: no such user
-        else plan.share_users.push_back(user);
+        if (shared_with(in.acl, 0, user))
+            plan.unreachable.push_back(user);  // shared, yet no member: no such user
+        else
+            plan.share_users.push_back(user);
     }
     if (!plan.unreachable.empty())
         plan.why = "not a member of " + board + " although it is shared with them (no such user?)";

@@ -80,7 +80,16 @@ std::string markdown_literal(std::string_view untrusted)
         }
         if (is_dropped(c)) continue;
         switch (c) {
-        case '\\': case '`': case '*': case '~': case '[': case ']': case '<': case '>': case '&': case '|':
+        case '\\':
+        case '`':
+        case '*':
+        case '~':
+        case '[':
+        case ']':
+        case '<':
+        case '>':
+        case '&':
+        case '|':
             // Emphasis, code, strike-through, links and images, HTML and entities, table cells.
             out += '\\';
             out += static_cast<char>(c);
@@ -89,8 +98,10 @@ std::string markdown_literal(std::string_view untrusted)
             // Inside a word an underscore is no emphasis (CommonMark); only at a word's edge it is escaped.
             std::size_t peek = at;
             const char32_t following = at < untrusted.size() ? next_code_point(untrusted, peek).value : ' ';
-            if (is_word(previous) && is_word(following)) out += '_';
-            else out += "\\_";
+            if (is_word(previous) && is_word(following))
+                out += '_';
+            else
+                out += "\\_";
             break;
         }
         case '@':
@@ -134,8 +145,10 @@ std::string plain_line(std::string_view untrusted)
     std::string out;
     for (std::size_t at = 0; at < untrusted.size();) {
         const code_point cp = next_code_point(untrusted, at);
-        if (is_line_break(cp.value) || cp.value == '\t') out += ' ';
-        else if (!is_dropped(cp.value)) out += cp.bytes;
+        if (is_line_break(cp.value) || cp.value == '\t')
+            out += ' ';
+        else if (!is_dropped(cp.value))
+            out += cp.bytes;
     }
     return out;
 }

@@ -105,9 +105,7 @@ std::string time_until(std::chrono::seconds remaining)
 {
     using namespace std::chrono;
     if (remaining < minutes(1)) return "now";
-    auto plural = [](long long n, const char* unit) {
-        return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
-    };
+    auto plural = [](long long n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); };
     const auto d = duration_cast<days>(remaining).count();
     const auto h = duration_cast<hours>(remaining % days(1)).count();
     const auto m = duration_cast<minutes>(remaining % hours(1)).count();
@@ -198,7 +196,8 @@ message personal_reminder(const reminder_input& in, const std::string& user)
     const auto open = pending({user}, in.documents, in.done, in.blocked);
     const auto unreachable = out_of_reach({user}, in.documents, in.done, in.blocked);
     std::string text = "Reminder: " + headline(in);
-    if (auto it = open.find(user); it != open.end()) text += "\nNot opened by you yet: " + paths_of(it->second, talk_text) + ".";
+    if (auto it = open.find(user); it != open.end())
+        text += "\nNot opened by you yet: " + paths_of(it->second, talk_text) + ".";
     if (auto it = unreachable.find(user); it != unreachable.end())
         text += "\nYou cannot open " + paths_of(it->second, talk_text) + " yet" +
                 no_access_note(in.facilitators).substr(std::string(" — no access yet").size()) + ".";
@@ -274,7 +273,8 @@ std::string deck_marker(const std::string& project, const scheduler::session& s)
 
 std::string deck_description(const std::string& project, const reminder_input& in)
 {
-    std::string text = "Pre-reads for **" + deck_text(in.session->title) + "** — " + session_time(*in.session, *in.zone) + "\n";
+    std::string text =
+        "Pre-reads for **" + deck_text(in.session->title) + "** — " + session_time(*in.session, *in.zone) + "\n";
     for (const auto& user : in.participants)
         for (const auto& d : in.documents) {
             const bool done = in.done.count({user, d.file_id}) != 0;
@@ -289,7 +289,8 @@ message access_problem_message(const std::string& project, const std::string& fo
                                const std::string& detail)
 {
     std::string text = "Access problem in project " + talk_text(project) + " (" + talk_text(folder) + "): ";
-    text += user.empty() || user.front() == '(' ? talk_text(detail) : talk_text(user) + " cannot open " + talk_text(detail);
+    text +=
+        user.empty() || user.front() == '(' ? talk_text(detail) : talk_text(user) + " cannot open " + talk_text(detail);
     text += ". Once it is fixed, prereadd notices by itself.";
     return {fitted(std::move(text)), {}};
 }
@@ -298,8 +299,9 @@ message deck_problem_message(const std::string& project, const std::vector<std::
 {
     std::string text = "Deck in project " + talk_text(project) + ": the session card cannot be assigned to";
     for (const auto& [user, why] : users) text += "\n- " + talk_text(user) + ": " + talk_text(why);
-    text += "\nShare the board with them in Deck: read-only is enough to be assigned the card; to tick it done they "
-            "need edit rights. Once it is fixed, prereadd notices by itself.";
+    text +=
+        "\nShare the board with them in Deck: read-only is enough to be assigned the card; to tick it done they "
+        "need edit rights. Once it is fixed, prereadd notices by itself.";
     return {fitted(std::move(text)), {}};
 }
 

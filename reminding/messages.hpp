@@ -30,9 +30,9 @@ std::string session_time(const scheduler::session& s, const date::time_zone& zon
 // "in 3 days", "in 1 day 2 hours", "in 45 minutes", "now".
 std::string time_until(std::chrono::seconds remaining);
 
+using scheduler::documents_for;
 using scheduler::pre_read_doc;
 using scheduler::pre_read_scope;
-using scheduler::documents_for;
 
 // What counts as done with a document: opened, synced, commented, edited or acknowledged.
 using done_set = std::set<std::pair<std::string, std::int64_t>>;  // (user, file id)
@@ -77,7 +77,7 @@ message personal_reminder(const reminder_input& in, const std::string& user);
 
 struct digest_input {
     reminder_input base;
-    std::vector<store::engagement> engagements;            // of the project
+    std::vector<store::engagement> engagements;             // of the project
     std::optional<date::sys_seconds> previous_session_end;  // comments since then are counted
     // When the session's first reminder was composed, if one went out. A document
     // first seen after that second was added after the first reminder; one first

@@ -135,7 +135,7 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     // One message per access problem; Deck membership problems seen in the
     // same pass in one message, so a board nobody was added to does not
     // send a message per participant.
-    std::vector<std::pair<std::string, std::string>> notes;  // item, text
+    std::vector<std::pair<std::string, std::string>> notes;                         // item, text
     std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> deck;  // first seen -> (user, detail)
     for (const auto& problem : st_.open_problems(p.id)) {
         if (problem.problem == deck_not_member) {
@@ -164,7 +164,7 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
 }
 // Sets row.channel to the one-to-one conversation with `user` (created if missing).
 boost::asio::awaitable<bool> pass::resolve_one_to_one(const config::project_config& p, const std::string& user,
-                                                store::outbox_row& row)
+                                                      store::outbox_row& row)
 {
     if (auto known = one_to_one_.find(user); known != one_to_one_.end()) {
         row.channel = known->second;

@@ -83,13 +83,12 @@ struct reminder_context {
     http::client& client;
     const config::configuration& config;
     store::database& db;
-    std::function<std::int64_t()> now;  // unix seconds
-    bool dry_run = false;               // print instead of post (the database is a scratch copy then)
+    std::function<std::int64_t()> now;          // unix seconds
+    bool dry_run = false;                       // print instead of post (the database is a scratch copy then)
     std::function<void(const outgoing&)> show;  // each message as it goes out (or would)
     reminder_tuning tuning;
     reminder_memory memory;
 };
-
 
 struct reminder_report {
     std::size_t sent = 0;          // messages posted (or, in a dry run, that would be)

@@ -56,7 +56,8 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
                                             const std::vector<scheduler::session>& sessions)
 {
     const auto t_now = now();
-    const auto planned = scheduler::plan(sessions, timings_of(p), st_.handled_items(p.id), t_now, ctx_.tuning.missed_lookback);
+    const auto planned =
+        scheduler::plan(sessions, timings_of(p), st_.handled_items(p.id), t_now, ctx_.tuning.missed_lookback);
     if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
         report_.next_due = planned.next_due;
     if (planned.next_deadline) keep_open(*planned.next_deadline);
@@ -156,26 +157,25 @@ boost::asio::awaitable<std::vector<scheduler::session>> pass::sessions_of(const 
 {
     const auto t_now = now();
     const auto longest = longest_lead(p);
-    auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone,
-                                               t_now - ctx_.tuning.history,
+    auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone, t_now - ctx_.tuning.history,
                                                t_now + longest + ctx_.tuning.sessions_ahead);
     if (p.calendar) {
         const auto from_calendar = co_await calendar_sessions(p, t_now, longest);
         sessions.insert(sessions.end(), from_calendar.begin(), from_calendar.end());
-        std::sort(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) {
-            return std::tie(a.start, a.key) < std::tie(b.start, b.key);
-        });
+        std::sort(sessions.begin(), sessions.end(),
+                  [](const auto& a, const auto& b) { return std::tie(a.start, a.key) < std::tie(b.start, b.key); });
     }
     co_return sessions;
 }
 // The project calendar's sessions around now, read again every `calendar_refresh`.
 boost::asio::awaitable<std::vector<scheduler::session>> pass::calendar_sessions(const config::project_config& p,
-                                                                                 date::sys_seconds t_now,
-                                                                                 std::chrono::seconds longest)
+                                                                                date::sys_seconds t_now,
+                                                                                std::chrono::seconds longest)
 {
     // A copy: the cache may change while the caller waits on later requests.
     auto& cache = ctx_.memory.calendars[p.id];
-    if (cache.fetched_at != 0 && ctx_.now() - cache.fetched_at < ctx_.tuning.calendar_refresh.count()) co_return cache.sessions;
+    if (cache.fetched_at != 0 && ctx_.now() - cache.fetched_at < ctx_.tuning.calendar_refresh.count())
+        co_return cache.sessions;
     auto objects = co_await webdav::async_calendar_query(ctx_.client, base(), ctx_.config.global.nextcloud.user,
                                                          p.calendar->name, t_now - ctx_.tuning.history,
                                                          t_now + longest + ctx_.tuning.calendar_ahead);

@@ -28,8 +28,9 @@ std::optional<date::sys_seconds> instant_of(icaltimetype t, const date::time_zon
         const icaltimezone* zone = icaltime_is_utc(t) ? icaltimezone_get_utc_timezone() : t.zone;
         return date::sys_seconds{std::chrono::seconds(icaltime_as_timet_with_zone(t, zone))};
     }
-    const auto local = date::local_days{date::year{t.year} / static_cast<unsigned>(t.month) / static_cast<unsigned>(t.day)} +
-                       std::chrono::hours(t.hour) + std::chrono::minutes(t.minute) + std::chrono::seconds(t.second);
+    const auto local =
+        date::local_days{date::year{t.year} / static_cast<unsigned>(t.month) / static_cast<unsigned>(t.day)} +
+        std::chrono::hours(t.hour) + std::chrono::minutes(t.minute) + std::chrono::seconds(t.second);
     return resolve_local(local, floating_zone);
 }
 
@@ -85,13 +86,13 @@ std::vector<session> sessions_from_calendar(std::string_view ics, const calendar
          event = icalcomponent_get_next_component(root.get(), ICAL_VEVENT_COMPONENT)) {
         if (!passes(event, filter)) continue;
         const char* uid = icalcomponent_get_uid(event);
-        auto start = instant_of(with_zone(icalcomponent_get_dtstart(event),
-                                          icalcomponent_get_first_property(event, ICAL_DTSTART_PROPERTY)),
-                                floating_zone);
+        auto start = instant_of(
+            with_zone(icalcomponent_get_dtstart(event), icalcomponent_get_first_property(event, ICAL_DTSTART_PROPERTY)),
+            floating_zone);
         if (!uid || !start) continue;
-        auto end = instant_of(with_zone(icalcomponent_get_dtend(event),
-                                        icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY)),
-                              floating_zone);
+        auto end = instant_of(
+            with_zone(icalcomponent_get_dtend(event), icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY)),
+            floating_zone);
         auto recurrence = instant_of(with_zone(icalcomponent_get_recurrenceid(event),
                                                icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY)),
                                      floating_zone);
@@ -105,9 +106,8 @@ std::vector<session> sessions_from_calendar(std::string_view ics, const calendar
         if (const char* location = icalcomponent_get_location(event)) s.location = location;
         out.push_back(std::move(s));
     }
-    std::sort(out.begin(), out.end(), [](const session& a, const session& b) {
-        return std::tie(a.start, a.key) < std::tie(b.start, b.key);
-    });
+    std::sort(out.begin(), out.end(),
+              [](const session& a, const session& b) { return std::tie(a.start, a.key) < std::tie(b.start, b.key); });
     return out;
 }
 

@@ -24,11 +24,8 @@ std::string due_item::id() const
            format_duration(before);
 }
 
-plan_result plan(const std::vector<session>& sessions,
-                 const std::vector<timing>& timings,
-                 const std::set<std::string>& handled,
-                 date::sys_seconds now,
-                 std::chrono::seconds missed_lookback)
+plan_result plan(const std::vector<session>& sessions, const std::vector<timing>& timings,
+                 const std::set<std::string>& handled, date::sys_seconds now, std::chrono::seconds missed_lookback)
 {
     plan_result out;
     for (const auto& s : sessions) {
@@ -53,7 +50,8 @@ plan_result plan(const std::vector<session>& sessions,
             overdue[t.kind].push_back(item);
         }
         for (auto& [kind, items] : overdue) {
-            std::sort(items.begin(), items.end(), [](const due_item& a, const due_item& b) { return a.due_at < b.due_at; });
+            std::sort(items.begin(), items.end(),
+                      [](const due_item& a, const due_item& b) { return a.due_at < b.due_at; });
             out.superseded.insert(out.superseded.end(), items.begin(), items.end() - 1);
             out.send.push_back(items.back());
         }

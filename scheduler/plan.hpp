@@ -41,7 +41,7 @@ struct plan_result {
     std::vector<due_item> send;        // due now (late, but before the session, if the daemon was down)
     std::vector<due_item> superseded;  // overdue, and a later item of the same kind for the session is due too
     std::vector<due_item> missed;      // the deadline (session start, follow-up due) passed before it could go out
-    std::optional<date::sys_seconds> next_due;  // the earliest item still to come
+    std::optional<date::sys_seconds> next_due;       // the earliest item still to come
     std::optional<date::sys_seconds> next_deadline;  // ... and its deadline
 };
 
@@ -49,10 +49,8 @@ struct plan_result {
 // items whose deadline passed within `missed_lookback` are reported missed, so a
 // first start on an old configuration does not flood the ledger. Cancelled
 // sessions produce nothing.
-plan_result plan(const std::vector<session>& sessions,
-                 const std::vector<timing>& timings,
-                 const std::set<std::string>& handled,
-                 date::sys_seconds now,
+plan_result plan(const std::vector<session>& sessions, const std::vector<timing>& timings,
+                 const std::set<std::string>& handled, date::sys_seconds now,
                  std::chrono::seconds missed_lookback = std::chrono::hours(24));
 
 }  // namespace prereadd::scheduler

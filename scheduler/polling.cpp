@@ -15,9 +15,8 @@ poll_schedule::poll_schedule(std::vector<std::string> project_ids, std::chrono::
     project_ids.erase(std::unique(project_ids.begin(), project_ids.end()), project_ids.end());
     const auto n = static_cast<std::int64_t>(project_ids.size());
     const std::chrono::milliseconds spacing = n > 0 ? interval_ / n : interval_;
-    const std::chrono::milliseconds slot =
-        std::clamp<std::chrono::milliseconds>(std::max<std::chrono::milliseconds>(spacing, min_slot),
-                                              std::chrono::milliseconds(1), interval_);
+    const std::chrono::milliseconds slot = std::clamp<std::chrono::milliseconds>(
+        std::max<std::chrono::milliseconds>(spacing, min_slot), std::chrono::milliseconds(1), interval_);
     for (std::int64_t i = 0; i < n; ++i) {
         const auto even = interval_ * i / n;
         turns_[project_ids[static_cast<std::size_t>(i)]] = {even / slot * slot, start};

@@ -18,14 +18,13 @@ std::string local_key(date::local_seconds local)
     const auto day = date::floor<date::days>(local);
     const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
     return date::format("%Y-%m-%d", day) + "T" +
-           (tod.seconds().count() ? date::format("%H:%M:%S", tod.to_duration()) : date::format("%H:%M", tod.to_duration()));
+           (tod.seconds().count() ? date::format("%H:%M:%S", tod.to_duration())
+                                  : date::format("%H:%M", tod.to_duration()));
 }
 
 std::vector<session> expand_sessions(const std::vector<single_session>& singles,
-                                     const std::vector<weekly_series>& weekly,
-                                     const date::time_zone& zone,
-                                     date::sys_seconds from,
-                                     date::sys_seconds to)
+                                     const std::vector<weekly_series>& weekly, const date::time_zone& zone,
+                                     date::sys_seconds from, date::sys_seconds to)
 {
     std::vector<session> out;
     auto add = [&](const std::string& title, date::local_seconds local, std::chrono::seconds duration) {
@@ -49,9 +48,8 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
             add(w.title, local, w.duration);
         }
     }
-    std::sort(out.begin(), out.end(), [](const session& a, const session& b) {
-        return std::tie(a.start, a.key) < std::tie(b.start, b.key);
-    });
+    std::sort(out.begin(), out.end(),
+              [](const session& a, const session& b) { return std::tie(a.start, a.key) < std::tie(b.start, b.key); });
     out.erase(std::unique(out.begin(), out.end(), [](const session& a, const session& b) { return a.key == b.key; }),
               out.end());
     return out;

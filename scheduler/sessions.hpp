@@ -58,14 +58,12 @@ std::string local_key(date::local_seconds local);
 
 // The configured sessions that end after `from` and start before `to`, by start.
 std::vector<session> expand_sessions(const std::vector<single_session>& singles,
-                                     const std::vector<weekly_series>& weekly,
-                                     const date::time_zone& zone,
-                                     date::sys_seconds from,
-                                     date::sys_seconds to);
+                                     const std::vector<weekly_series>& weekly, const date::time_zone& zone,
+                                     date::sys_seconds from, date::sys_seconds to);
 
 struct pre_read_doc {
     std::int64_t file_id = 0;
-    std::string path;           // inside the project folder
+    std::string path;  // inside the project folder
     std::int64_t first_seen = 0;
     std::vector<std::string> tags{};  // collaborative tags
 };

@@ -52,15 +52,15 @@ void copy_database(const std::filesystem::path& file, sqlite3* target)
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(source, 5000);
         sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
-        if (!backup) rc = sqlite3_errcode(target);
+        if (!backup)
+            rc = sqlite3_errcode(target);
         else {
             rc = sqlite3_backup_step(backup, -1);
             const int finished = sqlite3_backup_finish(backup);
             rc = rc == SQLITE_DONE ? finished : rc;
         }
     }
-    if (rc != SQLITE_OK)
-        throw std::runtime_error("cannot copy database " + file.string() + ": " + sqlite3_errstr(rc));
+    if (rc != SQLITE_OK) throw std::runtime_error("cannot copy database " + file.string() + ": " + sqlite3_errstr(rc));
 }
 
 }  // namespace
@@ -71,7 +71,8 @@ database::database(const std::filesystem::path& file, mode m) : file_(file)
         sqlite3* raw = nullptr;
         int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
         db_.reset(raw);
-        if (rc != SQLITE_OK) throw std::runtime_error("cannot open an in-memory database: " + std::string(sqlite3_errstr(rc)));
+        if (rc != SQLITE_OK)
+            throw std::runtime_error("cannot open an in-memory database: " + std::string(sqlite3_errstr(rc)));
         std::error_code ec;
         if (std::filesystem::exists(file, ec)) copy_database(file, db_.get());
         execute("PRAGMA foreign_keys=ON");
@@ -119,7 +120,8 @@ std::string database::pragma(std::string_view name) const
     std::string sql = "PRAGMA " + std::string(name);
     sqlite3_stmt* stmt = nullptr;
     std::string value;
-    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
         if (auto text = sqlite3_column_text(stmt, 0)) value = reinterpret_cast<const char*>(text);
     }
     sqlite3_finalize(stmt);

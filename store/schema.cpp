@@ -9,11 +9,11 @@ namespace prereadd::store {
 namespace {
 
 constexpr std::string_view steps[] = {
-        // 1: what the daemon knows about itself; the tables for documents,
-        // participants, engagements and the outbox follow with their features.
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
-        // 2: what the daemon watches and what it saw (issue 4). Times are unix seconds.
-        R"sql(
+    // 1: what the daemon knows about itself; the tables for documents,
+    // participants, engagements and the outbox follow with their features.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
+    // 2: what the daemon watches and what it saw (issue 4). Times are unix seconds.
+    R"sql(
         CREATE TABLE projects (
             id TEXT PRIMARY KEY,
             folder TEXT NOT NULL,
@@ -69,15 +69,15 @@ constexpr std::string_view steps[] = {
             value TEXT NOT NULL
         ) STRICT;
         )sql",
-        // 3: an audit log read that fits several pre-reads belongs to a project,
-        // and is kept once however often the cycle that saw it is repeated.
-        R"sql(
+    // 3: an audit log read that fits several pre-reads belongs to a project,
+    // and is kept once however often the cycle that saw it is repeated.
+    R"sql(
         ALTER TABLE unmapped_reads ADD COLUMN project TEXT NOT NULL DEFAULT '';
         CREATE UNIQUE INDEX unmapped_reads_once ON unmapped_reads(project, user_id, path, at);
         )sql",
-        // 4: the outbox (issue 5): every message prereadd sends, written as an
-        // intent before it goes out and confirmed after, so none goes twice.
-        R"sql(
+    // 4: the outbox (issue 5): every message prereadd sends, written as an
+    // intent before it goes out and confirmed after, so none goes twice.
+    R"sql(
         CREATE TABLE outbox (
             reference_id TEXT PRIMARY KEY,   -- sha256 hex, sent as Talk's referenceId
             project TEXT NOT NULL,
@@ -96,9 +96,9 @@ constexpr std::string_view steps[] = {
         ) STRICT;
         CREATE INDEX outbox_by_project ON outbox(project, state);
         )sql",
-        // 5: one Deck card per session; card_id is NULL while its creation is
-        // in flight (found again by the marker in its description).
-        R"sql(
+    // 5: one Deck card per session; card_id is NULL while its creation is
+    // in flight (found again by the marker in its description).
+    R"sql(
         CREATE TABLE deck_cards (
             project TEXT NOT NULL,
             session_key TEXT NOT NULL,
@@ -111,10 +111,10 @@ constexpr std::string_view steps[] = {
             PRIMARY KEY (project, session_key)
         ) STRICT;
         )sql",
-        // 6: a document's collaborative tags (one per line), for tag-scoped sessions.
-        "ALTER TABLE documents ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
-        // 7: why a project could not be polled, and since when, for `prereadd status`.
-        "ALTER TABLE projects ADD COLUMN last_error TEXT; ALTER TABLE projects ADD COLUMN failing_since INTEGER",
+    // 6: a document's collaborative tags (one per line), for tag-scoped sessions.
+    "ALTER TABLE documents ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+    // 7: why a project could not be polled, and since when, for `prereadd status`.
+    "ALTER TABLE projects ADD COLUMN last_error TEXT; ALTER TABLE projects ADD COLUMN failing_since INTEGER",
 };
 
 }  // namespace

@@ -12,11 +12,11 @@
 namespace prereadd::store {
 namespace {
 
-using detail::project_rows;
-using detail::statement;
-using detail::outbox_state_from;
 using detail::deck_card_state_from;
 using detail::kind_from;
+using detail::outbox_state_from;
+using detail::project_rows;
+using detail::statement;
 
 // Lists kept in one TEXT column, one item per line (tags, assignees).
 std::string as_lines(const std::vector<std::string>& items)
@@ -72,7 +72,11 @@ bool state::add_outbox(const outbox_row& r)
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     s.bind(1, r.reference_id).bind(2, r.project).bind(3, r.item).bind(4, r.channel).bind(5, r.recipient);
     s.bind(6, r.session_key).bind(7, r.session_start).bind(8, r.body).bind(9, std::string(to_string(r.state)));
-    s.bind(10, std::int64_t{r.late ? 1 : 0}).bind(11, r.created_at).bind(12, r.done_at).bind(13, r.remote_id).bind(14, r.deadline);
+    s.bind(10, std::int64_t{r.late ? 1 : 0})
+        .bind(11, r.created_at)
+        .bind(12, r.done_at)
+        .bind(13, r.remote_id)
+        .bind(14, r.deadline);
     s.step();
     return sqlite3_changes(db_.handle()) == 1;
 }
@@ -80,8 +84,8 @@ bool state::add_outbox(const outbox_row& r)
 void state::finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
                           std::optional<std::int64_t> remote_id)
 {
-    statement s(db_,
-                "UPDATE outbox SET state = ?2, done_at = ?3, remote_id = coalesce(?4, remote_id) WHERE reference_id = ?1");
+    statement s(
+        db_, "UPDATE outbox SET state = ?2, done_at = ?3, remote_id = coalesce(?4, remote_id) WHERE reference_id = ?1");
     s.bind(1, reference_id).bind(2, std::string(to_string(final_state))).bind(3, at).bind(4, remote_id).step();
 }
 
@@ -140,9 +144,10 @@ std::optional<deck_card_row> state::deck_card(const std::string& project, const 
 
 void state::save_deck_card(const deck_card_row& r)
 {
-    statement s(db_,
-                "INSERT OR REPLACE INTO deck_cards(project, session_key, session_start, card_id, description, assigned, "
-                "state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    statement s(
+        db_,
+        "INSERT OR REPLACE INTO deck_cards(project, session_key, session_start, card_id, description, assigned, "
+        "state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s.bind(1, r.project).bind(2, r.session_key).bind(3, r.session_start).bind(4, r.card_id).bind(5, r.description);
     s.bind(6, as_lines(r.assigned)).bind(7, std::string(to_string(r.state))).bind(8, r.created_at).step();
 }
@@ -162,8 +167,8 @@ void transaction::commit()
 
 void state::upsert_project(const std::string& id, const std::string& folder)
 {
-    statement s(db_,
-                "INSERT INTO projects(id, folder) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET folder = excluded.folder");
+    statement s(
+        db_, "INSERT INTO projects(id, folder) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET folder = excluded.folder");
     s.bind(1, id).bind(2, folder).step();
 }
 
@@ -192,8 +197,7 @@ void state::set_project_error(const std::string& project, const std::optional<st
         s.bind(1, project).step();
         return;
     }
-    statement s(db_,
-                "UPDATE projects SET last_error = ?2, failing_since = coalesce(failing_since, ?3) WHERE id = ?1");
+    statement s(db_, "UPDATE projects SET last_error = ?2, failing_since = coalesce(failing_since, ?3) WHERE id = ?1");
     s.bind(1, project).bind(2, *error).bind(3, at).step();
 }
 
@@ -242,7 +246,9 @@ std::vector<participant_row> state::participants(const std::string& project) con
     return project_rows(db_,
                         "SELECT user_id, source FROM participants WHERE project = ?1 AND removed_at IS NULL "
                         "ORDER BY user_id",
-                        project, [](const statement& s) { return participant_row{s.text(0), s.text(1)}; });
+                        project, [](const statement& s) {
+                            return participant_row{s.text(0), s.text(1)};
+                        });
 }
 
 void state::mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at)
@@ -262,8 +268,9 @@ void state::record_unmapped_read(const std::string& project, const unmapped_read
 std::vector<unmapped_read_row> state::unmapped_reads(const std::string& project) const
 {
     return project_rows(db_, "SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = ?1 ORDER BY at, id",
-                        project,
-                        [](const statement& s) { return unmapped_read_row{s.text(0), s.text(1), s.integer(2), s.text(3)}; });
+                        project, [](const statement& s) {
+                            return unmapped_read_row{s.text(0), s.text(1), s.integer(2), s.text(3)};
+                        });
 }
 
 bool state::record_problem(const std::string& project, const problem_row& p)
@@ -277,8 +284,13 @@ bool state::record_problem(const std::string& project, const problem_row& p)
                 "INSERT INTO access_problems(project, user_id, file_id, problem, detail, first_seen) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(project, user_id, file_id, problem) DO UPDATE SET "
                 "detail = excluded.detail, first_seen = excluded.first_seen, resolved_at = NULL");
-    s.bind(1, project).bind(2, p.user_id).bind(3, p.file_id).bind(4, p.problem).bind(5, p.detail)
-        .bind(6, p.first_seen).step();
+    s.bind(1, project)
+        .bind(2, p.user_id)
+        .bind(3, p.file_id)
+        .bind(4, p.problem)
+        .bind(5, p.detail)
+        .bind(6, p.first_seen)
+        .step();
     return true;
 }
 
@@ -305,8 +317,13 @@ bool state::record(const engagement& e)
     statement s(db_,
                 "INSERT OR IGNORE INTO engagements(project, user_id, file_id, kind, first_at, source) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    s.bind(1, e.project).bind(2, e.user_id).bind(3, e.file_id).bind(4, std::string(to_string(e.kind)))
-        .bind(5, e.first_at).bind(6, e.source).step();
+    s.bind(1, e.project)
+        .bind(2, e.user_id)
+        .bind(3, e.file_id)
+        .bind(4, std::string(to_string(e.kind)))
+        .bind(5, e.first_at)
+        .bind(6, e.source)
+        .step();
     return sqlite3_changes(db_.handle()) == 1;
 }
 
@@ -316,8 +333,8 @@ std::vector<engagement> state::engagements(const std::string& project) const
                         "SELECT user_id, file_id, kind, first_at, source FROM engagements WHERE project = ?1 "
                         "ORDER BY user_id, file_id, kind",
                         project, [&](const statement& s) {
-                            return engagement{project, s.text(0), s.integer(1), kind_from(s.text(2)), s.integer(3),
-                                              s.text(4)};
+                            return engagement{project,      s.text(0), s.integer(1), kind_from(s.text(2)),
+                                              s.integer(3), s.text(4)};
                         });
 }
 
@@ -331,8 +348,8 @@ std::optional<std::string> state::cursor(const std::string& name) const
 
 void state::set_cursor(const std::string& name, const std::string& value)
 {
-    statement s(db_,
-                "INSERT INTO cursors(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    statement s(
+        db_, "INSERT INTO cursors(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     s.bind(1, name).bind(2, value).step();
 }
 

@@ -61,7 +61,7 @@ struct participant_row {
 
 struct unmapped_read_row {
     std::string user_id;
-    std::string path;    // as the audit log gave it, in the reader's view
+    std::string path;  // as the audit log gave it, in the reader's view
     std::int64_t at = 0;
     std::string reason;
 };
@@ -79,7 +79,7 @@ struct project_row {
     std::string folder;
     std::optional<std::int64_t> last_cycle_at;
     std::optional<std::string> folder_etag;
-    std::optional<std::string> last_error;     // why the last cycle could not poll it
+    std::optional<std::string> last_error;      // why the last cycle could not poll it
     std::optional<std::int64_t> failing_since;  // first failed cycle of the current run of failures
 };
 

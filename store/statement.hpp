@@ -52,8 +52,10 @@ struct statement {
     std::int64_t integer(int col) const { return sqlite3_column_int64(stmt, col); }
     statement& bind(int i, const std::optional<std::int64_t>& v)
     {
-        if (v) sqlite3_bind_int64(stmt, i, *v);
-        else sqlite3_bind_null(stmt, i);
+        if (v)
+            sqlite3_bind_int64(stmt, i, *v);
+        else
+            sqlite3_bind_null(stmt, i);
         return *this;
     }
     std::optional<std::int64_t> optional_integer(int col) const

@@ -16,10 +16,8 @@ const char* to_string(access_problem::kind k) noexcept
     return "no_share";
 }
 
-std::vector<access_problem> check_access(const project_view& project,
-                                         const std::vector<std::string>& participants,
-                                         const group_membership& is_member,
-                                         date::year_month_day today)
+std::vector<access_problem> check_access(const project_view& project, const std::vector<std::string>& participants,
+                                         const group_membership& is_member, date::year_month_day today)
 {
     std::vector<access_problem> problems;
     for (const auto& user : participants) {
@@ -31,13 +29,14 @@ std::vector<access_problem> check_access(const project_view& project,
             for (const auto& s : project.shares) {
                 const bool to_user = (s.type == ocs::share_with_user && s.share_with == user) ||
                                      (s.type == ocs::share_with_group && is_member(user, s.share_with));
-                const bool covers = s.file_id == doc.file_id || owner_path == s.path ||
-                                    owner_path.starts_with(s.path + "/");
+                const bool covers =
+                    s.file_id == doc.file_id || owner_path == s.path || owner_path.starts_with(s.path + "/");
                 if (!to_user || !covers) continue;
                 if (s.expiration && *s.expiration < today) {
                     std::ostringstream detail;
-                    detail << doc.path << ": the share to " << (s.type == ocs::share_with_group ? "group " + s.share_with : user)
-                           << " expired on " << *s.expiration;
+                    detail << doc.path << ": the share to "
+                           << (s.type == ocs::share_with_group ? "group " + s.share_with : user) << " expired on "
+                           << *s.expiration;
                     best = access_problem{user, doc.file_id, access_problem::kind::share_expired, detail.str()};
                     continue;
                 }

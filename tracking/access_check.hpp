@@ -25,9 +25,7 @@ struct access_problem {
 const char* to_string(access_problem::kind k) noexcept;
 
 // `today` in the server's time: a share expires at the end of its expiration day.
-std::vector<access_problem> check_access(const project_view& project,
-                                         const std::vector<std::string>& participants,
-                                         const group_membership& is_member,
-                                         date::year_month_day today);
+std::vector<access_problem> check_access(const project_view& project, const std::vector<std::string>& participants,
+                                         const group_membership& is_member, date::year_month_day today);
 
 }  // namespace prereadd::tracking

@@ -58,13 +58,14 @@ std::optional<log_position> parse_log_position(std::string_view text)
     return p;
 }
 
-audit_follower::audit_follower(std::filesystem::path path, log_position start) : path_(std::move(path)), position_(start)
+audit_follower::audit_follower(std::filesystem::path path, log_position start)
+    : path_(std::move(path)), position_(start)
 {
     if (start.inode != 0) {
         auto current = stat_of(path_);
         std::optional<std::filesystem::path> resume =
             current && static_cast<std::uint64_t>(current->st_ino) == start.inode ? std::optional(path_)
-                                                                                   : find_by_inode(path_, start.inode);
+                                                                                  : find_by_inode(path_, start.inode);
         if (resume) {
             fd_ = ::open(resume->c_str(), O_RDONLY | O_CLOEXEC);
             if (fd_ >= 0) {

@@ -58,9 +58,9 @@ private:
     std::filesystem::path path_;
     int fd_ = -1;
     log_position position_;
-    std::string partial_;         // bytes after the last newline, not yet a line
-    std::uint64_t pending_ = 0;   // bytes read past position_.offset (partial or skipped)
-    bool skipping_ = false;       // inside a line longer than max_line_length
+    std::string partial_;        // bytes after the last newline, not yet a line
+    std::uint64_t pending_ = 0;  // bytes read past position_.offset (partial or skipped)
+    bool skipping_ = false;      // inside a line longer than max_line_length
 };
 
 }  // namespace prereadd::tracking

@@ -34,12 +34,18 @@ struct audit_fields {
     {
         target_ = nullptr;
         if (depth_ != 1) return true;
-        if (k == "user") target_ = &user;
-        else if (k == "reqId") target_ = &request_id;
-        else if (k == "url") target_ = &url;
-        else if (k == "message") target_ = &message;
-        else if (k == "userAgent") target_ = &user_agent;
-        else if (k == "time") target_ = &time;
+        if (k == "user")
+            target_ = &user;
+        else if (k == "reqId")
+            target_ = &request_id;
+        else if (k == "url")
+            target_ = &url;
+        else if (k == "message")
+            target_ = &message;
+        else if (k == "userAgent")
+            target_ = &user_agent;
+        else if (k == "time")
+            target_ = &time;
         return true;
     }
     bool string(std::string& v)

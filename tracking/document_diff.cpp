@@ -21,8 +21,7 @@ std::vector<known_document> documents_of(const std::vector<webdav::file_entry>& 
     return out;
 }
 
-document_diff diff_documents(const std::vector<known_document>& before,
-                             const std::vector<webdav::file_entry>& listing,
+document_diff diff_documents(const std::vector<known_document>& before, const std::vector<webdav::file_entry>& listing,
                              const std::string& folder_href)
 {
     document_diff diff;

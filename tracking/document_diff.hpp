@@ -32,11 +32,11 @@ struct document_diff {
 // `folder_href` is the decoded href of the project folder itself
 // ("/remote.php/dav/files/preread/Projects/Alpha/"); entries outside it and
 // folders are not documents.
-document_diff diff_documents(const std::vector<known_document>& before,
-                             const std::vector<webdav::file_entry>& listing,
+document_diff diff_documents(const std::vector<known_document>& before, const std::vector<webdav::file_entry>& listing,
                              const std::string& folder_href);
 
 // The documents a listing holds, paths relative to the folder.
-std::vector<known_document> documents_of(const std::vector<webdav::file_entry>& listing, const std::string& folder_href);
+std::vector<known_document> documents_of(const std::vector<webdav::file_entry>& listing,
+                                         const std::string& folder_href);
 
 }  // namespace prereadd::tracking

@@ -29,8 +29,8 @@ std::string folder_href(const config::configuration& c, const std::string& folde
 // listing is not listed again: Nextcloud propagates ETags upwards, so nothing
 // below it changed either, and its remembered listings are used.
 boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_list_tree(cycle_context& ctx,
-                                                                                      const config::project_config& p,
-                                                                                      project_cache& cache)
+                                                                                       const config::project_config& p,
+                                                                                       project_cache& cache)
 {
     const auto& base = ctx.config.global.nextcloud.base;
     const auto& user = ctx.config.global.nextcloud.user;

@@ -106,7 +106,8 @@ boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const stor
         auto batch = ctx.audit->read_new();
         ctx.memory.audit_grew = ctx.memory.audit_grew || !batch.lines.empty();
         for (auto& line : batch.lines)
-            if (auto a = glance_at_audit_line(line)) ctx.memory.pending_reads.push_back({std::move(*a), std::move(line)});
+            if (auto a = glance_at_audit_line(line))
+                ctx.memory.pending_reads.push_back({std::move(*a), std::move(line)});
     }
     in.reads = &ctx.memory.pending_reads;
     co_return activity_cursor;

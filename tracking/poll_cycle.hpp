@@ -33,10 +33,10 @@ struct folder_listing {
 
 // What the daemon keeps in memory between cycles (re-fetched after a restart).
 struct project_cache {
-    std::map<std::string, folder_listing> sub_folders;  // by decoded href; unchanged ETag: not listed again
-    std::map<std::int64_t, int> comment_counts;         // file id -> oc:comments-count at the last listing
-    std::vector<ocs::share> shares;              // of the folder and of the files directly in it
-    std::map<std::string, std::string> participants;          // user -> source: config, group, talk, share
+    std::map<std::string, folder_listing> sub_folders;       // by decoded href; unchanged ETag: not listed again
+    std::map<std::int64_t, int> comment_counts;              // file id -> oc:comments-count at the last listing
+    std::vector<ocs::share> shares;                          // of the folder and of the files directly in it
+    std::map<std::string, std::string> participants;         // user -> source: config, group, talk, share
     std::map<std::string, std::vector<std::string>> groups;  // group -> members
     std::vector<std::string> unexpandable_groups;
     std::string folder_etag;
@@ -89,8 +89,8 @@ struct cycle_context {
     http::client& client;
     const config::configuration& config;
     store::database& db;
-    audit_follower* audit = nullptr;     // null when no audit log is configured
-    std::function<std::int64_t()> now;   // unix seconds
+    audit_follower* audit = nullptr;    // null when no audit log is configured
+    std::function<std::int64_t()> now;  // unix seconds
     poll_tuning tuning;
     poll_memory memory;
     // The projects whose turn it is to have their folder checked (null: all).
@@ -105,7 +105,7 @@ struct cycle_report {
     std::vector<std::string> errors;  // one line per failed project or source, for the log
     std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
     std::size_t engagements_recorded = 0;
-    std::size_t unmapped_reads = 0;  // reads that fit several pre-reads, kept in unmapped_reads
+    std::size_t unmapped_reads = 0;     // reads that fit several pre-reads, kept in unmapped_reads
     std::vector<std::string> warnings;  // new this cycle, for the log (once): a silent audit log
 };
 

@@ -41,7 +41,6 @@ bool names_unknown_file(const cycle_context& ctx, const config::project_config& 
     return false;
 }
 
-
 // The audit log's reads of this project's pre-reads: engagements, or
 // unmapped reads when a read fits several.
 void take_reads(const config::project_config& p, const project_view& view, const is_member_fn& is_member,
@@ -62,10 +61,10 @@ void take_reads(const config::project_config& p, const project_view& view, const
             u.unmapped.push_back({r->user, r->path, at, m.reason});
             continue;
         }
-        u.engagements.push_back({p.id, r->user, m.file_id,
-                                 r->kind == access_kind::synced ? store::engagement_kind::synced
-                                                                : store::engagement_kind::opened,
-                                 at, "audit_log"});
+        u.engagements.push_back(
+            {p.id, r->user, m.file_id,
+             r->kind == access_kind::synced ? store::engagement_kind::synced : store::engagement_kind::opened, at,
+             "audit_log"});
     }
 }
 
@@ -156,7 +155,8 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     u.checked = decide_check(cache.loaded, due, cache.loaded && !due && names_unknown_file(ctx, p, cache, stored, in));
     std::string etag = cache.folder_etag;
     if (u.checked) {
-        auto folder = co_await webdav::async_list(ctx.client, ctx.config.global.nextcloud.base, service_user, p.folder, 0);
+        auto folder =
+            co_await webdav::async_list(ctx.client, ctx.config.global.nextcloud.base, service_user, p.folder, 0);
         if (!folder || folder->empty() || !folder->front().etag) {
             out.errors.push_back(p.id + ": " +
                                  (folder ? std::string("no ETag for ") + p.folder : folder.error().message()));
@@ -167,9 +167,9 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     // The stored ETag lets a restarted daemon keep the short-cut.
     if (cache.folder_etag.empty())
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
-    const auto decision = decide_poll({u.checked, cache.loaded, cache.folder_etag != etag,
-                                       p.pre_reads == scheduler::pre_read_scope::tag, cache.cycles_since_refresh,
-                                       ctx.tuning.refresh_every});
+    const auto decision =
+        decide_poll({u.checked, cache.loaded, cache.folder_etag != etag, p.pre_reads == scheduler::pre_read_scope::tag,
+                     cache.cycles_since_refresh, ctx.tuning.refresh_every});
     std::set<std::int64_t> commented;
     if (decision.list) {
         auto listing = co_await async_list_tree(ctx, p, cache);

@@ -15,7 +15,7 @@ struct project_update {
     bool checked = false;                    // the folder's ETag was asked for in this cycle
     std::optional<std::string> folder_etag;  // set when the folder was listed again
     document_diff diff;
-    std::vector<known_document> documents;   // the pre-reads after this cycle
+    std::vector<known_document> documents;            // the pre-reads after this cycle
     std::map<std::string, std::string> participants;  // user -> source
     std::vector<store::engagement> engagements;
     std::vector<store::unmapped_read_row> unmapped;
@@ -68,8 +68,8 @@ bool member_of(const project_cache& cache, const std::string& user, const std::s
 // The project folder and every sub-folder below it (to `max_folder_depth`),
 // one Depth 1 PROPFIND each (folder_tree.cpp).
 boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_list_tree(cycle_context& ctx,
-                                                                                      const config::project_config& p,
-                                                                                      project_cache& cache);
+                                                                                       const config::project_config& p,
+                                                                                       project_cache& cache);
 
 // Shares, group members and the participant list into the cache; the failure
 // that stopped it, if one did (folder_tree.cpp).

@@ -40,9 +40,12 @@ read_mapping map_read(const file_access& read, const project_view& project, cons
                                (s.type == ocs::share_with_group && is_member(read.user, s.share_with));
         if (!to_reader || s.file_target.empty()) continue;
         std::string owner_path;
-        if (read.path == s.file_target) owner_path = s.path;
-        else if (auto rest = inside(read.path, s.file_target)) owner_path = s.path + "/" + *rest;
-        else continue;
+        if (read.path == s.file_target)
+            owner_path = s.path;
+        else if (auto rest = inside(read.path, s.file_target))
+            owner_path = s.path + "/" + *rest;
+        else
+            continue;
         if (auto rel = inside(owner_path, project.folder)) candidates.insert(*rel);
     }
 

@@ -29,10 +29,10 @@ struct project_view {
 
 struct read_mapping {
     enum class outcome {
-        pre_read,      // `file_id` is the document read
+        pre_read,  // `file_id` is the document read
         not_a_pre_read,
         unknown_document,  // inside the project folder, but no pre-read known: the folder changed since its listing
-        ambiguous,     // several documents fit; `reason` says why
+        ambiguous,         // several documents fit; `reason` says why
     };
     outcome result = outcome::not_a_pre_read;
     std::int64_t file_id = 0;

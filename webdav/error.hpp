@@ -22,5 +22,6 @@ inline boost::system::error_code make_error_code(error e) noexcept { return {sta
 
 namespace boost::system {
 template <>
-struct is_error_code_enum<prereadd::webdav::error> : std::true_type {};
+struct is_error_code_enum<prereadd::webdav::error> : std::true_type {
+};
 }  // namespace boost::system

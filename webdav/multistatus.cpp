@@ -117,8 +117,10 @@ boost::system::error_code for_each_response(body_source body, std::size_t& respo
                 if (c.type() != pugi::node_element) continue;
                 const auto cn = names.name_below(c, propstat_plain);
                 if (cn.ns != ns::dav) continue;
-                if (cn.local == "status" && !status) status = c;
-                else if (cn.local == "prop" && !prop) prop = c;
+                if (cn.local == "status" && !status)
+                    status = c;
+                else if (cn.local == "prop" && !prop)
+                    prop = c;
             }
             const unsigned code = status_code(text_of(status, scratch));
             if (code < 200 || code >= 300) continue;
@@ -150,39 +152,53 @@ boost::system::result<std::vector<file_entry>> files_of(body_source body)
     std::vector<file_entry> out;
     std::string scratch;
     std::size_t responses = 0;
-    auto failed = for_each_response(body, responses, [&](std::string href, const std::vector<property>& found,
-                                                         const name_resolver& names) {
-        if (out.empty()) out.reserve(responses);
-        file_entry& e = out.emplace_back();
-        e.href = std::move(href);
-        for (const auto& [p, ns, name] : found) {
-            auto text = [&, &p = p] { return text_of(p, scratch); };
-            if (ns == ns::dav) {
-                if (name == "getetag") e.etag = unquote(text());
-                else if (name == "resourcetype") e.collection = static_cast<bool>(names.child(p, ns::dav, "collection"));
-                else if (name == "getcontentlength") e.content_length = number<std::int64_t>(text());
-                else if (name == "getcontenttype") e.content_type = text();
-                else if (name == "getlastmodified") e.last_modified = parse_http_date(text());
-                else if (name == "displayname") e.display_name = text();
-            } else if (ns == ns::owncloud) {
-                if (name == "fileid") e.file_id = number<std::int64_t>(text());
-                else if (name == "size") e.size = number<std::int64_t>(text());
-                else if (name == "permissions") e.permissions = text();
-                else if (name == "owner-id") e.owner_id = text();
-                else if (name == "comments-count") e.comments_count = number<int>(text());
-                else if (name == "comments-unread") e.comments_unread = number<int>(text());
-                else if (name == "share-types")
-                    for (auto t : p.children())
-                        if (names.is(t, ns::owncloud, "share-type"))
-                            if (auto n = number<int>(text_of(t, scratch))) e.share_types.push_back(*n);
-            } else if (ns == ns::nextcloud) {
-                if (name == "mount-type") e.mount_type = text();
-                else if (name == "system-tags")
-                    for (auto tag : p.children())
-                        if (names.is(tag, ns::nextcloud, "system-tag")) e.system_tags.emplace_back(text_of(tag, scratch));
+    auto failed = for_each_response(
+        body, responses, [&](std::string href, const std::vector<property>& found, const name_resolver& names) {
+            if (out.empty()) out.reserve(responses);
+            file_entry& e = out.emplace_back();
+            e.href = std::move(href);
+            for (const auto& [p, ns, name] : found) {
+                auto text = [&, &p = p] { return text_of(p, scratch); };
+                if (ns == ns::dav) {
+                    if (name == "getetag")
+                        e.etag = unquote(text());
+                    else if (name == "resourcetype")
+                        e.collection = static_cast<bool>(names.child(p, ns::dav, "collection"));
+                    else if (name == "getcontentlength")
+                        e.content_length = number<std::int64_t>(text());
+                    else if (name == "getcontenttype")
+                        e.content_type = text();
+                    else if (name == "getlastmodified")
+                        e.last_modified = parse_http_date(text());
+                    else if (name == "displayname")
+                        e.display_name = text();
+                } else if (ns == ns::owncloud) {
+                    if (name == "fileid")
+                        e.file_id = number<std::int64_t>(text());
+                    else if (name == "size")
+                        e.size = number<std::int64_t>(text());
+                    else if (name == "permissions")
+                        e.permissions = text();
+                    else if (name == "owner-id")
+                        e.owner_id = text();
+                    else if (name == "comments-count")
+                        e.comments_count = number<int>(text());
+                    else if (name == "comments-unread")
+                        e.comments_unread = number<int>(text());
+                    else if (name == "share-types")
+                        for (auto t : p.children())
+                            if (names.is(t, ns::owncloud, "share-type"))
+                                if (auto n = number<int>(text_of(t, scratch))) e.share_types.push_back(*n);
+                } else if (ns == ns::nextcloud) {
+                    if (name == "mount-type")
+                        e.mount_type = text();
+                    else if (name == "system-tags")
+                        for (auto tag : p.children())
+                            if (names.is(tag, ns::nextcloud, "system-tag"))
+                                e.system_tags.emplace_back(text_of(tag, scratch));
+                }
             }
-        }
-    });
+        });
     if (failed) return failed;
     return out;
 }
@@ -198,36 +214,45 @@ boost::system::result<std::vector<comment_entry>> parse_comments(std::string_vie
     std::vector<comment_entry> out;
     std::string scratch;
     std::size_t responses = 0;
-    auto failed = for_each_response({body}, responses, [&](std::string href, const std::vector<property>& found,
-                                                           const name_resolver& names) {
-        comment_entry c;
-        c.href = std::move(href);
-        bool has_id = false;
-        for (const auto& [p, ns, name] : found) {
-            if (ns != ns::owncloud) continue;
-            const std::string_view text = text_of(p, scratch);
-            if (name == "id") {
-                if (auto n = number<std::int64_t>(text)) c.id = *n, has_id = true;
-            } else if (name == "objectId") c.object_id = number<std::int64_t>(text).value_or(0);
-            else if (name == "objectType") c.object_type = text;
-            else if (name == "actorType") c.actor_type = text;
-            else if (name == "actorId") c.actor_id = text;
-            else if (name == "actorDisplayName") c.actor_display_name = text;
-            else if (name == "verb") c.verb = text;
-            else if (name == "message") c.message = text;
-            else if (name == "creationDateTime") c.created = parse_http_date(text);
-            else if (name == "isUnread") c.unread = text == "true";
-            else if (name == "mentions") {
-                for (auto m : p.children()) {
-                    if (!names.is(m, ns::owncloud, "mention")) continue;
-                    c.mentions.push_back({text_of(names.child(m, ns::owncloud, "mentionType")),
-                                          text_of(names.child(m, ns::owncloud, "mentionId")),
-                                          text_of(names.child(m, ns::owncloud, "mentionDisplayName"))});
+    auto failed = for_each_response(
+        {body}, responses, [&](std::string href, const std::vector<property>& found, const name_resolver& names) {
+            comment_entry c;
+            c.href = std::move(href);
+            bool has_id = false;
+            for (const auto& [p, ns, name] : found) {
+                if (ns != ns::owncloud) continue;
+                const std::string_view text = text_of(p, scratch);
+                if (name == "id") {
+                    if (auto n = number<std::int64_t>(text)) c.id = *n, has_id = true;
+                } else if (name == "objectId")
+                    c.object_id = number<std::int64_t>(text).value_or(0);
+                else if (name == "objectType")
+                    c.object_type = text;
+                else if (name == "actorType")
+                    c.actor_type = text;
+                else if (name == "actorId")
+                    c.actor_id = text;
+                else if (name == "actorDisplayName")
+                    c.actor_display_name = text;
+                else if (name == "verb")
+                    c.verb = text;
+                else if (name == "message")
+                    c.message = text;
+                else if (name == "creationDateTime")
+                    c.created = parse_http_date(text);
+                else if (name == "isUnread")
+                    c.unread = text == "true";
+                else if (name == "mentions") {
+                    for (auto m : p.children()) {
+                        if (!names.is(m, ns::owncloud, "mention")) continue;
+                        c.mentions.push_back({text_of(names.child(m, ns::owncloud, "mentionType")),
+                                              text_of(names.child(m, ns::owncloud, "mentionId")),
+                                              text_of(names.child(m, ns::owncloud, "mentionDisplayName"))});
+                    }
                 }
             }
-        }
-        if (has_id) out.push_back(std::move(c));
-    });
+            if (has_id) out.push_back(std::move(c));
+        });
     if (failed) return failed;
     return out;
 }
@@ -237,20 +262,21 @@ boost::system::result<std::vector<calendar_object>> parse_calendar_objects(std::
     std::vector<calendar_object> out;
     std::string scratch;
     std::size_t responses = 0;
-    auto failed = for_each_response({body}, responses, [&](std::string href, const std::vector<property>& found,
-                                                           const name_resolver&) {
-        calendar_object o;
-        o.href = std::move(href);
-        bool has_data = false;
-        for (const auto& [p, ns, name] : found) {
-            if (ns == ns::dav && name == "getetag") o.etag = unquote(text_of(p, scratch));
-            else if (ns == ns::caldav && name == "calendar-data") {
-                o.data = text_of(p, scratch);
-                has_data = true;
-            }
-        }
-        if (has_data) out.push_back(std::move(o));
-    });
+    auto failed = for_each_response({body}, responses,
+                                    [&](std::string href, const std::vector<property>& found, const name_resolver&) {
+                                        calendar_object o;
+                                        o.href = std::move(href);
+                                        bool has_data = false;
+                                        for (const auto& [p, ns, name] : found) {
+                                            if (ns == ns::dav && name == "getetag")
+                                                o.etag = unquote(text_of(p, scratch));
+                                            else if (ns == ns::caldav && name == "calendar-data") {
+                                                o.data = text_of(p, scratch);
+                                                has_data = true;
+                                            }
+                                        }
+                                        if (has_data) out.push_back(std::move(o));
+                                    });
     if (failed) return failed;
     return out;
 }

@@ -29,11 +29,9 @@ http::failure status_failure(const http::response& res, const std::string& what)
 
 }  // namespace
 
-boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::client& client,
-                                                                          const http::url& base,
+boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::client& client, const http::url& base,
                                                                           const std::string& user,
-                                                                          const std::string& path,
-                                                                          int depth)
+                                                                          const std::string& path, int depth)
 {
     http::request req;
     req.method = bhttp::verb::propfind;
@@ -59,8 +57,10 @@ boost::asio::awaitable<http::outcome<std::vector<comment_entry>>> async_comments
     req.method = bhttp::verb::report;
     req.url = base.with_path("/remote.php/dav/comments/files/" + std::to_string(file_id));
     req.headers.set(bhttp::field::content_type, "application/xml; charset=utf-8");
-    req.body = R"(<?xml version="1.0" encoding="utf-8"?><oc:filter-comments xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">)"
-               "<oc:limit>" + std::to_string(limit) + "</oc:limit><oc:offset>0</oc:offset>";
+    req.body =
+        R"(<?xml version="1.0" encoding="utf-8"?><oc:filter-comments xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns">)"
+        "<oc:limit>" +
+        std::to_string(limit) + "</oc:limit><oc:offset>0</oc:offset>";
     if (since) req.body += "<oc:datetime>" + date::format("%FT%T+00:00", *since) + "</oc:datetime>";
     req.body += "</oc:filter-comments>";
     auto res = co_await client.async_request(std::move(req));
@@ -72,12 +72,9 @@ boost::asio::awaitable<http::outcome<std::vector<comment_entry>>> async_comments
     co_return std::move(*comments);
 }
 
-boost::asio::awaitable<http::outcome<std::vector<calendar_object>>> async_calendar_query(http::client& client,
-                                                                                        const http::url& base,
-                                                                                        const std::string& user,
-                                                                                        const std::string& calendar,
-                                                                                        date::sys_seconds from,
-                                                                                        date::sys_seconds to)
+boost::asio::awaitable<http::outcome<std::vector<calendar_object>>> async_calendar_query(
+    http::client& client, const http::url& base, const std::string& user, const std::string& calendar,
+    date::sys_seconds from, date::sys_seconds to)
 {
     const std::string start = date::format("%Y%m%dT%H%M%SZ", from);
     const std::string end = date::format("%Y%m%dT%H%M%SZ", to);
@@ -88,7 +85,9 @@ boost::asio::awaitable<http::outcome<std::vector<calendar_object>>> async_calend
     req.headers.set(bhttp::field::content_type, "application/xml; charset=utf-8");
     req.body = R"(<?xml version="1.0" encoding="utf-8"?>)"
                R"(<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>)"
-               R"(<c:calendar-data><c:expand start=")" + start + R"(" end=")" + end + R"("/></c:calendar-data></d:prop>)"
+               R"(<c:calendar-data><c:expand start=")" +
+               start + R"(" end=")" + end +
+               R"("/></c:calendar-data></d:prop>)"
                R"(<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range start=")" +
                start + R"(" end=")" + end + R"("/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>)";
     auto res = co_await client.async_request(std::move(req));

@@ -18,27 +18,19 @@ namespace prereadd::webdav {
 extern const char* const propfind_body;
 
 // `path` as `user` sees it ("/Projects/Alpha"); depth 0 answers the folder only.
-boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::client& client,
-                                                                          const http::url& base,
+boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::client& client, const http::url& base,
                                                                           const std::string& user,
-                                                                          const std::string& path,
-                                                                          int depth);
+                                                                          const std::string& path, int depth);
 
 // Newest first; `since` limits to comments after that time, `limit` caps the count.
 boost::asio::awaitable<http::outcome<std::vector<comment_entry>>> async_comments(
-    http::client& client,
-    const http::url& base,
-    std::int64_t file_id,
-    std::optional<date::sys_seconds> since = std::nullopt,
-    int limit = 100);
+    http::client& client, const http::url& base, std::int64_t file_id,
+    std::optional<date::sys_seconds> since = std::nullopt, int limit = 100);
 
 // The events of `calendar` (its URI in the user's calendar home, "personal")
 // that overlap [from, to), recurrences expanded by the server (capture 19d).
-boost::asio::awaitable<http::outcome<std::vector<calendar_object>>> async_calendar_query(http::client& client,
-                                                                                        const http::url& base,
-                                                                                        const std::string& user,
-                                                                                        const std::string& calendar,
-                                                                                        date::sys_seconds from,
-                                                                                        date::sys_seconds to);
+boost::asio::awaitable<http::outcome<std::vector<calendar_object>>> async_calendar_query(
+    http::client& client, const http::url& base, const std::string& user, const std::string& calendar,
+    date::sys_seconds from, date::sys_seconds to);
 
 }  // namespace prereadd::webdav

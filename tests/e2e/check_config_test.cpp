@@ -55,7 +55,8 @@ protected:
             EXPECT_THAT(r.output(), ::testing::HasSubstr(": " + field + ": ")) << r.output();
         }
         EXPECT_THAT(r.output(), ::testing::HasSubstr(words)) << r.output();
-        EXPECT_THAT(r.output(), ::testing::Not(::testing::HasSubstr("example-app-password"))) << "the password leaked: " << r.output();
+        EXPECT_THAT(r.output(), ::testing::Not(::testing::HasSubstr("example-app-password")))
+            << "the password leaked: " << r.output();
     }
 
     prereadd::test::temp_dir dir;

@@ -32,7 +32,10 @@ protected:
     fs::path project_file() const { return dir / "projects.d" / "alpha.json"; }
     static void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
-    test::process_result check() const { return test::run_to_exit({PREREADD_BINARY, "--config", global_file().string(), "check-config"}); }
+    test::process_result check() const
+    {
+        return test::run_to_exit({PREREADD_BINARY, "--config", global_file().string(), "check-config"});
+    }
 
     // Exit 78, and a line of stderr naming the file and (when there is one) the field.
     void expect_refused(const fs::path& file, const std::string& field, const std::string& words) const
@@ -45,7 +48,8 @@ protected:
             named = named || (line.find(file.string()) != std::string::npos &&
                               (field.empty() || line.find(": " + field + ": ") != std::string::npos) &&
                               line.find(words) != std::string::npos);
-        EXPECT_TRUE(named) << "no line names " << file << " and \"" << field << "\" with \"" << words << "\":\n" << r.err;
+        EXPECT_TRUE(named) << "no line names " << file << " and \"" << field << "\" with \"" << words << "\":\n"
+                           << r.err;
         EXPECT_THAT(r.output(), ::testing::Not(::testing::HasSubstr("corpus-app-password"))) << "the credential leaked";
     }
 

@@ -55,10 +55,11 @@ TEST(kill_test, every_message_and_card_exactly_once_through_200_sigkills)
       {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
       {"op":"put","user":"preread","path":"/Projects/Alpha/budget.ods","content":"ods"},
       {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"}
-    ])")).dump());
+    ])"))
+                                                   .dump());
     test::sim_process sim(NEXTCLOUD_SIM_BINARY, scenario, dir / "audit.log");
-    const std::string token =
-        sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
+    const std::string token = sim.control(
+        {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
     const auto board = sim.control({{"op", "board"}, {"user", "preread"}, {"title", "Alpha"}});
     ASSERT_TRUE(board.contains("board")) << board.dump();
 
@@ -72,22 +73,27 @@ TEST(kill_test, every_message_and_card_exactly_once_through_200_sigkills)
 
     dir.write("etc/app-password", "kill-app-pw\n");
     ::chmod((dir / "etc/app-password").c_str(), 0600);
-    dir.write("etc/prereadd.json", nlohmann::json{
-        {"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
-        {"state_directory", (dir / "state").string()},
-        {"audit_log", (dir / "audit.log").string()},
-        {"projects_directory", "projects.d"},
-        {"poll_interval", "PT10S"},
-        {"metrics", {{"enabled", false}}}}.dump());
-    dir.write("etc/projects.d/alpha.json", nlohmann::json{
-        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "UTC"},
-        {"participants", {{"users", {"alice", "bob", "carol"}}, {"groups", {"team-alpha"}}}},
-        // carol cannot open budget.ods: the facilitator hears it once.
-        {"facilitators", {"dave"}},
-        {"sessions", session_list},
-        {"reminders", {{"lead_times", {"PT90S", "PT70S"}}, {"digest", "PT1M"}}},
-        {"talk", {{"conversation", token}}},
-        {"deck", {{"board", board["board"]}, {"stack", board["stack"]}}}}.dump());
+    dir.write("etc/prereadd.json",
+              nlohmann::json{
+                  {"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
+                  {"state_directory", (dir / "state").string()},
+                  {"audit_log", (dir / "audit.log").string()},
+                  {"projects_directory", "projects.d"},
+                  {"poll_interval", "PT10S"},
+                  {"metrics", {{"enabled", false}}}}
+                  .dump());
+    dir.write("etc/projects.d/alpha.json",
+              nlohmann::json{{"id", "alpha"},
+                             {"folder", "/Projects/Alpha"},
+                             {"time_zone", "UTC"},
+                             {"participants", {{"users", {"alice", "bob", "carol"}}, {"groups", {"team-alpha"}}}},
+                             // carol cannot open budget.ods: the facilitator hears it once.
+                             {"facilitators", {"dave"}},
+                             {"sessions", session_list},
+                             {"reminders", {{"lead_times", {"PT90S", "PT70S"}}, {"digest", "PT1M"}}},
+                             {"talk", {{"conversation", token}}},
+                             {"deck", {{"board", board["board"]}, {"stack", board["stack"]}}}}
+                  .dump());
     const std::vector<std::string> argv{PREREADD_BINARY, "--config", (dir / "etc/prereadd.json").string(), "run"};
 
     // Kill at random moments until the last session has started and 200 kills are done.
@@ -133,8 +139,7 @@ TEST(kill_test, every_message_and_card_exactly_once_through_200_sigkills)
     }
     for (const auto& [reference, n] : by_reference) EXPECT_EQ(n, 1) << "posted " << n << " times: " << reference;
     EXPECT_EQ(by_reference.size(), static_cast<std::size_t>(sessions * 3)) << "none missing";
-    for (int i = 1; i <= sessions; ++i)
-        EXPECT_EQ(per_session["Session " + std::to_string(i)], 3) << "Session " << i;
+    for (int i = 1; i <= sessions; ++i) EXPECT_EQ(per_session["Session " + std::to_string(i)], 3) << "Session " << i;
 
     // The facilitator: carol's access problem, once.
     std::size_t to_dave = 0;
@@ -146,7 +151,8 @@ TEST(kill_test, every_message_and_card_exactly_once_through_200_sigkills)
 
     // Deck: one card per session.
     std::map<std::string, int> cards;
-    for (const auto& c : sim.control({{"op", "cards"}, {"stack", board["stack"]}})) ++cards[c["title"].get<std::string>()];
+    for (const auto& c : sim.control({{"op", "cards"}, {"stack", board["stack"]}}))
+        ++cards[c["title"].get<std::string>()];
     EXPECT_EQ(cards.size(), static_cast<std::size_t>(sessions));
     for (const auto& [title, n] : cards) EXPECT_EQ(n, 1) << title;
 

@@ -90,7 +90,8 @@ TEST_F(nextcloud_sim_process, a_comment_shows_in_webdav_and_in_the_activity_stre
     propfind.method = boost::beast::http::verb::propfind;
     propfind.url = base_url + "/remote.php/dav/files/preread/Projects/Alpha/agenda.md";
     propfind.headers.set("Depth", "0");
-    propfind.body = R"(<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><oc:comments-count/></d:prop></d:propfind>)";
+    propfind.body =
+        R"(<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><oc:comments-count/></d:prop></d:propfind>)";
     auto dav = test::run_awaitable(io, client->async_request(std::move(propfind)));
     ASSERT_TRUE(dav) << dav.error().message();
     EXPECT_THAT(dav->body, ::testing::HasSubstr("<oc:comments-count>1</oc:comments-count>")) << dav->body;
@@ -137,7 +138,8 @@ TEST_F(nextcloud_sim_process, talk_messages_and_reactions_come_through_the_contr
     add.body = R"({"newParticipant": "bob", "source": "users"})";
     ASSERT_TRUE(test::run_awaitable(io, client->async_request(std::move(add))));
 
-    EXPECT_EQ(control({{"op", "say"}, {"user", "bob"}, {"token", token}, {"message", "Read it"}}).value("ok", false), true);
+    EXPECT_EQ(control({{"op", "say"}, {"user", "bob"}, {"token", token}, {"message", "Read it"}}).value("ok", false),
+              true);
     EXPECT_EQ(control({{"op", "react"}, {"user", "bob"}, {"token", token}}).value("ok", false), true);
     auto history = get("/ocs/v2.php/apps/spreed/api/v1/chat/" + token + "?lookIntoFuture=0&limit=10&format=json", true);
     ASSERT_TRUE(history) << history.error().message();

@@ -27,21 +27,26 @@ class once_test : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        auto scenario = dir.write("scenario.json", sim::with(sim::alpha_team("e2e-app-password"), nlohmann::json::parse(R"([
+        auto scenario =
+            dir.write("scenario.json", sim::with(sim::alpha_team("e2e-app-password"), nlohmann::json::parse(R"([
           {"op":"put","user":"preread","path":"/Projects/Alpha/agenda.md","content":"# Agenda","mime":"text/markdown"},
           {"op":"put","user":"preread","path":"/Projects/Alpha/slides.pdf","content":"%PDF","mime":"application/pdf"},
           {"op":"share","user":"preread","path":"/Projects/Alpha/agenda.md","type":"user","with":"carol"},
           {"op":"open","user":"bob","path":"/Alpha/agenda.md"}
-        ])")).dump());
+        ])"))
+                                           .dump());
         sim.emplace(NEXTCLOUD_SIM_BINARY, scenario, dir / "audit.log");
         dir.write("etc/app-password", "e2e-app-password\n");
         ::chmod((dir / "etc/app-password").c_str(), 0600);
-        dir.write("etc/prereadd.json", nlohmann::json{
-            {"nextcloud", {{"url", sim->base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
-            {"state_directory", (dir / "state").string()},
-            {"audit_log", (dir / "audit.log").string()},
-            {"projects_directory", "projects.d"},
-            {"metrics", {{"enabled", false}}}}.dump(2));
+        dir.write(
+            "etc/prereadd.json",
+            nlohmann::json{
+                {"nextcloud", {{"url", sim->base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
+                {"state_directory", (dir / "state").string()},
+                {"audit_log", (dir / "audit.log").string()},
+                {"projects_directory", "projects.d"},
+                {"metrics", {{"enabled", false}}}}
+                .dump(2));
         dir.write("etc/projects.d/alpha.json", R"({
             "id": "alpha", "folder": "/Projects/Alpha", "time_zone": "Europe/Berlin",
             "participants": {"users": ["carol"], "groups": ["team-alpha"]},
@@ -70,7 +75,8 @@ TEST_F(once_test, one_cycle_then_status_says_who_opened_and_who_cannot)
 {
     auto once = prereadd({"once"});
     ASSERT_EQ(once.exit_code, 0) << once.output();
-    EXPECT_THAT(once.out, ::testing::HasSubstr("1 of 1 project(s) polled, 1 new engagement(s), 1 new access problem(s)"))
+    EXPECT_THAT(once.out,
+                ::testing::HasSubstr("1 of 1 project(s) polled, 1 new engagement(s), 1 new access problem(s)"))
         << once.out;
     EXPECT_THAT(once.out, ::testing::HasSubstr("alpha: carol cannot open slides.pdf")) << once.out;
     EXPECT_THAT(once.output(), ::testing::Not(::testing::HasSubstr("e2e-app-password"))) << "the credential leaked";
@@ -104,8 +110,8 @@ TEST_F(once_test, a_dry_run_writes_nothing_anywhere)
     EXPECT_EQ(std::filesystem::status(dir / "state").permissions(), std::filesystem::perms::owner_all);
     const auto size = std::filesystem::file_size(dir / "state/prereadd.sqlite");
     auto dry_again = prereadd({"once", "--dry-run"});
-    EXPECT_THAT(dry_again.out, ::testing::HasSubstr("0 new engagement(s)")) << "starts from the saved state: "
-                                                                             << dry_again.out;
+    EXPECT_THAT(dry_again.out, ::testing::HasSubstr("0 new engagement(s)"))
+        << "starts from the saved state: " << dry_again.out;
     EXPECT_EQ(std::filesystem::file_size(dir / "state/prereadd.sqlite"), size);
 }
 
@@ -120,18 +126,22 @@ TEST_F(once_test, nextcloud_in_maintenance_is_a_temporary_failure)
 
 TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_prints_them)
 {
-    auto room = sim->control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}});
+    auto room =
+        sim->control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}});
     ASSERT_EQ(room["ok"], true) << room.dump();
     const std::string token = room["token"];
     // A session two days from now: the P3D reminder is overdue and goes out late. In UTC, so
     // no run of the test lands in a local time that a DST change skips or repeats.
     const auto start = date::floor<std::chrono::minutes>(std::chrono::system_clock::now() + std::chrono::hours(48));
-    dir.write("etc/projects.d/alpha.json", nlohmann::json{
-        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "UTC"},
-        {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
-        {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
-        {"reminders", {{"lead_times", {"P3D", "P1D"}}}},
-        {"talk", {{"conversation", token}}}}.dump());
+    dir.write("etc/projects.d/alpha.json",
+              nlohmann::json{{"id", "alpha"},
+                             {"folder", "/Projects/Alpha"},
+                             {"time_zone", "UTC"},
+                             {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
+                             {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
+                             {"reminders", {{"lead_times", {"P3D", "P1D"}}}},
+                             {"talk", {{"conversation", token}}}}
+                  .dump());
 
     auto dry = prereadd({"once", "--dry-run"});
     ASSERT_EQ(dry.exit_code, 0) << dry.output();
@@ -163,12 +173,15 @@ TEST_F(once_test, a_message_that_cannot_be_posted_is_a_warning_not_exit_75)
 {
     // Every project is polled; the reminder's conversation does not exist (Talk answers 404).
     const auto start = date::floor<std::chrono::minutes>(std::chrono::system_clock::now() + std::chrono::hours(48));
-    dir.write("etc/projects.d/alpha.json", nlohmann::json{
-        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "UTC"},
-        {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
-        {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
-        {"reminders", {{"lead_times", {"P3D"}}}},
-        {"talk", {{"conversation", "nosuchroom"}}}}.dump());
+    dir.write("etc/projects.d/alpha.json",
+              nlohmann::json{{"id", "alpha"},
+                             {"folder", "/Projects/Alpha"},
+                             {"time_zone", "UTC"},
+                             {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
+                             {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
+                             {"reminders", {{"lead_times", {"P3D"}}}},
+                             {"talk", {{"conversation", "nosuchroom"}}}}
+                  .dump());
     auto once = prereadd({"once"});
     EXPECT_EQ(once.exit_code, 0) << "75 means a project could not be polled, nothing else\n" << once.output();
     EXPECT_THAT(once.out, ::testing::HasSubstr("1 of 1 project(s) polled")) << once.out;
@@ -177,19 +190,22 @@ TEST_F(once_test, a_message_that_cannot_be_posted_is_a_warning_not_exit_75)
 
 TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_stops_cleanly)
 {
-    auto room = sim->control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}});
+    auto room =
+        sim->control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}});
     const std::string token = room["token"];
     // The PT1H reminder of a session 1 h and 4 s from now is due in 4 s.
     const auto start = date::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::hours(1) +
                        std::chrono::seconds(4);
     const auto due = start - std::chrono::hours(1);
     // UTC: a local time an hour ahead may not exist, or exist twice, on a DST night.
-    const auto project = nlohmann::json{
-        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "UTC"},
-        {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
-        {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M:%S", start)}}}},
-        {"reminders", {{"lead_times", {"PT1H"}}}},
-        {"talk", {{"conversation", token}}}};
+    const auto project =
+        nlohmann::json{{"id", "alpha"},
+                       {"folder", "/Projects/Alpha"},
+                       {"time_zone", "UTC"},
+                       {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
+                       {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M:%S", start)}}}},
+                       {"reminders", {{"lead_times", {"PT1H"}}}},
+                       {"talk", {{"conversation", token}}}};
     dir.write("etc/projects.d/alpha.json", project.dump());
     auto global = nlohmann::json::parse(std::ifstream(dir / "etc/prereadd.json"));
     global["poll_interval"] = "PT10S";
@@ -216,7 +232,8 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
     ASSERT_TRUE(scraped) << scraped.error().message();
     EXPECT_EQ(scraped->status, 200u);
     EXPECT_NE(scraped->body.find("prereadd_http_requests_total{endpoint=\"dav_files\",status=\"207\"}"),
-              std::string::npos) << scraped->body;
+              std::string::npos)
+        << scraped->body;
     EXPECT_THAT(scraped->body, ::testing::HasSubstr("prereadd_messages_total{outcome=\"sent\"} 1\n")) << scraped->body;
     EXPECT_NE(scraped->body.find("prereadd_last_successful_cycle_timestamp_seconds{project=\"alpha\"}"),
               std::string::npos);
@@ -284,7 +301,8 @@ TEST_F(once_test, run_posts_a_reminder_within_a_second_of_its_time_reloads_and_s
 TEST_F(once_test, sigterm_during_a_cycle_cancels_the_request_in_flight_and_exits_0)
 {
     // Nextcloud accepts WebDAV requests and never answers them: the first cycle hangs on its PROPFIND.
-    ASSERT_EQ(sim->control({{"op", "fault"}, {"kind", "stall"}, {"route", "/remote.php/dav/"}, {"count", 100}})["ok"], true);
+    ASSERT_EQ(sim->control({{"op", "fault"}, {"kind", "stall"}, {"route", "/remote.php/dav/"}, {"count", 100}})["ok"],
+              true);
     test::child_process daemon({PREREADD_BINARY, "--config", (dir / "etc/prereadd.json").string(), "run"}, true);
     ASSERT_TRUE(daemon.wait_for("prereadd started", 10s)) << daemon.seen();
     const auto asked = std::chrono::steady_clock::now();

@@ -27,7 +27,8 @@ std::filesystem::path installed_unit()
 {
     const std::string unit = read_file(PREREADD_UNIT_FILE);
     EXPECT_THAT(unit, ::testing::HasSubstr(std::string("ExecStart=") + PREREADD_BINARY + " "))
-        << "ExecStart names the binary under the install prefix:\n" << unit;
+        << "ExecStart names the binary under the install prefix:\n"
+        << unit;
     return PREREADD_UNIT_FILE;
 }
 

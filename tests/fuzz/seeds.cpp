@@ -39,14 +39,15 @@ int main(int argc, char** argv)
         const auto& body = c.response.body;
         const auto first = body.find_first_not_of(" \t\r\n");
         if (first != std::string::npos && body[first] == '<') write(out / "multistatus" / c.name, body), ++n;
-        if (first != std::string::npos && (body[first] == '{' || body[first] == '[')) write(out / "ocs" / c.name, body), ++n;
+        if (first != std::string::npos && (body[first] == '{' || body[first] == '['))
+            write(out / "ocs" / c.name, body), ++n;
         for (const char* h : {"Date", "Last-Modified", "Retry-After", "Expires"})
             if (c.response.has_header(h)) write(out / "dates" / (c.name + "-" + h), c.response.header(h)), ++n;
         write(out / "dates" / (c.name + "-url"), "http://127.0.0.1:8080" + c.target), ++n;
     }
-    for (const char* s : {"120", "0", "PT1H", "P1DT2H30M", "-PT5M", "2026-12-09T10:00:00", "2026-12-09", "10:00",
-                          "24:00", "1234:5678", "Wed, 21 Oct 2026 07:28:00 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
-                          "Sun Nov  6 08:49:37 1994"})
+    for (const char* s :
+         {"120", "0", "PT1H", "P1DT2H30M", "-PT5M", "2026-12-09T10:00:00", "2026-12-09", "10:00", "24:00", "1234:5678",
+          "Wed, 21 Oct 2026 07:28:00 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"})
         write(out / "dates" / ("hand-" + std::to_string(n++)), s);
     std::ifstream audit(captures / "audit-log-sample.jsonl");
     std::size_t line_no = 0;

@@ -108,8 +108,10 @@ struct activity_view {
                     params["file" + std::to_string(number)] = file_param(group[i]->object_id, false);
                     objects[std::to_string(group[i]->object_id)] = "/" + relative_path(group[i]->object_id);
                     list += "{file" + std::to_string(number) + "}";
-                    if (i + 2 < n) list += ", ";
-                    else if (i + 2 == n) list += " and ";
+                    if (i + 2 < n)
+                        list += ", ";
+                    else if (i + 2 == n)
+                        list += " and ";
                 }
                 if (!self) params["user"] = user_param(a.actor);
                 subject = (self ? "You " + verb + " " : "{user} " + verb + " ") + list;
@@ -131,7 +133,7 @@ struct activity_view {
                             {"path", p},
                             {"link", host + "/index.php/f/" + std::to_string(id)}};
             };
-            const std::string via = a.subject == "desktop" ? "via the desktop client"
+            const std::string via = a.subject == "desktop"  ? "via the desktop client"
                                     : a.subject == "mobile" ? "via the mobile app"
                                                             : "via the browser";
             std::string files = "{file}";
@@ -153,8 +155,8 @@ struct activity_view {
             }
             params["actor"] = user_param(a.actor);
             subject = "Shared file " + files + " was downloaded by {actor} " + via;
-            j["subject"] = "Shared file " + plain_files + " was downloaded by " + params["actor"]["name"].get<std::string>() +
-                           " " + via;
+            j["subject"] = "Shared file " + plain_files + " was downloaded by " +
+                           params["actor"]["name"].get<std::string>() + " " + via;
         } else if (a.app == "files_sharing" && a.type == "shared") {
             icon = host + "/core/img/actions/share.svg";
             link = files_link(a.object_id, true);
@@ -267,8 +269,10 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
         bool merge = !by_object && !entries.empty() && mergeable && entries.back().front()->app == a.app &&
                      entries.back().front()->type == a.type && entries.back().front()->subject == a.subject &&
                      entries.back().front()->actor == a.actor;
-        if (merge) entries.back().push_back(&a);
-        else entries.push_back({&a});
+        if (merge)
+            entries.back().push_back(&a);
+        else
+            entries.push_back({&a});
     }
     auto entry_id = [](const std::vector<const activity*>& g) { return g.back()->id; };
     std::vector<std::vector<const activity*>> selected;
@@ -298,13 +302,13 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
     for (const auto& g : entries)
         if (ascending ? entry_id(g) > last : entry_id(g) < last) more = true;
     if (more && selected.size() == limit) {
-        res.set("Link", "<" + host + "/ocs/v2.php" + route + "?since=" + std::to_string(last) + "&limit=" +
-                            std::to_string(limit) + "&sort=" + (ascending ? "asc" : "desc") + "&format=json>; rel=\"next\"");
+        res.set("Link", "<" + host + "/ocs/v2.php" + route + "?since=" + std::to_string(last) +
+                            "&limit=" + std::to_string(limit) + "&sort=" + (ascending ? "asc" : "desc") +
+                            "&format=json>; rel=\"next\"");
     }
     res.set("ETag", md5_hex(res.body));
     return res;
 }
-
 
 }  // namespace detail
 }  // namespace prereadd::sim

@@ -31,9 +31,11 @@ sim_response dav_error(unsigned status, const std::string& exception, const std:
     sim_response res;
     res.status = status;
     res.set("Content-Type", "application/xml; charset=utf-8");
-    res.body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\">\n"
-               "  <s:exception>" + exception + "</s:exception>\n  <s:message>" + xml_escape(message) + "</s:message>\n" +
-               (header.empty() ? std::string() : "  <s:header>" + header + "</s:header>\n") + "</d:error>\n";
+    res.body =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\">\n"
+        "  <s:exception>" +
+        exception + "</s:exception>\n  <s:message>" + xml_escape(message) + "</s:message>\n" +
+        (header.empty() ? std::string() : "  <s:header>" + header + "</s:header>\n") + "</d:error>\n";
     return res;
 }
 
@@ -97,11 +99,14 @@ std::string response(const collection_props& c, const std::vector<std::pair<std:
     std::string found, missing;
     for (const auto& [ns, local] : props) {
         auto it = c.values.find(ns + "|" + local);
-        if (it != c.values.end()) found += element(ns, local, it->second);
-        else missing += element(ns, local, std::nullopt);
+        if (it != c.values.end())
+            found += element(ns, local, it->second);
+        else
+            missing += element(ns, local, std::nullopt);
     }
     std::string out = "<d:response><d:href>" + c.href + "</d:href>";
-    if (!found.empty()) out += "<d:propstat><d:prop>" + found + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>";
+    if (!found.empty())
+        out += "<d:propstat><d:prop>" + found + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>";
     if (!missing.empty())
         out += "<d:propstat><d:prop>" + missing + "</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>";
     return out + "</d:response>";
@@ -122,7 +127,8 @@ std::int64_t to_unix(const char* ical_utc)
 
 std::string to_ical_utc(std::int64_t unix_seconds)
 {
-    icaltimetype t = icaltime_from_timet_with_zone(static_cast<time_t>(unix_seconds), 0, icaltimezone_get_utc_timezone());
+    icaltimetype t =
+        icaltime_from_timet_with_zone(static_cast<time_t>(unix_seconds), 0, icaltimezone_get_utc_timezone());
     return icaltime_as_ical_string(t);
 }
 
@@ -202,8 +208,10 @@ std::vector<occurrence> occurrences(const std::string& ics, const std::vector<st
             for (icalproperty* x = icalcomponent_get_first_property(master, ICAL_EXDATE_PROPERTY); x;
                  x = icalcomponent_get_next_property(master, ICAL_EXDATE_PROPERTY))
                 excluded.insert(icaltime_as_timet(icalproperty_get_exdate(x)));
-            icalrecur_iterator* it = icalrecur_iterator_new(icalproperty_get_rrule(rrule), icalcomponent_get_dtstart(master));
-            for (icaltimetype t = icalrecur_iterator_next(it); !icaltime_is_null_time(t); t = icalrecur_iterator_next(it)) {
+            icalrecur_iterator* it =
+                icalrecur_iterator_new(icalproperty_get_rrule(rrule), icalcomponent_get_dtstart(master));
+            for (icaltimetype t = icalrecur_iterator_next(it); !icaltime_is_null_time(t);
+                 t = icalrecur_iterator_next(it)) {
                 const std::int64_t s = icaltime_as_timet(t);
                 if (s - 7 * 86400 >= to) break;  // a moved instance may land in the window from a week away
                 if (excluded.count(s)) continue;
@@ -225,14 +233,18 @@ std::vector<occurrence> occurrences(const std::string& ics, const std::vector<st
 // Sabre's <expand>: one VEVENT per occurrence, RRULE and EXDATE dropped, RECURRENCE-ID added, CRLF lines.
 std::string expanded(const std::vector<occurrence>& when)
 {
-    std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Sabre//Sabre VObject 4.5.4//EN\r\nCALSCALE:GREGORIAN\r\n";
+    std::string out =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Sabre//Sabre VObject 4.5.4//EN\r\nCALSCALE:GREGORIAN\r\n";
     for (const auto& o : when) {
         out += "BEGIN:VEVENT\r\n";
         for (const auto& l : *o.lines) {
             if (is_property(l, "RRULE") || is_property(l, "EXDATE") || is_property(l, "RECURRENCE-ID")) continue;
-            if (is_property(l, "DTSTART")) out += "DTSTART:" + to_ical_utc(o.start) + "\r\n";
-            else if (is_property(l, "DTEND")) out += "DTEND:" + to_ical_utc(o.end) + "\r\n";
-            else out += l + "\r\n";
+            if (is_property(l, "DTSTART"))
+                out += "DTSTART:" + to_ical_utc(o.start) + "\r\n";
+            else if (is_property(l, "DTEND"))
+                out += "DTEND:" + to_ical_utc(o.end) + "\r\n";
+            else
+                out += l + "\r\n";
         }
         out += "RECURRENCE-ID:" + to_ical_utc(o.recurrence_id) + "\r\n";
         out += "END:VEVENT\r\n";
@@ -253,7 +265,8 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
             if (!p.empty()) parts.push_back(p);
     }
     if (parts.empty() || parts[0] != who.id)
-        return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Principal with name " + (parts.empty() ? "" : parts[0]) + " not found");
+        return dav_error(404, "Sabre\\DAV\\Exception\\NotFound",
+                         "Principal with name " + (parts.empty() ? "" : parts[0]) + " not found");
     auto& calendars = w.calendars[who.id];
     const std::string home = prefix + who.id + "/";
 
@@ -270,36 +283,43 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
                                    {"DAV:|displayname", xml_escape(cal.display_name)},
                                    {"http://calendarserver.org/ns/|getctag", token},
                                    {"DAV:|sync-token", token},
-                                   {"urn:ietf:params:xml:ns:caldav|supported-calendar-component-set", components_xml(cal.components)}}},
+                                   {"urn:ietf:params:xml:ns:caldav|supported-calendar-component-set",
+                                    components_xml(cal.components)}}},
                                  props);
             }
             body += response({home + "inbox/", {{"DAV:|resourcetype", "<d:collection/><cal:schedule-inbox/>"}}}, props);
-            body += response({home + "outbox/", {{"DAV:|resourcetype", "<d:collection/><cal:schedule-outbox/>"}}}, props);
-            body += response({home + "trashbin/",
-                              {{"DAV:|resourcetype", "<d:collection/><x1:trash-bin xmlns:x1=\"http://nextcloud.com/ns\"/>"}}},
-                             props);
+            body +=
+                response({home + "outbox/", {{"DAV:|resourcetype", "<d:collection/><cal:schedule-outbox/>"}}}, props);
+            body += response(
+                {home + "trashbin/",
+                 {{"DAV:|resourcetype", "<d:collection/><x1:trash-bin xmlns:x1=\"http://nextcloud.com/ns\"/>"}}},
+                props);
             // Deck publishes each board the user can see as a VTODO calendar.
             for (const auto& b : w.deck.boards) {
                 if (b.owner != who.id) continue;
-                body += response({home + "app-generated--deck--board-" + std::to_string(b.id) + "/",
-                                  {{"DAV:|resourcetype", "<d:collection/><cal:calendar/>"},
-                                   {"DAV:|displayname", xml_escape("Deck: " + b.title)},
-                                   {"urn:ietf:params:xml:ns:caldav|supported-calendar-component-set", components_xml({"VTODO"})}}},
-                                 props);
+                body += response(
+                    {home + "app-generated--deck--board-" + std::to_string(b.id) + "/",
+                     {{"DAV:|resourcetype", "<d:collection/><cal:calendar/>"},
+                      {"DAV:|displayname", xml_escape("Deck: " + b.title)},
+                      {"urn:ietf:params:xml:ns:caldav|supported-calendar-component-set", components_xml({"VTODO"})}}},
+                    props);
             }
         }
         return multistatus(body, true);
     }
     if (parts.size() == 2 && req.method == "MKCALENDAR") {
         if (calendars.count(parts[1]))
-            return dav_error(405, "Sabre\\DAV\\Exception\\MethodNotAllowed", "The resource you tried to create already exists");
+            return dav_error(405, "Sabre\\DAV\\Exception\\MethodNotAllowed",
+                             "The resource you tried to create already exists");
         calendar cal;
         pugi::xml_document doc;
         if (doc.load_string(req.body.c_str())) {
-            if (auto n = doc.select_node("//*[local-name()='displayname']")) cal.display_name = n.node().text().as_string();
+            if (auto n = doc.select_node("//*[local-name()='displayname']"))
+                cal.display_name = n.node().text().as_string();
             if (auto n = doc.select_node("//*[local-name()='calendar-color']")) cal.color = n.node().text().as_string();
             std::vector<std::string> comps;
-            for (auto n : doc.select_nodes("//*[local-name()='comp']")) comps.push_back(n.node().attribute("name").value());
+            for (auto n : doc.select_nodes("//*[local-name()='comp']"))
+                comps.push_back(n.node().attribute("name").value());
             if (!comps.empty()) cal.components = comps;
         }
         if (cal.display_name.empty()) cal.display_name = parts[1];
@@ -311,7 +331,8 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
     }
     auto cal_it = parts.size() >= 2 ? calendars.find(parts[1]) : calendars.end();
     if (cal_it == calendars.end())
-        return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Node with name '" + (parts.size() > 1 ? parts[1] : "") + "' could not be found");
+        return dav_error(404, "Sabre\\DAV\\Exception\\NotFound",
+                         "Node with name '" + (parts.size() > 1 ? parts[1] : "") + "' could not be found");
     calendar& cal = cal_it->second;
     const std::string cal_href = home + cal_it->first + "/";
 
@@ -333,7 +354,8 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
     }
     if (parts.size() == 3 && req.method == "GET") {
         auto it = cal.objects.find(parts[2]);
-        if (it == cal.objects.end()) return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Calendar object not found");
+        if (it == cal.objects.end())
+            return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Calendar object not found");
         sim_response res;
         res.set("ETag", "\"" + it->second.etag + "\"");
         res.set("Content-Type", "text/calendar; charset=utf-8");
@@ -349,8 +371,10 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
         if (root == "sync-collection") {
             std::string body = "\n";
             for (const auto& [name, obj] : cal.objects)
-                body += " <d:response>\n  <d:href>" + cal_href + name + "</d:href>\n  <d:propstat>\n   <d:prop>\n    <d:getetag>&quot;" +
-                        obj.etag + "&quot;</d:getetag>\n   </d:prop>\n   <d:status>HTTP/1.1 200 OK</d:status>\n  </d:propstat>\n </d:response>\n";
+                body +=
+                    " <d:response>\n  <d:href>" + cal_href + name +
+                    "</d:href>\n  <d:propstat>\n   <d:prop>\n    <d:getetag>&quot;" + obj.etag +
+                    "&quot;</d:getetag>\n   </d:prop>\n   <d:status>HTTP/1.1 200 OK</d:status>\n  </d:propstat>\n </d:response>\n";
             body += " <d:sync-token>http://sabre.io/ns/sync/" + std::to_string(cal.sync_token) + "</d:sync-token>\n";
             auto res = multistatus(body, false);
             res.headers.erase(res.headers.begin());  // no Vary on sync-collection (19f)
@@ -368,8 +392,8 @@ sim_response handle_caldav(world& w, const user& who, const sim_request& req)
             auto when = occurrences(obj.ics, blocks, from, to);
             if (when.empty()) continue;
             std::string data = expand ? expanded(when) : obj.ics;
-            body += "<d:response><d:href>" + cal_href + name + "</d:href><d:propstat><d:prop><d:getetag>&quot;" + obj.etag +
-                    "&quot;</d:getetag><cal:calendar-data>" + xml_escape(data, true) +
+            body += "<d:response><d:href>" + cal_href + name + "</d:href><d:propstat><d:prop><d:getetag>&quot;" +
+                    obj.etag + "&quot;</d:getetag><cal:calendar-data>" + xml_escape(data, true) +
                     "</cal:calendar-data></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>";
         }
         return multistatus(body, false);

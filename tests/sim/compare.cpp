@@ -34,8 +34,10 @@ bool is_random_base64(std::string_view v)
     if (v.size() < 64) return false;
     bool punctuation = false;
     for (char c : v) {
-        if (c == '+' || c == '/') punctuation = true;
-        else if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+        if (c == '+' || c == '/')
+            punctuation = true;
+        else if (!std::isalnum(static_cast<unsigned char>(c)))
+            return false;
     }
     return punctuation;
 }
@@ -69,14 +71,28 @@ std::string normalise_content_type(std::string v)
 
 // Headers whose presence and form must match the recording.
 constexpr const char* form_headers[] = {
-    "ETag", "OC-ETag", "OC-FileId", "Content-Location", "Location", "Retry-After", "Link",
-    "X-Activity-First-Known", "X-Activity-Last-Given", "X-Chat-Last-Given", "X-Chat-Last-Common-Read",
-    "X-Nextcloud-Talk-Hash", "X-Nextcloud-Talk-Modified-Before", "X-Nextcloud-Has-User-Statuses",
-    "Last-Modified", "Content-Disposition",
+    "ETag",
+    "OC-ETag",
+    "OC-FileId",
+    "Content-Location",
+    "Location",
+    "Retry-After",
+    "Link",
+    "X-Activity-First-Known",
+    "X-Activity-Last-Given",
+    "X-Chat-Last-Given",
+    "X-Chat-Last-Common-Read",
+    "X-Nextcloud-Talk-Hash",
+    "X-Nextcloud-Talk-Modified-Before",
+    "X-Nextcloud-Has-User-Statuses",
+    "Last-Modified",
+    "Content-Disposition",
 };
 // Headers whose value must match exactly.
 constexpr const char* exact_headers[] = {
-    "DAV", "WWW-Authenticate", "X-Nextcloud-Maintenance-Mode",
+    "DAV",
+    "WWW-Authenticate",
+    "X-Nextcloud-Maintenance-Mode",
 };
 
 class differences {
@@ -174,7 +190,8 @@ void compare_json(const json& expected, const json& actual, const std::string& p
     const auto numeric_keys = [](const json& j) {
         if (!j.is_object() || j.empty()) return false;
         for (const auto& [k, v] : j.items())
-            if (k.empty() || !std::all_of(k.begin(), k.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+            if (k.empty() ||
+                !std::all_of(k.begin(), k.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
                 return false;
         return true;
     };
@@ -182,7 +199,8 @@ void compare_json(const json& expected, const json& actual, const std::string& p
         // Keyed by ids ({"14": "/Projects/Alpha/agenda.md"}): ids differ, so
         // compare the values in id order.
         if (!numeric_keys(actual) || actual.size() != expected.size()) {
-            diff.add(path + ": expected " + std::to_string(expected.size()) + " id-keyed members, got " + actual.dump().substr(0, 80));
+            diff.add(path + ": expected " + std::to_string(expected.size()) + " id-keyed members, got " +
+                     actual.dump().substr(0, 80));
             return;
         }
         auto sorted = [](const json& j) {
@@ -192,7 +210,8 @@ void compare_json(const json& expected, const json& actual, const std::string& p
             return v;
         };
         auto e = sorted(expected), a = sorted(actual);
-        for (std::size_t i = 0; i < e.size(); ++i) compare_json(e[i].second, a[i].second, path + "{" + std::to_string(i) + "}", diff);
+        for (std::size_t i = 0; i < e.size(); ++i)
+            compare_json(e[i].second, a[i].second, path + "{" + std::to_string(i) + "}", diff);
         return;
     }
     if (expected.is_object()) {
@@ -201,9 +220,12 @@ void compare_json(const json& expected, const json& actual, const std::string& p
         for (const auto& [k, v] : actual.items()) keys.insert(k);
         for (const auto& k : keys) {
             bool in_e = expected.contains(k), in_a = actual.contains(k);
-            if (!in_e) diff.add(path + "." + k + ": not in the recording");
-            else if (!in_a) diff.add(path + "." + k + ": missing");
-            else compare_json(expected[k], actual[k], path + "." + k, diff);
+            if (!in_e)
+                diff.add(path + "." + k + ": not in the recording");
+            else if (!in_a)
+                diff.add(path + "." + k + ": missing");
+            else
+                compare_json(expected[k], actual[k], path + "." + k, diff);
         }
     } else if (expected.is_array()) {
         if (expected.size() != actual.size())
@@ -320,7 +342,8 @@ std::vector<std::string> compare_responses(const capture& recorded, const observ
             return t;
         };
         if (!a_body.starts_with("<!DOCTYPE html>") || title(e_body) != title(a_body))
-            diff.add("body: expected an HTML page titled \"" + title(e_body) + "\", got \"" + a_body.substr(0, 80) + "\"");
+            diff.add("body: expected an HTML page titled \"" + title(e_body) + "\", got \"" + a_body.substr(0, 80) +
+                     "\"");
     } else if (looks_like_xml(recorded_type, e_body)) {
         pugi::xml_document e_doc, a_doc;
         if (!e_doc.load_string(e_body.c_str())) {
@@ -333,16 +356,19 @@ std::vector<std::string> compare_responses(const capture& recorded, const observ
     } else if (looks_like_json(recorded_type, e_body)) {
         auto e = json::parse(e_body, nullptr, false);
         auto a = json::parse(a_body, nullptr, false);
-        if (e.is_discarded()) diff.add("body: the recorded JSON does not parse");
-        else if (a.is_discarded()) diff.add("body: not valid JSON: " + a_body.substr(0, 120));
+        if (e.is_discarded())
+            diff.add("body: the recorded JSON does not parse");
+        else if (a.is_discarded())
+            diff.add("body: not valid JSON: " + a_body.substr(0, 120));
         else {
             compare_json(e, a, "$", diff);
             // OCS meta must match exactly: clients branch on it.
             if (e.contains("ocs") && a.contains("ocs") && e["ocs"].contains("meta") && a["ocs"].contains("meta")) {
                 for (const char* k : {"status", "statuscode", "message"})
                     if (e["ocs"]["meta"].value(k, json()) != a["ocs"]["meta"].value(k, json()))
-                        diff.add(std::string("ocs.meta.") + k + ": expected " + e["ocs"]["meta"].value(k, json()).dump() +
-                                 ", got " + a["ocs"]["meta"].value(k, json()).dump());
+                        diff.add(std::string("ocs.meta.") + k + ": expected " +
+                                 e["ocs"]["meta"].value(k, json()).dump() + ", got " +
+                                 a["ocs"]["meta"].value(k, json()).dump());
             }
         }
     } else if (value_form(e_body) != value_form(a_body)) {

@@ -35,7 +35,10 @@ json principal(world& w, const std::string& id, int type)
     return {{"primaryKey", id}, {"uid", id}, {"displayname", u ? u->display_name : id}, {"type", type}};
 }
 
-std::string etag_of(std::int64_t modified, int id) { return md5_hex(std::to_string(modified) + ":" + std::to_string(id)); }
+std::string etag_of(std::int64_t modified, int id)
+{
+    return md5_hex(std::to_string(modified) + ":" + std::to_string(id));
+}
 
 deck_board* find_board(world& w, int id)
 {
@@ -129,8 +132,8 @@ void ensure_personal_board(world& w, const std::string& user_id)
         s.last_modified = now;
         if (!first_stack) first_stack = s.id;
     }
-    for (const char* title : {"Custom lists - click to rename!", "Drag cards left and right, up and down",
-                              "Create your first card!"}) {
+    for (const char* title :
+         {"Custom lists - click to rename!", "Drag cards left and right, up and down", "Create your first card!"}) {
         deck_card c;
         c.id = w.deck.next_card_id++;
         c.stack = first_stack;
@@ -167,14 +170,21 @@ json acl_json(world& w, const deck_board& b, const deck_acl& a)
 
 json stack_json(const deck_stack& s)
 {
-    return {{"id", s.id},         {"title", s.title}, {"boardId", s.board}, {"deletedAt", 0},
-            {"lastModified", s.last_modified}, {"order", s.order}, {"ETag", etag_of(s.last_modified, s.id)}};
+    return {{"id", s.id},
+            {"title", s.title},
+            {"boardId", s.board},
+            {"deletedAt", 0},
+            {"lastModified", s.last_modified},
+            {"order", s.order},
+            {"ETag", etag_of(s.last_modified, s.id)}};
 }
 
 json permissions_json(world& w, const deck_board& b, const std::string& viewer)
 {
     const auto p = permissions_of(w, b, viewer);
-    return {{"PERMISSION_READ", p.read}, {"PERMISSION_EDIT", p.edit}, {"PERMISSION_MANAGE", p.manage},
+    return {{"PERMISSION_READ", p.read},
+            {"PERMISSION_EDIT", p.edit},
+            {"PERMISSION_MANAGE", p.manage},
             {"PERMISSION_SHARE", p.share}};
 }
 
@@ -190,7 +200,8 @@ json board_json(world& w, const deck_board& b, const std::string& viewer, board_
     j["archived"] = b.archived;
     json labels = json::array();
     if (shape != board_shape::listed)
-        for (std::size_t i = 0; i < b.labels.size(); ++i) labels.push_back(label_json(b, i, shape == board_shape::detailed || shape == board_shape::single));
+        for (std::size_t i = 0; i < b.labels.size(); ++i)
+            labels.push_back(label_json(b, i, shape == board_shape::detailed || shape == board_shape::single));
     j["labels"] = labels;
     json acl = json::array();
     for (const auto& a : b.acl) acl.push_back(acl_json(w, b, a));
@@ -210,7 +221,9 @@ json board_json(world& w, const deck_board& b, const std::string& viewer, board_
     j["activeSessions"] = json::array();
     j["deletedAt"] = 0;
     j["lastModified"] = b.last_modified;
-    j["settings"] = shape == board_shape::detailed || shape == board_shape::single ? json{{"notify-due", "assigned"}, {"calendar", true}} : json::array();
+    j["settings"] = shape == board_shape::detailed || shape == board_shape::single
+                        ? json{{"notify-due", "assigned"}, {"calendar", true}}
+                        : json::array();
     j["ETag"] = etag_of(b.last_modified, b.id);
     return j;
 }
@@ -296,9 +309,11 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
             // Deck 1.13 calls a Sabre helper missing from Nextcloud 29 (18j).
             const std::string request_id = "sim" + md5_hex(std::to_string(now)).substr(0, 17);
             auto res = plain_json(500, {{"status", 500},
-                                        {"message", "Internal server error: Please contact the server administrator if "
-                                                    "this error reappears multiple times, please include the request "
-                                                    "ID \"" + request_id + "\" below in your report."},
+                                        {"message",
+                                         "Internal server error: Please contact the server administrator if "
+                                         "this error reappears multiple times, please include the request "
+                                         "ID \"" +
+                                             request_id + "\" below in your report."},
                                         {"requestId", request_id}});
             res.close = true;
             return res;
@@ -432,7 +447,8 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
                                        [&](const auto& a) { return a.second == assignee; });
                 if (it == card->assigned.end())
                     return plain_json(404, {{"status", 404}, {"message", "No assignment for " + assignee + "found."}});
-                json removed = {{"id", it->first}, {"participant", principal(w, assignee, 0)}, {"cardId", card->id}, {"type", 0}};
+                json removed = {
+                    {"id", it->first}, {"participant", principal(w, assignee, 0)}, {"cardId", card->id}, {"type", 0}};
                 card->assigned.erase(it);
                 card->last_modified = now;
                 return plain_json(200, removed);
@@ -454,7 +470,8 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
                 int id = w.deck.next_assignment_id++;
                 card->assigned.emplace_back(id, assignee);
                 card->last_modified = now;
-                return plain_json(200, {{"id", id}, {"participant", principal(w, assignee, 0)}, {"cardId", card->id}, {"type", 0}});
+                return plain_json(
+                    200, {{"id", id}, {"participant", principal(w, assignee, 0)}, {"cardId", card->id}, {"type", 0}});
             }
         }
     }
@@ -474,15 +491,16 @@ sim_response handle_deck_ocs(world& w, const user& who, const sim_request& req, 
         json mentions = json::array();
         for (const auto& m : c.mentions)
             mentions.push_back({{"mentionId", m}, {"mentionType", "user"}, {"mentionDisplayName", m}});
-        return ocs_reply(req, 200, "OK",
-                         {{"id", c.id},
-                          {"objectId", card->id},
-                          {"message", c.message},
-                          {"actorId", who.id},
-                          {"actorType", "users"},
-                          {"actorDisplayName", who.display_name},
-                          {"creationDateTime", date::format("%FT%T+00:00", date::sys_seconds{std::chrono::seconds(c.created)})},
-                          {"mentions", mentions}});
+        return ocs_reply(
+            req, 200, "OK",
+            {{"id", c.id},
+             {"objectId", card->id},
+             {"message", c.message},
+             {"actorId", who.id},
+             {"actorType", "users"},
+             {"actorDisplayName", who.display_name},
+             {"creationDateTime", date::format("%FT%T+00:00", date::sys_seconds{std::chrono::seconds(c.created)})},
+             {"mentions", mentions}});
     }
     return ocs_reply(req, 404, "", json::array());
 }

@@ -35,7 +35,6 @@ const std::vector<capture>& all_captures()
     return captures;
 }
 
-
 // Recorded ids that later requests quote (activity ids in `since=`), mapped
 // to the ids the simulator gave the same entries.
 using id_map = std::map<std::string, std::string>;
@@ -100,7 +99,8 @@ observed_response send(std::uint16_t port, const capture& c, const id_map& ids =
     observed_response out;
     auto& res = parser.get();
     out.status = res.result_int();
-    for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : res)
+        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     out.body = res.body();
     return out;
 }

@@ -49,17 +49,23 @@ protected:
     hostile_names_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         nlohmann::json ops = sim::alpha_team("app-pw");
-        for (const char* user : {"anne marie", "o'brien", "eve@example.org"}) ops.push_back({{"op", "user"}, {"id", user}, {"password", "pw"}});
-        ops.push_back({{"op", "group"}, {"id", "team-alpha"}, {"members", {"alice", "bob", "anne marie", "o'brien", "eve@example.org"}}});
+        for (const char* user : {"anne marie", "o'brien", "eve@example.org"})
+            ops.push_back({{"op", "user"}, {"id", user}, {"password", "pw"}});
+        ops.push_back({{"op", "group"},
+                       {"id", "team-alpha"},
+                       {"members", {"alice", "bob", "anne marie", "o'brien", "eve@example.org"}}});
         std::string folder = "/Projects/Alpha";
         for (const char* level : {"a", "b", "c", "d", "e", "f", "g"}) {
             folder += std::string("/") + level;
             ops.push_back({{"op", "mkdir"}, {"user", "preread"}, {"path", folder}});
         }
         for (const auto& name : hostile_files)
-            ops.push_back({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/" + name}, {"content", "pre-read"}});
+            ops.push_back(
+                {{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/" + name}, {"content", "pre-read"}});
         for (const auto& r : sim.control(ops)) EXPECT_FALSE(r.contains("error")) << r.dump();
-        token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
+        token = sim.control({{"op", "room"},
+                             {"user", "preread"},
+                             {"name", "Alpha"},
                              {"members", {"anne marie", "o'brien", "eve@example.org"}}})["token"];
         config = sim::alpha_configuration(sim.base_url());
         sim::with_kickoff(config.projects[0], token);
@@ -85,18 +91,24 @@ protected:
 TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)
 {
     // Reads by the hostile users, of hostile files, through their share mounts (Nextcloud 29 lines: paths only).
-    for (const auto& [user, file] : std::vector<std::pair<std::string, std::string>>{
-             {"anne marie", "agenda with spaces.md"}, {"o'brien", "quote\"d 'name'.md"}, {"o'brien", "100% done.md"},
-             {"eve@example.org", "na\u00efve caf\u00e9 \u65e5\u672c.md"}, {"eve@example.org", "a/b/c/d/e/f/g/deep.md"}})
-        ASSERT_EQ(sim.control({{"op", "open"}, {"user", user}, {"path", "/Alpha/" + file}})["ok"], true) << user << " " << file;
+    for (const auto& [user, file] :
+         std::vector<std::pair<std::string, std::string>>{{"anne marie", "agenda with spaces.md"},
+                                                          {"o'brien", "quote\"d 'name'.md"},
+                                                          {"o'brien", "100% done.md"},
+                                                          {"eve@example.org", "na\u00efve caf\u00e9 \u65e5\u672c.md"},
+                                                          {"eve@example.org", "a/b/c/d/e/f/g/deep.md"}})
+        ASSERT_EQ(sim.control({{"op", "open"}, {"user", user}, {"path", "/Alpha/" + file}})["ok"], true)
+            << user << " " << file;
     // And what a hostile or broken log holds besides.
     {
         std::ofstream log(dir / "audit.log", std::ios::app | std::ios::binary);
         log << "\x01\x02garbage \xff\xfe not json\n";
-        log << "{\"user\":\"bob\",\"message\":\"File accessed: \\\"/Alpha/" << std::string(2 * 1024 * 1024, 'z') << "\\\"\"}\n";
+        log << "{\"user\":\"bob\",\"message\":\"File accessed: \\\"/Alpha/" << std::string(2 * 1024 * 1024, 'z')
+            << "\\\"\"}\n";
         log << "{\"reqId\":\"x\",\"user\":\"mallory\",\"app\":\"admin_audit\",\"url\":\"/remote.php/dav/files/mallory/Alpha/what%3F.md\","
                "\"message\":\"File accessed: \\\"/Alpha/what?.md\\\"\",\"time\":\"2026-12-01T09:00:00+00:00\"}\n";
-        log << "{\"user\":\"bob\",\"message\":\"File accessed: \\\"/Alpha/#1 issue.md\n";  // cut off mid-line, then a newline
+        log << "{\"user\":\"bob\",\"message\":\"File accessed: \\\"/Alpha/#1 issue.md\n";  // cut off mid-line, then a
+                                                                                           // newline
     }
     sim.with_world([&](sim::world& w) { w.set_clock(clock); });
     auto cycle = test::run_awaitable(io, tracking::async_poll_cycle(poll));
@@ -154,10 +166,11 @@ TEST_F(hostile_names_test, a_deck_card_shows_hostile_names_as_they_are)
     auto cards = sim.control({{"op", "cards"}, {"stack", board["stack"]}});
     ASSERT_EQ(cards.size(), 1u) << cards.dump();
     const std::string description = cards[0]["description"];
-    for (const std::string shown :
-         {"anne marie: file read @\u200ball now.md", "o'brien: x @\u200b\"alice\" y.md",
-          "eve@\u200bexample.org: \\[x\\](javascript:alert(1)).md", ": \\*\\*bold\\*\\* and \\_under\\_.md",
-          "Pre-reads for **Kick-off @\u200ball \\[x\\](http:\u200b//evil.example/) \\*\\*now\\*\\* www\u200b.evil.example**"})
+    for (
+        const std::string shown :
+        {"anne marie: file read @\u200ball now.md", "o'brien: x @\u200b\"alice\" y.md",
+         "eve@\u200bexample.org: \\[x\\](javascript:alert(1)).md", ": \\*\\*bold\\*\\* and \\_under\\_.md",
+         "Pre-reads for **Kick-off @\u200ball \\[x\\](http:\u200b//evil.example/) \\*\\*now\\*\\* www\u200b.evil.example**"})
         EXPECT_THAT(description, ::testing::HasSubstr(shown)) << shown << " in\n" << description;
     // The title is plain text in Deck: shown as it is.
     EXPECT_EQ(cards[0]["title"], "Pre-reads: " + hostile_title + " (2 Dec 2026)");

@@ -38,8 +38,8 @@ void the_reminder_goes_out_the_moment_maintenance_ends(int scale)
     sim::nextcloud sim;
     for (const auto& r : sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol())))
         ASSERT_FALSE(r.contains("error")) << r.dump();
-    const std::string token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
-                                           {"members", {"alice", "bob", "carol"}}})["token"];
+    const std::string token = sim.control(
+        {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
 
     // The timeline, from a whole second a little ahead (the configuration has second precision).
     const auto t0 = date::ceil<std::chrono::seconds>(clock_type::now()) + 1s;
@@ -51,20 +51,28 @@ void the_reminder_goes_out_the_moment_maintenance_ends(int scale)
 
     dir.write("etc/app-password", "app-pw\n");
     ::chmod((dir / "etc/app-password").c_str(), 0600);
-    dir.write("etc/prereadd.json", nlohmann::json{
-        {"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"},
-                       {"request_timeout", "PT5S"}}},
-        {"state_directory", (dir / "state").string()},
-        {"projects_directory", "projects.d"},
-        {"poll_interval", "PT10S"},
-        {"metrics", {{"enabled", false}}}}.dump());
-    dir.write("etc/projects.d/alpha.json", nlohmann::json{
-        {"id", "alpha"}, {"folder", "/Projects/Alpha"}, {"time_zone", "UTC"},
-        {"participants", {{"users", {"alice", "bob", "carol"}}}},
-        {"talk", {{"conversation", token}}},
-        {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%FT%T", date::floor<std::chrono::seconds>(session))},
-                       {"duration", "PT1H"}}}},
-        {"reminders", {{"lead_times", {"PT" + std::to_string(lead.count()) + "S"}}}}}.dump());
+    dir.write("etc/prereadd.json", nlohmann::json{{"nextcloud",
+                                                   {{"url", sim.base_url()},
+                                                    {"user", "preread"},
+                                                    {"app_password_file", "app-password"},
+                                                    {"request_timeout", "PT5S"}}},
+                                                  {"state_directory", (dir / "state").string()},
+                                                  {"projects_directory", "projects.d"},
+                                                  {"poll_interval", "PT10S"},
+                                                  {"metrics", {{"enabled", false}}}}
+                                       .dump());
+    dir.write("etc/projects.d/alpha.json",
+              nlohmann::json{{"id", "alpha"},
+                             {"folder", "/Projects/Alpha"},
+                             {"time_zone", "UTC"},
+                             {"participants", {{"users", {"alice", "bob", "carol"}}}},
+                             {"talk", {{"conversation", token}}},
+                             {"sessions",
+                              {{{"title", "Kick-off"},
+                                {"start", date::format("%FT%T", date::floor<std::chrono::seconds>(session))},
+                                {"duration", "PT1H"}}}},
+                             {"reminders", {{"lead_times", {"PT" + std::to_string(lead.count()) + "S"}}}}}
+                  .dump());
 
     daemon::run_tuning tuning;
     tuning.rest_base = std::chrono::duration_cast<std::chrono::seconds>(scaled(10s));
@@ -111,10 +119,7 @@ TEST(maintenance_test, as_it_happened_the_reminder_goes_out_the_moment_maintenan
     the_reminder_goes_out_the_moment_maintenance_ends(1);
 }
 
-TEST(maintenance_test, ten_times_faster_the_same)
-{
-    the_reminder_goes_out_the_moment_maintenance_ends(10);
-}
+TEST(maintenance_test, ten_times_faster_the_same) { the_reminder_goes_out_the_moment_maintenance_ends(10); }
 
 }  // namespace
 }  // namespace prereadd

@@ -82,11 +82,18 @@ struct nextcloud::impl {
         if (!audit_path.empty()) file.open(audit_path, std::ios::app);
         for (const auto& e : entries) {
             nlohmann::ordered_json line = {
-                {"reqId", req_id},   {"level", 1},          {"time", time},
-                {"remoteAddr", "127.0.0.1"}, {"user", e.user}, {"app", "admin_audit"},
-                {"method", req.method}, {"url", req.target}, {"message", e.message},
+                {"reqId", req_id},
+                {"level", 1},
+                {"time", time},
+                {"remoteAddr", "127.0.0.1"},
+                {"user", e.user},
+                {"app", "admin_audit"},
+                {"method", req.method},
+                {"url", req.target},
+                {"message", e.message},
                 {"userAgent", req.header("user-agent").empty() ? "--" : req.header("user-agent")},
-                {"version", "29.0.6.1"}, {"data", {{"app", "admin_audit"}}}};
+                {"version", "29.0.6.1"},
+                {"data", {{"app", "admin_audit"}}}};
             std::string text = php_json_slashes(line.dump());
             if (file) file << text << '\n';
             audit_lines.push_back(std::move(text));
@@ -138,8 +145,8 @@ asio::awaitable<void> nextcloud::impl::serve(http::server_connection& connection
             std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
             headers[name] = std::string(field.value());
         }
-        sim_request req = parse_request(std::string(msg.method_string()), std::string(msg.target()),
-                                        std::move(headers), std::move(msg.body()));
+        sim_request req = parse_request(std::string(msg.method_string()), std::string(msg.target()), std::move(headers),
+                                        std::move(msg.body()));
         const bool keep_alive = msg.keep_alive();
 
         auto injected = take_fault(req.path);
@@ -163,8 +170,7 @@ asio::awaitable<void> nextcloud::impl::serve(http::server_connection& connection
                 co_await pause.async_wait(use_tuple);
                 break;
             }
-            default:
-                break;
+            default: break;
             }
         }
         {
@@ -257,10 +263,8 @@ asio::awaitable<void> nextcloud::impl::control_session(http::server_connection& 
 sim_response nextcloud::impl::run_as_client(const std::string& method, const std::string& target,
                                             const std::string& user_id, const std::string& user_agent, std::string body)
 {
-    std::map<std::string, std::string> headers{{"user-agent", user_agent},
-                                               {"host", "127.0.0.1"},
-                                               {"ocs-apirequest", "true"},
-                                               {"accept", "application/json"}};
+    std::map<std::string, std::string> headers{
+        {"user-agent", user_agent}, {"host", "127.0.0.1"}, {"ocs-apirequest", "true"}, {"accept", "application/json"}};
     if (!body.empty()) headers["content-type"] = "application/json";
     if (const user* u = owner.world_.find_user(user_id)) {
         headers["authorization"] = "Basic " + base64_encode(u->id + ":" + u->password);
@@ -288,20 +292,22 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
     try {
         if (op == "fault") {
             static const std::map<std::string, fault::kind> kinds = {
-                {"status", fault::kind::status}, {"delay", fault::kind::delay}, {"stall", fault::kind::stall},
-                {"reset", fault::kind::reset}, {"truncated", fault::kind::truncated},
-                {"malformed", fault::kind::malformed}, {"oversized", fault::kind::oversized}};
+                {"status", fault::kind::status},       {"delay", fault::kind::delay},
+                {"stall", fault::kind::stall},         {"reset", fault::kind::reset},
+                {"truncated", fault::kind::truncated}, {"malformed", fault::kind::malformed},
+                {"oversized", fault::kind::oversized}};
             auto kind = kinds.find(text("kind"));
             if (kind == kinds.end()) return {{"error", "unknown fault kind \"" + text("kind") + "\""}};
             fault f = fault::of(kind->second).on(text("route"));
             f.status = operation.value("status", 503u);
-            if (operation.contains("retry_after")) f.with_retry_after(operation["retry_after"].is_string()
-                                                                         ? operation["retry_after"].get<std::string>()
-                                                                         : operation["retry_after"].dump());
+            if (operation.contains("retry_after"))
+                f.with_retry_after(operation["retry_after"].is_string() ? operation["retry_after"].get<std::string>()
+                                                                        : operation["retry_after"].dump());
             f.after(std::chrono::milliseconds(operation.value("delay_ms", 0)));
             f.sized(operation.value("bytes", std::size_t{32 * 1024 * 1024}));
             f.times(operation.value("count", std::size_t{1}));
-            if (operation.contains("window_ms")) f.for_window(std::chrono::milliseconds(operation["window_ms"].get<long>()));
+            if (operation.contains("window_ms"))
+                f.for_window(std::chrono::milliseconds(operation["window_ms"].get<long>()));
             inject(f);
             return {{"ok", true}};
         }
@@ -356,12 +362,16 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
         }
         if (op == "open" || op == "sync" || op == "preview") {
             // A read as the user's browser, desktop client or file list would make it.
-            const std::string agent = op == "sync" ? "Mozilla/5.0 (Linux) mirall/3.13.0 (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)"
-                                                   : "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+            const std::string agent =
+                op == "sync"
+                    ? "Mozilla/5.0 (Linux) mirall/3.13.0 (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)"
+                    : "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
             node* n = w.resolve(text("user"), text("path"));
             if (!n) return {{"error", "no such path for that user"}};
-            std::string target = op == "preview" ? "/index.php/core/preview?fileId=" + std::to_string(n->id) + "&x=250&y=250&a=1"
-                                                 : "/remote.php/dav/files/" + percent_encode_path(text("user")) + percent_encode_path(text("path"));
+            std::string target =
+                op == "preview"
+                    ? "/index.php/core/preview?fileId=" + std::to_string(n->id) + "&x=250&y=250&a=1"
+                    : "/remote.php/dav/files/" + percent_encode_path(text("user")) + percent_encode_path(text("path"));
             auto res = impl_->run_as_client("GET", target, text("user"), agent);
             ++impl_->served;
             return {{"ok", res.status < 300}, {"status", res.status}};
@@ -387,9 +397,11 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
                 target = "/ocs/v2.php/apps/spreed/api/v1/reaction/" + token + "/" + std::to_string(message);
                 body = json{{"reaction", text("reaction", "\u2705")}}.dump();
             }
-            auto res = impl_->run_as_client("POST", target, text("user"), "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", body);
+            auto res = impl_->run_as_client("POST", target, text("user"),
+                                            "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", body);
             ++impl_->served;
-            if (res.status >= 300) return {{"error", "Talk answered " + std::to_string(res.status)}, {"body", res.body}};
+            if (res.status >= 300)
+                return {{"error", "Talk answered " + std::to_string(res.status)}, {"body", res.body}};
             return {{"ok", true}, {"status", res.status}};
         }
         if (op == "room") {
@@ -403,10 +415,12 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             const std::string token = json::parse(created.body)["ocs"]["data"]["token"];
             for (const auto& [field, source] : {std::pair{"members", "users"}, std::pair{"groups", "groups"}})
                 for (const auto& id : operation.value(field, std::vector<std::string>{})) {
-                    auto added = impl_->run_as_client("POST", "/ocs/v2.php/apps/spreed/api/v4/room/" + token + "/participants",
-                                                      owner_id, agent, json{{"newParticipant", id}, {"source", source}}.dump());
+                    auto added =
+                        impl_->run_as_client("POST", "/ocs/v2.php/apps/spreed/api/v4/room/" + token + "/participants",
+                                             owner_id, agent, json{{"newParticipant", id}, {"source", source}}.dump());
                     ++impl_->served;
-                    if (added.status >= 300) return {{"error", "adding " + id + ": Talk answered " + std::to_string(added.status)}};
+                    if (added.status >= 300)
+                        return {{"error", "adding " + id + ": Talk answered " + std::to_string(added.status)}};
                 }
             return {{"ok", true}, {"token", token}};
         }
@@ -454,8 +468,9 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             ++impl_->served;
             if (board.status != 200) return {{"error", "Deck answered " + std::to_string(board.status)}};
             const int board_id = json::parse(board.body)["id"];
-            auto stack = impl_->run_as_client("POST", "/index.php/apps/deck/api/v1.0/boards/" + std::to_string(board_id) + "/stacks",
-                                              owner_id, agent, json{{"title", text("stack", "To do")}, {"order", 1}}.dump());
+            auto stack = impl_->run_as_client(
+                "POST", "/index.php/apps/deck/api/v1.0/boards/" + std::to_string(board_id) + "/stacks", owner_id, agent,
+                json{{"title", text("stack", "To do")}, {"order", 1}}.dump());
             ++impl_->served;
             if (stack.status != 200) return {{"error", "Deck answered " + std::to_string(stack.status)}};
             return {{"ok", true}, {"board", board_id}, {"stack", json::parse(stack.body)["id"]}};
@@ -467,8 +482,11 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
                 if (c.stack != operation.value("stack", 0) || c.archived) continue;
                 json assigned = json::array();
                 for (const auto& [id, u] : c.assigned) assigned.push_back(u);
-                list.push_back({{"id", c.id}, {"title", c.title}, {"description", c.description},
-                                {"assigned", assigned}, {"done", c.done ? json(*c.done) : json(nullptr)},
+                list.push_back({{"id", c.id},
+                                {"title", c.title},
+                                {"description", c.description},
+                                {"assigned", assigned},
+                                {"done", c.done ? json(*c.done) : json(nullptr)},
                                 {"duedate", c.duedate ? json(*c.duedate) : json(nullptr)}});
             }
             return list;
@@ -485,8 +503,13 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
                         for (auto at = shown.find(placeholder); at != std::string::npos; at = shown.find(placeholder))
                             shown.replace(at, placeholder.size(), "@" + m.mentions[i]);
                     }
-                    list.push_back({{"id", m.id}, {"actor", m.actor}, {"message", m.text}, {"text", shown},
-                                    {"mentions", m.mentions}, {"referenceId", m.reference_id}, {"timestamp", m.time}});
+                    list.push_back({{"id", m.id},
+                                    {"actor", m.actor},
+                                    {"message", m.text},
+                                    {"text", shown},
+                                    {"mentions", m.mentions},
+                                    {"referenceId", m.reference_id},
+                                    {"timestamp", m.time}});
                 }
             return list;
         }
@@ -502,7 +525,8 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             return list;
         }
         if (op == "stats") {
-            return {{"requests", impl_->served}, {"audit_lines", impl_->audit_lines.size()},
+            return {{"requests", impl_->served},
+                    {"audit_lines", impl_->audit_lines.size()},
                     {"maintenance", impl_->maintenance}};
         }
         return {{"error", "unknown operation \"" + op + "\" (not simulated yet, or a typo)"}};

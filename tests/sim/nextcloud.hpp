@@ -46,13 +46,37 @@ struct fault {
         f.what = k;
         return f;
     }
-    fault& on(std::string prefix) { route = std::move(prefix); return *this; }
-    fault& answering(unsigned code) { status = code; return *this; }
-    fault& with_retry_after(std::string value) { retry_after = std::move(value); return *this; }
-    fault& after(std::chrono::milliseconds d) { delay = d; return *this; }
-    fault& sized(std::size_t bytes) { oversized_bytes = bytes; return *this; }
+    fault& on(std::string prefix)
+    {
+        route = std::move(prefix);
+        return *this;
+    }
+    fault& answering(unsigned code)
+    {
+        status = code;
+        return *this;
+    }
+    fault& with_retry_after(std::string value)
+    {
+        retry_after = std::move(value);
+        return *this;
+    }
+    fault& after(std::chrono::milliseconds d)
+    {
+        delay = d;
+        return *this;
+    }
+    fault& sized(std::size_t bytes)
+    {
+        oversized_bytes = bytes;
+        return *this;
+    }
     // For the next `n` requests; 0 for no count limit (use `for_window` then).
-    fault& times(std::size_t n) { count = n; return *this; }
+    fault& times(std::size_t n)
+    {
+        count = n;
+        return *this;
+    }
     fault& for_window(std::chrono::milliseconds d)
     {
         count = 0;

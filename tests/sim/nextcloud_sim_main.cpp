@@ -50,9 +50,10 @@ Paths are as that user sees them. GET /healthz answers {"ok":true}.)";
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"nextcloud-sim: a simulated Nextcloud 29 (WebDAV, OCS, shares, comments, activity, admin_audit) "
-                 "for prereadd's tests and demo",
-                 "nextcloud-sim"};
+    CLI::App app{
+        "nextcloud-sim: a simulated Nextcloud 29 (WebDAV, OCS, shares, comments, activity, admin_audit) "
+        "for prereadd's tests and demo",
+        "nextcloud-sim"};
     app.footer(control_help);
     prereadd::sim::options opts;
     opts.control = true;
@@ -70,8 +71,8 @@ int main(int argc, char** argv)
     app.add_option("--scenario", scenario, "JSON file with an array of control operations applied at start");
     app.add_option("--ready-file", ready_file, "write \"PORT CONTROL_PORT\" to this file once listening");
     CLI11_PARSE(app, argc, argv);
-    opts.audit = audit_format == "file-ids" ? prereadd::sim::audit_format::with_file_ids
-                                            : prereadd::sim::audit_format::nc29;
+    opts.audit =
+        audit_format == "file-ids" ? prereadd::sim::audit_format::with_file_ids : prereadd::sim::audit_format::nc29;
 
     // Block the stop signals before the server thread starts, so only sigwait sees them.
     sigset_t stop;
@@ -101,8 +102,8 @@ int main(int argc, char** argv)
                 }
         }
         if (!ca_out.empty() && opts.tls) std::ofstream(ca_out) << sim.ca_certificate_pem();
-        std::cout << "nextcloud-sim listening on " << sim.base_url() << ", control on http://127.0.0.1:"
-                  << sim.control_port() << std::endl;
+        std::cout << "nextcloud-sim listening on " << sim.base_url()
+                  << ", control on http://127.0.0.1:" << sim.control_port() << std::endl;
         if (!ready_file.empty()) {
             std::ofstream(ready_file + ".tmp") << sim.port() << ' ' << sim.control_port() << '\n';
             std::rename((ready_file + ".tmp").c_str(), ready_file.c_str());

@@ -53,8 +53,10 @@ void PrintTo(const outage& o, std::ostream* os) { *os << o.name; }
 sim::fault everywhere(sim::fault::kind k) { return sim::fault::of(k).times(0); }
 
 const outage outages[] = {
-    {"maintenance_mode", [](sim::nextcloud& s) { s.set_maintenance(true); }, [](sim::nextcloud& s) { s.set_maintenance(false); }, 200},
-    {"connection_refused", [](sim::nextcloud& s) { s.set_listening(false); }, [](sim::nextcloud& s) { s.set_listening(true); }, 200},
+    {"maintenance_mode", [](sim::nextcloud& s) { s.set_maintenance(true); },
+     [](sim::nextcloud& s) { s.set_maintenance(false); }, 200},
+    {"connection_refused", [](sim::nextcloud& s) { s.set_listening(false); },
+     [](sim::nextcloud& s) { s.set_listening(true); }, 200},
     {"accepts_and_never_answers", [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::stall)); },
      [](sim::nextcloud& s) { s.clear_faults(); }, 8},
     {"connection_reset", [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::reset)); },
@@ -63,7 +65,8 @@ const outage outages[] = {
      [](sim::nextcloud& s) { s.clear_faults(); }, 200, true},
     {"malformed_bodies", [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::malformed)); },
      [](sim::nextcloud& s) { s.clear_faults(); }, 200},
-    {"oversized_bodies", [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::oversized).sized(2 * 1024 * 1024)); },
+    {"oversized_bodies",
+     [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::oversized).sized(2 * 1024 * 1024)); },
      [](sim::nextcloud& s) { s.clear_faults(); }, 100},
     {"rate_limited_with_retry_after",
      [](sim::nextcloud& s) { s.inject(everywhere(sim::fault::kind::status).answering(429).with_retry_after("3600")); },
@@ -75,7 +78,8 @@ protected:
     outage_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
-        token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
+        token = sim.control(
+            {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
         config = sim::alpha_configuration(sim.base_url());
         sim::with_kickoff(config.projects[0], token);
         config.projects[0].lead_times = {1h};
@@ -117,10 +121,13 @@ protected:
         std::string result;
         sqlite3* h = nullptr;
         sqlite3_open_v2((dir / "prereadd.sqlite").c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-        sqlite3_exec(h, "PRAGMA integrity_check", [](void* out, int, char** values, char**) {
-            *static_cast<std::string*>(out) += values[0] ? values[0] : "";
-            return 0;
-        }, &result, nullptr);
+        sqlite3_exec(
+            h, "PRAGMA integrity_check",
+            [](void* out, int, char** values, char**) {
+                *static_cast<std::string*>(out) += values[0] ? values[0] : "";
+                return 0;
+            },
+            &result, nullptr);
         sqlite3_close(h);
         return result;
     }
@@ -183,8 +190,8 @@ TEST_P(outage_test, the_daemon_rides_it_out_and_the_reminder_still_due_goes_out_
 #if !defined(__SANITIZE_ADDRESS__)
     // ASan keeps freed memory in quarantine, so RSS says nothing there; LeakSanitizer checks leaks instead.
     if (o.passes >= 100) {
-        EXPECT_LT(rss_after - rss_before, 2048) << "RSS grew from " << rss_before << " kB to " << rss_after << " kB over "
-                                               << o.passes - 20 << " faulty passes";
+        EXPECT_LT(rss_after - rss_before, 2048) << "RSS grew from " << rss_before << " kB to " << rss_after
+                                                << " kB over " << o.passes - 20 << " faulty passes";
     }
 #else
     (void)rss_before;

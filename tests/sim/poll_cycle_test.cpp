@@ -21,15 +21,21 @@ protected:
     poll_cycle_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         sim.control(sim::with(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()),
-                              {{{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"},
-                                {"content", "%PDF"}, {"mime", "application/pdf"}}}));
+                              {{{"op", "put"},
+                                {"user", "preread"},
+                                {"path", "/Projects/Alpha/slides.pdf"},
+                                {"content", "%PDF"},
+                                {"mime", "application/pdf"}}}));
 
         config = sim::alpha_configuration(sim.base_url());
         config.projects[0].participants.users = {"carol"};
         config.projects[0].participants.groups = {"team-alpha"};
     }
 
-    tracking::cycle_report cycle(tracking::cycle_context& ctx) { return test::run_awaitable(io, tracking::async_poll_cycle(ctx)); }
+    tracking::cycle_report cycle(tracking::cycle_context& ctx)
+    {
+        return test::run_awaitable(io, tracking::async_poll_cycle(ctx));
+    }
 
     nlohmann::json status() { return sim::alpha_status(db); }
 
@@ -219,8 +225,8 @@ TEST_F(poll_cycle_test, a_group_that_cannot_be_expanded_is_a_reported_problem)
 
 TEST_F(poll_cycle_test, participants_come_from_the_talk_conversation)
 {
-    auto room = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
-                             {"members", {"carol"}}, {"groups", {"team-alpha"}}});
+    auto room = sim.control(
+        {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"carol"}}, {"groups", {"team-alpha"}}});
     ASSERT_EQ(room["ok"], true) << room.dump();
     auto& p = config.projects[0];
     p.participants = {};
@@ -231,7 +237,8 @@ TEST_F(poll_cycle_test, participants_come_from_the_talk_conversation)
     EXPECT_TRUE(report.errors.empty()) << report.errors.front();
     auto s = status();
     EXPECT_EQ(s["participants"], nlohmann::json::parse(R"([{"user":"alice","source":"talk"},
-        {"user":"bob","source":"talk"},{"user":"carol","source":"talk"}])")) << "the service account is not one";
+        {"user":"bob","source":"talk"},{"user":"carol","source":"talk"}])"))
+        << "the service account is not one";
 }
 
 TEST_F(poll_cycle_test, a_conversation_that_cannot_be_read_stops_only_its_project)
@@ -270,8 +277,12 @@ TEST_F(poll_cycle_test, a_share_that_expires_becomes_an_access_problem)
 {
     // carol's share of budget.ods ends today; the daemon's clock and Nextcloud's move on a day.
     sim.with_world([&](sim::world& w) { w.set_clock(clock); });
-    sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha/slides.pdf"}, {"type", "user"},
-                 {"with", "carol"}, {"expire", "2026-11-25"}});
+    sim.control({{"op", "share"},
+                 {"user", "preread"},
+                 {"path", "/Projects/Alpha/slides.pdf"},
+                 {"type", "user"},
+                 {"with", "carol"},
+                 {"expire", "2026-11-25"}});
     tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
     ctx.tuning.refresh_every = 1;
     auto before = cycle(ctx);
@@ -315,7 +326,8 @@ TEST_F(poll_cycle_test, two_hundred_unchanged_projects_cost_one_request_each_plu
         const std::string folder = "/Projects/P" + std::to_string(1000 + i);
         setup.push_back({{"op", "mkdir"}, {"user", "preread"}, {"path", folder}});
         setup.push_back({{"op", "put"}, {"user", "preread"}, {"path", folder + "/brief.md"}, {"content", "# Brief"}});
-        setup.push_back({{"op", "share"}, {"user", "preread"}, {"path", folder}, {"type", "group"}, {"with", "team-alpha"}});
+        setup.push_back(
+            {{"op", "share"}, {"user", "preread"}, {"path", folder}, {"type", "group"}, {"with", "team-alpha"}});
         config::project_config p;
         p.id = "p" + std::to_string(1000 + i);
         p.folder = folder;
@@ -410,7 +422,8 @@ TEST_F(poll_cycle_test, pre_reads_in_sub_folders_and_only_changed_sub_folders_li
                                                  "slides.pdf"}));
 
     // A new file in session-2 changes its ETag and the project folder's, not archive's.
-    sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/session-2/questions.md"}, {"content", "?"}});
+    sim.control(
+        {{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/session-2/questions.md"}, {"content", "?"}});
     const auto before = sim.requests_log().size();
     cycle(ctx);
     const auto log = sim.requests_log();

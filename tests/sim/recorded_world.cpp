@@ -60,8 +60,8 @@ namespace {
 sim_response as_user(world& w, const std::string& user, const std::string& method, const std::string& target,
                      const std::string& body = {}, const std::string& user_agent = "curl/7.88.1")
 {
-    const std::string secret = user == "preread" ? std::string(recorded_credentials::app_password)
-                                                 : recorded_credentials::password_of(user);
+    const std::string secret =
+        user == "preread" ? std::string(recorded_credentials::app_password) : recorded_credentials::password_of(user);
     std::map<std::string, std::string> headers{{"authorization", "Basic " + base64_encode(user + ":" + secret)},
                                                {"ocs-apirequest", "true"},
                                                {"host", "127.0.0.1:8080"},
@@ -105,19 +105,22 @@ void seed_acceptance_run(world& w)
     w.deck.next_stack_id = 17;
     w.deck.next_card_id = 17;
     w.deck.next_label_id = 33;
-    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards", R"({"title": "Acc-c9cc22", "color": "0082c9"})");
-    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks", R"({"title": "Pre-reads", "order": 1})");
+    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards",
+            R"({"title": "Acc-c9cc22", "color": "0082c9"})");
+    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks",
+            R"({"title": "Pre-reads", "order": 1})");
     const nlohmann::json card = {
         {"title", "Pre-reads: Acceptance session (30 Nov 2026)"},
         {"type", "plain"},
         {"order", 999},
         {"owner", "preread"},
         {"duedate", "2026-11-30T09:19:00+00:00"},
-        {"description", "Pre-reads for **Acceptance session** \u2014 Monday 30 November 2026, 10:19 (Europe/Berlin)\n\n"
-                        "- [x] alice: agenda.md\n- [x] alice: budget.ods\n- [x] alice: notes with space \u00fc.md\n"
-                        "- [x] bob: agenda.md\n- [x] bob: budget.ods\n- [x] bob: notes with space \u00fc.md\n"
-                        "- [x] carol: agenda.md\n- [x] carol: budget.ods\n- [ ] carol: notes with space \u00fc.md\n\n"
-                        "prereadd: acc/2026-11-30T10:19"}};
+        {"description",
+         "Pre-reads for **Acceptance session** \u2014 Monday 30 November 2026, 10:19 (Europe/Berlin)\n\n"
+         "- [x] alice: agenda.md\n- [x] alice: budget.ods\n- [x] alice: notes with space \u00fc.md\n"
+         "- [x] bob: agenda.md\n- [x] bob: budget.ods\n- [x] bob: notes with space \u00fc.md\n"
+         "- [x] carol: agenda.md\n- [x] carol: budget.ods\n- [ ] carol: notes with space \u00fc.md\n\n"
+         "prereadd: acc/2026-11-30T10:19"}};
     as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards", card.dump());
     as_user(w, "preread", "PUT", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards/17", card.dump());
 }
@@ -130,8 +133,9 @@ void reads_before_31a(world& w)
     w.set_next_activity_id(164);
     const std::string browser = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
     as_user(w, "bob", "GET", "/remote.php/dav/files/bob/Acc-c9cc22/budget.ods", {}, browser);
-    as_user(w, "carol", "GET", "/remote.php/dav/files/carol/Acc-c9cc22/agenda.md", {},
-            "Mozilla/5.0 (Linux) mirall/3.14.3daily (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)");
+    as_user(
+        w, "carol", "GET", "/remote.php/dav/files/carol/Acc-c9cc22/agenda.md", {},
+        "Mozilla/5.0 (Linux) mirall/3.14.3daily (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)");
     as_user(w, "alice", "GET", "/index.php/core/preview?fileId=89&x=1024&y=1024&a=1", {}, browser);
     as_user(w, "alice", "GET", "/index.php/core/preview?fileId=90&x=64&y=64&a=1", {}, browser);
 }
@@ -169,7 +173,7 @@ void before_recording(nextcloud& sim, const capture& next)
         sim.with_world([](world& w) {
             auto req = parse_request("POST", "/ocs/v2.php/apps/spreed/api/v4/room/4csmt372/participants?format=json",
                                      {{"authorization", "Basic " + base64_encode(std::string("preread:") +
-                                                                           recorded_credentials::app_password)},
+                                                                                 recorded_credentials::app_password)},
                                       {"ocs-apirequest", "true"},
                                       {"content-type", "application/json"}},
                                      R"({"newParticipant": "bob", "source": "users"})");
@@ -193,7 +197,8 @@ std::vector<std::size_t> replay_order(const std::vector<capture>& captures)
         auto date = http::parse_http_date(captures[i].response.header("Date"));
         return date ? date->time_since_epoch().count() : std::int64_t{0};
     };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return recorded_at(a) < recorded_at(b); });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return recorded_at(a) < recorded_at(b); });
     auto index_of = [&](std::string_view prefix) {
         for (std::size_t i = 0; i < order.size(); ++i)
             if (captures[order[i]].name.starts_with(prefix)) return i;
@@ -218,9 +223,8 @@ std::string authorization_for(const capture& c)
     auto colon = recorded.find(':', start);
     if (start == std::string::npos || colon == std::string::npos) return recorded;
     std::string user = recorded.substr(start + 8, colon - start - 8);
-    std::string secret = recorded.find("<app-password>") != std::string::npos
-                             ? recorded_credentials::app_password
-                             : recorded_credentials::password_of(user);
+    std::string secret = recorded.find("<app-password>") != std::string::npos ? recorded_credentials::app_password
+                                                                              : recorded_credentials::password_of(user);
     if (wrong) secret = "wrong-" + secret;
     return "Basic " + base64_encode(user + ":" + secret);
 }

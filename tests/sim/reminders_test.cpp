@@ -28,8 +28,8 @@ protected:
     reminders_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
-        token = sim.control({{"op", "room"}, {"user", "preread"}, {"name", "Alpha"},
-                             {"members", {"alice", "bob", "carol"}}})["token"];
+        token = sim.control(
+            {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
 
         config = sim::alpha_configuration(sim.base_url());
         sim::with_kickoff(config.projects[0], token);
@@ -195,7 +195,8 @@ TEST_F(reminders_test, nothing_is_posted_when_everyone_is_ready)
     for (const char* user : {"alice", "bob"})
         for (const char* file : {"/Alpha/agenda.md", "/Alpha/budget.ods"})
             sim.control({{"op", "open"}, {"user", user}, {"path", file}});
-    for (const char* file : {"/agenda.md", "/budget.ods"}) sim.control({{"op", "open"}, {"user", "carol"}, {"path", file}});
+    for (const char* file : {"/agenda.md", "/budget.ods"})
+        sim.control({{"op", "open"}, {"user", "carol"}, {"path", file}});
     clock = session_start - 3 * day;
     auto ready = step();
     EXPECT_EQ(ready.skipped, 1u);
@@ -236,7 +237,8 @@ TEST_F(reminders_test, a_project_set_up_shortly_before_its_session_has_no_docume
     const auto digest = posted(token).back();
     EXPECT_THAT(digest.text, ::testing::HasSubstr("Added after the first reminder: slides.pdf")) << digest.text;
     EXPECT_THAT(digest.text, ::testing::Not(::testing::HasSubstr("agenda.md, budget.ods"))) << digest.text;
-    EXPECT_THAT(digest.text, ::testing::Not(::testing::HasSubstr("Added after the first reminder: agenda.md"))) << digest.text;
+    EXPECT_THAT(digest.text, ::testing::Not(::testing::HasSubstr("Added after the first reminder: agenda.md")))
+        << digest.text;
 }
 
 TEST_F(reminders_test, an_access_problem_reaches_the_facilitator_once)
@@ -274,8 +276,12 @@ TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
         "BEGIN:VEVENT\r\nUID:dentist@preread\r\nDTSTART:20261204T080000Z\r\nDTEND:20261204T090000Z\r\n"
         "SUMMARY:Dentist\r\nEND:VEVENT\r\n"
         "END:VCALENDAR\r\n";
-    ASSERT_EQ(sim.control({{"op", "event"}, {"user", "preread"}, {"calendar", "personal"}, {"name", "sync.ics"},
-                           {"ics", series}})["ok"], true);
+    ASSERT_EQ(sim.control({{"op", "event"},
+                           {"user", "preread"},
+                           {"calendar", "personal"},
+                           {"name", "sync.ics"},
+                           {"ics", series}})["ok"],
+              true);
     auto& p = config.projects[0];
     p.sessions.clear();
     p.lead_times = {24h};
@@ -358,7 +364,8 @@ TEST_F(reminders_test, a_deck_card_is_created_kept_up_to_date_and_done)
     for (const char* user : {"alice"})
         for (const char* file : {"/Alpha/agenda.md", "/Alpha/budget.ods"})
             sim.control({{"op", "open"}, {"user", user}, {"path", file}});
-    for (const char* file : {"/agenda.md", "/budget.ods"}) sim.control({{"op", "open"}, {"user", "carol"}, {"path", file}});
+    for (const char* file : {"/agenda.md", "/budget.ods"})
+        sim.control({{"op", "open"}, {"user", "carol"}, {"path", file}});
     clock += 3600;
     step();
     card = cards()[0];
@@ -506,7 +513,8 @@ TEST_F(reminders_test, a_deck_card_is_found_again_after_a_lost_confirmation)
     const auto stack = config.projects[0].deck->stack;
     auto on_stack = [&] {
         return sim.with_world([&](sim::world& w) {
-            return std::count_if(w.deck.cards.begin(), w.deck.cards.end(), [&](const auto& c) { return c.stack == stack; });
+            return std::count_if(w.deck.cards.begin(), w.deck.cards.end(),
+                                 [&](const auto& c) { return c.stack == stack; });
         });
     };
     ASSERT_EQ(on_stack(), 1);
@@ -525,7 +533,8 @@ TEST_F(reminders_test, a_card_marked_done_by_a_participant_is_their_acknowledgem
     step();
     const auto stack = config.projects[0].deck->stack;
     sim.with_world([&](sim::world& w) {
-        auto& c = *std::find_if(w.deck.cards.begin(), w.deck.cards.end(), [&](const auto& x) { return x.stack == stack; });
+        auto& c =
+            *std::find_if(w.deck.cards.begin(), w.deck.cards.end(), [&](const auto& x) { return x.stack == stack; });
         c.done = "2026-11-29T10:00:00+00:00";
         c.last_editor = "carol";
     });
@@ -538,11 +547,14 @@ TEST_F(reminders_test, follow_up_documents_added_after_the_session)
 {
     config.projects[0].follow_up = config::project_config::follow_up_config{72h, 24h};
     config.projects[0].lead_times.clear();
-    step();  // watching since before the session
+    step();                            // watching since before the session
     clock = session_start + 3 * 3600;  // the session (10:00-12:00 Berlin) is over
     sim.with_world([&](sim::world& w) { w.set_clock(clock); });
     sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/minutes.md"}, {"content", "# Minutes"}});
-    sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha/minutes.md"}, {"type", "user"},
+    sim.control({{"op", "share"},
+                 {"user", "preread"},
+                 {"path", "/Projects/Alpha/minutes.md"},
+                 {"type", "user"},
                  {"with", "carol"}});
     clock += 600;
     step();  // the poll cycle sees minutes.md
@@ -554,7 +566,8 @@ TEST_F(reminders_test, follow_up_documents_added_after_the_session)
     ASSERT_EQ(messages.size(), 1u);
     EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Follow-up to **Kick-off**")) << messages[0].text;
     EXPECT_THAT(messages[0].text, ::testing::HasSubstr("minutes.md"));
-    EXPECT_THAT(messages[0].text, ::testing::Not(::testing::HasSubstr("agenda.md"))) << "only what came after the session";
+    EXPECT_THAT(messages[0].text, ::testing::Not(::testing::HasSubstr("agenda.md")))
+        << "only what came after the session";
     EXPECT_EQ(messages[0].mentions, (std::vector<std::string>{"bob", "carol"}));
 }
 

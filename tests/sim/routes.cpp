@@ -118,7 +118,9 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
     const bool v1 = ocs_v1(req);
     const bool ok = status < 300;
     json meta = {{"status", ok ? "ok" : "failure"},
-                 {"statuscode", ocs_code ? *ocs_code : ok && v1 ? 100 : status},
+                 {"statuscode", ocs_code   ? *ocs_code
+                                : ok && v1 ? 100
+                                           : status},
                  {"message", message}};
     if (v1) {
         meta["totalitems"] = "";
@@ -158,8 +160,9 @@ sim_response ocs_unauthorised(const sim_request& req)
     res.status = 401;
     res.set("WWW-Authenticate", "Basic realm=\"Authorisation Required\"");
     res.set("Content-Type", "text/xml; charset=UTF-8");
-    res.body = "<?xml version=\"1.0\"?>\n<ocs>\n <meta>\n  <status>failure</status>\n  <statuscode>997</statuscode>\n"
-               "  <message>Unauthorised</message>\n </meta>\n <data/>\n</ocs>\n";
+    res.body =
+        "<?xml version=\"1.0\"?>\n<ocs>\n <meta>\n  <status>failure</status>\n  <statuscode>997</statuscode>\n"
+        "  <message>Unauthorised</message>\n </meta>\n <data/>\n</ocs>\n";
     (void)req;
     return res;
 }
@@ -415,11 +418,16 @@ sim_response dav_error(unsigned status, const std::string& exception, const std:
     sim_response res;
     res.status = status;
     res.set("Content-Type", "application/xml; charset=utf-8");
-    res.body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-               "<d:error xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\">\n"
-               "  <s:exception>" + exception + "</s:exception>\n"
-               "  <s:message>" + xml_escape(message) + "</s:message>\n"
-               "</d:error>\n";
+    res.body =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<d:error xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\">\n"
+        "  <s:exception>" +
+        exception +
+        "</s:exception>\n"
+        "  <s:message>" +
+        xml_escape(message) +
+        "</s:message>\n"
+        "</d:error>\n";
     return res;
 }
 
@@ -527,7 +535,8 @@ std::optional<std::string> prop_value(world& w, const std::string& viewer, const
     if (p.ns == ns_dav) {
         if (p.local == "getetag") return xml_escape("\"" + n.etag + "\"");
         if (p.local == "getlastmodified") return http_date(n.mtime);
-        if (p.local == "getcontentlength") return folder ? std::nullopt : std::optional(std::to_string(n.content.size()));
+        if (p.local == "getcontentlength")
+            return folder ? std::nullopt : std::optional(std::to_string(n.content.size()));
         if (p.local == "getcontenttype") return folder ? std::nullopt : std::optional(xml_escape(n.mime));
         if (p.local == "resourcetype") return folder ? "<d:collection/>" : "";
         if (p.local == "displayname") return xml_escape(n.parent == 0 ? n.owner : n.name);
@@ -596,7 +605,8 @@ std::optional<std::string> prop_value(world& w, const std::string& viewer, const
             std::string out;
             for (const auto& name : names)
                 out += "<nc:system-tag oc:can-assign=\"true\" oc:id=\"" + std::to_string(w.system_tag_id(name)) +
-                       "\" oc:user-assignable=\"true\" oc:user-visible=\"true\">" + xml_escape(name) + "</nc:system-tag>";
+                       "\" oc:user-assignable=\"true\" oc:user-visible=\"true\">" + xml_escape(name) +
+                       "</nc:system-tag>";
             return out;
         }
         if (p.local == "contained-file-count" || p.local == "contained-folder-count") {
@@ -628,14 +638,16 @@ std::string dav_response_xml(world& w, const std::string& viewer, const node& n,
             // Present-but-empty text properties keep an open/close pair, as Sabre writes them.
             bool text_empty = v->empty() && (p.local == "data-fingerprint" || p.local == "mount-type" ||
                                              p.local == "note" || p.local == "reminder-due-date");
-            found += text_empty ? "<" + prefix_for(p.ns) + ":" + p.local + "></" + prefix_for(p.ns) + ":" + p.local + ">"
-                                : element(p, v);
+            found += text_empty
+                         ? "<" + prefix_for(p.ns) + ":" + p.local + "></" + prefix_for(p.ns) + ":" + p.local + ">"
+                         : element(p, v);
         } else {
             missing += element(p, std::nullopt);
         }
     }
     std::string out = "<d:response><d:href>" + xml_escape(href) + "</d:href>";
-    if (!found.empty()) out += "<d:propstat><d:prop>" + found + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>";
+    if (!found.empty())
+        out += "<d:propstat><d:prop>" + found + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>";
     if (!missing.empty())
         out += "<d:propstat><d:prop>" + missing + "</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>";
     return out + "</d:response>";
@@ -655,7 +667,8 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
     if (req.method == "PROPFIND") {
         node* n = w.resolve(who.id, path);
         if (!n) {
-            auto res = dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "File with name " + path + " could not be located");
+            auto res =
+                dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "File with name " + path + " could not be located");
             res.set("DAV", dav_header);
             return res;
         }
@@ -667,11 +680,13 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
             if (x.folder) h += '/';
             return h;
         };
-        std::string body = "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\" "
-                           "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">";
+        std::string body =
+            "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\" "
+            "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">";
         body += dav_response_xml(w, who.id, *n, href_of(*n), props);
         if (n->folder && req.header("depth") != "0") {
-            for (node* child : w.listing(who.id, *n)) body += dav_response_xml(w, who.id, *child, href_of(*child), props);
+            for (node* child : w.listing(who.id, *n))
+                body += dav_response_xml(w, who.id, *child, href_of(*child), props);
         }
         body += "</d:multistatus>\n";
         sim_response res;
@@ -684,8 +699,9 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
     }
     if (req.method == "GET" || req.method == "HEAD") {
         node* n = w.resolve(who.id, path);
-        if (!n) return dav_error(404, "Sabre\\DAV\\Exception\\NotFound",
-                                 "File with name " + path + " could not be located");
+        if (!n)
+            return dav_error(404, "Sabre\\DAV\\Exception\\NotFound",
+                             "File with name " + path + " could not be located");
         sim_response res;
         if (n->folder) {
             res.set("Content-Type", "text/html; charset=UTF-8");
@@ -708,7 +724,8 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
         std::int64_t id = 0;
         auto result = w.put_file(who.id, path, req.body, req.header("content-type"), &id);
         if (result == world::write_result::parent_missing)
-            return dav_error(409, "Sabre\\DAV\\Exception\\Conflict", "Files can only be created as children of collections");
+            return dav_error(409, "Sabre\\DAV\\Exception\\Conflict",
+                             "Files can only be created as children of collections");
         if (result == world::write_result::is_folder)
             return dav_error(405, "Sabre\\DAV\\Exception\\MethodNotAllowed", "PUT is not allowed on non-files.");
         const node* n = w.find_node(id);
@@ -724,7 +741,8 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
         std::int64_t id = 0;
         auto result = w.make_folder(who.id, path, &id);
         if (result == world::write_result::exists)
-            return dav_error(405, "Sabre\\DAV\\Exception\\MethodNotAllowed", "The resource you tried to create already exists");
+            return dav_error(405, "Sabre\\DAV\\Exception\\MethodNotAllowed",
+                             "The resource you tried to create already exists");
         if (result == world::write_result::parent_missing)
             return dav_error(409, "Sabre\\DAV\\Exception\\Conflict", "Parent node does not exist");
         sim_response res;
@@ -766,8 +784,7 @@ std::optional<std::string> comment_prop(world& w, const std::string& viewer, con
     if (name == "objectId") return std::to_string(c.object);
     if (name == "message") return xml_escape(c.message);
     if (name == "actorDisplayName") return xml_escape(actor ? actor->display_name : c.actor);
-    if (name == "isUnread")
-        return c.actor != viewer && c.created > w.read_marker(viewer, c.object) ? "true" : "false";
+    if (name == "isUnread") return c.actor != viewer && c.created > w.read_marker(viewer, c.object) ? "true" : "false";
     if (name == "mentions") {
         std::string out;
         for (const auto& m : c.mentions) {
@@ -790,9 +807,10 @@ sim_response multistatus(std::string responses, bool dav_header_too)
         res.set("DAV", dav_header);
     }
     res.set("Content-Type", "application/xml; charset=utf-8");
-    res.body = "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\" "
-               "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">" +
-               responses + "</d:multistatus>\n";
+    res.body =
+        "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\" "
+        "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">" +
+        responses + "</d:multistatus>\n";
     return res;
 }
 
@@ -808,8 +826,7 @@ sim_response handle_comments(world& w, const user& who, const sim_request& req)
         return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Comments for " + rest + " not found");
     }
     node* n = w.find_node(file_id);
-    if (!n || !w.can_access(who.id, *n))
-        return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Entity not found");
+    if (!n || !w.can_access(who.id, *n)) return dav_error(404, "Sabre\\DAV\\Exception\\NotFound", "Entity not found");
     const std::string collection = prefix + std::to_string(file_id);
 
     if (req.method == "POST") {
@@ -836,9 +853,21 @@ sim_response handle_comments(world& w, const user& who, const sim_request& req)
                 if (name == "datetime") since = parse_iso_date(child.text().as_string());
             }
         }
-        static const char* order[] = {"id", "parentId", "topmostParentId", "childrenCount", "verb", "actorType",
-                                      "actorId", "creationDateTime", "latestChildDateTime", "objectType",
-                                      "objectId", "message", "actorDisplayName", "isUnread", "mentions"};
+        static const char* order[] = {"id",
+                                      "parentId",
+                                      "topmostParentId",
+                                      "childrenCount",
+                                      "verb",
+                                      "actorType",
+                                      "actorId",
+                                      "creationDateTime",
+                                      "latestChildDateTime",
+                                      "objectType",
+                                      "objectId",
+                                      "message",
+                                      "actorDisplayName",
+                                      "isUnread",
+                                      "mentions"};
         std::string responses;
         std::size_t index = 0, emitted = 0;
         for (const comment* c : w.comments_on(file_id)) {
@@ -930,10 +959,11 @@ sim_response maintenance_page()
     res.set("Retry-After", "120");
     res.set("Content-Type", "text/html; charset=UTF-8");
     res.close = true;
-    res.body = "<!DOCTYPE html>\n<html class=\"ng-csp\" lang=\"en\">\n<head><meta charset=\"utf-8\"><title>\n\t\t\tNextcloud\t\t"
-               "</title></head>\n<body id=\"body-login\">\n<div class=\"guest-box\"><h2>Maintenance mode</h2>\n"
-               "<p>This Nextcloud instance is currently in maintenance mode, which may take a while. This page will "
-               "refresh itself when the instance is available again.</p>\n</div>\n</body>\n</html>\n";
+    res.body =
+        "<!DOCTYPE html>\n<html class=\"ng-csp\" lang=\"en\">\n<head><meta charset=\"utf-8\"><title>\n\t\t\tNextcloud\t\t"
+        "</title></head>\n<body id=\"body-login\">\n<div class=\"guest-box\"><h2>Maintenance mode</h2>\n"
+        "<p>This Nextcloud instance is currently in maintenance mode, which may take a while. This page will "
+        "refresh itself when the instance is available again.</p>\n</div>\n</body>\n</html>\n";
     return res;
 }
 
@@ -1033,12 +1063,11 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
         res.set("Expires", preview_date(w.now() + 86400));
         res.set("Content-Type", "image/png");
         // A valid 1x1 PNG: what matters to clients is that a preview is not a read.
-        static const unsigned char png[] = {0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49,
-                                            0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06,
-                                            0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44,
-                                            0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00,
-                                            0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
-                                            0x44, 0xae, 0x42, 0x60, 0x82};
+        static const unsigned char png[] = {
+            0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+            0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00,
+            0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff,
+            0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
         res.body.assign(reinterpret_cast<const char*>(png), sizeof png);
         // Serving the preview reads the file: that line follows (12b).
         w.audit_file_access(auth.who->id, *n);
@@ -1072,14 +1101,9 @@ sim_response handle_status(world&, bool maintenance)
     sim_response res;
     res.set("Access-Control-Allow-Origin", "*");
     res.set("Content-Type", "application/json");
-    res.body = json{{"installed", true},
-                    {"maintenance", maintenance},
-                    {"needsDbUpgrade", false},
-                    {"version", "29.0.6.1"},
-                    {"versionstring", "29.0.6"},
-                    {"edition", ""},
-                    {"productname", "Nextcloud"},
-                    {"extendedSupport", false}}
+    res.body = json{{"installed", true},          {"maintenance", maintenance}, {"needsDbUpgrade", false},
+                    {"version", "29.0.6.1"},      {"versionstring", "29.0.6"},  {"edition", ""},
+                    {"productname", "Nextcloud"}, {"extendedSupport", false}}
                    .dump();
     return res;
 }
@@ -1094,8 +1118,6 @@ sim_response ocs_reply(const sim_request& req, unsigned status, const std::strin
 }
 
 std::map<std::string, std::string> form_or_json(const sim_request& req) { return prereadd::sim::form_or_json(req); }
-
-
 
 }  // namespace detail
 
@@ -1129,8 +1151,7 @@ sim_request parse_request(const std::string& method, const std::string& target,
 sim_response error_response(const sim_request& req, unsigned status)
 {
     switch (family_of(req.path)) {
-    case route_family::dav:
-        return dav_error(status, "Sabre\\DAV\\Exception", "injected fault");
+    case route_family::dav: return dav_error(status, "Sabre\\DAV\\Exception", "injected fault");
     case route_family::ocs: {
         auto res = ocs_reply(req, status, "injected fault", json::array());
         res.status = status;
@@ -1152,7 +1173,8 @@ sim_response malformed_response(const sim_request& req)
     if (family_of(req.path) == route_family::dav) {
         res.status = req.method == "PROPFIND" ? 207 : 200;
         res.set("Content-Type", "application/xml; charset=utf-8");
-        res.body = "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>/remote.php/dav/files/";
+        res.body =
+            "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\"><d:response><d:href>/remote.php/dav/files/";
     } else {
         res.set("Content-Type", "application/json; charset=utf-8");
         res.body = R"({"ocs":{"meta":{"status":"ok","statuscode":200,"message":"OK"},"data":{"id":)";
@@ -1184,19 +1206,17 @@ sim_response route(world& w, bool maintenance, const sim_request& req)
     w.request_user_agent = req.header("user-agent");
     w.expire_shares();
     switch (family_of(req.path)) {
-    case route_family::status:
-        return handle_status(w, maintenance);
-    case route_family::dav:
-        return handle_dav(w, maintenance, req);
-    case route_family::ocs:
-        return handle_ocs(w, maintenance, req);
+    case route_family::status: return handle_status(w, maintenance);
+    case route_family::dav: return handle_dav(w, maintenance, req);
+    case route_family::ocs: return handle_ocs(w, maintenance, req);
     case route_family::index:
         if (maintenance) return maintenance_page();
         if (auto res = handle_index(w, req)) return *res;
         break;
     case route_family::other:
         if (req.path.starts_with("/public.php/webdav")) {
-            if (maintenance) return dav_error(503, "OCA\\DAV\\Exception\\ServerMaintenanceMode", "System is in maintenance mode.");
+            if (maintenance)
+                return dav_error(503, "OCA\\DAV\\Exception\\ServerMaintenanceMode", "System is in maintenance mode.");
             return handle_public_webdav(w, req);
         }
         break;

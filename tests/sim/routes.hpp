@@ -14,8 +14,8 @@ namespace prereadd::sim {
 
 struct sim_request {
     std::string method;
-    std::string target;  // as received, percent-encoded
-    std::string path;    // decoded, without the query
+    std::string target;                          // as received, percent-encoded
+    std::string path;                            // decoded, without the query
     std::map<std::string, std::string> query;    // decoded
     std::map<std::string, std::string> headers;  // names lower-cased
     std::string body;

@@ -81,7 +81,8 @@ std::vector<std::string> readers(world& w, const talk_room& room)
 {
     std::vector<std::string> out;
     for (const auto& a : room.attendees) {
-        if (a.type == "users") out.push_back(a.actor);
+        if (a.type == "users")
+            out.push_back(a.actor);
         else
             for (const auto& m : w.group_members(a.actor)) out.push_back(m);
     }
@@ -118,7 +119,8 @@ std::string call_duration(std::int64_t seconds)
         std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
                       static_cast<long long>(seconds % 3600 / 60), static_cast<long long>(seconds % 60));
     else
-        std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(seconds / 60), static_cast<long long>(seconds % 60));
+        std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(seconds / 60),
+                      static_cast<long long>(seconds % 60));
     return out;
 }
 
@@ -145,7 +147,8 @@ std::string make_session_id(world& w, const std::string& user)
 {
     static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
-    std::string seed = md5_hex(w.instance_id() + user + std::to_string(w.now()) + std::to_string(w.talk.next_message_id));
+    std::string seed =
+        md5_hex(w.instance_id() + user + std::to_string(w.now()) + std::to_string(w.talk.next_message_id));
     while (out.size() < 255) {
         seed = md5_hex(seed);
         for (std::size_t i = 0; i + 1 < seed.size() && out.size() < 255; i += 2)
@@ -168,7 +171,9 @@ json message_json(world& w, const talk_message& m, const std::string& viewer, bo
     } else if (m.system == "user_added") {
         params["actor"] = user_ref(w, m.actor);
         params["user"] = user_ref(w, m.subject);
-        text = m.actor == viewer ? "You added {user}" : m.subject == viewer ? "{actor} added you" : "{actor} added {user}";
+        text = m.actor == viewer     ? "You added {user}"
+               : m.subject == viewer ? "{actor} added you"
+                                     : "{actor} added {user}";
     } else if (m.system == "group_added") {
         params["actor"] = user_ref(w, m.actor);
         params["group"] = {{"type", "group"}, {"id", m.subject}, {"name", m.subject}};
@@ -189,11 +194,13 @@ json message_json(world& w, const talk_message& m, const std::string& viewer, bo
             params["mention-user" + std::to_string(i + 1)] = user_ref(w, m.mentions[i]);
         if (m.mentions_call)
             if (const talk_room* room = find_room_const(w, m.token))
-                params["mention-call1"] = {{"type", "call"},
-                                           {"id", room->token},
-                                           {"name", room->name},
-                                           {"call-type", room->type == 1 ? "one2one" : "group"},
-                                           {"icon-url", "http://" + w.request_host + "/ocs/v2.php/apps/spreed/api/v1/room/" + room->token + "/avatar"}};
+                params["mention-call1"] = {
+                    {"type", "call"},
+                    {"id", room->token},
+                    {"name", room->name},
+                    {"call-type", room->type == 1 ? "one2one" : "group"},
+                    {"icon-url",
+                     "http://" + w.request_host + "/ocs/v2.php/apps/spreed/api/v1/room/" + room->token + "/avatar"}};
     }
     json j;
     j["id"] = m.id;
@@ -399,7 +406,9 @@ json reactions_json(world& w, const talk_message& m)
     for (const auto& [emoji, who] : m.reactions) {
         json list = json::array();
         for (const auto& [actor, when] : who)
-            list.push_back({{"actorType", "users"}, {"actorId", actor}, {"actorDisplayName", display_name(w, actor)},
+            list.push_back({{"actorType", "users"},
+                            {"actorId", actor},
+                            {"actorDisplayName", display_name(w, actor)},
                             {"timestamp", when}});
         data[emoji] = list;
     }
@@ -642,7 +651,8 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
         }
         json list = json::array();
         for (const talk_message* m : selected) list.push_back(message_json(w, *m, who.id));
-        if (set_marker && me && future && !selected.empty()) me->last_read = std::max(me->last_read, selected.back()->id);
+        if (set_marker && me && future && !selected.empty())
+            me->last_read = std::max(me->last_read, selected.back()->id);
         if (set_marker && me && !future) {
             // Reading the history marks the newest comment read, not system messages:
             // alice's read of 15d moves her marker (15g), the service account's read of

@@ -88,8 +88,10 @@ std::string php_json_slashes(const std::string& json_text)
     std::string out;
     out.reserve(json_text.size());
     for (char c : json_text) {
-        if (c == '/') out += "\\/";
-        else out += c;
+        if (c == '/')
+            out += "\\/";
+        else
+            out += c;
     }
     return out;
 }

@@ -90,7 +90,8 @@ bool world::is_admin(const std::string& user_id) const
 std::vector<std::string> world::subadmin_groups(const std::string& user_id) const
 {
     auto it = subadmins_.find(user_id);
-    return it == subadmins_.end() ? std::vector<std::string>{} : std::vector<std::string>(it->second.begin(), it->second.end());
+    return it == subadmins_.end() ? std::vector<std::string>{}
+                                  : std::vector<std::string>(it->second.begin(), it->second.end());
 }
 
 bool world::manages_group(const std::string& manager, const std::string& group) const
@@ -245,10 +246,9 @@ share& world::add_share(share s)
                         : added.type == share::group_share ? "shared_group_self"
                                                            : "shared_user_self";
     record_activity(owner_row);
-    std::vector<std::string> recipients =
-        added.type == share::group_share ? group_members(added.with)
-        : added.type == share::user_share ? std::vector<std::string>{added.with}
-                                          : std::vector<std::string>{};
+    std::vector<std::string> recipients = added.type == share::group_share  ? group_members(added.with)
+                                          : added.type == share::user_share ? std::vector<std::string>{added.with}
+                                                                            : std::vector<std::string>{};
     for (const auto& r : recipients) {
         if (r == added.owner) continue;
         activity row = owner_row;
@@ -346,7 +346,7 @@ comment& world::add_comment(std::int64_t file, const std::string& actor, const s
         } else {
             std::size_t end = at + 1;
             while (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) ||
-                                             message[end] == '_' || message[end] == '-' || message[end] == '.'))
+                                            message[end] == '_' || message[end] == '-' || message[end] == '.'))
                 ++end;
             name = message.substr(at + 1, end - at - 1);
             while (!name.empty() && name.back() == '.') name.pop_back();
@@ -384,8 +384,9 @@ std::vector<const comment*> world::comments_on(std::int64_t file) const
 
 void world::remove_comments(std::int64_t file)
 {
-    comments_.erase(std::remove_if(comments_.begin(), comments_.end(), [&](const comment& c) { return c.object == file; }),
-                    comments_.end());
+    comments_.erase(
+        std::remove_if(comments_.begin(), comments_.end(), [&](const comment& c) { return c.object == file; }),
+        comments_.end());
 }
 
 void world::set_read_marker(const std::string& user_id, std::int64_t file, std::int64_t unix_seconds)
@@ -444,7 +445,8 @@ void world::downloaded(const std::string& reader, const node& n)
     const auto& ua = request_user_agent;
     const bool desktop = ua.starts_with("Mozilla/5.0 (") &&
                          (ua.find(") mirall/") != std::string::npos || ua.find(") csyncoC/") != std::string::npos);
-    const bool mobile = ua.find("Nextcloud-android") != std::string::npos || ua.find("Nextcloud-iOS") != std::string::npos ||
+    const bool mobile = ua.find("Nextcloud-android") != std::string::npos ||
+                        ua.find("Nextcloud-iOS") != std::string::npos ||
                         ua.find("(Android) ownCloud-android") != std::string::npos;
     activity row;
     row.affected = n.owner;
@@ -470,7 +472,8 @@ void world::audit_file_access(const std::string& reader, const node& n, const ch
 void world::audit_write(const std::string& actor, const node& n, bool created)
 {
     const std::string path = view_path(actor, n).value_or(path_of(n));
-    const std::string id = audit_format_ == audit_format::with_file_ids ? "with id \"" + std::to_string(n.id) + "\" " : "";
+    const std::string id =
+        audit_format_ == audit_format::with_file_ids ? "with id \"" + std::to_string(n.id) + "\" " : "";
     audit(actor, "File " + id + (created ? "created: \"" : "updated: \"") + path + "\"");
     audit(actor, "File " + id + "written to: \"" + path + "\"");
 }

@@ -22,7 +22,7 @@ struct user {
     std::set<std::string> app_passwords;  // any of these also authenticates
     std::int64_t home = 0;                // node id of the user's files root
     std::int64_t last_login_ms = 0;
-    bool logged_in = false;               // the skeleton files appear at the first login
+    bool logged_in = false;  // the skeleton files appear at the first login
 };
 
 struct share {
@@ -86,10 +86,10 @@ struct talk_message {
     std::string actor_type = "users";  // users, or bots (the changelog)
     std::string actor;
     std::int64_t time = 0;
-    std::string text;                   // with {mention-user1}-style placeholders
-    std::vector<std::string> mentions;  // user ids, mention-user1 first
-    std::string system;                 // "" for comments; conversation_created, user_added, ...
-    std::string subject;                // the user or group a system message is about
+    std::string text;                     // with {mention-user1}-style placeholders
+    std::vector<std::string> mentions;    // user ids, mention-user1 first
+    std::string system;                   // "" for comments; conversation_created, user_added, ...
+    std::string subject;                  // the user or group a system message is about
     std::vector<std::string> call_users;  // call_ended: who was in the call
     std::int64_t call_duration = 0;       // call_ended: seconds
     bool mentions_call = false;           // "@all" became {mention-call1} (15m)
@@ -104,7 +104,7 @@ struct talk_attendee {
     int id = 0;
     std::string type = "users";  // users or groups
     std::string actor;
-    int participant_type = 3;    // 1 owner, 3 user
+    int participant_type = 3;  // 1 owner, 3 user
     int last_read = 0;
     // In the conversation (POST .../participants/active) and in its call.
     std::string session_id;

@@ -39,8 +39,8 @@ void add_extension(X509* cert, X509* issuer, int nid, const std::string& value)
     X509_EXTENSION_free(ext);
 }
 
-x509_ptr make_certificate(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP_PKEY* issuer_key,
-                          bool is_ca, const std::vector<std::string>& alt_names)
+x509_ptr make_certificate(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP_PKEY* issuer_key, bool is_ca,
+                          const std::vector<std::string>& alt_names)
 {
     static long serial = 1;
     x509_ptr cert(X509_new());

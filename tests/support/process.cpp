@@ -123,7 +123,8 @@ std::optional<std::string> child_process::wait_for(const std::string& text, std:
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return std::nullopt;
         auto line = read_line(left);
         if (!line) return std::nullopt;
@@ -146,8 +147,10 @@ int child_process::terminate(std::chrono::milliseconds timeout)
         if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
         char buffer[4096];
         ssize_t n = ::read(out_, buffer, sizeof buffer);
-        if (n <= 0) closed = true;
-        else pending_.append(buffer, static_cast<std::size_t>(n));
+        if (n <= 0)
+            closed = true;
+        else
+            pending_.append(buffer, static_cast<std::size_t>(n));
     }
     int status = 0;
     if (!closed) ::kill(pid_, SIGKILL);

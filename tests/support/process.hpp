@@ -12,10 +12,10 @@
 namespace prereadd::test {
 
 struct process_result {
-    int exit_code = -1;  // -1 when killed by a signal
-    std::string out;     // stdout
-    std::string err;     // stderr
-    long max_rss_kb = 0; // peak resident set size of the child (getrusage's ru_maxrss)
+    int exit_code = -1;   // -1 when killed by a signal
+    std::string out;      // stdout
+    std::string err;      // stderr
+    long max_rss_kb = 0;  // peak resident set size of the child (getrusage's ru_maxrss)
     std::string output() const { return out + err; }
 };
 

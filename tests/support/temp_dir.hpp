@@ -20,8 +20,7 @@ public:
         std::string name = std::string(info->test_suite_name()) + "-" + info->name();
         for (char& c : name)
             if (c == '/') c = '_';
-        path_ = std::filesystem::temp_directory_path() /
-                ("prereadd-" + std::to_string(::getpid()) + "-" + name);
+        path_ = std::filesystem::temp_directory_path() / ("prereadd-" + std::to_string(::getpid()) + "-" + name);
         std::filesystem::remove_all(path_);
         std::filesystem::create_directories(path_);
     }

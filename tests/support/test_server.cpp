@@ -85,8 +85,7 @@ asio::awaitable<void> test_server::impl::serve(http::server_connection& connecti
             co_await forever.async_wait(use_tuple);
             co_return;
         }
-        case reply::action::close:
-            co_return;
+        case reply::action::close: co_return;
         case reply::action::raw: {
             auto wec = co_await connection.async_write_raw(r.raw);
             if (wec || r.close_after_raw) {

@@ -63,18 +63,19 @@ TEST(audit_line, desktop_client_downloads_are_synced_not_opened)
         R"json({"reqId":"r3","user":"bob","method":"GET","url":"\/remote.php\/dav\/files\/bob\/Alpha\/agenda.md","message":"File accessed: \"\/Alpha\/agenda.md\"","userAgent":"Mozilla\/5.0 (Linux) mirall\/3.13.0 (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)"})json");
     ASSERT_TRUE(a);
     EXPECT_EQ(a->kind, access_kind::synced);
-    EXPECT_TRUE(is_sync_client("Mozilla/5.0 (Windows) mirall/3.14.1 (Nextcloud, windows-10.0.19045 ClientArchitecture: x86_64 OsArchitecture: x86_64)"));
+    EXPECT_TRUE(is_sync_client(
+        "Mozilla/5.0 (Windows) mirall/3.14.1 (Nextcloud, windows-10.0.19045 ClientArchitecture: x86_64 OsArchitecture: x86_64)"));
     EXPECT_FALSE(is_sync_client("Mozilla/5.0 (Android) Nextcloud-android/3.30.0"));
 }
 
 TEST(audit_line, garbage_and_foreign_lines_give_nothing)
 {
-    for (std::string_view line : {"", "not json", "{", R"({"message":"File accessed: \"\/x\"")",
-                                  R"({"user":"bob","message":"File accessed: no quotes"})",
-                                  R"({"user":"bob","message":"File with id \"x\" accessed: \"\/a\""})",
-                                  R"({"user":"bob","message":"Login attempt: \"bob\""})",
-                                  R"({"user":"--","message":"File accessed: \"\/Projects\/Alpha\/slides.pdf\""})",
-                                  R"([1,2,3])"})
+    for (std::string_view line :
+         {"", "not json", "{", R"({"message":"File accessed: \"\/x\"")",
+          R"({"user":"bob","message":"File accessed: no quotes"})",
+          R"({"user":"bob","message":"File with id \"x\" accessed: \"\/a\""})",
+          R"({"user":"bob","message":"Login attempt: \"bob\""})",
+          R"({"user":"--","message":"File accessed: \"\/Projects\/Alpha\/slides.pdf\""})", R"([1,2,3])"})
         EXPECT_FALSE(read_audit_line(line)) << line;
     std::string huge = R"({"user":"bob","message":"File accessed: \")" + std::string(1 << 20, 'a') + R"(\""})";
     auto a = read_audit_line(huge);

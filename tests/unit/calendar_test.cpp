@@ -123,7 +123,8 @@ TEST(calendar, only_events_with_the_category_or_title_prefix)
 TEST(calendar, text_that_is_not_icalendar_yields_nothing)
 {
     EXPECT_TRUE(sessions_from_calendar("", {}, berlin()).empty());
-    EXPECT_TRUE(sessions_from_calendar("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:no uid or start\r\n", {}, berlin()).empty());
+    EXPECT_TRUE(
+        sessions_from_calendar("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:no uid or start\r\n", {}, berlin()).empty());
     EXPECT_TRUE(sessions_from_calendar(std::string(10000, '\0'), {}, berlin()).empty());
 }
 

@@ -173,7 +173,6 @@ TEST_F(config_test, password_never_appears_in_messages)
     for (const auto& e : result.errors) EXPECT_EQ(e.to_string().find("s3cret"), std::string::npos);
 }
 
-
 class config_broken_test : public config_test, public ::testing::WithParamInterface<broken_case> {};
 
 TEST_P(config_broken_test, is_refused_naming_file_and_field)

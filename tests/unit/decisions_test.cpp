@@ -132,8 +132,11 @@ TEST(metrics_answer, get_and_head_only_and_a_not_found_that_says_what_is_there)
 {
     auto answer = [](boost::beast::http::verb method, const char* target) {
         http::server_request req{method, target, 11};
-        return daemon::metrics_server::answer(req, [] { return std::string("prereadd_up 1\n"); },
-                                              [] { return daemon::health{true, "ok"}; });
+        return daemon::metrics_server::answer(
+            req, [] { return std::string("prereadd_up 1\n"); },
+            [] {
+                return daemon::health{true, "ok"};
+            });
     };
     EXPECT_EQ(answer(boost::beast::http::verb::post, "/metrics").result_int(), 405u);
     EXPECT_EQ(answer(boost::beast::http::verb::get, "/metrics?x=1").body(), "prereadd_up 1\n");

@@ -20,7 +20,8 @@ http::exchange_record answered(unsigned status)
     return r;
 }
 
-http::exchange_record failed(unsigned status, boost::system::error_code ec, std::optional<std::chrono::seconds> wait = {})
+http::exchange_record failed(unsigned status, boost::system::error_code ec,
+                             std::optional<std::chrono::seconds> wait = {})
 {
     http::exchange_record r;
     r.status = status;
@@ -94,7 +95,8 @@ TEST(next_attempt, a_message_waiting_is_tried_again_after_the_rest_not_at_the_ne
 {
     const tp now{1000s};
     EXPECT_EQ(next_attempt(now, now + 50s, 10s, true, std::nullopt, 30s), now + 10s);
-    EXPECT_EQ(next_attempt(now, now + 50s, 10s, false, std::nullopt, 30s), now + 50s) << "nothing waiting: the next turn";
+    EXPECT_EQ(next_attempt(now, now + 50s, 10s, false, std::nullopt, 30s), now + 50s)
+        << "nothing waiting: the next turn";
     EXPECT_EQ(next_attempt(now, now + 5s, 10s, false, std::nullopt, 30s), now + 10s) << "never before the rest is over";
 }
 

@@ -176,10 +176,11 @@ TEST_F(http_client_test, chunked_body_is_assembled)
         reply r;
         r.what = reply::action::raw;
         r.close_after_raw = false;
-        r.raw = "HTTP/1.1 207 Multi-Status\r\nTransfer-Encoding: chunked\r\nContent-Type: application/xml\r\n\r\n"
-                "5\r\n<?xml\r\n"
-                "10\r\n version=\"1.0\"?>\r\n"
-                "0\r\n\r\n";
+        r.raw =
+            "HTTP/1.1 207 Multi-Status\r\nTransfer-Encoding: chunked\r\nContent-Type: application/xml\r\n\r\n"
+            "5\r\n<?xml\r\n"
+            "10\r\n version=\"1.0\"?>\r\n"
+            "0\r\n\r\n";
         return r;
     });
     auto& c = make_client();
@@ -196,8 +197,10 @@ TEST_F(http_client_test, chunked_body_over_limit_is_an_error)
     test::test_server server([](const test::received_request&) {
         reply r;
         r.what = reply::action::raw;
-        r.raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                "400\r\n" + std::string(1024, 'a') + "\r\n" + "400\r\n" + std::string(1024, 'b') + "\r\n0\r\n\r\n";
+        r.raw =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "400\r\n" +
+            std::string(1024, 'a') + "\r\n" + "400\r\n" + std::string(1024, 'b') + "\r\n0\r\n\r\n";
         return r;
     });
     config.max_body_size = 1500;
@@ -621,14 +624,16 @@ TEST_F(http_tls_test, system_store_does_not_trust_a_private_ca)
 TEST_F(http_tls_test, close_without_close_notify_after_a_complete_body_is_not_an_error)
 {
     auto identity = ca.issue({"DNS:localhost"});
-    test::test_server server([](const test::received_request&) {
-        reply r;
-        r.what = reply::action::raw;
-        // No Content-Length: the body ends when the connection does, and the
-        // peer drops TCP without a TLS close_notify.
-        r.raw = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\ncomplete body";
-        return r;
-    }, &identity);
+    test::test_server server(
+        [](const test::received_request&) {
+            reply r;
+            r.what = reply::action::raw;
+            // No Content-Length: the body ends when the connection does, and the
+            // peer drops TCP without a TLS close_notify.
+            r.raw = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\ncomplete body";
+            return r;
+        },
+        &identity);
     config.ca_file = ca_file(ca);
     make_client();
     auto res = get(server.url("/", "localhost"));

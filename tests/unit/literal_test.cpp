@@ -39,7 +39,9 @@ TEST(literal, one_line_without_control_or_direction_override_characters)
 {
     EXPECT_EQ(talk_text("a\nb\r\nc\td"), "a b  c d");
     EXPECT_EQ(talk_text("invoice \u202egpj.exe"), "invoice gpj.exe");
-    EXPECT_EQ(talk_text(std::string("a\x01\x7f" "b")), "ab");
+    EXPECT_EQ(talk_text(std::string("a\x01\x7f"
+                                    "b")),
+              "ab");
     EXPECT_EQ(talk_text("bad \xff\xfe utf-8"), "bad \ufffd\ufffd utf-8");
     EXPECT_EQ(plain_line("title\nwith @all and **x**"), "title with @all and **x**");
     EXPECT_EQ(log_text("a\x1b[31mred\nline"), "a\\x1b[31mred\\x0aline");

@@ -99,11 +99,14 @@ TEST_F(messages_test, a_personal_reminder_lists_only_their_documents)
 
 TEST_F(messages_test, the_digest_says_who_read_what_comments_and_late_additions)
 {
-    digest_input d{in, {}, sys_seconds{sys_days{2026_y / November / 30} + 9h}, sys_seconds{sys_days{2026_y / December / 4}}};
+    digest_input d{
+        in, {}, sys_seconds{sys_days{2026_y / November / 30} + 9h}, sys_seconds{sys_days{2026_y / December / 4}}};
     d.base.now = session.start - 1h;
     d.base.documents[2].first_seen = (sys_days{2026_y / December / 5}).time_since_epoch() / 1s;
     using k = store::engagement_kind;
-    const auto t = [](sys_days day) { return std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()).count(); };
+    const auto t = [](sys_days day) {
+        return std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()).count();
+    };
     d.engagements = {{"alpha", "alice", 7, k::opened, t(sys_days{2026_y / December / 1}), "audit_log"},
                      {"alpha", "alice", 7, k::commented, t(sys_days{2026_y / December / 2}), "comments"},
                      {"alpha", "bob", 7, k::synced, t(sys_days{2026_y / December / 2}), "audit_log"},
@@ -117,7 +120,8 @@ TEST_F(messages_test, a_document_someone_cannot_open_is_marked_and_not_held_agai
     // carol cannot open budget.ods (no share); alice is the facilitator who was told.
     in.blocked = {{"carol", 8}};
     in.facilitators = {"alice"};
-    in.done = {{"alice", 7}, {"alice", 8}, {"alice", 9}, {"bob", 7}, {"bob", 8}, {"bob", 9}, {"carol", 7}, {"carol", 9}};
+    in.done = {{"alice", 7}, {"alice", 8}, {"alice", 9}, {"bob", 7},
+               {"bob", 8},   {"bob", 9},   {"carol", 7}, {"carol", 9}};
     EXPECT_TRUE(pending(in.participants, in.documents, in.done, in.blocked).empty())
         << "carol has read everything she can open";
     EXPECT_FALSE(reminder_message(in)) << "nobody is behind: no reminder";
@@ -126,12 +130,14 @@ TEST_F(messages_test, a_document_someone_cannot_open_is_marked_and_not_held_agai
     auto m = reminder_message(in);
     ASSERT_TRUE(m);
     EXPECT_EQ(m->mentioned, std::vector<std::string>{"carol"});
-    EXPECT_THAT(m->text, ::testing::HasSubstr("- @\"carol\": agenda.md; budget.ods — no access yet, alice has been told"))
+    EXPECT_THAT(m->text,
+                ::testing::HasSubstr("- @\"carol\": agenda.md; budget.ods — no access yet, alice has been told"))
         << m->text;
     const auto personal = personal_reminder(in, "carol").text;
     EXPECT_THAT(personal, ::testing::HasSubstr("Not opened by you yet: agenda.md.")) << personal;
     EXPECT_THAT(personal, ::testing::HasSubstr("You cannot open budget.ods yet, alice has been told.")) << personal;
-    EXPECT_THAT(personal, ::testing::Not(::testing::HasSubstr("Not opened by you yet: agenda.md, budget.ods"))) << personal;
+    EXPECT_THAT(personal, ::testing::Not(::testing::HasSubstr("Not opened by you yet: agenda.md, budget.ods")))
+        << personal;
     const auto card = deck_description("alpha", in);
     EXPECT_THAT(card, ::testing::HasSubstr("- [ ] carol: budget.ods — no access yet")) << card;
 }
@@ -145,7 +151,8 @@ TEST_F(messages_test, added_after_the_first_reminder_means_first_seen_after_it_w
     for (auto& d : in.documents) d.first_seen = t(reminder_at);
     digest_input d{in, {}, std::nullopt, reminder_at};
     d.base.now = session.start - 15min;
-    EXPECT_THAT(digest_message(d).text, ::testing::Not(::testing::HasSubstr("Added after the first reminder"))) << digest_message(d).text;
+    EXPECT_THAT(digest_message(d).text, ::testing::Not(::testing::HasSubstr("Added after the first reminder")))
+        << digest_message(d).text;
     // One second later is a later pass: added after.
     d.base.documents[2].first_seen = t(reminder_at) + 1;
     EXPECT_THAT(digest_message(d).text, ::testing::HasSubstr("Added after the first reminder: slides.pdf"))
@@ -157,14 +164,15 @@ TEST_F(messages_test, added_after_the_first_reminder_means_first_seen_after_it_w
 
 TEST_F(messages_test, an_access_problem_for_the_facilitator)
 {
-    expect_golden("access-problem",
-                  access_problem_message("alpha", "/Projects/Alpha", "carol", "slides.pdf: not shared with carol").text);
+    expect_golden(
+        "access-problem",
+        access_problem_message("alpha", "/Projects/Alpha", "carol", "slides.pdf: not shared with carol").text);
 }
 
 TEST_F(messages_test, session_folders_hold_their_own_pre_reads)
 {
-    std::vector<pre_read_doc> all = {{1, "agenda.md", 0}, {2, "2026-12-07/notes.md", 0}, {3, "2026-12-14/later.md", 0},
-                                     {4, "archive/old.md", 0}};
+    std::vector<pre_read_doc> all = {
+        {1, "agenda.md", 0}, {2, "2026-12-07/notes.md", 0}, {3, "2026-12-14/later.md", 0}, {4, "archive/old.md", 0}};
     auto mine = documents_for(session, *in.zone, all, pre_read_scope::session_folder);
     ASSERT_EQ(mine.size(), 2u);
     EXPECT_EQ(mine[1].path, "2026-12-07/notes.md");

@@ -28,8 +28,12 @@ TEST(metrics, the_text_format_with_counters_histograms_and_labels)
     metrics m;
     m.observe(http::exchange_record{"PROPFIND", "/remote.php/dav/files/preread/Projects/Alpha", 207, {}, 30ms, {}});
     m.observe(http::exchange_record{"PROPFIND", "/remote.php/dav/files/preread/Projects/Beta", 207, {}, 2s, {}});
-    m.observe(http::exchange_record{"GET", "/ocs/v2.php/apps/activity/api/v2/activity/all", 0,
-                                    make_error_code(boost::asio::error::connection_refused), 1ms, {}});
+    m.observe(http::exchange_record{"GET",
+                                    "/ocs/v2.php/apps/activity/api/v2/activity/all",
+                                    0,
+                                    make_error_code(boost::asio::error::connection_refused),
+                                    1ms,
+                                    {}});
     tracking::cycle_report cycle;
     cycle.projects_ok = 1;
     cycle.polled = {"alpha \"quoted\""};
@@ -42,10 +46,13 @@ TEST(metrics, the_text_format_with_counters_histograms_and_labels)
     m.set_audit_lag(512);
     const auto text = m.render();
     EXPECT_THAT(text, ::testing::HasSubstr("# TYPE prereadd_http_requests_total counter\n"));
-    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_http_requests_total{endpoint=\"dav_files\",status=\"207\"} 2\n")) << text;
-    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_http_requests_total{endpoint=\"ocs_activity\",status=\"error\"} 1\n"));
+    EXPECT_THAT(text, ::testing::HasSubstr("prereadd_http_requests_total{endpoint=\"dav_files\",status=\"207\"} 2\n"))
+        << text;
+    EXPECT_THAT(text,
+                ::testing::HasSubstr("prereadd_http_requests_total{endpoint=\"ocs_activity\",status=\"error\"} 1\n"));
     EXPECT_NE(text.find("prereadd_http_request_duration_seconds_bucket{endpoint=\"dav_files\",le=\"0.05\"} 1\n"),
-              std::string::npos) << text;
+              std::string::npos)
+        << text;
     EXPECT_NE(text.find("prereadd_http_request_duration_seconds_bucket{endpoint=\"dav_files\",le=\"+Inf\"} 2\n"),
               std::string::npos);
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_http_request_duration_seconds_count{endpoint=\"dav_files\"} 2\n"));
@@ -53,8 +60,10 @@ TEST(metrics, the_text_format_with_counters_histograms_and_labels)
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_messages_total{outcome=\"late\"} 1\n"));
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_engagements_recorded_total 3\n"));
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_audit_log_lag_bytes 512\n"));
-    EXPECT_NE(text.find("prereadd_last_successful_cycle_timestamp_seconds{project=\"alpha \\\"quoted\\\"\"} 1796202000\n"),
-              std::string::npos) << text;
+    EXPECT_NE(
+        text.find("prereadd_last_successful_cycle_timestamp_seconds{project=\"alpha \\\"quoted\\\"\"} 1796202000\n"),
+        std::string::npos)
+        << text;
 }
 
 TEST(metrics, healthy_only_within_three_intervals_of_a_complete_cycle)

@@ -211,11 +211,11 @@ TEST(multistatus, text_split_by_a_comment_or_cdata_is_joined)
 
 TEST(multistatus, an_href_in_pieces_is_joined_whole)
 {
-    auto entries = parse_files(
-        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response>)"
-        R"(<d:href>/remote.php/dav/files/preread/<![CDATA[My%20Docs]]>/a.md</d:href><d:propstat><d:prop>)"
-        R"(<d:getetag>"e"</d:getetag></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>)"
-        R"(</d:response></d:multistatus>)");
+    auto entries =
+        parse_files(R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response>)"
+                    R"(<d:href>/remote.php/dav/files/preread/<![CDATA[My%20Docs]]>/a.md</d:href><d:propstat><d:prop>)"
+                    R"(<d:getetag>"e"</d:getetag></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>)"
+                    R"(</d:response></d:multistatus>)");
     ASSERT_TRUE(entries) << entries.error().message();
     EXPECT_EQ(entries->front().href, "/remote.php/dav/files/preread/My Docs/a.md");
     EXPECT_EQ(entries->front().etag, "e");
@@ -223,10 +223,10 @@ TEST(multistatus, an_href_in_pieces_is_joined_whole)
 
 TEST(multistatus, hrefs_are_percent_decoded_including_non_ascii)
 {
-    auto entries = parse_files(
-        R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response>)"
-        R"(<d:href>/remote.php/dav/files/preread/My%20Docs/Pr%C3%A4sentation%20%23%3F%25.pdf</d:href>)"
-        R"(</d:response></d:multistatus>)");
+    auto entries =
+        parse_files(R"(<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response>)"
+                    R"(<d:href>/remote.php/dav/files/preread/My%20Docs/Pr%C3%A4sentation%20%23%3F%25.pdf</d:href>)"
+                    R"(</d:response></d:multistatus>)");
     ASSERT_TRUE(entries) << entries.error().message();
     EXPECT_EQ(entries->front().href, "/remote.php/dav/files/preread/My Docs/Präsentation #?%.pdf");
 }
@@ -248,10 +248,11 @@ TEST(multistatus, bad_bodies_are_error_values)
     EXPECT_EQ(parse_files("").error(), make_error_code(error::malformed_xml));
     EXPECT_EQ(parse_files(R"({"ocs":{}})").error(), make_error_code(error::malformed_xml));
     EXPECT_EQ(parse_files(recorded_body("07-propfind-missing-404")).error(), make_error_code(error::not_multistatus));
-    EXPECT_EQ(parse_files(R"(<d:multistatus xmlns:d="DAV:"><d:response><d:propstat/></d:response></d:multistatus>)")
-                  .error(),
-              make_error_code(error::bad_href));
-    EXPECT_EQ(parse_files(R"(<d:multistatus xmlns:d="DAV:"><d:response><d:href>/bad%zz</d:href></d:response></d:multistatus>)")
+    EXPECT_EQ(
+        parse_files(R"(<d:multistatus xmlns:d="DAV:"><d:response><d:propstat/></d:response></d:multistatus>)").error(),
+        make_error_code(error::bad_href));
+    EXPECT_EQ(parse_files(
+                  R"(<d:multistatus xmlns:d="DAV:"><d:response><d:href>/bad%zz</d:href></d:response></d:multistatus>)")
                   .error(),
               make_error_code(error::bad_href));
     EXPECT_EQ(parse_comments("<oops").error(), make_error_code(error::malformed_xml));

@@ -38,7 +38,8 @@ TEST(ocs_envelope, failures_are_values_whatever_the_http_status)
     ASSERT_TRUE(v1);
     EXPECT_FALSE(v1->ok());
     EXPECT_EQ(v1->statuscode, 404);
-    EXPECT_EQ(parse_ok_data(recorded_body("17d-talk-wrong-token-ocs-v1")).error(), make_error_code(error::request_failed));
+    EXPECT_EQ(parse_ok_data(recorded_body("17d-talk-wrong-token-ocs-v1")).error(),
+              make_error_code(error::request_failed));
     auto not_managed = parse_envelope(recorded_body("22e-user-details-not-managed"));
     ASSERT_TRUE(not_managed);
     EXPECT_EQ(not_managed->statuscode, 998);
@@ -46,8 +47,10 @@ TEST(ocs_envelope, failures_are_values_whatever_the_http_status)
 
 TEST(ocs_envelope, bodies_that_are_not_envelopes)
 {
-    EXPECT_EQ(parse_envelope(recorded_body("20a-ocs-no-ocsapirequest-header")).error(), make_error_code(error::not_an_envelope));
-    EXPECT_EQ(parse_envelope(recorded_body("20c-ocs-wrong-password-401")).error(), make_error_code(error::malformed_json));
+    EXPECT_EQ(parse_envelope(recorded_body("20a-ocs-no-ocsapirequest-header")).error(),
+              make_error_code(error::not_an_envelope));
+    EXPECT_EQ(parse_envelope(recorded_body("20c-ocs-wrong-password-401")).error(),
+              make_error_code(error::malformed_json));
     EXPECT_EQ(parse_envelope("").error(), make_error_code(error::malformed_json));
     EXPECT_EQ(parse_envelope(R"({"ocs":{"meta":"x"}})").error(), make_error_code(error::not_an_envelope));
     const auto shares = recorded_body("09a-shares-by-path-folder");
@@ -93,8 +96,8 @@ TEST(ocs_shares, wrong_shapes_are_refused)
 {
     EXPECT_FALSE(parse_shares(nlohmann::json::object()));
     EXPECT_FALSE(parse_shares(nlohmann::json::parse(R"([{"id":"1"}])")));
-    EXPECT_FALSE(parse_shares(nlohmann::json::parse(
-        R"([{"id":"1","share_type":0,"file_source":2,"permissions":1,"expiration":"soon"}])")));
+    EXPECT_FALSE(parse_shares(
+        nlohmann::json::parse(R"([{"id":"1","share_type":0,"file_source":2,"permissions":1,"expiration":"soon"}])")));
 }
 
 TEST(ocs_groups, members_as_sub_admin)

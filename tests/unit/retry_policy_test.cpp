@@ -112,7 +112,8 @@ TEST(retry_policy, retry_after_as_http_date)
     EXPECT_FALSE(parse_retry_after("25 Nov 2026", now));
     // Found by the fuzzer: a date a thousand years back overflowed the nanosecond difference.
     EXPECT_EQ(parse_retry_after("Wed, 25 Nov 1013 12:44:19 GMT", now), std::chrono::seconds(0));
-    EXPECT_EQ(parse_retry_after("Wed, 25 Nov 9999 12:44:19 GMT", now), sys_days{9999_y / November / 25} + 12h + 44min + 19s - now);
+    EXPECT_EQ(parse_retry_after("Wed, 25 Nov 9999 12:44:19 GMT", now),
+              sys_days{9999_y / November / 25} + 12h + 44min + 19s - now);
 }
 
 }  // namespace

@@ -67,8 +67,8 @@ TEST(sessions, a_weekly_series_keeps_its_wall_clock_time_over_spring_forward_in_
 TEST(sessions, a_weekly_series_over_fall_back_in_new_york)
 {
     // America/New_York leaves EDT on Sunday 2026-11-01.
-    auto out = expand_sessions({}, {mondays_at_nine(local_days{2026_y / October / 19}, 4)},
-                               zone("America/New_York"), all_from, all_to);
+    auto out = expand_sessions({}, {mondays_at_nine(local_days{2026_y / October / 19}, 4)}, zone("America/New_York"),
+                               all_from, all_to);
     EXPECT_EQ(starts(out), (std::vector<std::string>{"2026-10-19T13:00:00Z", "2026-10-26T13:00:00Z",
                                                      "2026-11-02T14:00:00Z", "2026-11-09T14:00:00Z"}));
 }
@@ -102,8 +102,8 @@ TEST(sessions, exception_dates_and_until)
     w.except = {local_days{2026_y / December / 28}};
     auto out = expand_sessions({}, {w}, zone("Europe/Berlin"), all_from, all_to);
     // count counts the rule's dates; the exception removes one of them (EXDATE semantics).
-    EXPECT_EQ(starts(out), (std::vector<std::string>{"2026-12-07T08:00:00Z", "2026-12-14T08:00:00Z",
-                                                     "2026-12-21T08:00:00Z"}));
+    EXPECT_EQ(starts(out),
+              (std::vector<std::string>{"2026-12-07T08:00:00Z", "2026-12-14T08:00:00Z", "2026-12-21T08:00:00Z"}));
     w.count.reset();
     w.until = local_days{2026_y / December / 21};  // inclusive
     w.days = {Monday, Wednesday};
@@ -115,9 +115,10 @@ TEST(sessions, exception_dates_and_until)
 TEST(sessions, only_the_window_and_no_end_needed)
 {
     auto w = mondays_at_nine(local_days{2026_y / January / 5}, 1000);
-    auto out = expand_sessions({}, {w}, zone("Europe/Berlin"), utc("2026-11-25T00:00:00Z"), utc("2026-12-15T00:00:00Z"));
-    EXPECT_EQ(starts(out), (std::vector<std::string>{"2026-11-30T08:00:00Z", "2026-12-07T08:00:00Z",
-                                                     "2026-12-14T08:00:00Z"}));
+    auto out =
+        expand_sessions({}, {w}, zone("Europe/Berlin"), utc("2026-11-25T00:00:00Z"), utc("2026-12-15T00:00:00Z"));
+    EXPECT_EQ(starts(out),
+              (std::vector<std::string>{"2026-11-30T08:00:00Z", "2026-12-07T08:00:00Z", "2026-12-14T08:00:00Z"}));
     // A session in progress at the window's start is still in it.
     out = expand_sessions({}, {w}, zone("Europe/Berlin"), utc("2026-11-30T08:30:00Z"), utc("2026-12-01T00:00:00Z"));
     EXPECT_EQ(out.size(), 1u);
@@ -125,8 +126,8 @@ TEST(sessions, only_the_window_and_no_end_needed)
 
 class plan_test : public ::testing::Test {
 protected:
-    std::vector<session> sessions = expand_sessions(
-        {}, {mondays_at_nine(local_days{2026_y / December / 7}, 3)}, zone("Europe/Berlin"), all_from, all_to);
+    std::vector<session> sessions = expand_sessions({}, {mondays_at_nine(local_days{2026_y / December / 7}, 3)},
+                                                    zone("Europe/Berlin"), all_from, all_to);
     std::vector<timing> timings = {{item_kind::reminder, 72h}, {item_kind::reminder, 24h}, {item_kind::digest, 1h}};
     std::set<std::string> handled;
 };

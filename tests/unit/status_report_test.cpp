@@ -23,8 +23,10 @@ protected:
         st.record({"alpha", "bob", 14, store::engagement_kind::opened, 1795610669, "audit_log"});
         st.record({"alpha", "bob", 14, store::engagement_kind::commented, 1795610680, "activity"});
         st.record({"alpha", "alice", 15, store::engagement_kind::synced, 1795610690, "audit_log"});
-        EXPECT_TRUE(st.record_problem("alpha", {"carol", 15, "no_share", "budget.ods: not shared with carol", 1795610700}));
-        EXPECT_FALSE(st.record_problem("alpha", {"carol", 15, "no_share", "budget.ods: not shared with carol", 1795610760}));
+        EXPECT_TRUE(
+            st.record_problem("alpha", {"carol", 15, "no_share", "budget.ods: not shared with carol", 1795610700}));
+        EXPECT_FALSE(
+            st.record_problem("alpha", {"carol", 15, "no_share", "budget.ods: not shared with carol", 1795610760}));
     }
 
     test::temp_dir dir;
@@ -41,7 +43,8 @@ TEST_F(status_report_test, text_table_shows_the_strongest_mark_and_problems)
     EXPECT_THAT(text, ::testing::HasSubstr("synced 11-25 12:44")) << text;
     EXPECT_THAT(text, ::testing::HasSubstr("NO ACCESS")) << text;
     EXPECT_THAT(text, ::testing::HasSubstr("carol: budget.ods: not shared with carol")) << text;
-    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("slides.pdf"))) << "removed pre-reads are not listed: " << text;
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("slides.pdf")))
+        << "removed pre-reads are not listed: " << text;
 }
 
 TEST_F(status_report_test, json_is_stable_and_complete)
@@ -107,11 +110,13 @@ TEST(status_report_layout, columns_line_up_with_non_ascii_wide_and_long_names)
                    {2, "notes with space \u00fc.md", "e", 0},
                    {3, "\u65e5\u672c\u8a9e\u306e\u8cc7\u6599.md", "e", 0},
                    {4, std::string(80, 'x') + ".md", "e", 0}};
-    for (std::int64_t id : {1, 2, 3, 4}) p.engagements.push_back({"alpha", "bob", id, store::engagement_kind::opened, 0, "audit_log"});
+    for (std::int64_t id : {1, 2, 3, 4})
+        p.engagements.push_back({"alpha", "bob", id, store::engagement_kind::opened, 0, "audit_log"});
     const auto text = render_status_text({p});
     std::vector<std::string> rows;
     for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
-        if (text.compare(start, 5, "  ") == 0 || text.find("opened", start) < end) rows.push_back(text.substr(start, end - start));
+        if (text.compare(start, 5, "  ") == 0 || text.find("opened", start) < end)
+            rows.push_back(text.substr(start, end - start));
     std::size_t aligned = std::string::npos;
     std::size_t cells = 0;
     for (const auto& row : rows) {

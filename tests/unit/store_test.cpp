@@ -64,7 +64,7 @@ TEST_F(store_test, a_statement_given_back_mid_read_is_reset_and_unbound)
     ASSERT_EQ(sqlite3_step(lent.stmt), SQLITE_ROW);
     EXPECT_NE(sqlite3_stmt_busy(lent.stmt), 0);
     database::release(lent);
-    EXPECT_EQ(sqlite3_stmt_busy(lent.stmt), 0);  // no read transaction left open
+    EXPECT_EQ(sqlite3_stmt_busy(lent.stmt), 0);       // no read transaction left open
     EXPECT_EQ(sqlite3_step(lent.stmt), SQLITE_DONE);  // ?1 is NULL again: nothing matches
     sqlite3_reset(lent.stmt);
 }

@@ -33,8 +33,10 @@ public:
     {
         for (auto a : root.attributes()) {
             std::string_view name = a.name();
-            if (name == "xmlns") bindings_.emplace_back(std::string_view{}, a.value());
-            else if (name.starts_with("xmlns:")) bindings_.emplace_back(name.substr(6), a.value());
+            if (name == "xmlns")
+                bindings_.emplace_back(std::string_view{}, a.value());
+            else if (name.starts_with("xmlns:"))
+                bindings_.emplace_back(name.substr(6), a.value());
         }
     }
 
@@ -50,7 +52,8 @@ public:
     {
         const std::string_view qualified = node.name();
         const auto colon = qualified.find(':');
-        const std::string_view prefix = colon == std::string_view::npos ? std::string_view{} : qualified.substr(0, colon);
+        const std::string_view prefix =
+            colon == std::string_view::npos ? std::string_view{} : qualified.substr(0, colon);
         const std::string_view local = colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
         if (!ancestors_declare_nothing || node.first_attribute()) return {detail::namespace_of(node), local};
         for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it)
@@ -62,8 +65,7 @@ public:
     qualified_name name_of(const pugi::xml_node& node) const
     {
         bool plain = true;
-        for (pugi::xml_node n = node.parent(); n && n != root_; n = n.parent())
-            plain = plain && !n.first_attribute();
+        for (pugi::xml_node n = node.parent(); n && n != root_; n = n.parent()) plain = plain && !n.first_attribute();
         return name_below(node, plain);
     }
 
