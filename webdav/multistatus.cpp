@@ -205,6 +205,25 @@ boost::system::result<std::vector<file_entry>> files_of(body_source body)
 
 }  // namespace
 
+namespace {
+
+// The comment's text properties and where they go.
+std::string comment_entry::*comment_text_member(std::string_view name)
+{
+    static constexpr std::pair<std::string_view, std::string comment_entry::*> members[] = {
+        {"objectType", &comment_entry::object_type},
+        {"actorType", &comment_entry::actor_type},
+        {"actorId", &comment_entry::actor_id},
+        {"actorDisplayName", &comment_entry::actor_display_name},
+        {"verb", &comment_entry::verb},
+        {"message", &comment_entry::message}};
+    for (const auto& [key, member] : members)
+        if (key == name) return member;
+    return nullptr;
+}
+
+}  // namespace
+
 boost::system::result<std::vector<file_entry>> parse_files(std::string_view body) { return files_of({body}); }
 
 boost::system::result<std::vector<file_entry>> parse_files_in_place(std::string& body) { return files_of({{}, &body}); }
@@ -222,27 +241,17 @@ boost::system::result<std::vector<comment_entry>> parse_comments(std::string_vie
             for (const auto& [p, ns, name] : found) {
                 if (ns != ns::owncloud) continue;
                 const std::string_view text = text_of(p, scratch);
-                if (name == "id") {
+                if (auto member = comment_text_member(name)) {
+                    c.*member = text;
+                } else if (name == "id") {
                     if (auto n = number<std::int64_t>(text)) c.id = *n, has_id = true;
-                } else if (name == "objectId")
+                } else if (name == "objectId") {
                     c.object_id = number<std::int64_t>(text).value_or(0);
-                else if (name == "objectType")
-                    c.object_type = text;
-                else if (name == "actorType")
-                    c.actor_type = text;
-                else if (name == "actorId")
-                    c.actor_id = text;
-                else if (name == "actorDisplayName")
-                    c.actor_display_name = text;
-                else if (name == "verb")
-                    c.verb = text;
-                else if (name == "message")
-                    c.message = text;
-                else if (name == "creationDateTime")
+                } else if (name == "creationDateTime") {
                     c.created = parse_http_date(text);
-                else if (name == "isUnread")
+                } else if (name == "isUnread") {
                     c.unread = text == "true";
-                else if (name == "mentions") {
+                } else if (name == "mentions") {
                     for (auto m : p.children()) {
                         if (!names.is(m, ns::owncloud, "mention")) continue;
                         c.mentions.push_back({text_of(names.child(m, ns::owncloud, "mentionType")),
