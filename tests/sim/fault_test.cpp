@@ -95,10 +95,12 @@ TEST_F(fault_test, repeated_502_backs_off_and_gives_up_after_the_attempts)
 
 TEST_F(fault_test, faults_for_a_time_window_end_by_themselves)
 {
-    config.retry.max_attempts = 20;
+    // The window opens at inject(): long enough that the first attempt falls
+    // into it even on a loaded machine under ASan (300 ms was not).
+    config.retry.max_attempts = 50;
     config.retry.base_delay = 50ms;
     config.retry.max_delay = 100ms;
-    sim.inject(fault::of(fault::kind::status).answering(503).for_window(300ms));
+    sim.inject(fault::of(fault::kind::status).answering(503).for_window(1s));
     client().set_jitter_source([] { return 1.0; });
     auto res = propfind();
     ASSERT_TRUE(res) << res.error().message();
