@@ -162,7 +162,7 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
             docs.push_back({{"file_id", d.file_id}, {"path", d.path}, {"engagements", by_user}});
         }
         json participants = json::array();
-        for (const auto& u : p.participants) participants.push_back({{"user", u.user_id}, {"source", u.source}});
+        for (const auto& u : p.participants) participants.push_back({{"user", u.user_id}, {"source", store::to_string(u.source)}});
         json problems = json::array();
         for (const auto& pr : p.problems)
             problems.push_back({{"user", pr.user_id},

@@ -11,6 +11,7 @@ namespace {
 constexpr const char* engagement_kind_names[] = {"synced", "opened", "commented", "edited", "acknowledged"};
 constexpr const char* outbox_state_names[] = {"intent", "sent", "missed", "superseded", "skipped"};
 constexpr const char* deck_card_state_names[] = {"open", "done", "done_by_participant", "gone"};
+constexpr const char* participant_source_names[] = {"config", "group", "talk", "share"};
 
 template <class Enum, std::size_t N>
 const char* name_of(Enum e, const char* const (&names)[N]) noexcept
@@ -32,6 +33,7 @@ Enum value_of(std::string_view text, const char* const (&names)[N], Enum fallbac
 const char* to_string(engagement_kind k) noexcept { return name_of(k, engagement_kind_names); }
 const char* to_string(outbox_state s) noexcept { return name_of(s, outbox_state_names); }
 const char* to_string(deck_card_state s) noexcept { return name_of(s, deck_card_state_names); }
+const char* to_string(participant_source s) noexcept { return name_of(s, participant_source_names); }
 
 namespace detail {
 
@@ -43,6 +45,11 @@ outbox_state outbox_state_from(const std::string& text)
 deck_card_state deck_card_state_from(const std::string& text)
 {
     return value_of(text, deck_card_state_names, deck_card_state::open);
+}
+
+participant_source participant_source_from(const std::string& text)
+{
+    return value_of(text, participant_source_names, participant_source::config);
 }
 
 engagement_kind kind_from(const std::string& text)

@@ -15,6 +15,7 @@ namespace {
 using detail::deck_card_state_from;
 using detail::kind_from;
 using detail::outbox_state_from;
+using detail::participant_source_from;
 using detail::project_rows;
 using detail::statement;
 
@@ -238,7 +239,7 @@ void state::upsert_participant(const std::string& project, const participant_row
     statement s(db_,
                 "INSERT INTO participants(project, user_id, source, first_seen) VALUES (?1, ?2, ?3, ?4) "
                 "ON CONFLICT(project, user_id) DO UPDATE SET source = excluded.source, removed_at = NULL");
-    s.bind(1, project).bind(2, p.user_id).bind(3, p.source).bind(4, at).step();
+    s.bind(1, project).bind(2, p.user_id).bind(3, std::string(to_string(p.source))).bind(4, at).step();
 }
 
 std::vector<participant_row> state::participants(const std::string& project) const
@@ -247,7 +248,7 @@ std::vector<participant_row> state::participants(const std::string& project) con
                         "SELECT user_id, source FROM participants WHERE project = ?1 AND removed_at IS NULL "
                         "ORDER BY user_id",
                         project, [](const statement& s) {
-                            return participant_row{s.text(0), s.text(1)};
+                            return participant_row{s.text(0), participant_source_from(s.text(1))};
                         });
 }
 

@@ -54,9 +54,14 @@ struct document_row {
     std::vector<std::string> tags{};
 };
 
+// Where a participant comes from; the first that names someone wins, in the
+// order an admin would look for it.
+enum class participant_source { config, group, talk, share };
+const char* to_string(participant_source s) noexcept;
+
 struct participant_row {
     std::string user_id;
-    std::string source;
+    participant_source source = participant_source::config;
 };
 
 struct unmapped_read_row {

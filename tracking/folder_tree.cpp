@@ -106,19 +106,20 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
 
     // Where each participant comes from; the first source named wins, in the
     // order an admin would look for it: configured, configured group, Talk, share.
-    std::map<std::string, std::string> participants;
-    for (const auto& u : p.participants.users) participants.emplace(u, "config");
+    std::map<std::string, store::participant_source> participants;
+    for (const auto& u : p.participants.users) participants.emplace(u, store::participant_source::config);
     if (p.participants.from_talk && p.talk) {
         auto members = co_await ocs::async_talk_participants(ctx.client, base, p.talk->conversation);
         if (!members) co_return members.error().message();
-        for (const auto& u : ocs::talk_users(*members)) participants.emplace(u, "talk");
+        for (const auto& u : ocs::talk_users(*members)) participants.emplace(u, store::participant_source::talk);
     }
 
     // Every group a participant may come from or a share may reach them through.
     std::set<std::string> groups(p.participants.groups.begin(), p.participants.groups.end());
     for (const auto& s : shares) {
         if (s.type == ocs::share_with_group) groups.insert(s.share_with);
-        if (s.type == ocs::share_with_user && p.participants.from_shares) participants.emplace(s.share_with, "share");
+        if (s.type == ocs::share_with_user && p.participants.from_shares)
+            participants.emplace(s.share_with, store::participant_source::share);
     }
     std::map<std::string, std::vector<std::string>> members_of;
     std::vector<std::string> unexpandable;
@@ -133,11 +134,11 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
     }
     for (const auto& g : p.participants.groups)
         if (auto it = members_of.find(g); it != members_of.end())
-            for (const auto& u : it->second) participants.emplace(u, "group");
+            for (const auto& u : it->second) participants.emplace(u, store::participant_source::group);
     if (p.participants.from_shares)
         for (const auto& s : shares)
             if (auto it = members_of.find(s.share_with); s.type == ocs::share_with_group && it != members_of.end())
-                for (const auto& u : it->second) participants.emplace(u, "share");
+                for (const auto& u : it->second) participants.emplace(u, store::participant_source::share);
     participants.erase(ctx.config.global.nextcloud.user);
 
     cache.shares = std::move(shares);

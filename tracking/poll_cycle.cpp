@@ -44,7 +44,7 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
         for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
     }
     // Only who joined, left or came by another way is written: most cycles change nobody.
-    std::map<std::string, std::string> stored;
+    std::map<std::string, store::participant_source> stored;
     for (auto& known : st.participants(id)) stored.emplace(std::move(known.user_id), std::move(known.source));
     for (const auto& [user, source] : stored)
         if (!u.participants.count(user)) st.mark_participant_removed(id, user, now);

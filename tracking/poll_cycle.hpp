@@ -33,10 +33,10 @@ struct folder_listing {
 
 // What the daemon keeps in memory between cycles (re-fetched after a restart).
 struct project_cache {
-    std::map<std::string, folder_listing> sub_folders;       // by decoded href; unchanged ETag: not listed again
-    std::map<std::int64_t, int> comment_counts;              // file id -> oc:comments-count at the last listing
-    std::vector<ocs::share> shares;                          // of the folder and of the files directly in it
-    std::map<std::string, std::string> participants;         // user -> source: config, group, talk, share
+    std::map<std::string, folder_listing> sub_folders;  // by decoded href; unchanged ETag: not listed again
+    std::map<std::int64_t, int> comment_counts;         // file id -> oc:comments-count at the last listing
+    std::vector<ocs::share> shares;                     // of the folder and of the files directly in it
+    std::map<std::string, store::participant_source> participants;
     std::map<std::string, std::vector<std::string>> groups;  // group -> members
     std::vector<std::string> unexpandable_groups;
     std::string folder_etag;

@@ -15,8 +15,8 @@ struct project_update {
     bool checked = false;                    // the folder's ETag was asked for in this cycle
     std::optional<std::string> folder_etag;  // set when the folder was listed again
     document_diff diff;
-    std::vector<known_document> documents;            // the pre-reads after this cycle
-    std::map<std::string, std::string> participants;  // user -> source
+    std::vector<known_document> documents;  // the pre-reads after this cycle
+    std::map<std::string, store::participant_source> participants;
     std::vector<store::engagement> engagements;
     std::vector<store::unmapped_read_row> unmapped;
     std::vector<access_problem> problems;

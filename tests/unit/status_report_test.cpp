@@ -19,7 +19,8 @@ protected:
         st.upsert_document("alpha", {15, "budget.ods", "e2", 1795610622});
         st.upsert_document("alpha", {16, "slides.pdf", "e3", 1795610622});
         st.mark_document_removed("alpha", 16, 1795610650);
-        for (const char* u : {"alice", "bob", "carol"}) st.upsert_participant("alpha", {u, "group"}, 1795610600);
+        for (const char* u : {"alice", "bob", "carol"})
+            st.upsert_participant("alpha", {u, store::participant_source::group}, 1795610600);
         st.record({"alpha", "bob", 14, store::engagement_kind::opened, 1795610669, "audit_log"});
         st.record({"alpha", "bob", 14, store::engagement_kind::commented, 1795610680, "activity"});
         st.record({"alpha", "alice", 15, store::engagement_kind::synced, 1795610690, "audit_log"});
@@ -105,7 +106,7 @@ TEST(status_report_layout, columns_line_up_with_non_ascii_wide_and_long_names)
     project_status p;
     p.id = "alpha";
     p.folder = "/Projects/Alpha";
-    p.participants = {{"alice", "config"}, {"bob", "config"}};
+    p.participants = {{"alice", store::participant_source::config}, {"bob", store::participant_source::config}};
     p.documents = {{1, "agenda.md", "e", 0},
                    {2, "notes with space \u00fc.md", "e", 0},
                    {3, "\u65e5\u672c\u8a9e\u306e\u8cc7\u6599.md", "e", 0},

@@ -192,16 +192,16 @@ TEST_F(state_test, a_cycle_is_written_whole_or_not_at_all)
 TEST_F(state_test, a_participant_who_leaves_and_comes_back_is_current_again)
 {
     st.upsert_project("alpha", "/Projects/Alpha");
-    st.upsert_participant("alpha", {"bob", "group"}, 1000);
-    st.upsert_participant("alpha", {"carol", "config"}, 1000);
+    st.upsert_participant("alpha", {"bob", store::participant_source::group}, 1000);
+    st.upsert_participant("alpha", {"carol", store::participant_source::config}, 1000);
     st.mark_participant_removed("alpha", "bob", 2000);
     auto now = st.participants("alpha");
     ASSERT_EQ(now.size(), 1u);
     EXPECT_EQ(now[0].user_id, "carol");
-    st.upsert_participant("alpha", {"bob", "talk"}, 3000);
+    st.upsert_participant("alpha", {"bob", store::participant_source::talk}, 3000);
     now = st.participants("alpha");
     ASSERT_EQ(now.size(), 2u);
-    EXPECT_EQ(now[0].source, "talk");
+    EXPECT_EQ(now[0].source, store::participant_source::talk);
 }
 
 TEST_F(state_test, an_unmapped_read_is_kept_once)
