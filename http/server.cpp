@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
@@ -117,7 +118,12 @@ asio::awaitable<void> server::accept_loop()
     for (;;) {
         auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-        if (ec) continue;
+        if (ec) {
+            // Out of descriptors or memory: accepting again at once would spin.
+            asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
+            co_await pause.async_wait(use_tuple);
+            continue;
+        }
         if (open_ >= options_.max_connections) continue;  // dropped: the client retries
         const std::size_t number = ++accepted_;
         ++open_;
