@@ -5,6 +5,7 @@
 // RSS (target <= 64 MB) and the requests of the idle interval (target: one
 // per project, plus the activity request of each wake-up).
 #include "http/client.hpp"
+#include "tests/support/daemon_files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/run.hpp"
 #include "tests/support/sim_process.hpp"
@@ -67,18 +68,11 @@ void BM_scale_1000_projects(benchmark::State& state)
     test::sim_process sim(NEXTCLOUD_SIM_BINARY, dir / "scenario.json", dir / "audit.log", std::chrono::seconds(600));
     state.counters["simulator_start_s"] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count();
-    write(dir / "etc/app-password", "bench-app-password\n");
-    fs::permissions(dir / "etc/app-password", fs::perms::owner_read | fs::perms::owner_write);
-    write(dir / "etc/prereadd.json",
-          nlohmann::json{
-              {"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
-              {"state_directory", (dir / "state").string()},
-              {"audit_log", (dir / "audit.log").string()},
-              {"projects_directory", "projects.d"},
-              {"poll_interval", "PT10S"},
-              {"metrics", {{"enabled", true}, {"listen", "127.0.0.1:0"}}}}
-              .dump());
-    const std::string config = (dir / "etc/prereadd.json").string();
+    const std::string config =
+        test::write_daemon_config(dir, sim.base_url(), "bench-app-password", [](nlohmann::json& g) {
+            g["poll_interval"] = "PT10S";
+            g["metrics"] = {{"enabled", true}, {"listen", "127.0.0.1:0"}};
+        }).string();
 
     for (auto _ : state) {
         // A restart: `prereadd once` lists every folder and reads every share list and group.

@@ -5,6 +5,7 @@
 // exists exactly once and none is missing. The seed is printed; the run time
 // is in docs/performance.md.
 #include "tests/sim/scenarios.hpp"
+#include "tests/support/daemon_files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sim_process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -71,17 +72,8 @@ TEST(kill_test, every_message_and_card_exactly_once_through_200_sigkills)
                                 {"duration", "PT30M"}});
     const auto last_start = t0 + first_session_after + (sessions - 1) * between_sessions;
 
-    dir.write("etc/app-password", "kill-app-pw\n");
-    ::chmod((dir / "etc/app-password").c_str(), 0600);
-    dir.write("etc/prereadd.json",
-              nlohmann::json{
-                  {"nextcloud", {{"url", sim.base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
-                  {"state_directory", (dir / "state").string()},
-                  {"audit_log", (dir / "audit.log").string()},
-                  {"projects_directory", "projects.d"},
-                  {"poll_interval", "PT10S"},
-                  {"metrics", {{"enabled", false}}}}
-                  .dump());
+    test::write_daemon_config(dir.path(), sim.base_url(), "kill-app-pw",
+                              [](nlohmann::json& g) { g["poll_interval"] = "PT10S"; });
     dir.write("etc/projects.d/alpha.json",
               nlohmann::json{{"id", "alpha"},
                              {"folder", "/Projects/Alpha"},

@@ -3,6 +3,7 @@
 // database they leave, signals to the daemon.
 #include "tests/sim/scenarios.hpp"
 #include "http/client.hpp"
+#include "tests/support/daemon_files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/run.hpp"
 #include "tests/support/sim_process.hpp"
@@ -36,17 +37,7 @@ protected:
         ])"))
                                            .dump());
         sim.emplace(NEXTCLOUD_SIM_BINARY, scenario, dir / "audit.log");
-        dir.write("etc/app-password", "e2e-app-password\n");
-        ::chmod((dir / "etc/app-password").c_str(), 0600);
-        dir.write(
-            "etc/prereadd.json",
-            nlohmann::json{
-                {"nextcloud", {{"url", sim->base_url()}, {"user", "preread"}, {"app_password_file", "app-password"}}},
-                {"state_directory", (dir / "state").string()},
-                {"audit_log", (dir / "audit.log").string()},
-                {"projects_directory", "projects.d"},
-                {"metrics", {{"enabled", false}}}}
-                .dump(2));
+        test::write_daemon_config(dir.path(), sim->base_url(), "e2e-app-password");
         dir.write("etc/projects.d/alpha.json", R"({
             "id": "alpha", "folder": "/Projects/Alpha", "time_zone": "Europe/Berlin",
             "participants": {"users": ["carol"], "groups": ["team-alpha"]},
@@ -59,6 +50,23 @@ protected:
         if (sim) {
             EXPECT_EQ(sim->stop(), 0);
         }
+    }
+
+    // Project alpha in UTC (no run lands in a local time a DST change skips or
+    // repeats) with one Kick-off at `start`, reminded in Talk conversation `token`.
+    void write_alpha_with_kickoff(date::sys_time<std::chrono::minutes> start, std::vector<std::string> lead_times,
+                                  const std::string& token)
+    {
+        dir.write(
+            "etc/projects.d/alpha.json",
+            nlohmann::json{{"id", "alpha"},
+                           {"folder", "/Projects/Alpha"},
+                           {"time_zone", "UTC"},
+                           {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
+                           {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
+                           {"reminders", {{"lead_times", lead_times}}},
+                           {"talk", {{"conversation", token}}}}
+                .dump());
     }
 
     test::process_result prereadd(std::vector<std::string> args)
@@ -133,15 +141,7 @@ TEST_F(once_test, due_reminders_are_printed_and_posted_once_and_a_dry_run_only_p
     // A session two days from now: the P3D reminder is overdue and goes out late. In UTC, so
     // no run of the test lands in a local time that a DST change skips or repeats.
     const auto start = date::floor<std::chrono::minutes>(std::chrono::system_clock::now() + std::chrono::hours(48));
-    dir.write("etc/projects.d/alpha.json",
-              nlohmann::json{{"id", "alpha"},
-                             {"folder", "/Projects/Alpha"},
-                             {"time_zone", "UTC"},
-                             {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
-                             {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
-                             {"reminders", {{"lead_times", {"P3D", "P1D"}}}},
-                             {"talk", {{"conversation", token}}}}
-                  .dump());
+    write_alpha_with_kickoff(start, {"P3D", "P1D"}, token);
 
     auto dry = prereadd({"once", "--dry-run"});
     ASSERT_EQ(dry.exit_code, 0) << dry.output();
@@ -173,15 +173,7 @@ TEST_F(once_test, a_message_that_cannot_be_posted_is_a_warning_not_exit_75)
 {
     // Every project is polled; the reminder's conversation does not exist (Talk answers 404).
     const auto start = date::floor<std::chrono::minutes>(std::chrono::system_clock::now() + std::chrono::hours(48));
-    dir.write("etc/projects.d/alpha.json",
-              nlohmann::json{{"id", "alpha"},
-                             {"folder", "/Projects/Alpha"},
-                             {"time_zone", "UTC"},
-                             {"participants", {{"users", {"carol"}}, {"groups", {"team-alpha"}}}},
-                             {"sessions", {{{"title", "Kick-off"}, {"start", date::format("%Y-%m-%dT%H:%M", start)}}}},
-                             {"reminders", {{"lead_times", {"P3D"}}}},
-                             {"talk", {{"conversation", "nosuchroom"}}}}
-                  .dump());
+    write_alpha_with_kickoff(start, {"P3D"}, "nosuchroom");
     auto once = prereadd({"once"});
     EXPECT_EQ(once.exit_code, 0) << "75 means a project could not be polled, nothing else\n" << once.output();
     EXPECT_THAT(once.out, ::testing::HasSubstr("1 of 1 project(s) polled")) << once.out;
