@@ -59,14 +59,17 @@ inline nlohmann::json alpha_status(store::database& db)
 }
 
 // The comments the service account posted to the conversation `token` (system messages left out).
-inline std::vector<talk_message> posted_by_service_account(nextcloud& sim, const std::string& token)
+inline std::vector<talk_message> posted_by_service_account(const world& w, const std::string& token)
 {
     std::vector<talk_message> out;
-    sim.with_world([&](world& w) {
-        for (const auto& m : w.talk.messages)
-            if (m.token == token && m.actor == "preread" && m.system.empty()) out.push_back(m);
-    });
+    for (const auto& m : w.talk.messages)
+        if (m.token == token && m.actor == "preread" && m.system.empty()) out.push_back(m);
     return out;
+}
+
+inline std::vector<talk_message> posted_by_service_account(nextcloud& sim, const std::string& token)
+{
+    return sim.with_world([&](const world& w) { return posted_by_service_account(w, token); });
 }
 
 }  // namespace prereadd::sim

@@ -11,6 +11,7 @@
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
+#include "tests/support/daemon_files.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <date/date.h>
@@ -49,18 +50,11 @@ void the_reminder_goes_out_the_moment_maintenance_ends(int scale)
     const auto maintenance_off = session - scaled(30s);
     const auto lead = date::floor<std::chrono::seconds>(session - due);
 
-    dir.write("etc/app-password", "app-pw\n");
-    ::chmod((dir / "etc/app-password").c_str(), 0600);
-    dir.write("etc/prereadd.json", nlohmann::json{{"nextcloud",
-                                                   {{"url", sim.base_url()},
-                                                    {"user", "preread"},
-                                                    {"app_password_file", "app-password"},
-                                                    {"request_timeout", "PT5S"}}},
-                                                  {"state_directory", (dir / "state").string()},
-                                                  {"projects_directory", "projects.d"},
-                                                  {"poll_interval", "PT10S"},
-                                                  {"metrics", {{"enabled", false}}}}
-                                       .dump());
+    test::write_daemon_config(dir.path(), sim.base_url(), "app-pw", [](nlohmann::json& g) {
+        g["nextcloud"]["request_timeout"] = "PT5S";
+        g["poll_interval"] = "PT10S";
+        g.erase("audit_log");  // reads are not what this test is about
+    });
     dir.write("etc/projects.d/alpha.json",
               nlohmann::json{{"id", "alpha"},
                              {"folder", "/Projects/Alpha"},
@@ -90,11 +84,15 @@ void the_reminder_goes_out_the_moment_maintenance_ends(int scale)
 
     // Wait for the reminder, at the latest until the session starts.
     std::vector<sim::talk_message> posted;
-    while (clock_type::now() < session + scaled(10s)) {
-        posted = sim::posted_by_service_account(sim, token);
-        if (!posted.empty()) break;
-        std::this_thread::sleep_for(50ms);
-    }
+    const auto deadline =
+        std::chrono::steady_clock::now() +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(session + scaled(10s) - clock_type::now());
+    sim.wait_for_world(
+        [&](const sim::world& w) {
+            posted = sim::posted_by_service_account(w, token);
+            return !posted.empty();
+        },
+        deadline);
     const auto posted_seen = clock_type::now();
     ::kill(::getpid(), SIGTERM);
     daemon.join();

@@ -192,6 +192,7 @@ asio::awaitable<void> nextcloud::impl::serve(http::server_connection& connection
             }
             flush_audit(req);
         }
+        owner.answered_.notify_all();
 
         bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
         out.set(bhttp::field::server, "Apache/2.4 (prereadd nextcloud-sim)");

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -120,6 +121,15 @@ public:
         return f(world_);
     }
 
+    // Waits until `f(world)` is true, looked at again after each request the
+    // server answers; false when `deadline` passed first.
+    template <class F>
+    bool wait_for_world(F&& f, std::chrono::steady_clock::time_point deadline)
+    {
+        std::unique_lock lock(mutex_);
+        return answered_.wait_until(lock, deadline, [&] { return f(world_); });
+    }
+
     // The control interface (also served on the control port): one operation,
     // or an array of them, as JSON; returns the result(s). Thread-safe.
     // Operations are listed by `nextcloud-sim --help` and tests/sim/README.md.
@@ -147,6 +157,7 @@ public:
 private:
     std::unique_ptr<impl> impl_;
     mutable std::mutex mutex_;
+    std::condition_variable answered_;  // after each request the server answered
     world world_;
     std::uint16_t port_ = 0;
     std::uint16_t control_port_ = 0;
