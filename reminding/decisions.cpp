@@ -19,7 +19,7 @@ reminder_input input_for(const config::project_config& p, const scheduler::sessi
     in.now = now;
     in.participants = state.participants;
     in.documents = documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix);
-    in.done = done_from(state.engagements);
+    in.done = state.done;
     in.blocked = state.blocked;
     in.facilitators = p.facilitators;
     in.when_all_ready = p.when_all_ready;

@@ -20,6 +20,7 @@ struct project_state {
     std::vector<pre_read_doc> documents;
     std::vector<std::string> participants;
     std::vector<store::engagement> engagements;
+    done_set done;        // of the engagements, read once for every session of the pass
     blocked_set blocked;  // open access problems of one participant and one document
 };
 

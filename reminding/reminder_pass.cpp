@@ -17,6 +17,7 @@ project_state load_project_state(const store::state& st, const std::string& proj
     for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags});
     for (const auto& p : st.participants(project)) out.participants.push_back(p.user_id);
     out.engagements = st.engagements(project);
+    out.done = done_from(out.engagements);
     for (const auto& problem : st.open_problems(project))
         if (problem.file_id != 0) out.blocked.insert({problem.user_id, problem.file_id});
     return out;
