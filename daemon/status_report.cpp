@@ -34,6 +34,14 @@ int strength(store::engagement_kind k)
     return 0;
 }
 
+// files_downloadactivity reports a preview as a download: an open known only
+// from it says so, lest a thumbnail be taken for reading (docs/opened.md).
+std::string engagement_label(const store::engagement& e)
+{
+    if (e.kind == store::engagement_kind::opened && e.source == "activity") return "downloaded (activity)";
+    return store::to_string(e.kind);
+}
+
 // Columns a terminal gives the text: East Asian wide characters take two,
 // combining marks none (libunistring's Unicode tables).
 std::size_t columns_of(std::string_view s)
@@ -113,7 +121,9 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
         std::size_t first = 8;
         for (const auto& d : p.documents)
             first = std::max(first, std::min(columns_of(reminding::plain_line(d.path)), max_document_column) + 2);
-        const std::size_t column = participant_column;
+        std::size_t column = participant_column;
+        for (const auto& e : p.engagements)
+            column = std::max(column, engagement_label(e).size() + sizeof(" 11-30 09:28"));
         out << "  " << pad("", first);
         for (const auto& u : p.participants) out << pad(cell_text(u.user_id, column - 1), column);
         out << '\n';
@@ -128,10 +138,9 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
                 bool blocked = std::any_of(p.problems.begin(), p.problems.end(), [&](const auto& pr) {
                     return pr.user_id == u.user_id && pr.file_id == d.file_id;
                 });
-                std::string cell =
-                    best      ? std::string(store::to_string(best->kind)) + " " + utc(best->first_at, "%m-%d %H:%M")
-                    : blocked ? "NO ACCESS"
-                              : "-";
+                std::string cell = best      ? engagement_label(*best) + " " + utc(best->first_at, "%m-%d %H:%M")
+                                   : blocked ? "NO ACCESS"
+                                             : "-";
                 out << pad(cell, column);
             }
             out << '\n';
@@ -162,7 +171,8 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
             docs.push_back({{"file_id", d.file_id}, {"path", d.path}, {"engagements", by_user}});
         }
         json participants = json::array();
-        for (const auto& u : p.participants) participants.push_back({{"user", u.user_id}, {"source", store::to_string(u.source)}});
+        for (const auto& u : p.participants)
+            participants.push_back({{"user", u.user_id}, {"source", store::to_string(u.source)}});
         json problems = json::array();
         for (const auto& pr : p.problems)
             problems.push_back({{"user", pr.user_id},

@@ -6,6 +6,7 @@
 #include "http/error.hpp"
 #include "http/timestamp.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 
@@ -148,6 +149,38 @@ boost::system::result<std::vector<std::string>> parse_group_members(const json& 
     return out;
 }
 
+namespace {
+
+// "file", "file1", "file12": the parameter is `stem` followed by digits or nothing.
+bool numbered(const std::string& key, std::string_view stem)
+{
+    if (!key.starts_with(stem)) return false;
+    return std::all_of(key.begin() + static_cast<std::ptrdiff_t>(stem.size()), key.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// subject_rich is [template, {name: parameter}] (or [template, []] without
+// parameters). File ids are ints on Nextcloud 29 and strings on 34.
+void read_rich_subject(const json& a, activity& act)
+{
+    const auto it = a.find("subject_rich");
+    if (it == a.end() || !it->is_array() || it->size() != 2) return;
+    if ((*it)[0].is_string()) act.subject_template = (*it)[0].get<std::string>();
+    const auto& parameters = (*it)[1];
+    if (!parameters.is_object()) return;
+    for (const auto& [name, p] : parameters.items()) {
+        if (!p.is_object()) continue;
+        const auto type = text(p, "type");
+        if (numbered(name, "file") && type == "file") {
+            if (auto file = integer(p.value("id", json()))) act.rich_files.push_back(*file);
+        } else if (numbered(name, "actor") && type == "user") {
+            if (auto user = text(p, "id"); !user.empty()) act.rich_actors.push_back(std::move(user));
+        }
+    }
+}
+
+}  // namespace
+
 boost::system::result<std::vector<activity>> parse_activities(const json& data)
 {
     if (!data.is_array()) return make_error_code(error::unexpected_data);
@@ -166,6 +199,7 @@ boost::system::result<std::vector<activity>> parse_activities(const json& data)
                 if (auto file = integer(json(key)))
                     act.objects[*file] = value.is_string() ? value.get<std::string>() : "";
         act.datetime = http::parse_iso8601_timestamp(text(a, "datetime"));
+        read_rich_subject(a, act);
         out.push_back(std::move(act));
     }
     return out;

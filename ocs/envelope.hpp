@@ -77,6 +77,13 @@ struct activity {
     std::int64_t object_id = 0;
     std::map<std::int64_t, std::string> objects;  // every file id the entry names
     std::optional<date::sys_seconds> datetime;
+    // From subject_rich: its template ("Shared file {file} was downloaded by
+    // {actor} via the browser"), the files of the {file}, {file1}, ...
+    // parameters and the users of {actor}, {actor1}, ... . An entry groups
+    // several: one reader's files on Nextcloud 29, several reads of one file on 34.
+    std::string subject_template;
+    std::vector<std::int64_t> rich_files;
+    std::vector<std::string> rich_actors;
 };
 
 boost::system::result<std::vector<activity>> parse_activities(const nlohmann::json& data);

@@ -106,38 +106,68 @@ bool about_a_read(std::string_view line)
     return read && line.find("\"user\":\"--\"") == std::string_view::npos;
 }
 
+// "/bob/files/Alpha/agenda.md" -> "/Alpha/agenda.md" when the prefix is the reader's own.
+bool strip_files_prefix(const std::string& user, std::string& path)
+{
+    const std::string prefix = "/" + user + "/files/";
+    if (user.empty() || !path.starts_with(prefix)) return false;
+    path.erase(0, prefix.size() - 1);
+    return true;
+}
+
+// `File with id "14"` / `(id: "14"`: the id, nothing for "not-yet-assigned"
+// (a node not in the file cache yet), false for anything else.
+bool quoted_id(std::string_view text, std::optional<std::int64_t>& id, std::size_t& end_of_quote)
+{
+    constexpr std::string_view unassigned = "not-yet-assigned\"";
+    if (text.starts_with(unassigned)) {
+        end_of_quote = unassigned.size();
+        return true;
+    }
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end == text.data() + text.size() || *end != '"') return false;
+    id = value;
+    end_of_quote = static_cast<std::size_t>(end - text.data()) + 1;
+    return true;
+}
+
 // The file named by the message, with the kind a message alone tells (a
-// preview); false for any other message.
+// preview); false for any other message. Every form in use is in docs/opened.md.
 bool read_message(const std::string& message, file_access& a)
 {
     if (message.starts_with("Preview accessed: ")) {
         a.kind = access_kind::preview;
-        // Newer: Preview accessed: (id: "14", width: ..., path: "/Projects/Alpha/agenda.md")
+        // 30 and newer: Preview accessed: (id: "334", width: ..., path: "/alice/files/Alpha/agenda.md")
         if (auto id_at = message.find("(id: \""); id_at != std::string::npos) {
-            std::int64_t id = 0;
-            auto start = message.data() + id_at + 6;
-            auto [end, ec] = std::from_chars(start, message.data() + message.size(), id);
-            if (ec == std::errc() && *end == '"') a.file_id = id;
+            std::size_t end = 0;
+            std::optional<std::int64_t> id;
+            if (quoted_id(std::string_view(message).substr(id_at + 6), id, end)) a.file_id = id;
             if (auto path_at = message.rfind("path: \""); path_at != std::string::npos && message.ends_with("\")"))
                 a.path = message.substr(path_at + 7, message.size() - path_at - 9);
+            if (!strip_files_prefix(a.user, a.path)) a.view = path_view::storage;
         }
         return true;
     }
     if (auto path = quoted_after(message, "File accessed: ")) {
+        // 29: the reader's view; Nextcloud Office on 29: the absolute "/<reader>/files/..." path.
         a.path = *path;
+        strip_files_prefix(a.user, a.path);
         return true;
     }
-    if (message.starts_with("File with id \"")) {
-        // File with id "14" accessed: "/Projects/Alpha/agenda.md"
-        std::int64_t id = 0;
-        auto start = message.data() + 14;
-        auto [end, ec] = std::from_chars(start, message.data() + message.size(), id);
-        if (ec != std::errc() || *end != '"') return false;
-        auto rest = std::string_view(message).substr(static_cast<std::size_t>(end - message.data()) + 1);
-        auto p = quoted_after(rest, " accessed: ");
+    constexpr std::string_view with_id = "File with id \"";
+    if (message.starts_with(with_id)) {
+        // File with id "334" accessed: "/bob/files/Alpha/agenda.md" (later 30.x and newer), or
+        // File with id "14" accessed: "/Projects/Alpha/agenda.md" (early 30.0: storage-internal).
+        const auto rest_of_message = std::string_view(message).substr(with_id.size());
+        std::size_t end = 0;
+        std::optional<std::int64_t> id;
+        if (!quoted_id(rest_of_message, id, end)) return false;
+        auto p = quoted_after(rest_of_message.substr(end), " accessed: ");
         if (!p) return false;
         a.file_id = id;
         a.path = *p;
+        if (!strip_files_prefix(a.user, a.path)) a.view = path_view::storage;
         return true;
     }
     return false;

@@ -18,11 +18,18 @@ enum class access_kind {
     preview,  // a thumbnail or preview: not a read
 };
 
+// How a line's path is to be read (docs/opened.md has every line form).
+enum class path_view {
+    reader,   // in the reader's own view ("/Alpha/agenda.md"), the "/<reader>/files" prefix taken off
+    storage,  // storage-internal without "files" (early 30.0): whose storage is not said
+};
+
 struct file_access {
     access_kind kind = access_kind::opened;
     std::string user;
-    std::optional<std::int64_t> file_id;  // newer servers name it
-    std::string path;  // Nextcloud 29: in the reader's view ("/Alpha/agenda.md"); newer: the storage path
+    std::optional<std::int64_t> file_id;  // 30 and newer name it, unless it is "not-yet-assigned"
+    std::string path;
+    path_view view = path_view::reader;
     std::string request_id;
     std::string url;
     std::optional<date::sys_seconds> time;

@@ -101,6 +101,9 @@ boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const stor
         in.activities = std::move(page->items);
         if (page->last_given) activity_cursor = std::max(activity_cursor, *page->last_given);
     }
+    const bool silent =
+        parse_audit_silence(st.cursor("audit_log_silence").value_or("")).value_or(audit_silence{}).warned;
+    in.downloads = weigh_activity(ctx.audit != nullptr, silent);
     if (ctx.audit) {
         if (!ctx.memory.pending_from) ctx.memory.pending_from = ctx.audit->position();
         auto batch = ctx.audit->read_new();

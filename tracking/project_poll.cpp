@@ -34,10 +34,13 @@ bool names_unknown_file(const cycle_context& ctx, const config::project_config& 
         if (map_read(r.glance, view, is_member).result == read_mapping::outcome::unknown_document) return true;
     // The activity stream names files as the service account, the owner, sees them.
     for (const auto& a : in.activities)
-        for (const auto& [id, path] : a.objects)
-            if (map_read({access_kind::opened, view.owner, id, path, {}, {}, {}}, view, is_member).result ==
-                read_mapping::outcome::unknown_document)
-                return true;
+        for (const auto& [id, path] : a.objects) {
+            file_access owner_view;
+            owner_view.user = view.owner;
+            owner_view.file_id = id;
+            owner_view.path = path;
+            if (map_read(owner_view, view, is_member).result == read_mapping::outcome::unknown_document) return true;
+        }
     return false;
 }
 
@@ -68,12 +71,23 @@ void take_reads(const config::project_config& p, const project_view& view, const
     }
 }
 
-// The activity stream's edits of this project's pre-reads; the files it says
-// were commented on join `commented`.
+// The activity stream's edits of this project's pre-reads, and its reads
+// when they count (activity_reads.hpp); the files it says were commented on
+// join `commented`.
 void take_activities(const config::project_config& p, const std::string& service_user, const cycle_input& in,
                      project_update& u, std::set<std::int64_t>& commented)
 {
     for (const auto& a : in.activities) {
+        if (in.downloads != activity_signal::ignored)
+            for (const auto& r : reads_of(a, in.now)) {
+                const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
+                                              [&](const auto& d) { return d.file_id == r.file_id; });
+                if (!ours || r.user == service_user) continue;
+                u.engagements.push_back(
+                    {p.id, r.user, r.file_id,
+                     r.kind == access_kind::synced ? store::engagement_kind::synced : store::engagement_kind::opened,
+                     r.at, "activity"});
+            }
         const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
                                       [&](const auto& d) { return d.file_id == a.object_id; });
         if (!ours || a.user.empty() || a.user == service_user) continue;

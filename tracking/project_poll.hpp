@@ -3,6 +3,7 @@
 // requests. Internal to the tracking library.
 #pragma once
 
+#include "tracking/activity_reads.hpp"
 #include "tracking/poll_cycle.hpp"
 
 #include <date/date.h>
@@ -31,6 +32,7 @@ struct project_result {
 // What every project reads from, gathered once per cycle.
 struct cycle_input {
     std::vector<ocs::activity> activities;
+    activity_signal downloads = activity_signal::ignored;  // whether file_downloaded entries are reads
     const std::vector<logged_read>* reads = nullptr;
     std::int64_t now = 0;
 };

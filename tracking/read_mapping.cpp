@@ -15,23 +15,10 @@ std::optional<std::string> inside(const std::string& path, const std::string& ba
     return path.substr(base.size() + 1);
 }
 
-}  // namespace
-
-read_mapping map_read(const file_access& read, const project_view& project, const group_membership& is_member)
+// The paths inside the project folder a path in the reader's view can be.
+std::set<std::string> candidate_paths(const file_access& read, const project_view& project,
+                                      const group_membership& is_member)
 {
-    read_mapping out;
-    if (read.file_id) {
-        for (const auto& d : project.pre_reads)
-            if (d.file_id == *read.file_id) {
-                out.result = read_mapping::outcome::pre_read;
-                out.file_id = d.file_id;
-            }
-        if (out.result != read_mapping::outcome::pre_read && inside(read.path, project.folder))
-            out.result = read_mapping::outcome::unknown_document;
-        return out;
-    }
-
-    // Every way the reader's path can lead into the project folder.
     std::set<std::string> candidates;
     if (read.user == project.owner)
         if (auto rel = inside(read.path, project.folder)) candidates.insert(*rel);
@@ -47,6 +34,29 @@ read_mapping map_read(const file_access& read, const project_view& project, cons
         else
             continue;
         if (auto rel = inside(owner_path, project.folder)) candidates.insert(*rel);
+    }
+    return candidates;
+}
+
+}  // namespace
+
+read_mapping map_read(const file_access& read, const project_view& project, const group_membership& is_member)
+{
+    read_mapping out;
+    // Every way the reader's path can lead into the project folder. A
+    // storage-internal path does not say whose storage it is: only the id maps it.
+    std::set<std::string> candidates;
+    if (read.view == path_view::reader) candidates = candidate_paths(read, project, is_member);
+    if (read.file_id) {
+        for (const auto& d : project.pre_reads)
+            if (d.file_id == *read.file_id) {
+                out.result = read_mapping::outcome::pre_read;
+                out.file_id = d.file_id;
+            }
+        if (out.result != read_mapping::outcome::pre_read &&
+            (!candidates.empty() || (read.view == path_view::storage && inside(read.path, project.folder))))
+            out.result = read_mapping::outcome::unknown_document;
+        return out;
     }
 
     std::set<std::int64_t> files;

@@ -136,6 +136,49 @@ TEST_F(poll_cycle_test, a_silent_audit_log_while_people_download_is_a_warning_on
     EXPECT_TRUE(daemon::load_status_warnings(st).empty());
 }
 
+TEST_F(poll_cycle_test, without_any_audit_log_the_activity_stream_tells_who_downloaded_what)
+{
+    // The daemon runs on another host: no audit log at all. files_downloadactivity
+    // reports bob's browser read, carol's desktop client and alice's thumbnail of
+    // slides.pdf (a preview is reported as a download: the recorded weakness).
+    sim.control({{"op", "app"}, {"id", "files_downloadactivity"}, {"enabled", true}});
+    ASSERT_EQ(sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}})["ok"], true);
+    ASSERT_EQ(sim.control({{"op", "sync"}, {"user", "carol"}, {"path", "/agenda.md"}})["ok"], true);
+    sim.control({{"op", "preview"}, {"user", "alice"}, {"path", "/Alpha/slides.pdf"}});
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto first = cycle(ctx);
+    EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+    EXPECT_EQ(first.engagements_recorded, 3u);
+
+    auto s = status();
+    const auto& agenda = s["documents"][0];
+    const auto& slides = s["documents"][2];
+    EXPECT_EQ(agenda["engagements"]["bob"].begin().key(), "opened") << s.dump(2);
+    EXPECT_EQ(agenda["engagements"]["carol"].begin().key(), "synced") << s.dump(2);
+    EXPECT_EQ(slides["engagements"]["alice"].begin().key(), "opened") << s.dump(2);
+
+    store::state st(db);
+    for (const auto& e : st.engagements("alpha")) EXPECT_EQ(e.source, "activity");
+    const auto text = daemon::render_status_text({daemon::load_project_status(st, "alpha", "/Projects/Alpha")});
+    EXPECT_THAT(text, ::testing::HasSubstr("downloaded (activity)")) << text;
+    EXPECT_EQ(cycle(ctx).engagements_recorded, 0u) << "each download once";
+}
+
+TEST_F(poll_cycle_test, a_live_audit_log_decides_and_a_preview_is_no_read)
+{
+    sim.control({{"op", "app"}, {"id", "files_downloadactivity"}, {"enabled", true}});
+    sim.control({{"op", "preview"}, {"user", "alice"}, {"path", "/Alpha/slides.pdf"}});
+    ASSERT_EQ(sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}})["ok"], true);
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
+    EXPECT_EQ(cycle(ctx).engagements_recorded, 1u);
+    store::state st(db);
+    const auto engagements = st.engagements("alpha");
+    ASSERT_EQ(engagements.size(), 1u);
+    EXPECT_EQ(engagements[0].user_id, "bob");
+    EXPECT_EQ(engagements[0].source, "audit_log");
+}
+
 TEST_F(poll_cycle_test, an_unchanged_folder_costs_one_request_plus_the_activity_request)
 {
     tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
