@@ -92,4 +92,20 @@ load_result load_configuration(const fs::path& global_file, const environment& e
     return result;
 }
 
+std::string describe(const audit_config& a)
+{
+    std::string out;
+    switch (a.type) {
+    case audit_config::kind::file: out = "file"; break;
+    case audit_config::kind::syslog: out = "syslog file"; break;
+    case audit_config::kind::systemd: out = "journal, SYSLOG_IDENTIFIER=" + a.tag; break;
+    }
+    if (a.files.size() > 1) out += "s";
+    for (std::size_t i = 0; i < a.files.size(); ++i) out += (i ? ", " : " ") + a.files[i].string();
+    if (a.type == audit_config::kind::syslog) out += " (tag " + a.tag + ")";
+    if (a.journal_directory) out += " in " + a.journal_directory->string();
+    for (const auto& f : a.journal_files) out += " " + f.string();
+    return out;
+}
+
 }  // namespace prereadd::config

@@ -36,11 +36,30 @@ struct metrics_config {
     bool allow_non_loopback = false;
 };
 
+// Where Nextcloud's admin_audit lines are read (Nextcloud's `log_type_audit`):
+// one file or several (one per web node), a syslog file (rsyslog or journald
+// forwarding: a "<time> <host> <tag>[<pid>]: " prefix before the JSON), or the
+// systemd journal (entries whose SYSLOG_IDENTIFIER is the tag).
+struct audit_config {
+    enum class kind { file, syslog, systemd };
+    kind type = kind::file;
+    std::vector<std::filesystem::path> files;  // file and syslog
+    std::string tag = "Nextcloud";             // syslog and systemd: Nextcloud's `syslog_tag_audit`
+    // systemd: a journal directory or files to read instead of the local
+    // journal (a journal copied off the web nodes; tests).
+    std::vector<std::filesystem::path> journal_files;
+    std::optional<std::filesystem::path> journal_directory;
+
+    bool operator==(const audit_config&) const = default;
+};
+
+std::string describe(const audit_config& a);
+
 struct global_config {
     std::filesystem::path file;
     nextcloud_config nextcloud;
     std::filesystem::path state_directory = "/var/lib/prereadd";
-    std::optional<std::filesystem::path> audit_log;
+    std::optional<audit_config> audit_log;
     std::chrono::seconds poll_interval{60};
     std::filesystem::path projects_directory;  // absolute after loading
     metrics_config metrics;

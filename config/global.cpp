@@ -129,6 +129,64 @@ void load_metrics(object_reader& r, metrics_config& out, error_sink& sink)
     }
 }
 
+bool absolute_path(std::string_view p) { return fs::path(p).is_absolute(); }
+
+std::vector<fs::path> normal_paths(const std::vector<std::string>& paths)
+{
+    std::vector<fs::path> out;
+    for (const auto& p : paths) out.push_back(fs::path(p).lexically_normal());
+    return out;
+}
+
+// "audit_log": "/path" (one file), ["/node1/audit.log", "/node2/audit.log"],
+// or {"type": "file" | "syslog" | "systemd", "files": [...], "tag": "Nextcloud",
+// "journal_directory": "/path", "journal_files": [...]}.
+void load_audit(object_reader& r, const json& value, global_config& g, error_sink& sink)
+{
+    audit_config a;
+    if (value.is_string()) {
+        if (auto path = r.string("audit_log", false)) {
+            if (!absolute_path(*path)) {
+                sink.add("audit_log", "must be an absolute path, not " + in_quotes(*path));
+                return;
+            }
+            a.files.push_back(fs::path(*path).lexically_normal());
+        }
+    } else if (value.is_array()) {
+        a.files = normal_paths(r.strings("audit_log", absolute_path, "an absolute path"));
+        if (value.empty()) sink.add("audit_log", "lists no file");
+    } else if (value.is_object()) {
+        object_reader ar(value, "audit_log", sink, {"type", "files", "tag", "journal_directory", "journal_files"});
+        const auto type = ar.string("type", false).value_or("file");
+        if (type == "file" || type == "syslog")
+            a.type = type == "file" ? audit_config::kind::file : audit_config::kind::syslog;
+        else if (type == "systemd")
+            a.type = audit_config::kind::systemd;
+        else
+            sink.add(ar.field("type"),
+                     in_quotes(type) + " is not \"file\", \"syslog\" or \"systemd\" " + "(Nextcloud's log_type_audit)");
+        a.files = normal_paths(ar.strings("files", absolute_path, "an absolute path"));
+        if (auto tag = ar.string("tag", false)) a.tag = *tag;
+        a.journal_files = normal_paths(ar.strings("journal_files", absolute_path, "an absolute path"));
+        if (auto dir = ar.string("journal_directory", false)) {
+            if (absolute_path(*dir))
+                a.journal_directory = fs::path(*dir).lexically_normal();
+            else
+                sink.add(ar.field("journal_directory"), "must be an absolute path, not " + in_quotes(*dir));
+        }
+        if (a.type != audit_config::kind::systemd && a.files.empty())
+            sink.add(ar.field("files"), "is needed for the " + type + " type: the audit log file(s) to read");
+        if (a.type == audit_config::kind::systemd && !a.files.empty())
+            sink.add(ar.field("files"),
+                     "is for the file and syslog types; the journal is read through "
+                     "journal_directory or journal_files, or the local journal without them");
+    } else {
+        sink.add("audit_log", std::string("must be a path, an array of paths or an object, not ") + value.type_name());
+        return;
+    }
+    g.audit_log = std::move(a);
+}
+
 }  // namespace
 
 std::optional<global_config> load_global(const fs::path& file, const environment& env, error_sink& sink)
@@ -153,14 +211,7 @@ std::optional<global_config> load_global(const fs::path& file, const environment
         else
             g.state_directory = fs::path(*dir).lexically_normal();
     }
-    if (const json* audit = r.get("audit_log", false); audit && !audit->is_null()) {
-        if (auto path = r.string("audit_log", false)) {
-            if (!fs::path(*path).is_absolute())
-                sink.add("audit_log", "must be an absolute path, not " + in_quotes(*path));
-            else
-                g.audit_log = fs::path(*path).lexically_normal();
-        }
-    }
+    if (const json* audit = r.get("audit_log", false); audit && !audit->is_null()) load_audit(r, *audit, g, sink);
     if (auto p = r.duration("poll_interval", false, std::chrono::seconds(10), std::chrono::hours(24)))
         g.poll_interval = *p;
     g.projects_directory = resolve_against(directory, r.string("projects_directory", false).value_or("projects.d"));

@@ -40,7 +40,9 @@ int check_config(const std::string& path)
               << "  nextcloud: " << g.nextcloud.base.to_string() << " as " << g.nextcloud.user << " (app password from "
               << g.nextcloud.app_password_file.string() << ")\n"
               << "  state directory: " << g.state_directory.string() << '\n'
-              << "  audit log: " << (g.audit_log ? g.audit_log->string() : std::string("(none: opens not tracked)"))
+              << "  audit log: "
+              << (g.audit_log ? config::describe(*g.audit_log)
+                              : std::string("(none: opens only from files_downloadactivity, marked as such)"))
               << '\n'
               << "  poll interval: " << scheduler::format_duration(g.poll_interval) << '\n'
               << "  projects: " << config->projects.size() << " in " << g.projects_directory.string() << '\n';

@@ -34,7 +34,7 @@ struct generation {
     }
     config::configuration config;
     http::client client;
-    std::optional<tracking::audit_follower> audit;
+    std::unique_ptr<tracking::audit_source> audit;
     tracking::cycle_context poll;
     reminding::reminder_context reminders;
     scheduler::poll_schedule turns;  // a new configuration starts with every project due

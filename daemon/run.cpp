@@ -135,23 +135,23 @@ public:
 private:
     void install(config::configuration config)
     {
-        std::optional<tracking::log_position> keep_reads_from;
+        std::optional<std::string> keep_reads_from;
         std::vector<tracking::logged_read> pending;
-        std::optional<std::filesystem::path> old_log;
+        std::optional<config::audit_config> old_source;
         if (current_) {
             // Reads taken but not yet stored stay with the daemon across a reload.
             pending = std::move(current_->poll.memory.pending_reads);
             keep_reads_from = current_->poll.memory.pending_from;
-            if (current_->audit) old_log = current_->audit->path();
+            old_source = current_->config.global.audit_log;
         }
         auto next = std::make_unique<generation>(io_.get_executor(), std::move(config), db_, tuning_);
-        if (next->config.global.audit_log) {
+        if (const auto& source = next->config.global.audit_log) {
             store::state st(db_);
-            next->audit.emplace(*next->config.global.audit_log,
-                                keep_reads_from && old_log == next->config.global.audit_log ? *keep_reads_from
-                                                                                            : saved_audit_position(st));
-            next->poll.audit = &*next->audit;
-            if (old_log == next->config.global.audit_log) {
+            const bool same = old_source == source;
+            next->audit = tracking::open_audit_source(
+                *source, same && keep_reads_from ? *keep_reads_from : saved_audit_position(st));
+            next->poll.audit = next->audit.get();
+            if (same) {
                 next->poll.memory.pending_reads = std::move(pending);
                 next->poll.memory.pending_from = keep_reads_from;
             }

@@ -50,11 +50,10 @@ http::client_config client_config_of(const config::configuration& config)
     return c;
 }
 
-tracking::log_position saved_audit_position(const store::state& st)
+std::string saved_audit_position(const store::state& st)
 {
-    if (auto saved = st.cursor("audit_log"))
-        if (auto p = tracking::parse_log_position(*saved)) return *p;
-    return {};  // from the start of the log: reads from before the first cycle count too
+    // Empty: from the start of the log: reads from before the first cycle count too.
+    return st.cursor("audit_log").value_or("");
 }
 
 std::string describe(const tracking::cycle_report& report, std::size_t projects)
@@ -102,9 +101,10 @@ int run_once(const config::configuration& config, const once_options& options, s
     boost::asio::io_context io;
     http::client client(io.get_executor(), client_config_of(config),
                         {config.global.nextcloud.user, config.global.nextcloud.app_password});
-    std::optional<tracking::audit_follower> audit;
-    if (config.global.audit_log) audit.emplace(*config.global.audit_log, saved_audit_position(st));
-    tracking::cycle_context ctx{client, config, db, audit ? &*audit : nullptr, unix_now};
+    std::unique_ptr<tracking::audit_source> audit;
+    if (config.global.audit_log)
+        audit = tracking::open_audit_source(*config.global.audit_log, saved_audit_position(st));
+    tracking::cycle_context ctx{client, config, db, audit.get(), unix_now};
 
     auto done = boost::asio::co_spawn(io, tracking::async_poll_cycle(ctx), boost::asio::use_future);
     io.run();

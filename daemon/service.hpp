@@ -31,7 +31,7 @@ std::int64_t unix_now();
 http::client_config client_config_of(const config::configuration& config);
 
 // Where the audit log is to be read from next, as the database remembers it.
-tracking::log_position saved_audit_position(const store::state& st);
+std::string saved_audit_position(const store::state& st);
 
 struct once_options {
     bool dry_run = false;  // an in-memory copy of the state: nothing is written anywhere

@@ -4,6 +4,8 @@
 // counted twice or lost.
 #pragma once
 
+#include "tracking/audit_source.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -23,7 +25,8 @@ struct log_position {
 std::string to_string(const log_position& p);
 std::optional<log_position> parse_log_position(std::string_view text);
 
-class audit_follower {
+// One plain file is an audit source by itself.
+class audit_follower final : public audit_source {
 public:
     // Lines longer than this are skipped (and counted), to bound memory.
     static constexpr std::size_t max_line_length = 1 << 20;
@@ -33,7 +36,7 @@ public:
     explicit audit_follower(std::filesystem::path path, log_position start = {});
     audit_follower(const audit_follower&) = delete;
     audit_follower& operator=(const audit_follower&) = delete;
-    ~audit_follower();
+    ~audit_follower() override;
 
     struct batch {
         std::vector<std::string> lines;  // complete lines, without the newline
@@ -49,7 +52,11 @@ public:
     log_position position() const { return position_; }
     const std::filesystem::path& path() const { return path_; }
     // Bytes written to the log that have not been handed out yet (the lag).
-    std::uint64_t unread_bytes() const;
+    std::uint64_t unread_bytes() const override;
+
+    std::vector<std::string> read_lines(std::size_t max_bytes) override { return read_new(max_bytes).lines; }
+    std::string saved_position() const override { return to_string(position_); }
+    std::string name() const override { return path_.string(); }
 
 private:
     bool open_current();

@@ -259,6 +259,7 @@ std::optional<file_access> glance_at_audit_line(std::string_view line)
     file_access a;
     a.user = std::move(*user);
     if (!read_message(*message, a) || a.kind == access_kind::preview) return std::nullopt;
+    a.request_id = glance_at_field(line, "\"reqId\":\"").value_or("");
     return a;
 }
 

@@ -44,7 +44,7 @@ std::optional<file_access> read_audit_line(std::string_view line);
 // what mapping a read to a pre-read needs, found without parsing the line
 // (on a busy server nearly every read is of a file outside every project).
 // `kind` says opened until the whole line is read with read_audit_line();
-// the time, URL and request id are left empty. Previews give nothing.
+// the time and URL are left empty. Previews give nothing.
 std::optional<file_access> glance_at_audit_line(std::string_view line);
 
 // The user agent of a desktop sync client (mirall, Nextcloud desktop, rclone, davfs2...).

@@ -50,12 +50,13 @@ audit_silence_step watch_audit_silence(audit_silence s, bool grew, std::int64_t 
     return step;
 }
 
-std::string audit_silence_warning(const std::filesystem::path& log, const audit_silence& s)
+std::string audit_silence_warning(std::string_view log, const audit_silence& s)
 {
-    return "the admin_audit log " + log.string() + " has not grown since " +
+    return "the admin_audit log " + std::string(log) + " has not grown since " +
            date::format("%F %H:%M UTC", date::sys_seconds{std::chrono::seconds(s.last_growth)}) +
            ", although the Activity stream reported " + std::to_string(s.downloads_since) +
-           " download(s) of shared files since: Nextcloud writes audit lines at log level 1 and drops them when "
+           " download(s) of shared files since (these count as opens meanwhile, marked \"downloaded (activity)\"): "
+           "Nextcloud writes audit lines at log level 1 and drops them when "
            "'loglevel' is 2 or higher. Set 'loglevel' => 1, or 'log.condition' => ['apps' => ['admin_audit']], "
            "in config.php (docs/operations.md)";
 }

@@ -39,6 +39,6 @@ audit_silence_step watch_audit_silence(audit_silence s, bool grew, std::int64_t 
                                        std::chrono::seconds quiet_for);
 
 // The warning an admin reads, naming the cause and both fixes.
-std::string audit_silence_warning(const std::filesystem::path& log, const audit_silence& s);
+std::string audit_silence_warning(std::string_view log, const audit_silence& s);
 
 }  // namespace prereadd::tracking

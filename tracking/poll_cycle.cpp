@@ -79,11 +79,26 @@ void watch_the_audit_log(const cycle_context& ctx, store::state& st, bool grew, 
     const auto step = watch_audit_silence(before, grew, downloads, in.now, ctx.tuning.audit_quiet_for);
     if (step.next != before) st.set_cursor("audit_log_silence", to_string(step.next));
     if (step.warn_now) {
-        const auto warning = audit_silence_warning(ctx.audit->path(), step.next);
+        const auto warning = audit_silence_warning(ctx.audit->name(), step.next);
         st.set_cursor(audit_warning_cursor, warning);
         report.warnings.push_back(warning);
     }
     if (step.cleared) st.set_cursor(audit_warning_cursor, "");
+}
+
+// False for a read whose request was taken already: one line in two places.
+bool first_sight(poll_memory& memory, const file_access& a)
+{
+    constexpr std::size_t remembered = 1 << 16;
+    if (a.request_id.empty()) return true;
+    auto key = a.request_id + '\n' + a.user + '\n' + (a.file_id ? std::to_string(*a.file_id) : "") + '\n' + a.path;
+    if (!memory.recent_requests.insert(key).second) return false;
+    memory.recent_order.push_back(std::move(key));
+    if (memory.recent_order.size() > remembered) {
+        memory.recent_requests.erase(memory.recent_order.front());
+        memory.recent_order.pop_front();
+    }
+    return true;
 }
 
 // 1. One activity request for all projects (304 when nothing is new), and
@@ -105,12 +120,19 @@ boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const stor
         parse_audit_silence(st.cursor("audit_log_silence").value_or("")).value_or(audit_silence{}).warned;
     in.downloads = weigh_activity(ctx.audit != nullptr, silent);
     if (ctx.audit) {
-        if (!ctx.memory.pending_from) ctx.memory.pending_from = ctx.audit->position();
-        auto batch = ctx.audit->read_new();
-        ctx.memory.audit_grew = ctx.memory.audit_grew || !batch.lines.empty();
-        for (auto& line : batch.lines)
-            if (auto a = glance_at_audit_line(line))
-                ctx.memory.pending_reads.push_back({std::move(*a), std::move(line)});
+        if (!ctx.memory.pending_from) ctx.memory.pending_from = ctx.audit->saved_position();
+        auto lines = ctx.audit->read_lines();
+        ctx.memory.audit_grew = ctx.memory.audit_grew || !lines.empty();
+        for (auto& line : lines) {
+            auto a = glance_at_audit_line(line);
+            if (!a) continue;
+            ++report.audit_reads;
+            if (!first_sight(ctx.memory, *a)) {
+                ++report.audit_reads_again;
+                continue;
+            }
+            ctx.memory.pending_reads.push_back({std::move(*a), std::move(line)});
+        }
     }
     in.reads = &ctx.memory.pending_reads;
     co_return activity_cursor;
@@ -166,8 +188,7 @@ bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_resul
     const bool complete = report.projects_ok == projects.size() && report.errors.empty();
     if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
     if (ctx.audit) {
-        const auto pos = complete ? ctx.audit->position() : *ctx.memory.pending_from;
-        st.set_cursor("audit_log", to_string(pos));
+        st.set_cursor("audit_log", complete ? ctx.audit->saved_position() : *ctx.memory.pending_from);
         if (complete) watch_the_audit_log(ctx, st, std::exchange(ctx.memory.audit_grew, false), in, report);
     }
     return complete;

@@ -7,6 +7,7 @@
 
 #include "tracking/access_check.hpp"
 #include "tracking/audit_follower.hpp"
+#include "tracking/audit_source.hpp"
 #include "tracking/audit_line.hpp"
 #include "config/configuration.hpp"
 #include "tracking/document_diff.hpp"
@@ -16,6 +17,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -72,15 +74,20 @@ struct poll_memory {
     // applied again next cycle (engagements are idempotent), and the stored
     // log position stays before them, so neither a failure nor a restart loses one.
     std::vector<logged_read> pending_reads;
-    std::optional<log_position> pending_from;
-    bool audit_grew = false;  // since the last complete cycle
+    std::optional<std::string> pending_from;  // the audit source's saved position before them
+    bool audit_grew = false;                  // since the last complete cycle
+    // The requests whose reads were taken lately (reqId, user, file): a line
+    // seen again — shipped into two files, or in a file and the journal — is
+    // dropped. Bounded: the oldest are forgotten first.
+    std::set<std::string> recent_requests;
+    std::deque<std::string> recent_order;
 };
 
 // Everything a cycle works with, by lifetime: what it depends on (as long as
 // one configuration), its knobs, its memory across cycles, and what is given
 // for this cycle only.
 struct cycle_context {
-    cycle_context(http::client& c, const config::configuration& cfg, store::database& database, audit_follower* log,
+    cycle_context(http::client& c, const config::configuration& cfg, store::database& database, audit_source* log,
                   std::function<std::int64_t()> clock, poll_tuning knobs = {})
         : client(c), config(cfg), db(database), audit(log), now(std::move(clock)), tuning(knobs)
     {
@@ -89,7 +96,7 @@ struct cycle_context {
     http::client& client;
     const config::configuration& config;
     store::database& db;
-    audit_follower* audit = nullptr;    // null when no audit log is configured
+    audit_source* audit = nullptr;      // null when no audit log is configured
     std::function<std::int64_t()> now;  // unix seconds
     poll_tuning tuning;
     poll_memory memory;
@@ -106,6 +113,8 @@ struct cycle_report {
     std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
     std::size_t engagements_recorded = 0;
     std::size_t unmapped_reads = 0;     // reads that fit several pre-reads, kept in unmapped_reads
+    std::size_t audit_reads = 0;        // reads of any file the audit source gave this cycle
+    std::size_t audit_reads_again = 0;  // of them, requests already seen (one line in two places): dropped
     std::vector<std::string> warnings;  // new this cycle, for the log (once): a silent audit log
 };
 

@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <deque>
 #include <fstream>
 #include <future>
@@ -62,8 +63,11 @@ struct nextcloud::impl {
     bool keep_requests = false;
     std::vector<sim_request> kept;
     std::filesystem::path audit_path;
+    std::vector<std::filesystem::path> audit_nodes;
+    options::audit_sink audit_writes = options::audit_sink::file;
     std::vector<std::string> audit_lines;
     std::uint64_t request_counter = 0;
+    std::uint64_t journal_sequence = 0;
 
     // Writes the request's admin_audit lines with its context, as Nextcloud does.
     void flush_audit(const sim_request& req)
@@ -78,8 +82,10 @@ struct nextcloud::impl {
             seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         }
         const std::string time = iso_date(owner.world_.now());
-        std::ofstream file;
-        if (!audit_path.empty()) file.open(audit_path, std::ios::app);
+        // The web node that served the request writes its lines.
+        const std::size_t node = audit_nodes.empty() ? 0 : request_counter % (audit_nodes.size() + 1);
+        const auto& path = node == 0 ? audit_path : audit_nodes[node - 1];
+        std::string written;
         for (const auto& e : entries) {
             nlohmann::ordered_json line = {
                 {"reqId", req_id},
@@ -95,9 +101,44 @@ struct nextcloud::impl {
                 {"version", "29.0.6.1"},
                 {"data", {{"app", "admin_audit"}}}};
             std::string text = php_json_slashes(line.dump());
-            if (file) file << text << '\n';
+            written += sink_form(text, node) + '\n';
             audit_lines.push_back(std::move(text));
         }
+        if (path.empty()) return;
+        if (audit_writes == options::audit_sink::journal) {
+            write_journal(path, written);
+        } else {
+            std::ofstream file(path, std::ios::app);
+            file << written;
+        }
+    }
+
+    // One line as the sink writes it: syslog puts rsyslog's traditional prefix before it.
+    std::string sink_form(const std::string& json, std::size_t node)
+    {
+        const date::sys_seconds now{std::chrono::seconds(owner.world_.now())};
+        if (audit_writes == options::audit_sink::syslog)
+            return date::format("%b %e %H:%M:%S", now) + " web" + std::to_string(node + 1) + " Nextcloud[812]: " + json;
+        if (audit_writes == options::audit_sink::journal) {
+            // Journal export format: one entry per line, fields as NAME=value, a blank line after each.
+            const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+            return "__REALTIME_TIMESTAMP=" + std::to_string(micros) +
+                   "\n__MONOTONIC_TIMESTAMP=" + std::to_string(++journal_sequence) +
+                   "\n_BOOT_ID=5e1ec7ed5e1ec7ed5e1ec7ed5e1ec7ed\n" +
+                   "SYSLOG_IDENTIFIER=Nextcloud\nPRIORITY=6\nMESSAGE=" + json + "\n";
+        }
+        return json;
+    }
+
+    // Appends the entries to the journal file the way a journal is written,
+    // through systemd's own writer (systemd-journal-remote reads the export format).
+    static void write_journal(const std::filesystem::path& path, const std::string& entries)
+    {
+        const std::string command = "/lib/systemd/systemd-journal-remote -o '" + path.string() + "' - 2>/dev/null";
+        FILE* pipe = ::popen(command.c_str(), "w");
+        if (!pipe) throw std::runtime_error("cannot run systemd-journal-remote (scripts/setup installs it)");
+        std::fwrite(entries.data(), 1, entries.size(), pipe);
+        if (::pclose(pipe) != 0) throw std::runtime_error("systemd-journal-remote failed to write " + path.string());
     }
 
     explicit impl(nextcloud& o) : owner(o) {}
@@ -540,6 +581,8 @@ nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world
 {
     world_.set_audit_format(opts.audit);
     impl_->audit_path = opts.audit_log;
+    impl_->audit_nodes = opts.audit_nodes;
+    impl_->audit_writes = opts.audit_writes;
     if (opts.tls) {
         test::test_ca ca("nextcloud-sim CA");
         auto identity = ca.issue({"DNS:localhost", "IP:127.0.0.1"});

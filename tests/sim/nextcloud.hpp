@@ -93,6 +93,15 @@ struct options {
     // Where admin_audit lines go (log_type_audit=file); empty: kept in memory only.
     std::filesystem::path audit_log;
     audit_format audit = audit_format::nc29;
+    // More web nodes of a cluster, each with its own audit log: requests are
+    // served by audit_log's node and these in turn.
+    std::vector<std::filesystem::path> audit_nodes;
+    // How the lines are written (Nextcloud's log_type_audit): the JSON lines as
+    // they are, behind a syslog prefix ("<time> <host> Nextcloud[<pid>]: "),
+    // or into a journal file (audit_log ends in .journal; written with
+    // systemd-journal-remote, SYSLOG_IDENTIFIER=Nextcloud).
+    enum class audit_sink { file, syslog, journal };
+    audit_sink audit_writes = audit_sink::file;
     // 0: a port chosen by the kernel.
     std::uint16_t port = 0;
     // A second loopback listener for the JSON control interface (POST /control).

@@ -82,6 +82,27 @@ inline const broken_case broken_cases[] = {
     {"poll_interval_too_short", false, [](json& j) { j["poll_interval"] = "PT1S"; }, "poll_interval", "between PT10S"},
     {"state_directory_relative", false, [](json& j) { j["state_directory"] = "state"; }, "state_directory", "absolute"},
     {"audit_log_relative", false, [](json& j) { j["audit_log"] = "audit.log"; }, "audit_log", "absolute"},
+    {"audit_log_relative_node", false,
+     [](json& j) {
+         j["audit_log"] = {"/srv/web1/audit.log", "web2.log"};
+     },
+     "audit_log[1]", "absolute"},
+    {"audit_log_type_unknown", false,
+     [](json& j) {
+         j["audit_log"] = {{"type", "errorlog"}, {"files", {"/a"}}};
+     },
+     "audit_log.type", "log_type_audit"},
+    {"audit_log_syslog_without_file", false,
+     [](json& j) {
+         j["audit_log"] = {{"type", "syslog"}};
+     },
+     "audit_log.files", "needed"},
+    {"audit_log_journal_with_files", false,
+     [](json& j) {
+         j["audit_log"] = {{"type", "systemd"}, {"files", {"/var/log/audit.log"}}};
+     },
+     "audit_log.files", "journal"},
+    {"audit_log_number", false, [](json& j) { j["audit_log"] = 5; }, "audit_log", "path"},
     {"metrics_not_loopback", false, [](json& j) { j["metrics"]["listen"] = "0.0.0.0:9864"; }, "metrics.listen",
      "not a loopback"},
     {"metrics_bad_address", false, [](json& j) { j["metrics"]["listen"] = "localhost"; }, "metrics.listen",

@@ -143,3 +143,23 @@ TEST(log_position_text, round_trips_and_refuses_garbage)
 
 }  // namespace
 }  // namespace prereadd::tracking
+
+#include "tracking/audit_source.hpp"
+
+namespace prereadd::tracking {
+namespace {
+
+TEST(syslog_json, the_prefix_forms_rsyslog_and_journald_forwarding_write)
+{
+    const std::string json = R"({"reqId":"r","user":"bob","message":"File accessed: \"\/Alpha\/a.md\""})";
+    for (const std::string prefix : {"Nov 30 09:28:33 web1 Nextcloud[812]: ", "Nov  3 09:28:33 web1 Nextcloud: ",
+                                     "2026-11-30T09:28:33.123456+00:00 web1 Nextcloud[812]: ", "web1 Nextcloud[1]: "})
+        EXPECT_EQ(syslog_json(prefix + json, "Nextcloud"), json) << prefix;
+    EXPECT_FALSE(syslog_json("Nov 30 09:28:33 web1 CRON[4711]: " + json, "Nextcloud")) << "another program";
+    EXPECT_FALSE(syslog_json("Nov 30 09:28:33 web1 NextcloudX[1]: " + json, "Nextcloud")) << "another tag";
+    EXPECT_FALSE(syslog_json("Nov 30 09:28:33 web1 Nextcloud[812]: not json", "Nextcloud"));
+    EXPECT_EQ(syslog_json("Nov 30 09:28:33 web1 nc-audit[9]: " + json, "nc-audit"), json) << "syslog_tag_audit";
+}
+
+}  // namespace
+}  // namespace prereadd::tracking

@@ -110,6 +110,27 @@ TEST_F(config_test, valid_configuration_loads_with_every_value)
     EXPECT_EQ(p.deck->stack, 4);
 }
 
+TEST_F(config_test, the_audit_log_as_one_file_several_files_syslog_or_the_journal)
+{
+    auto audit = [&](json value) {
+        edit(global_file(), [&](json& j) { j["audit_log"] = value; });
+        auto result = load();
+        EXPECT_TRUE(result.config) << describe(result);
+        return result.config ? result.config->global.audit_log.value_or(audit_config{}) : audit_config{};
+    };
+    auto one = audit("/var/www/nextcloud/data/audit.log");
+    EXPECT_EQ(one.type, audit_config::kind::file);
+    EXPECT_EQ(one.files, std::vector<fs::path>{"/var/www/nextcloud/data/audit.log"});
+    EXPECT_EQ(audit(json::array({"/srv/web1/audit.log", "/srv/web2/audit.log"})).files.size(), 2u);
+    auto syslog = audit({{"type", "syslog"}, {"files", {"/var/log/nextcloud.log"}}, {"tag", "nc-audit"}});
+    EXPECT_EQ(syslog.type, audit_config::kind::syslog);
+    EXPECT_EQ(syslog.tag, "nc-audit");
+    auto journal = audit({{"type", "systemd"}});
+    EXPECT_EQ(journal.type, audit_config::kind::systemd);
+    EXPECT_EQ(journal.tag, "Nextcloud");
+    EXPECT_EQ(config::describe(journal), "journal, SYSLOG_IDENTIFIER=Nextcloud");
+}
+
 TEST_F(config_test, credentials_directory_is_used_for_relative_password_files)
 {
     fs::create_directories(dir / "creds");
