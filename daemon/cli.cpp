@@ -3,6 +3,7 @@
 #include "daemon/cli.hpp"
 
 #include "config/configuration.hpp"
+#include "daemon/doctor.hpp"
 #include "daemon/run.hpp"
 #include "daemon/service.hpp"
 #include "daemon/status_report.hpp"
@@ -10,6 +11,10 @@
 #include "scheduler/time.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -96,6 +101,24 @@ int status(const config::configuration& config, const std::string& only, bool as
     return exit_ok;
 }
 
+// Exit 0 when no check found a problem (warnings allowed), 1 otherwise.
+int doctor(const config::configuration& config, bool as_json, double probe_wait_seconds)
+{
+    boost::asio::io_context io;
+    http::client client(io.get_executor(), client_config_of(config),
+                        {config.global.nextcloud.user, config.global.nextcloud.app_password});
+    doctor_options options;
+    options.probe_wait = std::chrono::milliseconds(static_cast<std::int64_t>(probe_wait_seconds * 1000));
+    auto done = boost::asio::co_spawn(io, async_doctor(client, config, options), boost::asio::use_future);
+    io.run();
+    const auto checks = done.get();
+    if (as_json)
+        std::cout << render_doctor_json(checks).dump(2) << '\n';
+    else
+        std::cout << render_doctor_text(checks);
+    return all_ok(checks) ? exit_ok : 1;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv)
@@ -120,6 +143,13 @@ int run_cli(int argc, char** argv)
     bool dry_run = false;
     once->add_flag("--dry-run", dry_run, "print what would be posted; write nothing anywhere");
     auto* run = app.add_subcommand("run", "run the daemon (systemd Type=notify)");
+    auto* doctor_command = app.add_subcommand(
+        "doctor", "check the live Nextcloud against what the configuration needs (0 all ok, 1 a problem)");
+    bool doctor_json = false;
+    double probe_wait = 10;
+    doctor_command->add_flag("--json", doctor_json, "machine-readable output");
+    doctor_command->add_option("--probe-wait", probe_wait, "seconds the probe read may take to reach the audit log")
+        ->check(CLI::Range(0.1, 300.0));
 
     try {
         app.parse(argc, argv);
@@ -137,6 +167,7 @@ int run_cli(int argc, char** argv)
     if (!config) return exit_config;
     if (*status) return daemon::status(*config, project, json_output);
     if (*once) return run_once(*config, {dry_run}, std::cout, std::cerr);
+    if (*doctor_command) return doctor(*config, doctor_json, probe_wait);
     return exit_usage;
 }
 

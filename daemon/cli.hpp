@@ -1,4 +1,4 @@
-// The command line: `prereadd [--config FILE] check-config | status | once | run`.
+// The command line: `prereadd [--config FILE] check-config | status | once | run | doctor`.
 // Returns the process exit code (sysexits.h values where one fits).
 #pragma once
 

@@ -70,6 +70,18 @@ public:
     }
 
     std::string saved_position() const override { return cursor_; }
+
+    std::string tail_cursor()
+    {
+        std::string out;
+        char* cursor = nullptr;
+        if (sd_journal_seek_tail(journal_) >= 0 && sd_journal_previous(journal_) > 0 &&
+            sd_journal_get_cursor(journal_, &cursor) >= 0) {
+            out = cursor;
+            free(cursor);
+        }
+        return out;
+    }
     std::string name() const override { return "the journal (SYSLOG_IDENTIFIER=" + tag_ + ")"; }
     std::uint64_t unread_bytes() const override { return 0; }
 
@@ -80,6 +92,14 @@ private:
 };
 
 }  // namespace
+
+// The cursor of the newest entry of the tag, or "" when there is none (then
+// everything is new).
+std::string journal_tail_position(const config::audit_config& c)
+{
+    audit_journal journal(c, "");
+    return journal.tail_cursor();
+}
 
 std::unique_ptr<audit_source> open_journal_source(const config::audit_config& c, std::string_view saved)
 {

@@ -4,6 +4,8 @@
 
 #include "tracking/audit_follower.hpp"
 
+#include <sys/stat.h>
+
 #include <map>
 
 namespace prereadd::tracking {
@@ -111,11 +113,27 @@ private:
 }  // namespace
 
 std::unique_ptr<audit_source> open_journal_source(const config::audit_config& c, std::string_view saved);
+std::string journal_tail_position(const config::audit_config& c);
 
 std::unique_ptr<audit_source> open_audit_source(const config::audit_config& c, std::string_view saved)
 {
     if (c.type == config::audit_config::kind::systemd) return open_journal_source(c, saved);
     return std::make_unique<audit_files>(c, saved);
+}
+
+std::unique_ptr<audit_source> open_audit_source_at_end(const config::audit_config& c)
+{
+    if (c.type == config::audit_config::kind::systemd) return open_journal_source(c, journal_tail_position(c));
+    std::string positions;
+    for (const auto& path : c.files) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0)
+            positions +=
+                path.string() + "\t" +
+                to_string(log_position{static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size)}) +
+                "\n";
+    }
+    return std::make_unique<audit_files>(c, positions);
 }
 
 }  // namespace prereadd::tracking

@@ -38,6 +38,11 @@ public:
 // Throws std::runtime_error when the journal cannot be opened at all.
 std::unique_ptr<audit_source> open_audit_source(const config::audit_config& c, std::string_view saved);
 
+// The same source from its current end: only what is written from now on
+// (`prereadd doctor`'s probe). Files that do not exist are followed from
+// their start once they appear.
+std::unique_ptr<audit_source> open_audit_source_at_end(const config::audit_config& c);
+
 // The JSON part of a syslog line written for `tag` ("Nov 30 09:28:33 web1
 // Nextcloud[812]: {...}", or RFC 5424/ISO time stamps), or nothing when the
 // line is another program's.

@@ -496,9 +496,20 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             return {{"ok", true}};
         }
         if (op == "app") {
-            // Enabling an app the simulator knows: files_downloadactivity (31a).
-            if (text("id") != "files_downloadactivity") return {{"error", "only files_downloadactivity is simulated"}};
-            w.download_activity = operation.value("enabled", true);
+            // files_downloadactivity (31a) off by default; activity, spreed and deck on,
+            // and when disabled gone from the capabilities (what prereadd doctor reads).
+            const auto id = text("id");
+            const bool enabled = operation.value("enabled", true);
+            if (id == "files_downloadactivity") {
+                w.download_activity = enabled;
+            } else if (id == "activity" || id == "spreed" || id == "deck") {
+                if (enabled)
+                    w.disabled_apps.erase(id);
+                else
+                    w.disabled_apps.insert(id);
+            } else {
+                return {{"error", "apps simulated: files_downloadactivity, activity, spreed, deck"}};
+            }
             return {{"ok", true}};
         }
         if (op == "board") {

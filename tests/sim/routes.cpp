@@ -47,7 +47,8 @@ std::string padded_id(std::int64_t id, const std::string& instance)
 
 struct auth_result {
     const user* who = nullptr;
-    bool sent = false;  // an Authorization: Basic header was present
+    bool sent = false;          // an Authorization: Basic header was present
+    bool app_password = false;  // who authenticated with one of their app passwords
 };
 
 auth_result authenticate(world& w, const sim_request& req)
@@ -65,6 +66,7 @@ auth_result authenticate(world& w, const sim_request& req)
     // An app password is tried as a login password first: two attempts are logged.
     const user* known = w.find_user(login);
     const bool app_password = known && known->app_passwords.count(secret);
+    r.app_password = app_password;
     w.audit("--", "Login attempt: \"" + login + "\"");
     if (app_password) w.audit("--", "Login attempt: \"" + login + "\"");
     if (r.who) {
@@ -340,6 +342,30 @@ sim_response handle_shares(world& w, const user& who, const sim_request& req)
     return ocs_reply(req, 200, "OK", list);
 }
 
+// Core's AppPasswordController (not recorded): GET getapppassword turns the
+// login password a client sent into a new app password, and refuses with 403
+// when the client already uses one ("You cannot request an new apppassword
+// with an apppassword"); DELETE apppassword revokes the one sent.
+sim_response handle_app_password(world& w, const auth_result& auth, const sim_request& req, const std::string& route)
+{
+    if (req.method == "GET" && route == "/core/getapppassword") {
+        if (auth.app_password) return ocs_reply(req, 403, "", json::array());
+        const std::string token = "SimulatedAppPassword" +
+                                  std::to_string(w.find_user(auth.who->id)->app_passwords.size()) +
+                                  std::string(50, 'x');
+        w.find_user(auth.who->id)->app_passwords.insert(token);
+        return ocs_reply(req, 200, "OK", {{"apppassword", token}});
+    }
+    if (req.method == "DELETE" && route == "/core/apppassword") {
+        if (!auth.app_password) return ocs_reply(req, 403, "", json::array());
+        auto header = req.header("authorization");
+        auto decoded = base64_decode(header.substr(6));
+        w.find_user(auth.who->id)->app_passwords.erase(decoded.substr(decoded.find(':') + 1));
+        return ocs_reply(req, 200, "OK", json::array());
+    }
+    return ocs_reply(req, 405, "", json::array());
+}
+
 sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
 {
     if (maintenance) {
@@ -364,10 +390,14 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
     // "/ocs/v1.php" and "/ocs/v2.php" have the same length; one route table serves both.
     const std::string route = req.path.substr(11);
     if (req.method == "GET" && route == "/cloud/capabilities") {
-        auto res = ocs_reply(req, 200, "OK", json::parse(data::capabilities));
+        auto capabilities = json::parse(data::capabilities);
+        for (const auto& app : w.disabled_apps) capabilities["capabilities"].erase(app);
+        auto res = ocs_reply(req, 200, "OK", capabilities);
         res.set("ETag", "\"" + std::string(32, '0').replace(0, 8, "5e0c0a9b") + "\"");
         return res;
     }
+    if (route == "/core/getapppassword" || route == "/core/apppassword")
+        return handle_app_password(w, auth, req, route);
     if (route == "/apps/files_sharing/api/v1/shares") return handle_shares(w, *auth.who, req);
     if (req.method == "GET" && route.starts_with("/apps/activity/api/v2/activity/"))
         return detail::handle_activity(w, *auth.who, req, route);
@@ -735,6 +765,21 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
         res.set("ETag", "\"" + n->etag + "\"");
         res.set("OC-ETag", "\"" + n->etag + "\"");
         if (res.status == 201) res.set("Content-Type", "text/html; charset=UTF-8");
+        return res;
+    }
+    if (req.method == "DELETE") {
+        // Nextcloud moves the node to the owner's trash bin and answers 204; the
+        // simulator has no trash bin: the node leaves its folder. Owner's files only.
+        node* n = w.resolve(who.id, path);
+        if (!n || n->owner != who.id || n->parent == 0)
+            return dav_error(404, "Sabre\\DAV\\Exception\\NotFound",
+                             "File with name " + path + " could not be located");
+        node* parent = w.find_node(n->parent);
+        parent->children.erase(std::find(parent->children.begin(), parent->children.end(), n->id));
+        w.audit(who.id, "File with id \"" + std::to_string(n->id) + "\" deleted: \"" + path + "\"");
+        w.touch(*parent);
+        sim_response res;
+        res.status = 204;
         return res;
     }
     if (req.method == "MKCOL") {

@@ -303,6 +303,7 @@ public:
     // The files_downloadactivity app: a read of a shared file by someone else
     // is an activity of its owner (31a). Off on the recorded server until 2026-11-30.
     bool download_activity = false;
+    std::set<std::string> disabled_apps;  // of activity, spreed, deck: left out of the capabilities
     // 'loglevel' above 1: Nextcloud drops the admin_audit lines (they are written at level 1).
     bool audit_dropped = false;
 

@@ -1,0 +1,173 @@
+// `prereadd doctor` against the simulator: all ok on a good setup (the probe
+// read seen in the audit log), and each mistake an admin makes found with its
+// fix: a wrong or login password, a missing app, a folder shared with nobody,
+// a group the service account cannot expand, a Deck board the participants
+// are not members of, a wrong audit log path, a silent audit log.
+#include "daemon/doctor.hpp"
+#include "tests/sim/daemon_config.hpp"
+#include "tests/sim/nextcloud.hpp"
+#include "tests/sim/scenarios.hpp"
+#include "tests/support/run.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace prereadd {
+namespace {
+
+using ::testing::HasSubstr;
+
+class doctor_test : public ::testing::Test {
+protected:
+    doctor_test() : sim(sim::audit_to(dir / "audit.log"))
+    {
+        sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
+        const auto token =
+            sim.control(
+                   {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob"}}})["token"]
+                .get<std::string>();
+        const auto board =
+            sim.control({{"op", "board"}, {"user", "preread"}, {"title", "Alpha"}, {"stack", "Pre-reads"}});
+        config = sim::alpha_configuration(sim.base_url());
+        auto& p = config.projects[0];
+        p.participants.groups = {"team-alpha"};
+        p.talk = config::talk_config{token};
+        p.deck = config::deck_config{board["board"].get<std::int64_t>(), board["stack"].get<std::int64_t>(), true};
+        config::audit_config audit;
+        audit.files = {dir / "audit.log"};
+        config.global.audit_log = audit;
+        config.global.nextcloud.app_password_file = dir / "app-password";
+    }
+
+    std::vector<daemon::check_result> doctor(const std::string& password = "app-pw")
+    {
+        http::client client{io.get_executor(), {}, {"preread", http::secret(password)}};
+        daemon::doctor_options options;
+        options.probe_wait = std::chrono::milliseconds(1500);
+        return test::run_awaitable(io, daemon::async_doctor(client, config, options));
+    }
+
+    // The one check named `what`; fails the test when there is none.
+    static daemon::check_result find(const std::vector<daemon::check_result>& checks, const std::string& what)
+    {
+        for (const auto& c : checks)
+            if (c.what == what) return c;
+        ADD_FAILURE() << "no check " << what << " in:\n" << daemon::render_doctor_text(checks);
+        return {};
+    }
+
+    static std::vector<std::string> problems(const std::vector<daemon::check_result>& checks)
+    {
+        std::vector<std::string> out;
+        for (const auto& c : checks)
+            if (c.result == daemon::verdict::problem) out.push_back(c.what);
+        return out;
+    }
+
+    test::temp_dir dir;
+    sim::nextcloud sim;
+    boost::asio::io_context io;
+    config::configuration config;
+};
+
+TEST_F(doctor_test, a_good_setup_is_all_ok_and_the_probe_read_is_seen_in_the_audit_log)
+{
+    const auto checks = doctor();
+    const auto text = daemon::render_doctor_text(checks);
+    EXPECT_TRUE(daemon::all_ok(checks)) << text;
+    EXPECT_THAT(text, ::testing::EndsWith("all ok\n"));
+    EXPECT_THAT(find(checks, "audit log").detail, HasSubstr("the probe read reached")) << text;
+    EXPECT_EQ(find(checks, "app password").result, daemon::verdict::ok);
+    EXPECT_EQ(find(checks, "project alpha: Deck").result, daemon::verdict::ok) << "prereadd shares the board itself";
+    // Read-only apart from the probe, which is gone again.
+    EXPECT_FALSE(sim.with_world([](sim::world& w) {
+        for (auto id : w.resolve("preread", "/")->children)
+            if (w.find_node(id)->name.starts_with(".prereadd-doctor-")) return true;
+        return false;
+    }));
+    const auto json = daemon::render_doctor_json(checks);
+    EXPECT_EQ(json["ok"], true);
+    EXPECT_EQ(json["checks"][0]["check"], "server");
+}
+
+TEST_F(doctor_test, a_wrong_app_password_is_found_and_nothing_else_is_tried)
+{
+    const auto checks = doctor("wrong");
+    EXPECT_EQ(problems(checks), std::vector<std::string>{"credential"}) << daemon::render_doctor_text(checks);
+    EXPECT_THAT(find(checks, "credential").fix, HasSubstr("occ user:add-app-password preread"));
+}
+
+TEST_F(doctor_test, a_login_password_is_found_and_the_app_password_it_made_revoked)
+{
+    const auto checks = doctor("pw");
+    EXPECT_EQ(problems(checks), std::vector<std::string>{"app password"}) << daemon::render_doctor_text(checks);
+    EXPECT_EQ(sim.with_world([](sim::world& w) { return w.find_user("preread")->app_passwords.size(); }), 1u)
+        << "only the configured app password is left";
+}
+
+TEST_F(doctor_test, a_missing_app_the_configuration_needs)
+{
+    sim.control({{"op", "app"}, {"id", "deck"}, {"enabled", false}});
+    const auto checks = doctor();
+    EXPECT_THAT(problems(checks), ::testing::Contains("app deck")) << daemon::render_doctor_text(checks);
+    EXPECT_EQ(find(checks, "app deck").fix, "occ app:enable deck");
+}
+
+TEST_F(doctor_test, a_folder_shared_with_nobody_and_a_group_that_cannot_be_expanded)
+{
+    sim.control({{"op", "mkdir"}, {"user", "preread"}, {"path", "/Projects/Beta"}});
+    sim.control({{"op", "group"}, {"id", "team-beta"}, {"members", {"carol"}}});
+    config::project_config beta;
+    beta.id = "beta";
+    beta.folder = "/Projects/Beta";
+    beta.participants.groups = {"team-beta"};
+    config.projects.push_back(beta);
+    const auto checks = doctor();
+    EXPECT_EQ(problems(checks), (std::vector<std::string>{"project beta: shares", "project beta: group team-beta"}))
+        << daemon::render_doctor_text(checks);
+    EXPECT_THAT(find(checks, "project beta: group team-beta").fix, HasSubstr("sub-admin of team-beta"));
+    EXPECT_THAT(find(checks, "project beta: shares").fix, HasSubstr("share /Projects/Beta"));
+}
+
+TEST_F(doctor_test, a_deck_board_the_participants_are_not_members_of)
+{
+    config.projects[0].deck->share_with_participants = false;
+    const auto checks = doctor();
+    EXPECT_EQ(problems(checks), std::vector<std::string>{"project alpha: Deck"}) << daemon::render_doctor_text(checks);
+    EXPECT_THAT(find(checks, "project alpha: Deck").detail, HasSubstr("alice, bob"));
+}
+
+TEST_F(doctor_test, an_audit_log_path_that_is_wrong)
+{
+    config.global.audit_log->files = {dir / "nextcloud" / "audit.log"};
+    const auto checks = doctor();
+    EXPECT_EQ(problems(checks), std::vector<std::string>{"audit log"}) << daemon::render_doctor_text(checks);
+    EXPECT_THAT(find(checks, "audit log").detail, HasSubstr("cannot read"));
+}
+
+TEST_F(doctor_test, a_silent_audit_log_is_caught_by_the_probe)
+{
+    sim.control({{"op", "loglevel"}, {"level", 2}});
+    const auto checks = doctor();
+    EXPECT_EQ(problems(checks), std::vector<std::string>{"audit log"}) << daemon::render_doctor_text(checks);
+    EXPECT_THAT(find(checks, "audit log").detail, HasSubstr("did not reach"));
+    EXPECT_THAT(find(checks, "audit log").fix, HasSubstr("'log.condition' => ['apps' => ['admin_audit']]"));
+}
+
+TEST_F(doctor_test, without_an_audit_log_the_activity_signal_is_the_source)
+{
+    config.global.audit_log.reset();
+    auto checks = doctor();
+    EXPECT_TRUE(daemon::all_ok(checks)) << daemon::render_doctor_text(checks);
+    EXPECT_EQ(find(checks, "app files_downloadactivity").result, daemon::verdict::warning) << "no download seen yet";
+    sim.control({{"op", "app"}, {"id", "files_downloadactivity"}, {"enabled", true}});
+    sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}});
+    checks = doctor();
+    EXPECT_EQ(find(checks, "app files_downloadactivity").result, daemon::verdict::ok)
+        << daemon::render_doctor_text(checks);
+}
+
+}  // namespace
+}  // namespace prereadd
