@@ -87,6 +87,7 @@ constexpr const char* form_headers[] = {
     "X-Nextcloud-Has-User-Statuses",
     "Last-Modified",
     "Content-Disposition",
+    "X-User-Id",  // Nextcloud 34 on every answer past the login
 };
 // Headers whose value must match exactly.
 constexpr const char* exact_headers[] = {

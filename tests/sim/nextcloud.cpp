@@ -100,7 +100,19 @@ struct nextcloud::impl {
                 {"userAgent", req.header("user-agent").empty() ? "--" : req.header("user-agent")},
                 {"version", "29.0.6.1"},
                 {"data", {{"app", "admin_audit"}}}};
-            std::string text = php_json_slashes(line.dump());
+            std::string text;
+            if (owner.world_.server == dialect::nc34) {
+                // 34 adds scriptName after url and no longer escapes slashes (captures-34 README).
+                nlohmann::ordered_json with_script;
+                for (const auto& [key, value] : line.items()) {
+                    with_script[key] = value;
+                    if (key == "url") with_script["scriptName"] = "/" + req.path.substr(1, req.path.find('/', 1) - 1);
+                }
+                with_script["version"] = "34.0.1.2";
+                text = with_script.dump();
+            } else {
+                text = php_json_slashes(line.dump());
+            }
             written += sink_form(text, node) + '\n';
             audit_lines.push_back(std::move(text));
         }
@@ -486,8 +498,11 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
         }
         if (op == "audit_format") {
             const std::string format = text("format");
-            if (format != "nc29" && format != "with_file_ids") return {{"error", "format is nc29 or with_file_ids"}};
-            w.set_audit_format(format == "nc29" ? audit_format::nc29 : audit_format::with_file_ids);
+            if (format != "nc29" && format != "with_file_ids" && format != "nc34")
+                return {{"error", "format is nc29, with_file_ids or nc34"}};
+            w.set_audit_format(format == "nc29"            ? audit_format::nc29
+                               : format == "with_file_ids" ? audit_format::with_file_ids
+                                                           : audit_format::nc34);
             return {{"ok", true}};
         }
         if (op == "loglevel") {
@@ -591,6 +606,7 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
 nextcloud::nextcloud(options opts) : impl_(std::make_unique<impl>(*this)), world_(opts.instance_id), tls_(opts.tls)
 {
     world_.set_audit_format(opts.audit);
+    world_.server = opts.server;
     impl_->audit_path = opts.audit_log;
     impl_->audit_nodes = opts.audit_nodes;
     impl_->audit_writes = opts.audit_writes;

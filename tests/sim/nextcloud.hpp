@@ -93,6 +93,7 @@ struct options {
     // Where admin_audit lines go (log_type_audit=file); empty: kept in memory only.
     std::filesystem::path audit_log;
     audit_format audit = audit_format::nc29;
+    dialect server = dialect::nc29;
     // More web nodes of a cluster, each with its own audit log: requests are
     // served by audit_log's node and these in turn.
     std::vector<std::filesystem::path> audit_nodes;

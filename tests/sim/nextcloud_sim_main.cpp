@@ -58,7 +58,7 @@ int main(int argc, char** argv)
     prereadd::sim::options opts;
     opts.control = true;
     std::string scenario;
-    std::string audit_format = "nc29";
+    std::string audit_format_name = "nc29";
     std::string ca_out;
     std::string ready_file;
     app.add_option("--port", opts.port, "HTTP(S) port on 127.0.0.1 (default: chosen by the system)");
@@ -66,13 +66,22 @@ int main(int argc, char** argv)
     app.add_flag("--tls", opts.tls, "serve HTTPS with a certificate made at start");
     app.add_option("--ca-out", ca_out, "with --tls: write the CA certificate (PEM) to this file");
     app.add_option("--audit-log", opts.audit_log, "append admin_audit JSON lines to this file");
-    app.add_option("--audit-format", audit_format, "nc29 (File accessed: \"<path>\") or file-ids (newer servers)")
-        ->check(CLI::IsMember({"nc29", "file-ids"}));
+    std::string server = "29";
+    app.add_option("--dialect", server, "the Nextcloud to answer as: 29 (captures/) or 34 (captures-34/)")
+        ->check(CLI::IsMember({"29", "34"}));
+    app.add_option("--audit-format", audit_format_name,
+                   "nc29 (File accessed: \"<path>\"), file-ids (early 30.0: id and storage path) or nc34 "
+                   "(id and /<reader>/files/<path>; the default with --dialect 34)")
+        ->check(CLI::IsMember({"nc29", "file-ids", "nc34"}));
     app.add_option("--scenario", scenario, "JSON file with an array of control operations applied at start");
     app.add_option("--ready-file", ready_file, "write \"PORT CONTROL_PORT\" to this file once listening");
     CLI11_PARSE(app, argc, argv);
-    opts.audit =
-        audit_format == "file-ids" ? prereadd::sim::audit_format::with_file_ids : prereadd::sim::audit_format::nc29;
+    using prereadd::sim::audit_format;
+    opts.server = server == "34" ? prereadd::sim::dialect::nc34 : prereadd::sim::dialect::nc29;
+    const bool format_given = app.get_option("--audit-format")->count() > 0;
+    opts.audit = audit_format_name == "file-ids"                                    ? audit_format::with_file_ids
+                 : audit_format_name == "nc34" || (server == "34" && !format_given) ? audit_format::nc34
+                                                                                    : audit_format::nc29;
 
     // Block the stop signals before the server thread starts, so only sigwait sees them.
     sigset_t stop;

@@ -217,7 +217,8 @@ std::string authorization_for(const capture& c)
 {
     auto recorded = c.request.header("Authorization");
     if (recorded.empty()) return {};
-    const bool wrong = c.description.find("wrong password") != std::string::npos;
+    const bool wrong = c.description.find("wrong password") != std::string::npos ||
+                       recorded.find("<wrong-password>") != std::string::npos;
     // "Basic <base64 USER:<app-password>>" or "Basic <base64 USER:<password>>"
     auto start = recorded.find("<base64 ");
     auto colon = recorded.find(':', start);

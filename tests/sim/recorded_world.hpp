@@ -35,4 +35,10 @@ std::vector<std::size_t> replay_order(const std::vector<capture>& captures);
 // recording shows a failed login.
 std::string authorization_for(const capture& c);
 
+// The same for the Nextcloud 34.0.1 recordings in captures-34 (their own
+// server, ids and state: captures-34/README.md, "State notes").
+options recorded_options_34();
+void seed_recorded_world_34(nextcloud& sim);
+void before_recording_34(nextcloud& sim, const capture& next);
+
 }  // namespace prereadd::sim

@@ -1084,6 +1084,12 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
                 std::string mangled = n->name.substr(0, 1) + (dot == std::string::npos ? "" : n->name.substr(dot));
                 w.audit(auth.who->id, "Preview accessed: \"" + mangled + "\" (width: \"" + px + "\", height: \"" + py +
                                           "\" crop: \"" + crop + "\", mode: \"fill\")");
+            } else if (w.current_audit_format() == audit_format::nc34) {
+                // captures-34/audit-log-sample-34.jsonl: the reader's absolute path, crop as sent.
+                w.audit(auth.who->id, "Preview accessed: (id: \"" + std::to_string(n->id) + "\", width: \"" + px +
+                                          "\", height: \"" + py + "\" crop: \"" + crop +
+                                          "\", mode: \"fill\", path: \"/" + auth.who->id + "/files" +
+                                          w.view_path(auth.who->id, *n).value_or(w.path_of(*n)) + "\")");
             } else {
                 w.audit(auth.who->id, "Preview accessed: (id: \"" + std::to_string(n->id) + "\", width: \"" + px +
                                           "\", height: \"" + py + "\" crop: \"" + (crop.empty() ? "0" : "1") +
@@ -1236,6 +1242,18 @@ sim_response route(world& w, bool maintenance, const sim_request& req);
 sim_response handle(world& w, bool maintenance, const sim_request& req)
 {
     auto res = route(w, maintenance, req);
+    // Nextcloud 34 names the logged-in user on every answer past the login (not
+    // on 401s, status.php or in maintenance mode: captures-34 README).
+    if (w.server == dialect::nc34 && !maintenance && res.status != 401 && req.path != "/status.php") {
+        const auto header = req.header("authorization");
+        if (header.starts_with("Basic ")) {
+            const auto decoded = base64_decode(header.substr(6));
+            const auto colon = decoded.find(':');
+            if (colon != std::string::npos)
+                if (const user* u = w.authenticate(decoded.substr(0, colon), decoded.substr(colon + 1)))
+                    res.set("X-User-Id", u->id);
+        }
+    }
     // Apache (ap_status_drops_connection) closes the connection after these
     // answers whatever the application says: 400 (32a), 413 (17b), 500 (18j), 503 (21b-21e).
     for (unsigned dropping : {400u, 408u, 411u, 413u, 414u, 500u, 501u, 503u})

@@ -461,6 +461,12 @@ void world::downloaded(const std::string& reader, const node& n)
 void world::audit_file_access(const std::string& reader, const node& n, const char* suffix)
 {
     downloaded(reader, n);
+    if (audit_format_ == audit_format::nc34 && reader != "--") {
+        const std::string shown = view_path(reader, n).value_or(path_of(n));
+        audit(reader, "File with id \"" + std::to_string(n.id) + "\" accessed: \"/" + reader + "/files" + shown +
+                          suffix + "\"");
+        return;
+    }
     if (audit_format_ == audit_format::with_file_ids) {
         audit(reader, "File with id \"" + std::to_string(n.id) + "\" accessed: \"" + path_of(n) + suffix + "\"");
         return;
@@ -472,6 +478,12 @@ void world::audit_file_access(const std::string& reader, const node& n, const ch
 void world::audit_write(const std::string& actor, const node& n, bool created)
 {
     const std::string path = view_path(actor, n).value_or(path_of(n));
+    if (audit_format_ == audit_format::nc34) {
+        // 34 writes one line, the reader's absolute path (captures-34/audit-log-other-34.jsonl).
+        const std::string id = "File with id \"" + std::to_string(n.id) + "\" ";
+        audit(actor, id + (created ? "created: \"/" : "written to: \"/") + actor + "/files" + path + "\"");
+        return;
+    }
     const std::string id =
         audit_format_ == audit_format::with_file_ids ? "with id \"" + std::to_string(n.id) + "\" " : "";
     audit(actor, "File " + id + (created ? "created: \"" : "updated: \"") + path + "\"");

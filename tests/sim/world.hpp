@@ -210,9 +210,14 @@ struct audit_entry {
     std::string message;
 };
 
-// Nextcloud 29 writes `File accessed: "<reader's path>"`; newer servers add the
-// file id (`File with id "14" accessed: "<storage path>"`).
-enum class audit_format { nc29, with_file_ids };
+// Nextcloud 29 writes `File accessed: "<reader's path>"`; early 30.0 adds the
+// file id (`File with id "14" accessed: "<storage path>"`); later 30.x to 34
+// name the reader's path with its "/<reader>/files" prefix (captures-34).
+enum class audit_format { nc29, with_file_ids, nc34 };
+
+// Which server the simulator answers as: the Nextcloud 29 of captures/ or
+// the 34.0.1 of captures-34/ (their READMEs list every difference).
+enum class dialect { nc29, nc34 };
 
 class world {
 public:
@@ -327,6 +332,9 @@ public:
     // Ids are assigned in order from here on (to reproduce recorded ids).
     void set_next_node_id(std::int64_t id) { next_node_id_ = id; }
     void set_next_activity_id(int id) { next_activity_id_ = id; }
+    void set_next_share_id(int id) { next_share_id_ = id; }
+    void set_next_comment_id(int id) { next_comment_id_ = id; }
+    dialect server = dialect::nc29;
 
 private:
     node& new_node(const std::string& owner, std::int64_t parent, const std::string& name, bool folder);
