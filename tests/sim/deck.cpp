@@ -168,15 +168,17 @@ json acl_json(world& w, const deck_board& b, const deck_acl& a)
             {"owner", false}};
 }
 
-json stack_json(const deck_stack& s)
+json stack_json(const world& w, const deck_stack& s)
 {
-    return {{"id", s.id},
-            {"title", s.title},
-            {"boardId", s.board},
-            {"deletedAt", 0},
-            {"lastModified", s.last_modified},
-            {"order", s.order},
-            {"ETag", etag_of(s.last_modified, s.id)}};
+    json j = {{"id", s.id},
+              {"title", s.title},
+              {"boardId", s.board},
+              {"deletedAt", 0},
+              {"lastModified", s.last_modified},
+              {"order", s.order},
+              {"ETag", etag_of(s.last_modified, s.id)}};
+    if (w.server == dialect::nc34) j["isDoneColumn"] = false;  // Deck 1.18
+    return j;
 }
 
 json permissions_json(world& w, const deck_board& b, const std::string& viewer)
@@ -201,7 +203,8 @@ json board_json(world& w, const deck_board& b, const std::string& viewer, board_
     json labels = json::array();
     if (shape != board_shape::listed)
         for (std::size_t i = 0; i < b.labels.size(); ++i)
-            labels.push_back(label_json(b, i, shape == board_shape::detailed || shape == board_shape::single));
+            labels.push_back(label_json(
+                b, i, shape == board_shape::detailed || shape == board_shape::single || w.server == dialect::nc34));
     j["labels"] = labels;
     json acl = json::array();
     for (const auto& a : b.acl) acl.push_back(acl_json(w, b, a));
@@ -216,7 +219,7 @@ json board_json(world& w, const deck_board& b, const std::string& viewer, board_
     json stacks = json::array();
     if (shape == board_shape::detailed || shape == board_shape::single)
         for (const auto& s : w.deck.stacks)
-            if (s.board == b.id) stacks.push_back(stack_json(s));
+            if (s.board == b.id) stacks.push_back(stack_json(w, s));
     j["stacks"] = stacks;
     j["activeSessions"] = json::array();
     j["deletedAt"] = 0;
@@ -225,6 +228,10 @@ json board_json(world& w, const deck_board& b, const std::string& viewer, board_
                         ? json{{"notify-due", "assigned"}, {"calendar", true}}
                         : json::array();
     j["ETag"] = etag_of(b.last_modified, b.id);
+    if (w.server == dialect::nc34) {
+        j["shareToken"] = nullptr;  // Deck 1.18 (18a, 32b)
+        j["externalId"] = nullptr;
+    }
     return j;
 }
 
@@ -232,7 +239,9 @@ enum class card_shape { created, updated, fetched, in_stack };
 
 json card_json(world& w, const deck_card& c, card_shape shape)
 {
-    const bool full = shape == card_shape::fetched || shape == card_shape::in_stack;
+    // Deck 1.18 answers every write with the whole card (18c, 18f, 18g on 34).
+    const bool v118 = w.server == dialect::nc34;
+    const bool full = shape == card_shape::fetched || shape == card_shape::in_stack || v118;
     json j;
     j["id"] = c.id;
     j["title"] = c.title;
@@ -243,7 +252,8 @@ json card_json(world& w, const deck_card& c, card_shape shape)
     j["lastModified"] = c.last_modified;
     j["lastEditor"] = c.last_editor ? json(*c.last_editor) : json(nullptr);
     j["createdAt"] = c.created;
-    j["labels"] = shape == card_shape::created ? json(nullptr) : json::array();
+    if (v118) j["color"] = nullptr;
+    j["labels"] = shape == card_shape::created && !v118 ? json(nullptr) : json::array();
     if (full) {
         json assigned = json::array();
         for (const auto& [id, u] : c.assigned)
@@ -253,13 +263,14 @@ json card_json(world& w, const deck_card& c, card_shape shape)
         // Deck 1.13 answers a write without the assignments (18f, 18g).
         j["assignedUsers"] = nullptr;
     }
-    j["attachments"] = shape == card_shape::fetched ? json::array() : json(nullptr);
+    j["attachments"] = shape == card_shape::fetched || v118 ? json::array() : json(nullptr);
     j["attachmentCount"] = full ? json(0) : json(nullptr);
-    j["owner"] = shape == card_shape::created ? json(c.owner) : principal(w, c.owner, 0);
+    j["owner"] = shape == card_shape::created && !v118 ? json(c.owner) : principal(w, c.owner, 0);
     j["order"] = c.order;
     j["archived"] = c.archived;
     j["done"] = c.done ? json(*c.done) : json(nullptr);
     j["duedate"] = c.duedate ? json(*c.duedate) : json(nullptr);
+    if (v118) j["startdate"] = nullptr;
     if (!full) j["notified"] = false;
     j["deletedAt"] = 0;
     j["commentsUnread"] = 0;
@@ -268,8 +279,10 @@ json card_json(world& w, const deck_card& c, card_shape shape)
         j["relatedStack"] = nullptr;
         j["relatedBoard"] = nullptr;
     }
+    if (v118) j["dependentCards"] = json::array();
     j["ETag"] = etag_of(c.last_modified, c.id);
     if (full) j["overdue"] = 0;
+    if (v118) j["referenceData"] = nullptr;
     return j;
 }
 
@@ -363,13 +376,13 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
         if (parts.size() == 3 && req.method == "POST") {
             if (!allowed.manage) return permission_denied();  // StackService::create
             auto& s = create_stack(w, board->id, params["title"], std::atoi(params["order"].c_str()));
-            return plain_json(200, stack_json(s));
+            return plain_json(200, stack_json(w, s));
         }
         if (parts.size() == 3 && req.method == "GET") {
             json list = json::array();
             for (const auto& s : w.deck.stacks) {
                 if (s.board != board->id) continue;
-                json j = stack_json(s);
+                json j = stack_json(w, s);
                 json cards = json::array();
                 for (const auto& c : w.deck.cards)
                     if (c.stack == s.id && !c.archived) cards.push_back(card_json(w, c, card_shape::in_stack));
@@ -378,6 +391,7 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
                 ordered["cards"] = cards;
                 ordered["order"] = j["order"];
                 ordered["ETag"] = j["ETag"];
+                if (j.contains("isDoneColumn")) ordered["isDoneColumn"] = j["isDoneColumn"];
                 list.push_back(ordered);
             }
             return plain_json(200, list);
@@ -386,7 +400,7 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
         if (!stack || stack->board != board->id) return permission_denied();
         if (parts.size() == 4 && req.method == "GET") {
             // One stack with its cards (Deck API docs: GET /boards/{boardId}/stacks/{stackId}; not recorded).
-            json j = stack_json(*stack);
+            json j = stack_json(w, *stack);
             json cards = json::array();
             for (const auto& c : w.deck.cards)
                 if (c.stack == stack->id && !c.archived) cards.push_back(card_json(w, c, card_shape::in_stack));

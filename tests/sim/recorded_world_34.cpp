@@ -37,6 +37,18 @@ void seed_recorded_world_34(nextcloud& sim)
         // An acceptance run's project was there before (no 03a): /Projects and its folder.
         w.make_folder("preread", "/Projects");
         w.make_folder("preread", "/Projects/Acc-73cc93");
+        // Shared read-only with the team (share 10; a group share takes an id per member too).
+        w.set_next_share_id(10);
+        (void)handle(w, false,
+                     parse_request("POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
+                                   {{"authorization", "Basic " + base64_encode(std::string("preread:") +
+                                                                               recorded_credentials::app_password)},
+                                    {"ocs-apirequest", "true"},
+                                    {"content-type", "application/json"}},
+                                   R"({"path": "/Projects/Acc-73cc93", "shareType": 1, "shareWith": "team-alpha",
+                                       "permissions": 1})"));
+        (void)w.take_audit();
+        w.deck.initialised.insert("preread");  // the acceptance run opened Deck before
         w.set_next_node_id(333);
         w.set_next_share_id(14);
         w.set_next_activity_id(388);

@@ -2,6 +2,7 @@
 // WebDAV files (PROPFIND, GET, PUT, MKCOL) and the error answers of each
 // family, shaped after the recordings.
 #include "tests/sim/routes.hpp"
+#include "tests/sim/dialect34.hpp"
 #include "tests/sim/routes_detail.hpp"
 #include "tests/sim/text.hpp"
 #include "http/timestamp.hpp"
@@ -23,7 +24,8 @@ namespace prereadd::sim {
 
 namespace data {
 extern const std::string_view capabilities;
-}
+extern const std::string_view capabilities_34;
+}  // namespace data
 
 namespace {
 
@@ -177,7 +179,7 @@ json user_json(world& w, const user& u)
     return {{"id", u.id},
             {"lastLogin", u.last_login_ms},
             {"backend", "Database"},
-            {"subadmin", json::array()},
+            {"subadmin", w.subadmin_groups(u.id)},
             {"quota", {{"free", total - used}, {"used", used}, {"total", total}, {"relative", 0}, {"quota", -3}}},
             {"manager", ""},
             {"avatarScope", "v2-federated"},
@@ -390,7 +392,7 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
     // "/ocs/v1.php" and "/ocs/v2.php" have the same length; one route table serves both.
     const std::string route = req.path.substr(11);
     if (req.method == "GET" && route == "/cloud/capabilities") {
-        auto capabilities = json::parse(data::capabilities);
+        auto capabilities = json::parse(w.server == dialect::nc34 ? data::capabilities_34 : data::capabilities);
         for (const auto& app : w.disabled_apps) capabilities["capabilities"].erase(app);
         auto res = ocs_reply(req, 200, "OK", capabilities);
         res.set("ETag", "\"" + std::string(32, '0').replace(0, 8, "5e0c0a9b") + "\"");
@@ -743,7 +745,8 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
         res.set("Content-Disposition",
                 "attachment; filename*=UTF-8''" + percent_encode_path(n->name) + "; filename=\"" + n->name + "\"");
         res.set("X-Accel-Buffering", "no");
-        res.set("Content-Type", n->mime + ";charset=UTF-8");
+        // Only text gets a charset (12a: text/markdown;charset=UTF-8; 34's 12a2: the ODS type alone).
+        res.set("Content-Type", n->mime.starts_with("text/") ? n->mime + ";charset=UTF-8" : n->mime);
         if (req.method == "GET") {
             res.body = n->content;
             w.audit_file_access(who.id, *n);
@@ -1244,15 +1247,18 @@ sim_response handle(world& w, bool maintenance, const sim_request& req)
     auto res = route(w, maintenance, req);
     // Nextcloud 34 names the logged-in user on every answer past the login (not
     // on 401s, status.php or in maintenance mode: captures-34 README).
-    if (w.server == dialect::nc34 && !maintenance && res.status != 401 && req.path != "/status.php") {
+    if (w.server == dialect::nc34) {
+        std::string viewer;
         const auto header = req.header("authorization");
         if (header.starts_with("Basic ")) {
             const auto decoded = base64_decode(header.substr(6));
             const auto colon = decoded.find(':');
             if (colon != std::string::npos)
-                if (const user* u = w.authenticate(decoded.substr(0, colon), decoded.substr(colon + 1)))
-                    res.set("X-User-Id", u->id);
+                if (const user* u = w.authenticate(decoded.substr(0, colon), decoded.substr(colon + 1))) viewer = u->id;
         }
+        if (!viewer.empty() && !maintenance && res.status != 401 && req.path != "/status.php")
+            res.set("X-User-Id", viewer);
+        speak_nc34(req, viewer, res);
     }
     // Apache (ap_status_drops_connection) closes the connection after these
     // answers whatever the application says: 400 (32a), 413 (17b), 500 (18j), 503 (21b-21e).

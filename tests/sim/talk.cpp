@@ -225,6 +225,7 @@ json message_json(world& w, const talk_message& m, const std::string& viewer, bo
     j["reactions"] = reactions;
     if (!self.empty()) j["reactionsSelf"] = self;
     j["expirationTimestamp"] = 0;
+    if (m.silent && w.server == dialect::nc34) j["silent"] = true;  // Talk 22 says so (15b)
     if (with_parent && m.parent)
         if (const talk_message* p = find_message(w, *m.parent)) j["parent"] = message_json(w, *p, viewer, false);
     return j;
