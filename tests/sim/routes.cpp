@@ -550,7 +550,8 @@ std::string permission_letters(const node& n, const share* mount)
     return out;
 }
 
-std::optional<std::string> prop_value(world& w, const std::string& viewer, const node& n, const prop_name& p)
+std::optional<std::string> prop_value(world& w, const std::string& viewer, const node& n, const prop_name& p,
+                                      bool depth0)
 {
     const bool folder = n.folder;
     const user* owner = w.find_user(n.owner);
@@ -607,6 +608,12 @@ std::optional<std::string> prop_value(world& w, const std::string& viewer, const
         if (p.local == "data-fingerprint") return "";
         return std::nullopt;
     }
+    if (p.ns == ns_nc && w.server == dialect::nc34) {
+        // 34 (05, 06): no is-encrypted or note; an empty lock on files, and on
+        // a folder only when it is asked for alone (Depth 0).
+        if (p.local == "is-encrypted" || p.local == "note") return std::nullopt;
+        if (p.local == "lock") return folder && !depth0 ? std::nullopt : std::optional<std::string>("");
+    }
     if (p.ns == ns_nc) {
         if (p.local == "sharees") {
             if (mount) return "";
@@ -661,15 +668,15 @@ std::optional<std::string> prop_value(world& w, const std::string& viewer, const
 }
 
 std::string dav_response_xml(world& w, const std::string& viewer, const node& n, const std::string& href,
-                             const std::vector<prop_name>& props)
+                             const std::vector<prop_name>& props, bool depth0 = false)
 {
     std::string found, missing;
     for (const auto& p : props) {
-        auto v = prop_value(w, viewer, n, p);
+        auto v = prop_value(w, viewer, n, p, depth0);
         if (v) {
             // Present-but-empty text properties keep an open/close pair, as Sabre writes them.
             bool text_empty = v->empty() && (p.local == "data-fingerprint" || p.local == "mount-type" ||
-                                             p.local == "note" || p.local == "reminder-due-date");
+                                             p.local == "note" || p.local == "reminder-due-date" || p.local == "lock");
             found += text_empty
                          ? "<" + prefix_for(p.ns) + ":" + p.local + "></" + prefix_for(p.ns) + ":" + p.local + ">"
                          : element(p, v);
@@ -715,7 +722,7 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
         std::string body =
             "<?xml version=\"1.0\"?>\n<d:multistatus xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\" "
             "xmlns:oc=\"http://owncloud.org/ns\" xmlns:nc=\"http://nextcloud.org/ns\">";
-        body += dav_response_xml(w, who.id, *n, href_of(*n), props);
+        body += dav_response_xml(w, who.id, *n, href_of(*n), props, req.header("depth") == "0");
         if (n->folder && req.header("depth") != "0") {
             for (node* child : w.listing(who.id, *n))
                 body += dav_response_xml(w, who.id, *child, href_of(*child), props);
