@@ -138,7 +138,27 @@ struct activity_view {
                                                             : "via the browser";
             std::string files = "{file}";
             std::string plain_files;
-            if (group.size() == 1) {
+            if (w.server == dialect::nc34) {
+                // Activity 7 merges the reads of one file, naming the readers {actor1}, ... (34's 31a).
+                params["file"] = download_param(a.object_id);
+                params["file"]["id"] = std::to_string(a.object_id);
+                plain_files = relative_path(a.object_id);
+                if (group.size() == 1) plain_files = "/" + plain_files;
+                std::vector<std::string> readers;
+                for (auto it = group.rbegin(); it != group.rend(); ++it)
+                    if (std::find(readers.begin(), readers.end(), (*it)->actor) == readers.end())
+                        readers.push_back((*it)->actor);
+                std::string names;
+                std::string keys;
+                for (std::size_t i = 0; i < readers.size(); ++i) {
+                    const std::string key = group.size() == 1 ? "actor" : "actor" + std::to_string(i + 1);
+                    params[key] = user_param(readers[i]);
+                    keys += (i ? ", {" : "{") + key + "}";
+                    names += (i ? ", " : "") + params[key]["name"].get<std::string>();
+                }
+                subject = "Shared file {file} was downloaded by " + keys + " " + via;
+                j["subject"] = "Shared file " + plain_files + " was downloaded by " + names + " " + via;
+            } else if (group.size() == 1) {
                 params["file"] = download_param(a.object_id);
                 plain_files = params["file"]["path"].get<std::string>();
             } else {
@@ -153,10 +173,12 @@ struct activity_view {
                     plain_files += relative_path(group[i]->object_id) + sep;
                 }
             }
-            params["actor"] = user_param(a.actor);
-            subject = "Shared file " + files + " was downloaded by {actor} " + via;
-            j["subject"] = "Shared file " + plain_files + " was downloaded by " +
-                           params["actor"]["name"].get<std::string>() + " " + via;
+            if (w.server != dialect::nc34) {
+                params["actor"] = user_param(a.actor);
+                subject = "Shared file " + files + " was downloaded by {actor} " + via;
+                j["subject"] = "Shared file " + plain_files + " was downloaded by " +
+                               params["actor"]["name"].get<std::string>() + " " + via;
+            }
         } else if (a.app == "files_sharing" && a.type == "shared") {
             icon = host + "/core/img/actions/share.svg";
             link = files_link(a.object_id, true);
@@ -269,20 +291,30 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
         bool merge = !by_object && !entries.empty() && mergeable && entries.back().front()->app == a.app &&
                      entries.back().front()->type == a.type && entries.back().front()->subject == a.subject &&
                      entries.back().front()->actor == a.actor;
+        // Activity 7 on 34 merges downloads of one file, not one reader's files (31a).
+        if (merge && w.server == dialect::nc34 && a.app == "files_downloadactivity")
+            merge = entries.back().front()->object_id == a.object_id;
         if (merge)
             entries.back().push_back(&a);
         else
             entries.push_back({&a});
     }
     auto entry_id = [](const std::vector<const activity*>& g) { return g.back()->id; };
+    // The app reads `limit` rows and merges them afterwards: a merged entry
+    // uses up one row of the limit per row it holds (34's 13b: limit=2, one entry).
     std::vector<std::vector<const activity*>> selected;
+    std::size_t rows = 0;
+    auto take = [&](const std::vector<const activity*>& g) {
+        selected.push_back(g);
+        rows += g.size();
+    };
     if (ascending) {
-        for (auto it = entries.rbegin(); it != entries.rend() && selected.size() < limit; ++it)
-            if (!has_since || entry_id(*it) > since) selected.push_back(*it);
+        for (auto it = entries.rbegin(); it != entries.rend() && rows < limit; ++it)
+            if (!has_since || entry_id(*it) > since) take(*it);
     } else {
         for (const auto& g : entries) {
-            if (selected.size() >= limit) break;
-            if (!has_since || entry_id(g) < since) selected.push_back(g);
+            if (rows >= limit) break;
+            if (!has_since || entry_id(g) < since) take(g);
         }
     }
     if (selected.empty()) {
@@ -301,7 +333,7 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
     bool more = false;
     for (const auto& g : entries)
         if (ascending ? entry_id(g) > last : entry_id(g) < last) more = true;
-    if (more && selected.size() == limit) {
+    if (more && rows >= limit) {
         res.set("Link", "<" + host + "/ocs/v2.php" + route + "?since=" + std::to_string(last) +
                             "&limit=" + std::to_string(limit) + "&sort=" + (ascending ? "asc" : "desc") +
                             "&format=json>; rel=\"next\"");

@@ -160,6 +160,28 @@ void user_fields(json& user, bool own)
     }
 }
 
+// Activity 7 (13b, 31a): file parameters carry their id as a string and link
+// through index.php ("http://host/index.php/f/334"; 29: an int, "/f/14").
+void activity_fields(json& data)
+{
+    if (!data.is_array()) return;
+    for (auto& entry : data)
+        for (const char* rich : {"subject_rich", "message_rich"}) {
+            if (!entry.is_object() || !entry.contains(rich) || !entry[rich].is_array() || entry[rich].size() != 2)
+                continue;
+            auto& params = entry[rich][1];
+            if (!params.is_object()) continue;
+            for (auto& [name, p] : params.items()) {
+                if (!p.is_object() || p.value("type", std::string()) != "file") continue;
+                if (p["id"].is_number_integer()) p["id"] = std::to_string(p["id"].get<std::int64_t>());
+                auto link = p.value("link", std::string());
+                if (auto at = link.find("/f/");
+                    at != std::string::npos && link.find("/index.php/f/") == std::string::npos)
+                    p["link"] = link.insert(at, "/index.php");
+            }
+        }
+}
+
 void ocs_payload(const sim_request& req, sim_response& res, const std::string& viewer)
 {
     if (!header(res, "Content-Type").starts_with("application/json")) return;
@@ -174,6 +196,8 @@ void ocs_payload(const sim_request& req, sim_response& res, const std::string& v
             share_fields(data, viewer);
     } else if (route.starts_with("/apps/spreed/")) {
         talk_fields(req, data);
+    } else if (route.starts_with("/apps/activity/api/v2/activity")) {
+        activity_fields(data);
     } else if (route == "/cloud/user" || route.starts_with("/cloud/users/")) {
         user_fields(data, route == "/cloud/user");
     } else {

@@ -51,7 +51,7 @@ void seed_recorded_world_34(nextcloud& sim)
         w.deck.initialised.insert("preread");  // the acceptance run opened Deck before
         w.set_next_node_id(333);
         w.set_next_share_id(14);
-        w.set_next_activity_id(388);
+        w.set_next_activity_id(382);
         w.set_next_comment_id(90);
         w.talk.next_tokens = {"sigy2tyw"};
         w.talk.next_room_id = 5;

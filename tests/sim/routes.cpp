@@ -1087,7 +1087,9 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
         const std::string px = req.query.count("x") ? req.query.at("x") : "32";
         const std::string py = req.query.count("y") ? req.query.at("y") : "32";
         const std::string crop = req.query.count("a") && req.query.at("a") == "1" ? "" : "1";
-        if (n && w.can_access(auth.who->id, *n)) {
+        // 34 (captures-34 12b2): a preview no provider can make leaves no trace at all.
+        const bool traceless = w.server == dialect::nc34 && n && !has_preview(*n);
+        if (n && w.can_access(auth.who->id, *n) && !traceless) {
             if (w.current_audit_format() == audit_format::nc29) {
                 // Nextcloud 29 logs a mangled name: the first letter and the extension.
                 auto dot = n->name.rfind('.');
@@ -1106,7 +1108,10 @@ std::optional<sim_response> handle_index(world& w, const sim_request& req)
                                           "\", mode: \"fill\", path: \"" + w.path_of(*n) + "\")");
             }
         }
-        if (n && w.can_access(auth.who->id, *n) && !has_preview(*n)) {
+        // 34 (31a): making the preview reads the file once more than serving it: two rows.
+        if (n && w.can_access(auth.who->id, *n) && has_preview(*n) && w.server == dialect::nc34)
+            w.downloaded(auth.who->id, *n);
+        if (n && w.can_access(auth.who->id, *n) && !has_preview(*n) && !traceless) {
             // Trying to make the preview read the file: files_downloadactivity reports it (31a).
             w.downloaded(auth.who->id, *n);
         }
