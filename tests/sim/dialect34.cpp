@@ -196,6 +196,10 @@ void ocs_payload(const sim_request& req, sim_response& res, const std::string& v
             share_fields(data, viewer);
     } else if (route.starts_with("/apps/spreed/")) {
         talk_fields(req, data);
+        // The same last message has its reference id over OCS v2 (30a) and not over v1 (17c).
+        if (req.path.starts_with("/ocs/v1.php/") && data.is_object() && data.contains("lastMessage") &&
+            data["lastMessage"].is_object() && data["lastMessage"].contains("referenceId"))
+            data["lastMessage"]["referenceId"] = "";
     } else if (route.starts_with("/apps/activity/api/v2/activity")) {
         activity_fields(data);
     } else if (route == "/cloud/user" || route.starts_with("/cloud/users/")) {

@@ -47,10 +47,12 @@ struct recording_set {
     options (*server_options)();
     void (*seed)(nextcloud&);
     void (*before)(nextcloud&, const capture&);
+    std::vector<std::size_t> (*order)(const std::vector<capture>&);
 };
 
-const recording_set nextcloud_29{all_captures, recorded_options, seed_recorded_world, before_recording};
-const recording_set nextcloud_34{all_captures_34, recorded_options_34, seed_recorded_world_34, before_recording_34};
+const recording_set nextcloud_29{all_captures, recorded_options, seed_recorded_world, before_recording, replay_order};
+const recording_set nextcloud_34{all_captures_34, recorded_options_34, seed_recorded_world_34, before_recording_34,
+                                 replay_order_34};
 
 // Recorded ids that later requests quote (activity ids in `since=`), mapped
 // to the ids the simulator gave the same entries.
@@ -139,7 +141,7 @@ void replay_and_compare(const recording_set& set, std::size_t index, bool may_di
     set.seed(sim);
     // Replay the recorded history up to this recording, so the state matches.
     id_map ids;
-    for (std::size_t i : replay_order(captures)) {
+    for (std::size_t i : set.order(captures)) {
         if (i == index) break;
         set.before(sim, captures[i]);
         learn_ids(captures[i], send(sim.port(), captures[i], ids), ids);

@@ -40,5 +40,6 @@ std::string authorization_for(const capture& c);
 options recorded_options_34();
 void seed_recorded_world_34(nextcloud& sim);
 void before_recording_34(nextcloud& sim, const capture& next);
+std::vector<std::size_t> replay_order_34(const std::vector<capture>& captures);
 
 }  // namespace prereadd::sim

@@ -60,15 +60,63 @@ void seed_recorded_world_34(nextcloud& sim)
         w.deck.next_board_id = 5;
         w.deck.next_stack_id = 8;
         w.deck.next_card_id = 9;
+        w.next_webhook_id = 3;
     });
 }
 
+namespace {
+
+// A request as `user` sent it between the recordings.
+void as_user(world& w, const std::string& user, const std::string& method, const std::string& target)
+{
+    const std::string secret =
+        user == "preread" ? std::string(recorded_credentials::app_password) : recorded_credentials::password_of(user);
+    (void)handle(w, false,
+                 parse_request(method, target,
+                               {{"authorization", "Basic " + base64_encode(user + ":" + secret)},
+                                {"ocs-apirequest", "true"},
+                                {"user-agent", "curl/7.88.1"}},
+                               {}));
+    (void)w.take_audit();
+}
+
+}  // namespace
+
 void before_recording_34(nextcloud& sim, const capture& next)
 {
+    // bob and alice had each joined the conversation once before, without the
+    // session cookie (the 30b0 experiment): Talk 22 keeps that session too, so
+    // 30g and 30l list two session ids for each.
+    for (const auto& [recording, user] : {std::pair{"30a", "bob"}, std::pair{"30d", "alice"}})
+        if (next.name.starts_with(recording))
+            sim.with_world([&](world& w) {
+                as_user(w, user, "POST",
+                        "/ocs/v2.php/apps/spreed/api/v4/room/sigy2tyw/participants/active?format=json");
+            });
     if (auto date = http::parse_http_date(next.response.header("Date")))
         sim.with_world([&](world& w) { w.set_clock(date->time_since_epoch().count()); });
     if (next.name.starts_with("21a")) sim.set_maintenance(true);
     if (next.name.starts_with("22c")) sim.set_maintenance(false);
+}
+
+std::vector<std::size_t> replay_order_34(const std::vector<capture>& captures)
+{
+    // By Date as the 29 set; within 09:31:05 the script assigned carol
+    // (32a-32d) before the checklist and done updates (18f, 18g show her).
+    auto order = replay_order(captures);
+    auto index_of = [&](std::string_view prefix) {
+        for (std::size_t i = 0; i < order.size(); ++i)
+            if (captures[order[i]].name.starts_with(prefix)) return i;
+        return order.size();
+    };
+    for (const char* moved : {"32a", "32b", "32c", "32d"}) {
+        const auto from = index_of(moved), to = index_of("18f");
+        if (from >= order.size() || to >= order.size() || from < to) continue;
+        const auto item = order[from];
+        order.erase(order.begin() + static_cast<std::ptrdiff_t>(from));
+        order.insert(order.begin() + static_cast<std::ptrdiff_t>(to), item);
+    }
+    return order;
 }
 
 }  // namespace prereadd::sim

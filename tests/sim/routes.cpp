@@ -344,6 +344,49 @@ sim_response handle_shares(world& w, const user& who, const sim_request& req)
     return ocs_reply(req, 200, "OK", list);
 }
 
+// webhook_listeners (captures-34 33a-33b2): an admin registers, lists and
+// deletes webhooks; anyone else, a sub-admin too, is refused with 403 (the
+// admin settings' delegation check).
+sim_response handle_webhooks(world& w, const user& who, const sim_request& req, const std::string& route)
+{
+    if (!w.is_admin(who.id))
+        return ocs_reply(
+            req, 403, "Logged in account must be an admin, a sub admin or gotten special right to access this setting",
+            json::array());
+    const std::string base = "/apps/webhook_listeners/api/v1/webhooks";
+    if (route == base && req.method == "POST") {
+        const auto in = json::parse(req.body, nullptr, false);
+        if (!in.is_object()) return ocs_reply(req, 400, "", json::array());
+        const int id = w.next_webhook_id++;
+        json hook = {{"id", id},
+                     {"appId", nullptr},
+                     {"userId", who.id},
+                     {"httpMethod", in.value("httpMethod", "POST")},
+                     {"uri", in.value("uri", "")},
+                     {"event", in.value("event", "")},
+                     {"eventFilter",
+                      in.contains("eventFilter") && !in["eventFilter"].empty() ? in["eventFilter"] : json::array()},
+                     {"userIdFilter", in.value("userIdFilter", "")},
+                     {"headers", in.contains("headers") ? in["headers"] : json(nullptr)},
+                     {"authMethod", in.value("authMethod", "none")},
+                     {"authData", in.contains("authData") ? in["authData"] : json(nullptr)},
+                     {"tokenNeeded", json::array()}};
+        w.webhooks[id] = hook.dump();
+        return ocs_reply(req, 200, "OK", hook);
+    }
+    if (route == base && req.method == "GET") {
+        json list = json::array();
+        for (const auto& [id, text] : w.webhooks) list.push_back(json::parse(text));
+        return ocs_reply(req, 200, "OK", list);
+    }
+    if (route.starts_with(base + "/") && req.method == "DELETE") {
+        const int id = std::atoi(route.substr(base.size() + 1).c_str());
+        if (!w.webhooks.erase(id)) return ocs_reply(req, 404, "", json::array());
+        return ocs_reply(req, 200, "OK", true);
+    }
+    return ocs_reply(req, 405, "", json::array());
+}
+
 // Core's AppPasswordController (not recorded): GET getapppassword turns the
 // login password a client sent into a new app password, and refuses with 403
 // when the client already uses one ("You cannot request an new apppassword
@@ -400,6 +443,8 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
     }
     if (route == "/core/getapppassword" || route == "/core/apppassword")
         return handle_app_password(w, auth, req, route);
+    if (route.starts_with("/apps/webhook_listeners/api/v1/webhooks") && w.server == dialect::nc34)
+        return handle_webhooks(w, *auth.who, req, route);
     if (route == "/apps/files_sharing/api/v1/shares") return handle_shares(w, *auth.who, req);
     if (req.method == "GET" && route.starts_with("/apps/activity/api/v2/activity/"))
         return detail::handle_activity(w, *auth.who, req, route);

@@ -214,7 +214,8 @@ json message_json(world& w, const talk_message& m, const std::string& viewer, bo
     j["systemMessage"] = m.system;
     j["messageType"] = type;
     j["isReplyable"] = m.system.empty() && m.actor_type == "users";
-    j["referenceId"] = as_last_message ? std::string() : m.reference_id;
+    // Talk 17 leaves a conversation's last message without its reference id; Talk 22 gives it (34's 30a).
+    j["referenceId"] = as_last_message && w.server == dialect::nc29 ? std::string() : m.reference_id;
     json reactions = json::object();
     json self = json::array();
     for (const auto& [emoji, who] : m.reactions) {
@@ -518,6 +519,8 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
             // Joining the conversation opens a session (30a), needed to join its call.
             talk_attendee* me = attendee_of(*room, who.id);
             if (!me) return not_found(req);
+            if (!me->session_id.empty() && w.server == dialect::nc34 && req.header("cookie").empty())
+                me->earlier_sessions.push_back(std::exchange(me->session_id, {}));
             if (me->session_id.empty()) me->session_id = make_session_id(w, who.id);
             me->last_ping = w.now();
             return ocs_reply(req, 200, "OK", room_json(w, *room, who.id));
@@ -525,16 +528,22 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
         if (tail == "/participants/active" && req.method == "DELETE") {
             talk_attendee* me = attendee_of(*room, who.id);
             if (me && me->in_call) leave_call(w, *room, *me);
-            if (me) me->session_id.clear();
+            if (me) {
+                me->session_id.clear();
+                me->earlier_sessions.clear();
+            }
             return ocs_reply(req, 200, "OK", json::array());
         }
         if (tail == "/participants" && req.method == "GET") {
             json list = json::array();
-            for (const auto& a : room->attendees)
+            for (const auto& a : room->attendees) {
+                json sessions = json::array();
+                for (const auto& earlier : a.earlier_sessions) sessions.push_back(earlier);
+                if (!a.session_id.empty()) sessions.push_back(a.session_id);
                 list.push_back({{"roomToken", room->token},
                                 {"inCall", a.in_call},
                                 {"lastPing", a.last_ping},
-                                {"sessionIds", a.session_id.empty() ? json::array() : json::array({a.session_id})},
+                                {"sessionIds", sessions},
                                 {"participantType", a.participant_type},
                                 {"attendeeId", a.id},
                                 {"actorId", a.actor},
@@ -543,6 +552,7 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
                                 {"permissions", a.participant_type == 1 ? 254 : 246},
                                 {"attendeePermissions", 0},
                                 {"attendeePin", ""}});
+            }
             return ocs_reply(req, 200, "OK", list);
         }
         if (tail == "/participants" && req.method == "POST") {

@@ -108,6 +108,9 @@ struct talk_attendee {
     int last_read = 0;
     // In the conversation (POST .../participants/active) and in its call.
     std::string session_id;
+    // Talk 22 binds the session to the PHP session: a join without its cookie
+    // opens another one, and the earlier stays listed (34's 30g, 30l).
+    std::vector<std::string> earlier_sessions;
     std::int64_t last_ping = 0;
     int in_call = 0;  // flags: 1 audio, 2 video (30b, 30e); 0 not in the call
 };
@@ -309,6 +312,9 @@ public:
     // is an activity of its owner (31a). Off on the recorded server until 2026-11-30.
     bool download_activity = false;
     std::set<std::string> disabled_apps;  // of activity, spreed, deck: left out of the capabilities
+    // webhook_listeners (34's 33a-33b2): the registrations as answered, JSON text by id.
+    std::map<int, std::string> webhooks;
+    int next_webhook_id = 1;
     // 'loglevel' above 1: Nextcloud drops the admin_audit lines (they are written at level 1).
     bool audit_dropped = false;
 
