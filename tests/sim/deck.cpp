@@ -15,8 +15,13 @@ struct default_label {
     const char* title;
     const char* color;
 };
-constexpr default_label default_labels[] = {
-    {"Finished", "31CC7C"}, {"To review", "317CCC"}, {"Action needed", "FF7A66"}, {"Later", "F1DB50"}};
+// The four of every new board, and the fifth the welcome board of Deck 1.18 has (34's 18i).
+constexpr default_label default_labels[] = {{"Finished", "31CC7C"},
+                                            {"To review", "317CCC"},
+                                            {"Action needed", "FF7A66"},
+                                            {"Later", "F1DB50"},
+                                            {"Read more inside", "CC317C"}};
+constexpr std::size_t new_board_labels = 4;
 
 sim_response plain_json(unsigned status, const json& body)
 {
@@ -102,7 +107,7 @@ deck_board& create_board(world& w, const std::string& owner, const std::string& 
     b.owner = owner;
     b.color = color;
     b.last_modified = 0;
-    for (std::size_t i = 0; i < std::size(default_labels); ++i) b.labels.push_back(w.deck.next_label_id++);
+    for (std::size_t i = 0; i < new_board_labels; ++i) b.labels.push_back(w.deck.next_label_id++);
     w.deck.boards.push_back(std::move(b));
     return w.deck.boards.back();
 }
@@ -152,7 +157,7 @@ json label_json(const deck_board& b, std::size_t index, bool details)
             {"color", default_labels[index].color},
             {"boardId", b.id},
             {"cardId", nullptr},
-            {"lastModified", details ? json(0) : json(nullptr)},
+            {"lastModified", details ? json(b.last_modified) : json(nullptr)},
             {"ETag", details ? etag_of(0, 0) : md5_hex("")}};
 }
 
@@ -222,7 +227,7 @@ json board_json(world& w, const deck_board& b, const std::string& viewer, board_
             if (s.board == b.id) stacks.push_back(stack_json(w, s));
     j["stacks"] = stacks;
     j["activeSessions"] = json::array();
-    j["deletedAt"] = 0;
+    j["deletedAt"] = b.deleted_at;
     j["lastModified"] = b.last_modified;
     j["settings"] = shape == board_shape::detailed || shape == board_shape::single
                         ? json{{"notify-due", "assigned"}, {"calendar", true}}
@@ -318,9 +323,8 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
             auto& b = create_board(w, who.id, params["title"], params.count("color") ? params["color"] : "0082c9");
             return plain_json(200, board_json(w, b, who.id, board_shape::created));
         }
-        if (!req.header("if-modified-since").empty()) {
-            // Deck 1.13 calls a Sabre helper missing from Nextcloud 29 (18j). (1.18 on 34 answers the
-            // list; not simulated yet: the ETag the answer gives then breaks 18k's If-None-Match.)
+        if (!req.header("if-modified-since").empty() && w.server == dialect::nc29) {
+            // Deck 1.13 calls a Sabre helper missing from Nextcloud 29 (18j); 1.18 on 34 answers the list.
             const std::string request_id = "sim" + md5_hex(std::to_string(now)).substr(0, 17);
             auto res = plain_json(500, {{"status", 500},
                                         {"message",
@@ -339,7 +343,13 @@ sim_response handle_deck(world& w, const user& who, const sim_request& req)
             for (const auto& b : w.deck.boards)
                 if ((b.owner == who.id) == own && can_read(w, b, who.id))
                     list.push_back(board_json(w, b, who.id, details ? board_shape::detailed : board_shape::listed));
-        const std::string etag = "\"" + md5_hex(list.dump()) + "\"";
+        // Deck's ETag is the boards' own, whatever the details asked for: 34's 18i
+        // (details), 18j and 18k (none) give the same one.
+        std::string identity;
+        for (const auto& b : list)
+            identity += std::to_string(b["id"].get<int>()) + ":" +
+                        std::to_string(b["lastModified"].get<std::int64_t>()) + ":" + b["acl"].dump() + ";";
+        const std::string etag = "\"" + md5_hex(identity) + "\"";
         if (req.header("if-none-match") == etag) {
             sim_response res;
             res.status = 304;

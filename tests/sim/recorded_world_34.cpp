@@ -19,6 +19,55 @@ options recorded_options_34()
     return o;
 }
 
+namespace {
+
+// preread's Deck before the recordings (18i): Deck 1.18's welcome board, two
+// "Alpha Board"s of earlier tries, shared with the team and soft-deleted, and
+// the acceptance run's board. Ids as recorded; Alpha is board 5, stack 8, label 18.
+void seed_boards(world& w)
+{
+    struct seeded {
+        const char* title;
+        const char* color;
+        std::int64_t modified, deleted;
+        std::size_t labels;
+        std::vector<std::pair<const char*, std::int64_t>> stacks;  // title, lastModified
+        bool shared;
+    };
+    const seeded boards[] = {
+        {"Welcome to Nextcloud Deck!",
+         "bf678b",
+         1796030517,
+         0,
+         5,
+         {{"Custom lists - click to rename!", 1796030517},
+          {"To Do", 1796030517},
+          {"In Progress", 1796030517},
+          {"Done", 1796030517}},
+         false},
+        {"Alpha Board", "0082c9", 1796030533, 1796030533, 4, {{"Todo", 1796030522}}, true},
+        {"Alpha Board", "0082c9", 1796030562, 1796030562, 4, {{"Todo", 1796030558}}, true},
+        {"Acc-73cc93", "0082c9", 1796030734, 0, 4, {{"Pre-reads", 1796030734}}, false},
+    };
+    for (const auto& b : boards) {
+        deck_board board;
+        board.id = w.deck.next_board_id++;
+        board.title = b.title;
+        board.owner = "preread";
+        board.color = b.color;
+        board.last_modified = b.modified;
+        board.deleted_at = b.deleted;
+        for (std::size_t i = 0; i < b.labels; ++i) board.labels.push_back(w.deck.next_label_id++);
+        if (b.shared) board.acl.push_back({w.deck.next_acl_id++, 1, "team-alpha", true, false, false});
+        int order = b.stacks.size() > 1 ? 0 : 1;
+        for (const auto& [title, modified] : b.stacks)
+            w.deck.stacks.push_back({w.deck.next_stack_id++, board.id, title, order++, modified});
+        w.deck.boards.push_back(std::move(board));
+    }
+}
+
+}  // namespace
+
 void seed_recorded_world_34(nextcloud& sim)
 {
     sim.with_world([](world& w) {
@@ -57,8 +106,7 @@ void seed_recorded_world_34(nextcloud& sim)
         w.talk.next_room_id = 5;
         w.talk.next_message_id = 91;
         w.talk.next_attendee_id = 16;
-        w.deck.next_board_id = 5;
-        w.deck.next_stack_id = 8;
+        seed_boards(w);
         w.deck.next_card_id = 9;
         w.next_webhook_id = 3;
     });

@@ -182,6 +182,7 @@ struct deck_board {
     std::int64_t last_modified = 0;
     std::vector<int> labels;  // label ids; titles and colours are Deck's defaults
     std::vector<deck_acl> acl;
+    std::int64_t deleted_at = 0;  // soft-deleted: still listed, with the time (34's 18i)
 };
 
 struct deck_state {
