@@ -162,3 +162,37 @@ TEST_F(nextcloud_sim_process, unknown_operations_are_refused_with_a_reason)
 
 }  // namespace
 }  // namespace prereadd
+
+namespace prereadd {
+namespace {
+
+TEST(nextcloud_sim_dialect, started_as_nextcloud_34_it_answers_and_logs_like_34)
+{
+    test::temp_dir tmp;
+    auto scenario = tmp.write("scenario.json", R"([
+      {"op":"user","id":"preread","password":"pw","app_password":"app-pw"},
+      {"op":"user","id":"bob","password":"bob-pw"},
+      {"op":"mkdir","user":"preread","path":"/Projects"},
+      {"op":"put","user":"preread","path":"/Projects/agenda.md","content":"# Agenda","mime":"text/markdown"},
+      {"op":"share","user":"preread","path":"/Projects/agenda.md","type":"user","with":"bob"}
+    ])");
+    test::sim_process sim(NEXTCLOUD_SIM_BINARY, scenario, tmp / "audit.log", std::chrono::seconds(10),
+                          {"--dialect", "34"});
+    boost::asio::io_context io;
+    http::client client(io.get_executor(), http::client_config{}, http::credential{"preread", http::secret("app-pw")});
+    http::request status;
+    status.url = sim.base_url() + "/status.php";
+    status.anonymous = true;
+    auto answer = test::run_awaitable(io, client.async_request(std::move(status)));
+    ASSERT_TRUE(answer) << answer.error().message();
+    EXPECT_EQ(nlohmann::json::parse(answer->body)["version"], "34.0.1.2");
+    EXPECT_EQ(sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/agenda.md"}}).value("ok", false), true);
+    std::ifstream in(tmp / "audit.log");
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(log, ::testing::HasSubstr(R"(accessed: \"/bob/files/agenda.md\")")) << log;
+    EXPECT_THAT(log, ::testing::HasSubstr(R"("scriptName":"/remote.php")")) << log;
+    EXPECT_EQ(sim.stop(), 0);
+}
+
+}  // namespace
+}  // namespace prereadd

@@ -32,9 +32,10 @@ operation or an array of them; --scenario FILE takes the same array at start):
   {"op":"event","user":"preread","calendar":"personal","name":"sync.ics","ics":"BEGIN:VCALENDAR..."}
                                                           a calendar object (replaced if the name exists)
   {"op":"tag","user":"preread","path":"/Projects/Alpha/agenda.md","tag":"2026-12-02"}   a collaborative tag
-  {"op":"audit_format","format":"nc29|with_file_ids"}   admin_audit lines of Nextcloud 29 or newer
+  {"op":"audit_format","format":"nc29|with_file_ids|nc34"}   admin_audit lines of 29, early 30.0, or 30.x-34
   {"op":"loglevel","level":2}                           config.php's loglevel: above 1 drops the admin_audit lines
   {"op":"app","id":"files_downloadactivity","enabled":true}   reads of shared files in the owner's Activity stream
+  {"op":"app","id":"deck","enabled":false}              activity, spreed, deck: gone from the capabilities
   {"op":"rooms"}                                        every Talk conversation: token, type, name, members
   {"op":"maintenance","on":true}
   {"op":"fault","kind":"status|delay|stall|reset|truncated|malformed|oversized","route":"/remote.php/dav/",

@@ -1207,15 +1207,22 @@ sim_response handle_public_webdav(world& w, const sim_request& req)
     return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented", req.method + " on public WebDAV");
 }
 
-sim_response handle_status(world&, bool maintenance)
+sim_response handle_status(world& w, bool maintenance)
 {
     sim_response res;
     res.set("Access-Control-Allow-Origin", "*");
     res.set("Content-Type", "application/json");
-    res.body = json{{"installed", true},          {"maintenance", maintenance}, {"needsDbUpgrade", false},
-                    {"version", "29.0.6.1"},      {"versionstring", "29.0.6"},  {"edition", ""},
-                    {"productname", "Nextcloud"}, {"extendedSupport", false}}
-                   .dump();
+    const bool v34 = w.server == dialect::nc34;
+    res.body = json{
+        {"installed", true},
+        {"maintenance", maintenance},
+        {"needsDbUpgrade", false},
+        {"version", v34 ? "34.0.1.2" : "29.0.6.1"},
+        {"versionstring", v34 ? "34.0.1" : "29.0.6"},
+        {"edition", ""},
+        {"productname", "Nextcloud"},
+        {"extendedSupport",
+         false}}.dump();
     return res;
 }
 

@@ -9,9 +9,22 @@ namespace prereadd::test {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+std::vector<std::string> command_line(const std::string& binary, const std::filesystem::path& scenario,
+                                      const std::filesystem::path& audit_log, const std::vector<std::string>& options)
+{
+    std::vector<std::string> args{binary, "--scenario", scenario.string(), "--audit-log", audit_log.string()};
+    args.insert(args.end(), options.begin(), options.end());
+    return args;
+}
+
+}  // namespace
+
 sim_process::sim_process(const std::string& binary, const std::filesystem::path& scenario,
-                         const std::filesystem::path& audit_log, std::chrono::seconds start_timeout)
-    : process_({binary, "--scenario", scenario.string(), "--audit-log", audit_log.string()})
+                         const std::filesystem::path& audit_log, std::chrono::seconds start_timeout,
+                         const std::vector<std::string>& options)
+    : process_(command_line(binary, scenario, audit_log, options))
 {
     // "nextcloud-sim listening on http://127.0.0.1:PORT, control on http://127.0.0.1:CPORT"
     auto line = process_.read_line(start_timeout);

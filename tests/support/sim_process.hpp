@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace prereadd::test {
 
@@ -19,8 +20,10 @@ class sim_process {
 public:
     // Throws std::runtime_error when the simulator does not announce its ports in time.
     // `start_timeout` covers loading the scenario (a few seconds for the 50,000 files of the scale run).
+    // `options`: more command-line options ("--dialect", "34").
     sim_process(const std::string& binary, const std::filesystem::path& scenario,
-                const std::filesystem::path& audit_log, std::chrono::seconds start_timeout = std::chrono::seconds(10));
+                const std::filesystem::path& audit_log, std::chrono::seconds start_timeout = std::chrono::seconds(10),
+                const std::vector<std::string>& options = {});
 
     const std::string& base_url() const { return base_url_; }        // "http://127.0.0.1:PORT"
     const std::string& control_url() const { return control_url_; }  // "http://127.0.0.1:CPORT"
