@@ -53,12 +53,10 @@ void seed_recorded_world(nextcloud& sim)
     });
 }
 
-namespace {
-
 // Runs a request through the routes as `user` would send it, outside the
 // recordings (what the recorded server saw between them).
-sim_response as_user(world& w, const std::string& user, const std::string& method, const std::string& target,
-                     const std::string& body = {}, const std::string& user_agent = "curl/7.88.1")
+sim_response as_recorded_user(world& w, const std::string& user, const std::string& method, const std::string& target,
+                              const std::string& body, const std::string& user_agent)
 {
     const std::string secret =
         user == "preread" ? std::string(recorded_credentials::app_password) : recorded_credentials::password_of(user);
@@ -71,6 +69,8 @@ sim_response as_user(world& w, const std::string& user, const std::string& metho
     (void)w.take_audit();
     return res;
 }
+
+namespace {
 
 // What the acceptance run of 2026-11-30 left on the recorded server before
 // 30a-32f and 15m-15q: display names, its project folder, the "Kick-off call"
@@ -88,27 +88,28 @@ void seed_acceptance_run(world& w)
     w.put_file("preread", "/Projects/Acc-c9cc22/budget.ods", std::string(408, 'b'),
                "application/vnd.oasis.opendocument.spreadsheet");
     w.put_file("preread", "/Projects/Acc-c9cc22/notes with space \u00fc.md", "notes\n", "text/markdown");
-    as_user(w, "preread", "POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
-            R"({"path": "/Projects/Acc-c9cc22", "shareType": 1, "shareWith": "team-alpha", "permissions": 1})");
+    as_recorded_user(
+        w, "preread", "POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
+        R"({"path": "/Projects/Acc-c9cc22", "shareType": 1, "shareWith": "team-alpha", "permissions": 1})");
 
     w.talk.next_room_id = 6;
     w.talk.next_attendee_id = 21;
     w.talk.next_message_id = 37;
     w.talk.next_tokens = {"e8ozjjhw"};
-    as_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room?format=json",
-            R"({"roomType": 2, "roomName": "Kick-off call"})");
+    as_recorded_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room?format=json",
+                     R"({"roomType": 2, "roomName": "Kick-off call"})");
     for (const char* member : {"alice", "bob", "carol"})
-        as_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room/e8ozjjhw/participants?format=json",
-                std::string(R"({"newParticipant": ")") + member + R"(", "source": "users"})");
+        as_recorded_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room/e8ozjjhw/participants?format=json",
+                         std::string(R"({"newParticipant": ")") + member + R"(", "source": "users"})");
 
     w.deck.next_board_id = 9;
     w.deck.next_stack_id = 17;
     w.deck.next_card_id = 17;
     w.deck.next_label_id = 33;
-    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards",
-            R"({"title": "Acc-c9cc22", "color": "0082c9"})");
-    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks",
-            R"({"title": "Pre-reads", "order": 1})");
+    as_recorded_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards",
+                     R"({"title": "Acc-c9cc22", "color": "0082c9"})");
+    as_recorded_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks",
+                     R"({"title": "Pre-reads", "order": 1})");
     const nlohmann::json card = {
         {"title", "Pre-reads: Acceptance session (30 Nov 2026)"},
         {"type", "plain"},
@@ -121,8 +122,8 @@ void seed_acceptance_run(world& w)
          "- [x] bob: agenda.md\n- [x] bob: budget.ods\n- [x] bob: notes with space \u00fc.md\n"
          "- [x] carol: agenda.md\n- [x] carol: budget.ods\n- [ ] carol: notes with space \u00fc.md\n\n"
          "prereadd: acc/2026-11-30T10:19"}};
-    as_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards", card.dump());
-    as_user(w, "preread", "PUT", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards/17", card.dump());
+    as_recorded_user(w, "preread", "POST", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards", card.dump());
+    as_recorded_user(w, "preread", "PUT", "/index.php/apps/deck/api/v1.0/boards/9/stacks/17/cards/17", card.dump());
 }
 
 // 31a: bob opens budget.ods in a browser, carol's desktop client syncs
@@ -132,20 +133,20 @@ void reads_before_31a(world& w)
 {
     w.set_next_activity_id(164);
     const std::string browser = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-    as_user(w, "bob", "GET", "/remote.php/dav/files/bob/Acc-c9cc22/budget.ods", {}, browser);
-    as_user(
+    as_recorded_user(w, "bob", "GET", "/remote.php/dav/files/bob/Acc-c9cc22/budget.ods", {}, browser);
+    as_recorded_user(
         w, "carol", "GET", "/remote.php/dav/files/carol/Acc-c9cc22/agenda.md", {},
         "Mozilla/5.0 (Linux) mirall/3.14.3daily (Nextcloud, debian-6.1.0 ClientArchitecture: x86_64 OsArchitecture: x86_64)");
-    as_user(w, "alice", "GET", "/index.php/core/preview?fileId=89&x=1024&y=1024&a=1", {}, browser);
-    as_user(w, "alice", "GET", "/index.php/core/preview?fileId=90&x=64&y=64&a=1", {}, browser);
+    as_recorded_user(w, "alice", "GET", "/index.php/core/preview?fileId=89&x=1024&y=1024&a=1", {}, browser);
+    as_recorded_user(w, "alice", "GET", "/index.php/core/preview?fileId=90&x=64&y=64&a=1", {}, browser);
 }
 
 void mentions_room(world& w)
 {
     w.talk.next_tokens = {"ix97ngyp"};
     w.talk.next_message_id = 70;
-    as_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room?format=json",
-            R"({"roomType": 2, "roomName": "Mentions"})");
+    as_recorded_user(w, "preread", "POST", "/ocs/v2.php/apps/spreed/api/v4/room?format=json",
+                     R"({"roomType": 2, "roomName": "Mentions"})");
 }
 
 }  // namespace
@@ -171,14 +172,9 @@ void before_recording(nextcloud& sim, const capture& next)
     if (next.name.starts_with("14d")) {
         // bob was added to the conversation between 14b and 14d (no recording).
         sim.with_world([](world& w) {
-            auto req = parse_request("POST", "/ocs/v2.php/apps/spreed/api/v4/room/4csmt372/participants?format=json",
-                                     {{"authorization", "Basic " + base64_encode(std::string("preread:") +
-                                                                                 recorded_credentials::app_password)},
-                                      {"ocs-apirequest", "true"},
-                                      {"content-type", "application/json"}},
-                                     R"({"newParticipant": "bob", "source": "users"})");
-            (void)handle(w, false, req);
-            (void)w.take_audit();
+            as_recorded_user(w, "preread", "POST",
+                             "/ocs/v2.php/apps/spreed/api/v4/room/4csmt372/participants?format=json",
+                             R"({"newParticipant": "bob", "source": "users"})");
         });
     }
     if (next.name.starts_with("21a")) sim.set_maintenance(true);

@@ -5,6 +5,7 @@
 
 #include "tests/sim/capture.hpp"
 #include "tests/sim/nextcloud.hpp"
+#include "tests/sim/routes.hpp"
 
 #include <string>
 #include <vector>
@@ -34,6 +35,12 @@ std::vector<std::size_t> replay_order(const std::vector<capture>& captures);
 // credentials in place of the placeholder, or a wrong one where the
 // recording shows a failed login.
 std::string authorization_for(const capture& c);
+
+// Runs a request through the routes as `user` would send it, outside the
+// recordings (what the recorded server saw between them), with the recorded
+// credentials; the admin_audit lines it writes are dropped.
+sim_response as_recorded_user(world& w, const std::string& user, const std::string& method, const std::string& target,
+                              const std::string& body = {}, const std::string& user_agent = "curl/7.88.1");
 
 // The same for the Nextcloud 34.0.1 recordings in captures-34 (their own
 // server, ids and state: captures-34/README.md, "State notes").

@@ -5,8 +5,6 @@
 #include "tests/sim/recorded_world.hpp"
 
 #include "http/timestamp.hpp"
-#include "tests/sim/routes.hpp"
-#include "tests/sim/text.hpp"
 
 namespace prereadd::sim {
 
@@ -88,15 +86,9 @@ void seed_recorded_world_34(nextcloud& sim)
         w.make_folder("preread", "/Projects/Acc-73cc93");
         // Shared read-only with the team (share 10; a group share takes an id per member too).
         w.set_next_share_id(10);
-        (void)handle(w, false,
-                     parse_request("POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
-                                   {{"authorization", "Basic " + base64_encode(std::string("preread:") +
-                                                                               recorded_credentials::app_password)},
-                                    {"ocs-apirequest", "true"},
-                                    {"content-type", "application/json"}},
-                                   R"({"path": "/Projects/Acc-73cc93", "shareType": 1, "shareWith": "team-alpha",
-                                       "permissions": 1})"));
-        (void)w.take_audit();
+        as_recorded_user(w, "preread", "POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
+                         R"({"path": "/Projects/Acc-73cc93", "shareType": 1, "shareWith": "team-alpha",
+                             "permissions": 1})");
         w.deck.initialised.insert("preread");  // the acceptance run opened Deck before
         w.set_next_node_id(333);
         w.set_next_share_id(14);
@@ -112,24 +104,6 @@ void seed_recorded_world_34(nextcloud& sim)
     });
 }
 
-namespace {
-
-// A request as `user` sent it between the recordings.
-void as_user(world& w, const std::string& user, const std::string& method, const std::string& target)
-{
-    const std::string secret =
-        user == "preread" ? std::string(recorded_credentials::app_password) : recorded_credentials::password_of(user);
-    (void)handle(w, false,
-                 parse_request(method, target,
-                               {{"authorization", "Basic " + base64_encode(user + ":" + secret)},
-                                {"ocs-apirequest", "true"},
-                                {"user-agent", "curl/7.88.1"}},
-                               {}));
-    (void)w.take_audit();
-}
-
-}  // namespace
-
 void before_recording_34(nextcloud& sim, const capture& next)
 {
     // bob and alice had each joined the conversation once before, without the
@@ -138,8 +112,8 @@ void before_recording_34(nextcloud& sim, const capture& next)
     for (const auto& [recording, user] : {std::pair{"30a", "bob"}, std::pair{"30d", "alice"}})
         if (next.name.starts_with(recording))
             sim.with_world([&](world& w) {
-                as_user(w, user, "POST",
-                        "/ocs/v2.php/apps/spreed/api/v4/room/sigy2tyw/participants/active?format=json");
+                as_recorded_user(w, user, "POST",
+                                 "/ocs/v2.php/apps/spreed/api/v4/room/sigy2tyw/participants/active?format=json");
             });
     if (auto date = http::parse_http_date(next.response.header("Date")))
         sim.with_world([&](world& w) { w.set_clock(date->time_since_epoch().count()); });
