@@ -44,6 +44,12 @@ bool names_unknown_file(const cycle_context& ctx, const config::project_config& 
     return false;
 }
 
+// A read, from either source, as the engagement it is.
+store::engagement_kind engagement_of(access_kind k)
+{
+    return k == access_kind::synced ? store::engagement_kind::synced : store::engagement_kind::opened;
+}
+
 // The audit log's reads of this project's pre-reads: engagements, or
 // unmapped reads when a read fits several.
 void take_reads(const config::project_config& p, const project_view& view, const is_member_fn& is_member,
@@ -64,10 +70,7 @@ void take_reads(const config::project_config& p, const project_view& view, const
             u.unmapped.push_back({r->user, r->path, at, m.reason});
             continue;
         }
-        u.engagements.push_back(
-            {p.id, r->user, m.file_id,
-             r->kind == access_kind::synced ? store::engagement_kind::synced : store::engagement_kind::opened, at,
-             "audit_log"});
+        u.engagements.push_back({p.id, r->user, m.file_id, engagement_of(r->kind), at, "audit_log"});
     }
 }
 
@@ -77,20 +80,15 @@ void take_reads(const config::project_config& p, const project_view& view, const
 void take_activities(const config::project_config& p, const std::string& service_user, const cycle_input& in,
                      project_update& u, std::set<std::int64_t>& commented)
 {
+    auto is_pre_read = [&](std::int64_t file) {
+        return std::any_of(u.documents.begin(), u.documents.end(), [&](const auto& d) { return d.file_id == file; });
+    };
     for (const auto& a : in.activities) {
         if (in.downloads != activity_signal::ignored)
-            for (const auto& r : reads_of(a, in.now)) {
-                const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
-                                              [&](const auto& d) { return d.file_id == r.file_id; });
-                if (!ours || r.user == service_user) continue;
-                u.engagements.push_back(
-                    {p.id, r.user, r.file_id,
-                     r.kind == access_kind::synced ? store::engagement_kind::synced : store::engagement_kind::opened,
-                     r.at, "activity"});
-            }
-        const bool ours = std::any_of(u.documents.begin(), u.documents.end(),
-                                      [&](const auto& d) { return d.file_id == a.object_id; });
-        if (!ours || a.user.empty() || a.user == service_user) continue;
+            for (const auto& r : reads_of(a, in.now))
+                if (is_pre_read(r.file_id) && r.user != service_user)
+                    u.engagements.push_back({p.id, r.user, r.file_id, engagement_of(r.kind), r.at, "activity"});
+        if (!is_pre_read(a.object_id) || a.user.empty() || a.user == service_user) continue;
         if (a.type == "comments") commented.insert(a.object_id);
         if (a.type == "file_changed")
             u.engagements.push_back({p.id, a.user, a.object_id, store::engagement_kind::edited,
