@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -34,6 +33,18 @@ namespace bhttp = boost::beast::http;
 using checks = std::vector<check_result>;
 
 std::string said(const http::failure& f) { return reminding::log_text(f.message()); }
+
+// The data as it came, for async_exchange.
+boost::system::result<nlohmann::json> whole(const nlohmann::json& data) { return data; }
+
+// An OCS GET's data, or the failure that stopped it.
+boost::asio::awaitable<http::outcome<nlohmann::json>> async_ocs_data(http::client& client, const http::url& base,
+                                                                     std::string_view api_path,
+                                                                     std::string_view query = {})
+{
+    co_return co_await ocs::async_exchange(client, ocs::make_request(base, api_path, query),
+                                           "GET " + std::string(api_path), ocs::read_data, whole);
+}
 
 struct doctor_context {
     http::client& client;
@@ -75,8 +86,7 @@ boost::asio::awaitable<bool> async_check_server(doctor_context& d)
 boost::asio::awaitable<bool> async_check_credential(doctor_context& d)
 {
     const std::string file = d.config.global.nextcloud.app_password_file.string();
-    auto res = co_await d.client.async_request(ocs::make_request(d.base(), "cloud/user"));
-    auto data = res ? ocs::read_data(*res, "GET cloud/user") : http::outcome<nlohmann::json>(res.error());
+    auto data = co_await async_ocs_data(d.client, d.base(), "cloud/user");
     if (!data) {
         d.add("credential", verdict::problem, "Nextcloud refused " + d.user() + "'s password: " + said(data.error()),
               "create an app password (occ user:add-app-password " + d.user() + "), write it to " + file +
@@ -139,8 +149,7 @@ bool uses_deck(const config::configuration& c)
 // (which has none) from its entries among the newest of the activity stream.
 boost::asio::awaitable<void> async_check_apps(doctor_context& d)
 {
-    auto res = co_await d.client.async_request(ocs::make_request(d.base(), "cloud/capabilities"));
-    auto data = res ? ocs::read_data(*res, "GET cloud/capabilities") : http::outcome<nlohmann::json>(res.error());
+    auto data = co_await async_ocs_data(d.client, d.base(), "cloud/capabilities");
     if (!data) {
         d.add("apps", verdict::problem, "cannot read the capabilities: " + said(data.error()));
         co_return;
@@ -157,14 +166,11 @@ boost::asio::awaitable<void> async_check_apps(doctor_context& d)
     if (uses_talk(d.config)) need("spreed", "Talk", "a project posts its reminders in a Talk conversation");
     if (uses_deck(d.config)) need("deck", "Deck", "a project keeps a Deck card per session");
 
-    auto recent =
-        co_await d.client.async_request(ocs::make_request(d.base(), "apps/activity/api/v2/activity/all", "limit=200"));
-    bool seen = false;
-    if (recent && recent->status == 200)
-        if (auto page = ocs::read_data(*recent, "activity"))
-            if (auto activities = ocs::parse_activities(*page))
-                seen = std::any_of(activities->begin(), activities->end(),
-                                   [](const auto& a) { return a.type == "file_downloaded"; });
+    auto recent = co_await ocs::async_exchange(
+        d.client, ocs::make_request(d.base(), "apps/activity/api/v2/activity/all", "limit=200"), "activity",
+        ocs::read_data, ocs::parse_activities);
+    const bool seen = recent && std::any_of(recent->begin(), recent->end(),
+                                            [](const auto& a) { return a.type == "file_downloaded"; });
     if (seen)
         d.add("app files_downloadactivity", verdict::ok, "reads of shared files reach the activity stream");
     else if (!d.config.global.audit_log)
@@ -178,13 +184,10 @@ boost::asio::awaitable<void> async_check_apps(doctor_context& d)
               "no download seen lately; not needed while the audit log is live (it stands in when the log is silent)");
 }
 
-// Configured users and the members of configured groups, as far as they can be read.
-struct people {
-    std::set<std::string> users;
-    std::map<std::string, std::vector<std::string>> groups;  // only the expandable ones
-};
-
-boost::asio::awaitable<people> async_check_folder_and_groups(doctor_context& d, const config::project_config& p)
+// The participants as far as the configuration names them: its users and the
+// members of its groups that can be expanded.
+boost::asio::awaitable<std::set<std::string>> async_check_folder_and_groups(doctor_context& d,
+                                                                            const config::project_config& p)
 {
     const std::string name = "project " + p.id;
     auto folder = co_await webdav::async_list(d.client, d.base(), d.user(), p.folder, 0);
@@ -207,8 +210,7 @@ boost::asio::awaitable<people> async_check_folder_and_groups(doctor_context& d, 
         else
             d.add(name + ": shares", verdict::ok, p.folder + ": " + std::to_string(shares->size()) + " share(s)");
     }
-    people who;
-    who.users.insert(p.participants.users.begin(), p.participants.users.end());
+    std::set<std::string> who(p.participants.users.begin(), p.participants.users.end());
     for (const auto& g : p.participants.groups) {
         auto members = co_await ocs::async_group_members(d.client, d.base(), g);
         if (!members) {
@@ -220,10 +222,9 @@ boost::asio::awaitable<people> async_check_folder_and_groups(doctor_context& d, 
             continue;
         }
         d.add(name + ": group " + g, verdict::ok, std::to_string(members->size()) + " member(s)");
-        who.users.insert(members->begin(), members->end());
-        who.groups[g] = std::move(*members);
+        who.insert(members->begin(), members->end());
     }
-    who.users.erase(d.user());
+    who.erase(d.user());
     co_return who;
 }
 
@@ -243,7 +244,8 @@ boost::asio::awaitable<void> async_check_talk(doctor_context& d, const config::p
           "conversation " + p.talk->conversation + ", " + std::to_string(attendees->size()) + " attendee(s)");
 }
 
-boost::asio::awaitable<void> async_check_deck(doctor_context& d, const config::project_config& p, const people& who)
+boost::asio::awaitable<void> async_check_deck(doctor_context& d, const config::project_config& p,
+                                              const std::set<std::string>& who)
 {
     const std::string name = "project " + p.id + ": Deck";
     const std::string board_id = std::to_string(p.deck->board);
@@ -256,7 +258,7 @@ boost::asio::awaitable<void> async_check_deck(doctor_context& d, const config::p
         co_return;
     }
     std::vector<std::string> outside;
-    for (const auto& u : who.users)
+    for (const auto& u : who)
         if (std::find(board->members.begin(), board->members.end(), u) == board->members.end()) outside.push_back(u);
     std::string names;
     for (const auto& u : outside) names += (names.empty() ? "" : ", ") + u;
