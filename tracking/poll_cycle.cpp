@@ -68,6 +68,14 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
     if (u.checked) st.set_last_cycle(id, now);
 }
 
+// The silent-log watch's state (audit_silence.hpp), kept in the cursors table.
+constexpr const char* audit_silence_cursor = "audit_log_silence";
+
+audit_silence stored_silence(const store::state& st)
+{
+    return parse_audit_silence(st.cursor(audit_silence_cursor).value_or("")).value_or(audit_silence{});
+}
+
 // A silent audit log while the Activity stream shows downloads: Nextcloud's
 // log level is dropping the audit lines (audit_silence.hpp).
 void watch_the_audit_log(const cycle_context& ctx, store::state& st, bool grew, const cycle_input& in,
@@ -75,9 +83,9 @@ void watch_the_audit_log(const cycle_context& ctx, store::state& st, bool grew, 
 {
     std::int64_t downloads = 0;
     for (const auto& a : in.activities) downloads += a.type == "file_downloaded" || a.type == "public_links";
-    const auto before = parse_audit_silence(st.cursor("audit_log_silence").value_or("")).value_or(audit_silence{});
+    const auto before = stored_silence(st);
     const auto step = watch_audit_silence(before, grew, downloads, in.now, ctx.tuning.audit_quiet_for);
-    if (step.next != before) st.set_cursor("audit_log_silence", to_string(step.next));
+    if (step.next != before) st.set_cursor(audit_silence_cursor, to_string(step.next));
     if (step.warn_now) {
         const auto warning = audit_silence_warning(ctx.audit->name(), step.next);
         st.set_cursor(audit_warning_cursor, warning);
@@ -116,9 +124,7 @@ boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const stor
         in.activities = std::move(page->items);
         if (page->last_given) activity_cursor = std::max(activity_cursor, *page->last_given);
     }
-    const bool silent =
-        parse_audit_silence(st.cursor("audit_log_silence").value_or("")).value_or(audit_silence{}).warned;
-    in.downloads = weigh_activity(ctx.audit != nullptr, silent);
+    in.downloads = weigh_activity(ctx.audit != nullptr, stored_silence(st).warned);
     if (ctx.audit) {
         if (!ctx.memory.pending_from) ctx.memory.pending_from = ctx.audit->saved_position();
         auto lines = ctx.audit->read_lines();
