@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +71,9 @@ struct participants_config {
     std::vector<std::string> groups;
     bool from_shares = false;
     bool from_talk = false;
+    // user -> zone their messages give times in; from Nextcloud (its user
+    // details' `timezone`, Nextcloud 30+) for those not named here.
+    std::map<std::string, const date::time_zone*> time_zones;
 };
 
 using session_config = scheduler::single_session;
@@ -77,6 +81,16 @@ using weekly_series_config = scheduler::weekly_series;
 
 struct talk_config {
     std::string conversation;  // the conversation token
+    bool answer_status = true;  // a message mentioning the service account with "status" gets a reply
+    bool call_link = true;      // reminders and digests carry the link to join the call
+};
+
+// The call of each session in the project conversation (docs/reminders.md).
+struct calls_config {
+    std::chrono::seconds join_before{std::chrono::minutes(15)};  // a join this long before the start counts
+    std::chrono::seconds grace{std::chrono::minutes(30)};        // the chat is read this long after the end
+    std::optional<std::chrono::seconds> nudge_after;             // after the start: mention who is not in the call
+    bool summary = true;                                         // after the session: who attended, follow-ups
 };
 
 // Sessions from a calendar of the service account (CalDAV), besides or instead of configured ones.
@@ -119,6 +133,7 @@ struct project_config {
     std::string pre_read_tag_prefix;  // with pre_reads "tag"
     std::optional<calendar_config> calendar;
     std::optional<talk_config> talk;
+    calls_config calls;
     std::optional<deck_config> deck;
 };
 

@@ -43,15 +43,41 @@ void load_identity(object_reader& r, project_config& p)
     }
 }
 
+// "time_zones": {"carol": "Asia/Kolkata"}, each zone checked like the project's.
+void load_time_zones(object_reader& pr, participants_config& out)
+{
+    const json* zones = pr.get("time_zones", false);
+    if (!zones) return;
+    const std::string path = pr.field("time_zones");
+    if (!zones->is_object()) {
+        pr.sink().add(path, std::string("must be an object of user id to time zone, not ") + zones->type_name());
+        return;
+    }
+    for (const auto& [user, zone] : zones->items()) {
+        const std::string field = path + "." + user;
+        if (!valid_principal(user)) {
+            pr.sink().add(field, in_quotes(user) + " is not a Nextcloud user id");
+        } else if (!zone.is_string()) {
+            pr.sink().add(field, std::string("must be an IANA time zone name, not ") + zone.type_name());
+        } else if (auto found = scheduler::find_time_zone(zone.get<std::string>())) {
+            out.time_zones[user] = *found;
+        } else {
+            pr.sink().add(field, found.error().reason);
+        }
+    }
+}
+
 void load_participants(object_reader& r, project_config& p)
 {
     if (const json* pj = r.get("participants", true)) {
-        object_reader pr(*pj, "participants", r.sink(), {"users", "groups", "from_shares", "from_talk"});
+        object_reader pr(*pj, "participants", r.sink(),
+                         {"users", "groups", "from_shares", "from_talk", "time_zones"});
         if (pr.valid()) {
             p.participants.users = pr.strings("users", valid_principal, "a Nextcloud user id");
             p.participants.groups = pr.strings("groups", valid_principal, "a Nextcloud group id");
             p.participants.from_shares = pr.boolean("from_shares").value_or(false);
             p.participants.from_talk = pr.boolean("from_talk").value_or(false);
+            load_time_zones(pr, p.participants);
             if (p.participants.users.empty() && p.participants.groups.empty() && !p.participants.from_shares &&
                 !p.participants.from_talk && !pr.get("users", false) && !pr.get("groups", false))
                 r.sink().add("participants", "names no participants: give users, groups, from_shares or from_talk");
@@ -147,7 +173,7 @@ void load_channels(object_reader& r, project_config& p)
         }
     }
     if (const json* t = r.get("talk", false)) {
-        object_reader tr(*t, "talk", sink, {"conversation"});
+        object_reader tr(*t, "talk", sink, {"conversation", "answer_status", "call_link"});
         if (auto token = tr.string("conversation", true)) {
             if (!valid_talk_token(*token))
                 sink.add("talk.conversation", in_quotes(*token) +
@@ -155,8 +181,18 @@ void load_channels(object_reader& r, project_config& p)
                                                   "(the lower-case letters and digits at the end of "
                                                   "the conversation's link, e.g. \"4csmt372\")");
             else
-                p.talk = talk_config{*token};
+                p.talk = talk_config{*token, tr.boolean("answer_status").value_or(true),
+                                     tr.boolean("call_link").value_or(true)};
         }
+    }
+    if (const json* c = r.get("calls", false)) {
+        object_reader cr(*c, "calls", sink, {"join_before", "grace", "nudge_after", "summary"});
+        if (!r.get("talk", false)) sink.add("calls", "needs a Talk conversation (talk.conversation)");
+        if (auto d = cr.duration("join_before", false, std::chrono::seconds(0), std::chrono::hours(12)))
+            p.calls.join_before = *d;
+        if (auto d = cr.duration("grace", false, std::chrono::minutes(1), std::chrono::hours(24))) p.calls.grace = *d;
+        p.calls.nudge_after = cr.duration("nudge_after", false, std::chrono::minutes(1), std::chrono::hours(12));
+        p.calls.summary = cr.boolean("summary").value_or(true);
     }
     if (p.participants.from_talk && !r.get("talk", false))
         sink.add("participants.from_talk", "needs a Talk conversation (talk.conversation)");
@@ -179,7 +215,7 @@ std::optional<project_config> load_project(const std::filesystem::path& file, er
     p.file = file;
     object_reader r(*document, "", sink,
                     {"id", "folder", "time_zone", "participants", "facilitators", "sessions", "weekly", "reminders",
-                     "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "deck"});
+                     "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "calls", "deck"});
     if (!r.valid()) return std::nullopt;
     load_identity(r, p);
     load_participants(r, p);

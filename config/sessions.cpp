@@ -10,9 +10,26 @@
 namespace prereadd::config::detail {
 namespace {
 
+// A board inside the project folder, as a relative path ("boards/week-1.whiteboard").
+bool load_whiteboard(object_reader& s, std::string& out)
+{
+    auto board = s.string("whiteboard", false);
+    if (!board) return true;
+    std::string path = *board;
+    while (!path.empty() && path.front() == '/') path.erase(0, 1);
+    if (path.empty() || path.find("..") != std::string::npos || !path.ends_with(".whiteboard")) {
+        s.sink().add(s.field("whiteboard"), in_quotes(*board) +
+                                                " is not a board: a .whiteboard file's path inside the project "
+                                                "folder, such as \"boards/week-1.whiteboard\"");
+        return false;
+    }
+    out = path;
+    return true;
+}
+
 void load_session(const json& e, const std::string& path, project_config& p, error_sink& sink)
 {
-    object_reader s(e, path, sink, {"title", "start", "duration"});
+    object_reader s(e, path, sink, {"title", "start", "duration", "whiteboard"});
     if (!s.valid()) return;
     session_config session;
     auto title = s.string("title", true);
@@ -35,6 +52,7 @@ void load_session(const json& e, const std::string& path, project_config& p, err
     }
     if (auto d = s.duration("duration", false, std::chrono::minutes(1), std::chrono::hours(24 * 7)))
         session.duration = *d;
+    if (!load_whiteboard(s, session.whiteboard)) return;
     if (title && start) p.sessions.push_back(std::move(session));
 }
 
@@ -106,7 +124,8 @@ bool load_series_end(object_reader& w, const std::string& path, weekly_series_co
 
 void load_weekly(const json& e, const std::string& path, project_config& p, error_sink& sink)
 {
-    object_reader w(e, path, sink, {"title", "days", "time", "first", "count", "until", "except", "duration"});
+    object_reader w(e, path, sink,
+                    {"title", "days", "time", "first", "count", "until", "except", "duration", "whiteboard"});
     if (!w.valid()) return;
     weekly_series_config series;
     bool ok = true;
@@ -130,6 +149,7 @@ void load_weekly(const json& e, const std::string& path, project_config& p, erro
     if (first) series.first = *first;
     ok &= load_series_end(w, path, series);
     if (auto d = w.duration("duration", false, std::chrono::minutes(1), std::chrono::hours(24))) series.duration = *d;
+    ok &= load_whiteboard(w, series.whiteboard);
     if (ok) p.weekly.push_back(std::move(series));
 }
 

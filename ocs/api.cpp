@@ -24,6 +24,23 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                       parse_group_members);
 }
 
+boost::system::result<std::optional<std::string>> parse_user_time_zone(const nlohmann::json& data)
+{
+    if (!data.is_object()) return make_error_code(error::unexpected_data);
+    auto zone = string_field(data, "timezone");
+    if (!zone || zone->empty()) return std::optional<std::string>();
+    return zone;
+}
+
+boost::asio::awaitable<http::outcome<std::optional<std::string>>> async_user_time_zone(http::client& client,
+                                                                                       const http::url& base,
+                                                                                       const std::string& user)
+{
+    auto req = make_request(base, "/cloud/users/" + encode_component(user));
+    co_return co_await async_exchange(client, std::move(req), "details of user " + user, read_data,
+                                      parse_user_time_zone);
+}
+
 boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client, const http::url& base,
                                                                       std::int64_t since, int limit)
 {

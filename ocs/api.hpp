@@ -24,6 +24,14 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                                                                     const http::url& base,
                                                                                     const std::string& group);
 
+// A user's time zone as Nextcloud knows it (the `timezone` of their details,
+// captures-34/22d; Nextcloud 29 has none, 22d of 29): nothing when unset or
+// absent. Needs the same rights as the group members above (22e: refused).
+boost::system::result<std::optional<std::string>> parse_user_time_zone(const nlohmann::json& data);
+boost::asio::awaitable<http::outcome<std::optional<std::string>>> async_user_time_zone(http::client& client,
+                                                                                       const http::url& base,
+                                                                                       const std::string& user);
+
 struct activity_page {
     std::vector<activity> items;             // oldest first
     bool not_modified = false;               // 304: nothing after the cursor

@@ -21,6 +21,7 @@ boost::system::result<std::vector<talk_attendee>> parse_talk_participants(const 
         talk_attendee t{type->get<std::string>(), id->get<std::string>(), 0};
         if (auto p = a.find("participantType"); p != a.end() && p->is_number_integer())
             t.participant_type = p->get<int>();
+        if (auto c = a.find("inCall"); c != a.end() && c->is_number_integer()) t.in_call = c->get<int>();
         out.push_back(std::move(t));
     }
     return out;
@@ -93,6 +94,10 @@ boost::system::result<chat_message> parse_chat_message(const nlohmann::json& dat
     m.reference_id = string_field(data, "referenceId").value_or("");
     if (auto parent = data.find("parent"); parent != data.end() && parent->is_object())
         m.parent_id = number(*parent, "id");
+    if (auto params = data.find("messageParameters"); params != data.end() && params->is_object())
+        for (const auto& [name, value] : params->items())
+            if (value.is_object() && string_field(value, "type") == "user")
+                if (auto user = string_field(value, "id")) m.users[name] = *user;
     return m;
 }
 
@@ -111,13 +116,16 @@ boost::system::result<std::vector<chat_message>> parse_chat_messages(const nlohm
 boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::client& client, const http::url& base,
                                                                        const std::string& token,
                                                                        const std::string& text,
-                                                                       const std::string& reference_id, bool silent)
+                                                                       const std::string& reference_id, bool silent,
+                                                                       std::optional<std::int64_t> reply_to)
 {
     const std::string what = "message to Talk conversation " + token;
     auto req = make_request(base, "/apps/spreed/api/v1/chat/" + encode_component(token));
     req.method = boost::beast::http::verb::post;
     req.headers.set(boost::beast::http::field::content_type, "application/json");
-    req.body = nlohmann::json{{"message", text}, {"referenceId", reference_id}, {"silent", silent}}.dump();
+    nlohmann::json body{{"message", text}, {"referenceId", reference_id}, {"silent", silent}};
+    if (reply_to) body["replyTo"] = *reply_to;
+    req.body = body.dump();
     co_return co_await async_exchange(client, std::move(req), what, read_data, parse_chat_message);
 }
 
@@ -158,6 +166,31 @@ boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client
     const std::string token = data->is_object() ? string_field(*data, "token").value_or("") : std::string();
     if (token.empty()) co_return http::failure{make_error_code(error::unexpected_data), what};
     co_return token;
+}
+
+boost::system::result<std::vector<std::string>> parse_call_peers(const nlohmann::json& data)
+{
+    auto attendees = parse_talk_participants(data);
+    if (!attendees) return attendees.error();
+    return talk_users(*attendees);
+}
+
+boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_call_peers(http::client& client,
+                                                                                 const http::url& base,
+                                                                                 const std::string& token)
+{
+    const std::string what = "peers in the call of Talk conversation " + token;
+    auto req = make_request(base, "/apps/spreed/api/v4/call/" + encode_component(token));
+    co_return co_await async_exchange(client, std::move(req), what, read_data, parse_call_peers);
+}
+
+boost::system::result<talk_room_call> parse_room_call(const nlohmann::json& data)
+{
+    if (!data.is_object()) return make_error_code(error::unexpected_data);
+    talk_room_call out;
+    if (auto has = data.find("hasCall"); has != data.end() && has->is_boolean()) out.has_call = has->get<bool>();
+    out.call_start = number(data, "callStartTime").value_or(0);
+    return out;
 }
 
 }  // namespace prereadd::ocs

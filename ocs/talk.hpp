@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct talk_attendee {
     std::string actor_type;  // users, groups, guests, emails, federated_users, ...
     std::string actor_id;
     int participant_type = 0;  // 1 owner, 2 moderator, 3 user, 4 guest, ...
+    int in_call = 0;           // flags of the session in the call (30g); 0: not in it (30l)
 };
 
 // The data of GET /apps/spreed/api/v4/room/{token}/participants.
@@ -42,6 +44,10 @@ struct chat_message {
     std::string system_message;  // "" for comments; "reaction", "reaction_revoked", ...
     std::string reference_id;
     std::optional<std::int64_t> parent_id;  // for a reaction: the message reacted to
+    // The users a message names, by parameter: "actor", "user1".."userN" of
+    // call_ended (30j), "mention-user1".. of a comment (15a). Other kinds
+    // (guests, groups, calls, files) are left out.
+    std::map<std::string, std::string> users;
 };
 
 // The data of a chat request: one message (POST) or a list (GET).
@@ -55,7 +61,8 @@ boost::asio::awaitable<http::outcome<chat_message>> async_post_message(http::cli
                                                                        const std::string& token,
                                                                        const std::string& text,
                                                                        const std::string& reference_id,
-                                                                       bool silent = false);
+                                                                       bool silent = false,
+                                                                       std::optional<std::int64_t> reply_to = {});
 
 struct chat_page {
     std::vector<chat_message> messages;
@@ -77,5 +84,19 @@ boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& 
 // an existing one with 200, a new one with 201 (capture 16a).
 boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client, const http::url& base,
                                                                     const std::string& user);
+
+// The users in the conversation's call now, sorted and unique: GET
+// /apps/spreed/api/v4/call/{token} (30f; empty when no call runs).
+boost::system::result<std::vector<std::string>> parse_call_peers(const nlohmann::json& data);
+boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_call_peers(http::client& client,
+                                                                                 const http::url& base,
+                                                                                 const std::string& token);
+
+// A conversation's call as GET /apps/spreed/api/v4/room/{token} shows it (30c, 30k).
+struct talk_room_call {
+    bool has_call = false;
+    std::int64_t call_start = 0;  // unix seconds; 0 when no call runs
+};
+boost::system::result<talk_room_call> parse_room_call(const nlohmann::json& data);
 
 }  // namespace prereadd::ocs

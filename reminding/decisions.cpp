@@ -8,7 +8,25 @@ namespace {
 
 std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
 
+// The folder a participant finds the session's material in: the project
+// folder by its name (as shared with them), or its dated sub-folder.
+std::string session_folder(const config::project_config& p, const scheduler::session& s)
+{
+    std::string name = p.folder.substr(p.folder.rfind('/') + 1);
+    if (name.empty()) name = p.folder;
+    if (p.pre_reads != scheduler::pre_read_scope::session_folder) return name;
+    return name + "/" + date::format("%F", date::floor<date::days>(p.time_zone->to_local(s.start)));
+}
+
 }  // namespace
+
+std::vector<const pre_read_doc*> follow_ups_of(const reminder_input& in)
+{
+    std::vector<const pre_read_doc*> out;
+    for (const auto& d : in.documents)
+        if (d.first_seen >= seconds_of(in.session->start)) out.push_back(&d);
+    return out;
+}
 
 reminder_input input_for(const config::project_config& p, const scheduler::session& s, const project_state& state,
                          date::sys_seconds now)
@@ -23,6 +41,20 @@ reminder_input input_for(const config::project_config& p, const scheduler::sessi
     in.blocked = state.blocked;
     in.facilitators = p.facilitators;
     in.when_all_ready = p.when_all_ready;
+    in.call_link = p.talk && p.talk->call_link ? state.call_link : std::string();
+    in.zones = state.zones;
+    if (!s.whiteboard.empty()) {
+        // The board is worked on in the call, not read before it.
+        in.whiteboard = s.whiteboard;
+        for (const auto& d : state.documents)
+            if (d.path == s.whiteboard && !state.file_link.empty())
+                in.whiteboard_link = state.file_link + std::to_string(d.file_id);
+        std::erase_if(in.documents, [&](const pre_read_doc& d) { return d.path == s.whiteboard; });
+    }
+    in.session_folder = session_folder(p, s);
+    if (p.talk)
+        in.attendance = attendance_of(s.key, seconds_of(s.start), seconds_of(s.end), state.calls,
+                                      {p.calls.join_before}, seconds_of(now));
     return in;
 }
 
@@ -40,9 +72,18 @@ std::optional<date::sys_seconds> first_reminder_of(const std::vector<store::outb
 
 std::optional<message> compose(const scheduler::due_item& item, reminder_input in, const project_state& state,
                                const std::vector<scheduler::session>& sessions,
-                               std::optional<date::sys_seconds> first_reminder_at)
+                               std::optional<date::sys_seconds> first_reminder_at,
+                               const std::vector<std::string>& peers)
 {
     switch (item.kind) {
+    case scheduler::item_kind::nudge: return nudge_message(in, peers);
+    case scheduler::item_kind::summary: {
+        // Only a session whose call happened has anything to sum up: an
+        // in-person session is nobody's "missed" call.
+        if (!in.attendance || !in.attendance->call_happened) return std::nullopt;
+        const auto follow_ups = follow_ups_of(in);
+        return summary_message(in, follow_ups);
+    }
     case scheduler::item_kind::follow_up:
         // The documents that appeared from the session's start on are its follow-ups.
         std::erase_if(in.documents,

@@ -22,6 +22,10 @@ struct project_state {
     std::vector<store::engagement> engagements;
     done_set done;        // of the engagements, read once for every session of the pass
     blocked_set blocked;  // open access problems of one participant and one document
+    std::vector<store::call_row> calls;                   // the conversation's calls, by start
+    std::string call_link;                                // "<base>/call/<token>", or empty
+    std::string file_link;                                // "<base>/f/": a file's link is this and its id
+    std::map<std::string, const date::time_zone*> zones;  // participants' zones, where known
 };
 
 // What the messages about session `s` are made from.
@@ -34,10 +38,25 @@ std::optional<date::sys_seconds> first_reminder_of(const std::vector<store::outb
                                                    const std::string& session_key);
 
 // The group message a due item becomes, or nothing when nobody has anything
-// left. `sessions` (sorted by start) give the digest its previous session.
+// left. `sessions` (sorted by start) give the digest its previous session; a
+// nudge needs who is in the call now (`peers`, sorted; nothing: no call).
 std::optional<message> compose(const scheduler::due_item& item, reminder_input in, const project_state& state,
                                const std::vector<scheduler::session>& sessions,
-                               std::optional<date::sys_seconds> first_reminder_at);
+                               std::optional<date::sys_seconds> first_reminder_at,
+                               const std::vector<std::string>& peers = {});
+
+// The documents added for a session from its start on: its follow-ups.
+std::vector<const pre_read_doc*> follow_ups_of(const reminder_input& in);
+
+// A question to the service account in the conversation: a comment by someone
+// else that mentions it and has the word "status".
+bool asks_for_status(const ocs::chat_message& m, const std::string& service_user);
+
+// The answer: for a facilitator, the next session's table (who has what left,
+// who has no access) and the last session's attendance; for anyone else, their own list.
+message status_reply(const config::project_config& p, const std::string& asker,
+                     const std::vector<scheduler::session>& sessions, const project_state& state,
+                     date::sys_seconds now);
 
 // What to do with a session's card, from the row prereadd keeps and the card
 // found on the stack (nullptr: none).

@@ -23,7 +23,7 @@ boost::asio::awaitable<void> pass::update_deck(const config::project_config& p,
         if (s.cancelled || s.start <= t_now || s.start - longest > t_now) continue;
         auto row = st_.deck_card(p.id, s.key);
         if (row && row->state != store::deck_card_state::open) continue;
-        if (!state) state = load_project_state(st_, p.id);
+        if (!state) state = load_project_state(st_, ctx_.config, p);
         const auto in = input_for(p, s, *state, t_now);
         if (in.documents.empty() || in.participants.empty()) continue;
         if (ctx_.dry_run) {

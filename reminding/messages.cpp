@@ -5,6 +5,7 @@
 #include "reminding/literal.hpp"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace prereadd::reminding {
@@ -21,11 +22,57 @@ std::string joined(const std::vector<std::string>& items, const char* separator 
     return out;
 }
 
-std::string headline(const reminder_input& in)
+// The title, the time (in `zone`, and the project's when it differs) and how soon.
+std::string headline(const reminder_input& in, const date::time_zone* zone = nullptr)
 {
     const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(in.session->start - in.now);
-    return "**" + talk_text(in.session->title) + "** — " + session_time(*in.session, *in.zone) + ", " +
-           time_until(remaining) + ".";
+    return "**" + talk_text(in.session->title) + "** — " +
+           time_in_both(in.session->start, zone ? *zone : *in.zone, *in.zone) + ", " + time_until(remaining) + ".";
+}
+
+// The call's link and the board worked on in it, each on its line.
+std::string call_lines(const reminder_input& in)
+{
+    std::string out;
+    if (!in.call_link.empty()) out += "\nJoin the call: " + in.call_link;
+    if (!in.whiteboard.empty())
+        out += "\nWhiteboard for the call: " + talk_text(in.whiteboard) +
+               (in.whiteboard_link.empty() ? "" : " " + in.whiteboard_link);
+    return out;
+}
+
+std::string clock_of(date::sys_seconds t, const date::time_zone& zone)
+{
+    const auto local = zone.to_local(t);
+    return date::format("%H:%M", date::floor<std::chrono::minutes>(local - date::floor<date::days>(local)));
+}
+
+// "HH:MM (zone)", with the day when it is not the project's day.
+std::string clock_in(date::sys_seconds t, const date::time_zone& zone, const date::time_zone& project_zone)
+{
+    const auto local = zone.to_local(t);
+    const auto day = date::floor<date::days>(local);
+    const std::string clock = clock_of(t, zone);
+    if (day == date::floor<date::days>(project_zone.to_local(t))) return clock + " (" + zone.name() + ")";
+    const date::year_month_day ymd{day};
+    return std::string(weekday_names[date::weekday{day}.c_encoding()]) + " " +
+           std::to_string(static_cast<unsigned>(ymd.day())) + " " +
+           month_names[static_cast<unsigned>(ymd.month()) - 1] + ", " + clock + " (" + zone.name() + ")";
+}
+
+// "In other time zones: 18:30 (Asia/Kolkata)": the zones of the people a message
+// mentions whose clocks show another time than the project's.
+std::string other_zones(const reminder_input& in, const std::vector<std::string>& mentioned)
+{
+    std::set<std::string> shown;
+    const auto project_offset = in.zone->get_info(in.session->start).offset;
+    for (const auto& user : mentioned) {
+        auto z = in.zones.find(user);
+        if (z == in.zones.end() || z->second->get_info(in.session->start).offset == project_offset) continue;
+        shown.insert(clock_in(in.session->start, *z->second, *in.zone));
+    }
+    if (shown.empty()) return {};
+    return "\nIn other time zones: " + joined({shown.begin(), shown.end()}, "; ") + ".";
 }
 
 std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (*literal)(std::string_view))
@@ -71,6 +118,16 @@ void list_what_is_left(const reminder_input& in, std::string& text, message& m)
     }
 }
 
+// The participants a session's call went on without (nobody when it had no call).
+std::vector<std::string> missed_the_call(const reminder_input& in)
+{
+    std::vector<std::string> out;
+    if (!in.attendance || !in.attendance->call_happened) return out;
+    for (const auto& user : in.participants)
+        if (!in.attendance->present.count(user)) out.push_back(user);
+    return out;
+}
+
 // Cuts a message that Talk would refuse, at a line boundary.
 std::string fitted(std::string text)
 {
@@ -87,6 +144,12 @@ std::string fitted(std::string text)
 std::string mention(const std::string& user_id) { return "@\"" + user_id + "\""; }
 
 std::string session_time(const scheduler::session& s, const date::time_zone& zone) { return local_time(s.start, zone); }
+
+std::string time_in_both(date::sys_seconds t, const date::time_zone& zone, const date::time_zone& project_zone)
+{
+    if (&zone == &project_zone) return local_time(t, zone);
+    return local_time(t, zone) + " = " + clock_in(t, project_zone, zone);
+}
 
 std::string local_time(date::sys_seconds t, const date::time_zone& zone)
 {
@@ -160,7 +223,7 @@ std::optional<message> reminder_message(const reminder_input& in)
     message m;
     if (open.empty()) {
         if (!in.when_all_ready) return std::nullopt;
-        std::string text = headline(in);
+        std::string text = headline(in) + call_lines(in);
         if (out_of_reach(in.participants, in.documents, in.done, in.blocked).empty()) {
             text += "\nEveryone has read the " + std::to_string(in.documents.size()) +
                     (in.documents.size() == 1 ? " pre-read" : " pre-reads") + ". Thank you!";
@@ -171,8 +234,9 @@ std::optional<message> reminder_message(const reminder_input& in)
         m.text = fitted(std::move(text));
         return m;
     }
-    std::string text = headline(in) + "\nStill to read:";
+    std::string text = "\nStill to read:";
     list_what_is_left(in, text, m);
+    text = headline(in) + other_zones(in, m.mentioned) + call_lines(in) + text;
     text += "\nReact to this message once you have read everything.";
     m.text = fitted(std::move(text));
     return m;
@@ -181,21 +245,67 @@ std::optional<message> reminder_message(const reminder_input& in)
 std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline)
 {
     const auto open = pending(in.participants, in.documents, in.done, in.blocked);
-    if (in.documents.empty() || open.empty()) return std::nullopt;
+    const auto absent = missed_the_call(in);
+    if ((in.documents.empty() || open.empty()) && absent.empty()) return std::nullopt;
     message m;
     std::string text = "Follow-up to **" + talk_text(in.session->title) + "** (" + session_time(*in.session, *in.zone) +
                        "): please read by " + local_time(deadline, *in.zone) + ", " +
                        time_until(std::chrono::duration_cast<std::chrono::seconds>(deadline - in.now)) + ".";
     list_what_is_left(in, text, m);
+    if (!absent.empty()) {
+        text += "\nYou missed the session:";
+        for (const auto& user : absent) {
+            text += " " + mention(user);
+            if (std::find(m.mentioned.begin(), m.mentioned.end(), user) == m.mentioned.end())
+                m.mentioned.push_back(user);
+        }
+        text += " — your follow-up is the session's folder " + talk_text(in.session_folder) +
+                " (minutes, recording).";
+    }
     m.text = fitted(std::move(text));
     return m;
+}
+
+std::optional<message> nudge_message(const reminder_input& in, const std::vector<std::string>& peers)
+{
+    if (peers.empty()) return std::nullopt;  // no call yet: nothing to join
+    message m;
+    for (const auto& user : in.participants)
+        if (!std::binary_search(peers.begin(), peers.end(), user)) m.mentioned.push_back(user);
+    if (m.mentioned.empty()) return std::nullopt;
+    std::string text = "The call for **" + talk_text(in.session->title) + "** has started:";
+    for (const auto& user : m.mentioned) text += " " + mention(user);
+    text += in.call_link.empty() ? std::string(" — join it in this conversation.") : " — join here: " + in.call_link;
+    m.text = fitted(std::move(text));
+    return m;
+}
+
+message summary_message(const reminder_input& in, const std::vector<const pre_read_doc*>& follow_ups)
+{
+    std::string text =
+        "Summary of **" + talk_text(in.session->title) + "** (" + session_time(*in.session, *in.zone) + "):";
+    std::vector<std::string> present;
+    for (const auto& user : in.participants)
+        if (auto it = in.attendance->present.find(user); it != in.attendance->present.end())
+            present.push_back(talk_text(user) + " (joined " +
+                              clock_of(date::sys_seconds{std::chrono::seconds(it->second)}, *in.zone) + ")");
+    std::vector<std::string> absent;
+    for (const auto& user : missed_the_call(in)) absent.push_back(talk_text(user));
+    text += "\nAttended: " + (present.empty() ? std::string("nobody") : joined(present));
+    text += "\nDid not attend: " + (absent.empty() ? std::string("nobody") : joined(absent));
+    if (!follow_ups.empty()) text += "\nFollow-ups now due: " + paths_of(follow_ups, talk_text);
+    if (!absent.empty())
+        text += "\nFor those who did not attend: the session's folder " + talk_text(in.session_folder) +
+                " (minutes, recording).";
+    return {fitted(std::move(text)), {}};
 }
 
 message personal_reminder(const reminder_input& in, const std::string& user)
 {
     const auto open = pending({user}, in.documents, in.done, in.blocked);
     const auto unreachable = out_of_reach({user}, in.documents, in.done, in.blocked);
-    std::string text = "Reminder: " + headline(in);
+    auto zone = in.zones.find(user);
+    std::string text = "Reminder: " + headline(in, zone == in.zones.end() ? nullptr : zone->second) + call_lines(in);
     if (auto it = open.find(user); it != open.end())
         text += "\nNot opened by you yet: " + paths_of(it->second, talk_text) + ".";
     if (auto it = unreachable.find(user); it != unreachable.end())
@@ -207,7 +317,7 @@ message personal_reminder(const reminder_input& in, const std::string& user)
 message digest_message(const digest_input& in)
 {
     const auto& base = in.base;
-    std::string text = "Digest before " + headline(base);
+    std::string text = "Digest before " + headline(base) + call_lines(base);
     text += "\nRead so far:";
     for (const auto& user : base.participants) {
         std::size_t read = 0;

@@ -5,6 +5,7 @@
 // through reminding/literal.hpp, so the only mentions are the ones made here.
 #pragma once
 
+#include "reminding/attendance.hpp"
 #include "scheduler/sessions.hpp"
 #include "store/state.hpp"
 
@@ -66,7 +67,27 @@ struct reminder_input {
     blocked_set blocked;                    // who cannot open what
     std::vector<std::string> facilitators;  // told about each access problem
     bool when_all_ready = false;            // send "everyone is ready" instead of nothing
+
+    // The session as a call (docs/reminders.md).
+    std::string call_link;        // "<base>/call/<token>"; empty: not shown
+    std::string whiteboard;       // the board worked on in the call (a path), not a pre-read
+    std::string whiteboard_link;  // "<base>/f/<file id>" once the board is listed
+    std::map<std::string, const date::time_zone*> zones;  // participants' own zones, where known
+    std::optional<session_attendance> attendance;         // from the session's window on
+    std::string session_folder;  // where its minutes and recording go, as a participant names it
 };
+
+// "Monday 7 December 2026, 18:30 (Asia/Kolkata) = 14:00 (Europe/Berlin)":
+// the time in `zone` and, when it differs, in the project's.
+std::string time_in_both(date::sys_seconds t, const date::time_zone& zone, const date::time_zone& project_zone);
+
+// During the session, the participants not in its call yet (those in it: `peers`),
+// mentioned with the link; nothing when nobody is missing.
+std::optional<message> nudge_message(const reminder_input& in, const std::vector<std::string>& peers);
+
+// After a session whose call happened: who attended (from when), who did not,
+// and the follow-ups now due. Names only: the follow-up reminder mentions.
+message summary_message(const reminder_input& in, const std::vector<const pre_read_doc*>& follow_ups);
 
 // Nothing when everyone is ready (unless `when_all_ready`) or there is nothing to read.
 std::optional<message> reminder_message(const reminder_input& in);
@@ -88,7 +109,9 @@ struct digest_input {
 message digest_message(const digest_input& in);
 
 // After a session: the documents added for it since it started, to be read by
-// `deadline`; mentions who has not read them. Nothing when all are read.
+// `deadline`; mentions who has not read them, and who missed the session's
+// call (their follow-up is its folder: minutes, recording). Nothing when
+// nobody has anything left.
 std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline);
 
 // For a facilitator, once per problem.

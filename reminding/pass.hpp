@@ -17,8 +17,10 @@
 namespace prereadd::reminding {
 
 inline const std::string talk_prefix = "talk:";
+inline const std::string ask_prefix = "ask/";  // outbox items that answer a question in the conversation
 
-project_state load_project_state(const store::state& st, const std::string& project);
+project_state load_project_state(const store::state& st, const config::configuration& config,
+                                const config::project_config& p);
 
 class pass {
 public:
@@ -41,8 +43,22 @@ private:
     boost::asio::awaitable<bool> resolve_one_to_one(const config::project_config& p, const std::string& user,
                                                     store::outbox_row& row);
 
+    // The project conversation (conversation.cpp): acknowledgements, calls, questions.
+    boost::asio::awaitable<void> read_conversation(const config::project_config& p,
+                                                   const std::vector<scheduler::session>& sessions);
+    std::map<std::int64_t, store::outbox_row> awaiting_acknowledgement(const config::project_config& p) const;
+    void take_acknowledgements(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
+                               const std::map<std::int64_t, store::outbox_row>& awaiting,
+                               const project_state& state);
+    void take_calls(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
+                    const std::vector<scheduler::session>& sessions);
+    std::vector<store::outbox_row> take_questions(const config::project_config& p,
+                                                  const std::vector<ocs::chat_message>& messages,
+                                                  const std::vector<scheduler::session>& sessions,
+                                                  const project_state& state);
+    boost::asio::awaitable<void> learn_zones(const config::project_config& p, project_state& state);
+
     // Messages about sessions (session_messages.cpp).
-    boost::asio::awaitable<void> collect_acknowledgements(const config::project_config& p);
     boost::asio::awaitable<std::vector<scheduler::session>> sessions_of(const config::project_config& p);
     boost::asio::awaitable<std::vector<scheduler::session>> calendar_sessions(const config::project_config& p,
                                                                               date::sys_seconds t_now,

@@ -10,12 +10,35 @@
 #include <algorithm>
 
 namespace prereadd::reminding {
+namespace {
 
-project_state load_project_state(const store::state& st, const std::string& project)
+// A reply to a question asked in the conversation ("ask/<message id>") is
+// posted as a reply to it, also when it is posted again after a crash.
+std::optional<std::int64_t> reply_to(const store::outbox_row& row)
 {
+    if (!row.item.starts_with(ask_prefix)) return std::nullopt;
+    try {
+        return std::stoll(row.item.substr(ask_prefix.size()));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+project_state load_project_state(const store::state& st, const config::configuration& config,
+                                const config::project_config& p)
+{
+    const std::string& project = p.id;
     project_state out;
+    std::string base = config.global.nextcloud.base.to_string();
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    if (p.talk) out.call_link = base + "/call/" + p.talk->conversation;
+    out.file_link = base + "/f/";
+    out.zones = p.participants.time_zones;
+    if (p.talk) out.calls = st.calls(project);
     for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags});
-    for (const auto& p : st.participants(project)) out.participants.push_back(p.user_id);
+    for (const auto& row : st.participants(project)) out.participants.push_back(row.user_id);
     out.engagements = st.engagements(project);
     out.done = done_from(out.engagements);
     for (const auto& problem : st.open_problems(project))
@@ -36,8 +59,8 @@ boost::asio::awaitable<void> pass::run()
     for (const auto& p : ctx_.config.projects) {
         if (!p.time_zone) continue;
         co_await recover(p);
-        if (p.talk) co_await collect_acknowledgements(p);
         const auto sessions = co_await sessions_of(p);
+        if (p.talk) co_await read_conversation(p, sessions);
         co_await send_due(p, sessions);
         if (p.deck) co_await update_deck(p, sessions);
         co_await send_problems(p);
@@ -56,7 +79,8 @@ boost::asio::awaitable<bool> pass::post(const store::outbox_row& row)
         co_return true;
     }
     const std::string token = row.channel.substr(talk_prefix.size());
-    auto posted = co_await ocs::async_post_message(ctx_.client, base(), token, row.body, row.reference_id);
+    auto posted = co_await ocs::async_post_message(ctx_.client, base(), token, row.body, row.reference_id, false,
+                                                   reply_to(row));
     if (!posted) {
         // Left as an intent: the next pass looks for it in the history before posting again.
         report_.errors.push_back(row.project + ": " + posted.error().message());

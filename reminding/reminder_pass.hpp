@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,8 @@ struct reminder_tuning {
     std::chrono::hours history{24 * 62};
     std::chrono::hours sessions_ahead{24 * 366};
     std::chrono::hours calendar_ahead{24 * 35};
+    // A participant's time zone as Nextcloud has it is asked again after this.
+    std::chrono::hours user_zone_refresh{24};
 };
 
 // What one pass leaves for the next, in memory (read again after a restart).
@@ -69,6 +72,11 @@ struct reminder_memory {
         bool share_refused = false;  // a share was answered 403 since the board was read
     };
     std::map<std::int64_t, deck_board_cache> deck_boards;  // by board id
+    struct user_zone {
+        std::int64_t fetched_at = 0;
+        const date::time_zone* zone = nullptr;  // none set, or Nextcloud does not say (29)
+    };
+    std::map<std::string, user_zone> user_zones;  // by user id, from Nextcloud's user details
 };
 
 // Everything a pass works with, by lifetime: what it depends on (as long as
@@ -86,6 +94,9 @@ struct reminder_context {
     std::function<std::int64_t()> now;          // unix seconds
     bool dry_run = false;                       // print instead of post (the database is a scratch copy then)
     std::function<void(const outgoing&)> show;  // each message as it goes out (or would)
+    // The projects whose poll turn this pass is (nullptr: all, as in `once`):
+    // their conversations are read for questions to the service account.
+    const std::set<std::string>* turn = nullptr;
     reminder_tuning tuning;
     reminder_memory memory;
 };
@@ -96,6 +107,7 @@ struct reminder_report {
     std::size_t missed = 0;        // items whose session started first
     std::size_t skipped = 0;       // reminders not sent because everyone was ready
     std::size_t acknowledged = 0;  // acknowledgement engagements recorded from reactions
+    std::size_t call_events = 0;   // call messages read from the conversations (joins, leaves, ends)
     std::vector<std::string> errors;
     // What an admin should read once: a board shared by prereadd, a participant
     // who cannot be assigned a Deck card (logged once, as the problem is new).

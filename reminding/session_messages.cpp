@@ -15,21 +15,19 @@ namespace {
 
 std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
 
-std::optional<std::int64_t> number(const std::optional<std::string>& text)
-{
-    if (!text) return std::nullopt;
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-    if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
-    return v;
-}
-
 std::vector<scheduler::timing> timings_of(const config::project_config& p)
 {
     std::vector<scheduler::timing> timings;
     for (auto lead : p.lead_times) timings.push_back({scheduler::item_kind::reminder, lead});
     if (p.digest) timings.push_back({scheduler::item_kind::digest, *p.digest});
     if (p.follow_up) timings.push_back({scheduler::item_kind::follow_up, p.follow_up->reminder, p.follow_up->due});
+    if (p.talk && p.calls.nudge_after)
+        timings.push_back({scheduler::item_kind::nudge, *p.calls.nudge_after, std::nullopt, *p.calls.nudge_after});
+    // The summary is due once the chat has been read for the grace after the
+    // end, and may still go out half a day later.
+    if (p.talk && p.calls.summary)
+        timings.push_back({scheduler::item_kind::summary, std::chrono::hours(12),
+                           p.calls.grace + std::chrono::hours(12)});
     return timings;
 }
 
@@ -68,7 +66,8 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
     for (const auto& item : planned.superseded) record(row_for(p, item, t_now), store::outbox_state::superseded);
     if (planned.send.empty()) co_return;
 
-    const auto state = load_project_state(st_, p.id);
+    auto state = load_project_state(st_, ctx_.config, p);
+    co_await learn_zones(p, state);
     for (const auto& item : planned.send) {
         auto row = row_for(p, item, t_now);
         if (!p.talk) {
@@ -77,7 +76,18 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
             continue;
         }
         const auto in = input_for(p, *item.about, state, t_now);
-        const auto text = compose(item, in, state, sessions, first_reminder_of(st_.outbox(p.id), item.about->key));
+        std::vector<std::string> peers;
+        if (item.kind == scheduler::item_kind::nudge && !ctx_.dry_run) {
+            auto now_in_call = co_await ocs::async_call_peers(ctx_.client, base(), p.talk->conversation);
+            if (!now_in_call) {
+                fail(p, now_in_call.error());
+                keep_open(item.deadline);
+                continue;
+            }
+            peers = std::move(*now_in_call);
+        }
+        const auto text =
+            compose(item, in, state, sessions, first_reminder_of(st_.outbox(p.id), item.about->key), peers);
         if (!text) {
             // Nobody has anything left: nothing to say.
             record(row, store::outbox_state::skipped);
@@ -108,49 +118,6 @@ boost::asio::awaitable<void> pass::send_personal(const config::project_config& p
     }
 }
 
-// Reactions to the reminders of sessions still to come count as acknowledged.
-boost::asio::awaitable<void> pass::collect_acknowledgements(const config::project_config& p)
-{
-    const std::string channel = talk_prefix + p.talk->conversation;
-    std::map<std::int64_t, store::outbox_row> awaiting;  // Talk message id -> reminder
-    for (const auto& row : st_.outbox(p.id))
-        if (row.state == store::outbox_state::sent && row.channel == channel && row.recipient.empty() &&
-            row.remote_id && row.session_start && *row.session_start > ctx_.now() &&
-            row.item.find("/reminder/") != std::string::npos)
-            awaiting.emplace(*row.remote_id, row);
-    // Only while a reminder awaits acknowledgement is the chat read: an idle
-    // project costs no request for it.
-    if (awaiting.empty() || ctx_.dry_run) co_return;
-    const std::string cursor_name = "talk:" + p.talk->conversation;
-    const std::int64_t cursor = number(st_.cursor(cursor_name)).value_or(awaiting.begin()->first);
-    auto page = co_await ocs::async_chat_since(ctx_.client, base(), p.talk->conversation, cursor);
-    if (!page) {
-        fail(p, page.error());
-        co_return;
-    }
-    if (page->not_modified) co_return;
-    const auto state = load_project_state(st_, p.id);
-    store::transaction tx(ctx_.db);
-    for (const auto& m : page->messages) {
-        if (m.system_message != "reaction" || m.actor_type != "users" || !m.parent_id) continue;
-        if (m.actor_id == ctx_.config.global.nextcloud.user) continue;
-        if (p.acknowledge_with && m.message != *p.acknowledge_with) continue;
-        auto it = awaiting.find(*m.parent_id);
-        if (it == awaiting.end()) continue;
-        scheduler::session s;
-        s.key = it->second.session_key;
-        s.start = date::sys_seconds{std::chrono::seconds(*it->second.session_start)};
-        for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix))
-            if (st_.record({p.id, m.actor_id, d.file_id, store::engagement_kind::acknowledged,
-                            m.timestamp ? m.timestamp : ctx_.now(), "talk"}))
-                ++report_.acknowledged;
-    }
-    std::int64_t next = cursor;
-    for (const auto& m : page->messages) next = std::max(next, m.id);
-    if (page->last_given) next = std::max(next, *page->last_given);
-    st_.set_cursor(cursor_name, std::to_string(next));
-    tx.commit();
-}
 // Configured and calendar sessions from two months back (missed items, the
 // digest's "previous session") to a year past the longest lead, so `next_due` is exact.
 boost::asio::awaitable<std::vector<scheduler::session>> pass::sessions_of(const config::project_config& p)

@@ -14,6 +14,8 @@ const char* to_string(item_kind k) noexcept
     case item_kind::reminder: return "reminder";
     case item_kind::digest: return "digest";
     case item_kind::follow_up: return "follow_up";
+    case item_kind::nudge: return "nudge";
+    case item_kind::summary: return "summary";
     }
     return "reminder";
 }
@@ -33,8 +35,10 @@ plan_result plan(const std::vector<session>& sessions, const std::vector<timing>
         // Per kind, the overdue items of this session, earliest first.
         std::map<item_kind, std::vector<due_item>> overdue;
         for (const auto& t : timings) {
-            const auto deadline = t.after_end ? s.end + *t.after_end : s.start;
-            due_item item{t.kind, t.before, deadline - t.before, deadline, &s};
+            const auto deadline = t.after_start ? s.end : t.after_end ? s.end + *t.after_end : s.start;
+            const auto due_at = t.after_start ? s.start + *t.after_start : deadline - t.before;
+            if (due_at >= deadline) continue;  // a nudge later than a short session's end
+            due_item item{t.kind, t.before, due_at, deadline, &s};
             if (handled.count(item.id())) continue;
             if (item.due_at > now) {
                 if (!out.next_due || item.due_at < *out.next_due) {

@@ -14,15 +14,19 @@
 
 namespace prereadd::scheduler {
 
-enum class item_kind { reminder, digest, follow_up };
+// nudge: during the session, to who is not in its call yet; summary: after it.
+enum class item_kind { reminder, digest, follow_up, nudge, summary };
 const char* to_string(item_kind k) noexcept;
 
 // Something that goes out `before` its deadline: the session's start, or for
 // follow-ups (documents added for after the session) `after_end` past its end.
+// With `after_start` it is due that long after the start and its deadline is
+// the session's end (the nudge; `before` is then only its name).
 struct timing {
     item_kind kind = item_kind::reminder;
     std::chrono::seconds before{0};
     std::optional<std::chrono::seconds> after_end{};
+    std::optional<std::chrono::seconds> after_start{};
 };
 
 struct due_item {

@@ -27,13 +27,14 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
                                      date::sys_seconds from, date::sys_seconds to)
 {
     std::vector<session> out;
-    auto add = [&](const std::string& title, date::local_seconds local, std::chrono::seconds duration) {
+    auto add = [&](const std::string& title, date::local_seconds local, std::chrono::seconds duration,
+                   const std::string& whiteboard) {
         const auto start = resolve_local(local, zone);
         // The end is a wall-clock time too: a two-hour session over a DST change still ends two hours later.
         const auto end = start + duration;
-        if (end > from && start < to) out.push_back({local_key(local), title, start, end, false, {}});
+        if (end > from && start < to) out.push_back({local_key(local), title, start, end, false, {}, whiteboard});
     };
-    for (const auto& s : singles) add(s.title, s.start, s.duration);
+    for (const auto& s : singles) add(s.title, s.start, s.duration, s.whiteboard);
     for (const auto& w : weekly) {
         unsigned produced = 0;
         for (auto day = w.first;; day += date::days{1}) {
@@ -45,7 +46,7 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
             // Past the window: no later date can be in it either.
             if (resolve_local(local, zone) >= to) break;
             if (std::find(w.except.begin(), w.except.end(), day) != w.except.end()) continue;
-            add(w.title, local, w.duration);
+            add(w.title, local, w.duration, w.whiteboard);
         }
     }
     std::sort(out.begin(), out.end(),

@@ -18,6 +18,7 @@ struct single_session {
     std::string title;
     date::local_seconds start;
     std::chrono::seconds duration{3600};
+    std::string whiteboard{};  // a board to work on in the call: a path inside the project folder
 };
 
 // Like an iCalendar RRULE:FREQ=WEEKLY;BYDAY=...: `count` counts the dates the
@@ -31,6 +32,7 @@ struct weekly_series {
     std::optional<date::local_days> until;  // inclusive
     std::vector<date::local_days> except;
     std::chrono::seconds duration{3600};
+    std::string whiteboard{};
 };
 
 struct session {
@@ -43,6 +45,9 @@ struct session {
     date::sys_seconds end;
     bool cancelled = false;
     std::string location;  // for messages; may be empty
+    // A Nextcloud Whiteboard board (a .whiteboard file in the project folder)
+    // worked on during the call: linked from the reminders, never a pre-read.
+    std::string whiteboard{};
 
     auto operator<=>(const session&) const = default;
 };

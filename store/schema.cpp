@@ -115,6 +115,31 @@ constexpr std::string_view steps[] = {
     "ALTER TABLE documents ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
     // 7: why a project could not be polled, and since when, for `prereadd status`.
     "ALTER TABLE projects ADD COLUMN last_error TEXT; ALTER TABLE projects ADD COLUMN failing_since INTEGER",
+    // 8: the calls in a project's conversation (issue 16), from Talk's call
+    // system messages, and the session each was matched to ('' when none).
+    R"sql(
+        CREATE TABLE calls (
+            project TEXT NOT NULL,
+            call_id INTEGER NOT NULL,        -- the Talk message id that showed it first (call_started)
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,                -- NULL while it runs
+            session_key TEXT NOT NULL DEFAULT '',
+            session_start INTEGER NOT NULL DEFAULT 0,
+            session_end INTEGER NOT NULL DEFAULT 0,
+            session_title TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (project, call_id)
+        ) STRICT;
+        CREATE TABLE call_attendees (
+            project TEXT NOT NULL,
+            call_id INTEGER NOT NULL,
+            user_id TEXT NOT NULL,
+            first_joined INTEGER NOT NULL,
+            last_joined INTEGER NOT NULL,
+            last_left INTEGER,               -- NULL: never left (or still in the call)
+            PRIMARY KEY (project, call_id, user_id),
+            FOREIGN KEY (project, call_id) REFERENCES calls(project, call_id) ON DELETE CASCADE
+        ) STRICT;
+        )sql",
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "store/database.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -125,6 +126,31 @@ struct deck_card_row {
     std::int64_t created_at = 0;
 };
 
+// One user's presence in a call: joined first and last, left last (none:
+// never left, or the call's end was not seen for them).
+struct call_presence {
+    std::int64_t first_joined = 0;
+    std::int64_t last_joined = 0;
+    std::optional<std::int64_t> last_left;
+
+    bool operator==(const call_presence&) const = default;
+};
+
+// A call in a project's conversation and the session it was matched to.
+struct call_row {
+    std::string project;
+    std::int64_t id = 0;  // the Talk message that showed it first
+    std::int64_t started_at = 0;
+    std::optional<std::int64_t> ended_at;
+    std::string session_key;  // "" when no session was near it
+    std::int64_t session_start = 0;
+    std::int64_t session_end = 0;
+    std::string session_title;
+    std::map<std::string, call_presence> attendees;  // by user id
+
+    bool operator==(const call_row&) const = default;
+};
+
 class state {
 public:
     explicit state(database& db) : db_(db) {}
@@ -173,6 +199,11 @@ public:
     // Deck cards, one per session; save() inserts or replaces.
     std::optional<deck_card_row> deck_card(const std::string& project, const std::string& session_key) const;
     void save_deck_card(const deck_card_row& row);
+
+    // Calls (store/calls.cpp): save() inserts or replaces a call with its attendees.
+    void save_call(const call_row& call);
+    std::vector<call_row> calls(const std::string& project) const;  // by start
+    std::optional<call_row> running_call(const std::string& project) const;
 
     std::optional<std::string> cursor(const std::string& name) const;
     void set_cursor(const std::string& name, const std::string& value);

@@ -1,0 +1,164 @@
+// Calls and attendance from Talk's call messages (see attendance.hpp).
+#include "reminding/attendance.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+
+namespace prereadd::reminding {
+
+std::optional<std::int64_t> call_duration(std::string_view text)
+{
+    const std::string_view marker = "(Duration ";
+    auto at = text.rfind(marker);
+    if (at == std::string_view::npos) return std::nullopt;
+    auto rest = text.substr(at + marker.size());
+    auto close = rest.find(')');
+    if (close == std::string_view::npos) return std::nullopt;
+    rest = rest.substr(0, close);
+    std::int64_t total = 0;
+    int parts = 0;
+    while (!rest.empty()) {
+        auto colon = rest.find(':');
+        auto part = rest.substr(0, colon);
+        std::int64_t v = 0;
+        auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+        if (ec != std::errc() || end != part.data() + part.size() || part.empty()) return std::nullopt;
+        total = total * 60 + v;
+        ++parts;
+        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    }
+    if (parts < 2 || parts > 3) return std::nullopt;
+    return total;
+}
+
+std::vector<call_event> call_events(const std::vector<ocs::chat_message>& messages)
+{
+    using k = call_event::kind;
+    static const std::map<std::string, k> kinds = {{"call_started", k::started},       {"call_joined", k::joined},
+                                                   {"call_left", k::left},             {"call_ended", k::ended},
+                                                   {"call_ended_everyone", k::ended}, {"call_missed", k::ended}};
+    std::vector<call_event> out;
+    for (const auto& m : messages) {
+        auto kind = kinds.find(m.system_message);
+        if (kind == kinds.end()) continue;
+        call_event e{kind->second, m.id, m.timestamp, m.actor_type == "users" ? m.actor_id : std::string()};
+        if (e.what == k::ended) {
+            for (const auto& [name, user] : m.users)
+                if (name.starts_with("user") && name.find_first_not_of("0123456789", 4) == std::string::npos)
+                    e.named.push_back(user);
+            e.duration = call_duration(m.message);
+        }
+        if (e.user.empty() && e.what != k::ended) continue;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+namespace {
+
+void join(store::call_row& call, const std::string& user, std::int64_t at)
+{
+    auto [it, added] = call.attendees.try_emplace(user, store::call_presence{at, at, std::nullopt});
+    if (!added) it->second.last_joined = at;
+}
+
+bool in_call(const store::call_presence& p) { return !p.last_left || p.last_joined > *p.last_left; }
+
+}  // namespace
+
+std::vector<store::call_row> follow_calls(const std::string& project, std::optional<store::call_row> running,
+                                          const std::vector<call_event>& events)
+{
+    using k = call_event::kind;
+    std::vector<store::call_row> touched;
+    std::optional<std::size_t> open;  // index into touched
+    if (running) {
+        touched.push_back(std::move(*running));
+        open = 0;
+    }
+    auto begin = [&](const call_event& e, std::int64_t at) {
+        store::call_row c;
+        c.project = project;
+        c.id = e.message_id;
+        c.started_at = at;
+        touched.push_back(std::move(c));
+        open = touched.size() - 1;
+    };
+    for (const auto& e : events) {
+        if (e.what == k::started || e.what == k::joined) {
+            // A start while a call is open means its end was never written (a
+            // server crash): the old call ends where the new one begins.
+            if (open && e.what == k::started) {
+                touched[*open].ended_at = e.at;
+                open.reset();
+            }
+            if (!open) begin(e, e.at);
+            join(touched[*open], e.user, e.at);
+        } else if (e.what == k::left) {
+            if (!open) continue;
+            if (auto it = touched[*open].attendees.find(e.user); it != touched[*open].attendees.end())
+                it->second.last_left = e.at;
+        } else {
+            if (!open) begin(e, e.at - e.duration.value_or(0));
+            auto& c = touched[*open];
+            c.ended_at = e.at;
+            for (const auto& user : e.named)
+                if (!c.attendees.count(user)) c.attendees[user] = {c.started_at, c.started_at, e.at};
+            for (auto& [user, p] : c.attendees)
+                if (in_call(p)) p.last_left = e.at;
+            open.reset();
+        }
+    }
+    return touched;
+}
+
+const scheduler::session* match_call(const store::call_row& call, const std::vector<scheduler::session>& sessions,
+                                     const attendance_rules& rules, std::int64_t now)
+{
+    const std::int64_t until = call.ended_at.value_or(std::max(now, call.started_at));
+    const scheduler::session* best = nullptr;
+    std::int64_t best_distance = 0;
+    for (const auto& s : sessions) {
+        if (s.cancelled) continue;
+        const std::int64_t from = s.start.time_since_epoch().count() - rules.join_before.count();
+        const std::int64_t to = s.end.time_since_epoch().count();
+        if (call.started_at > to || until < from) continue;
+        const std::int64_t distance = std::llabs(call.started_at - s.start.time_since_epoch().count());
+        if (!best || distance < best_distance) {
+            best = &s;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+void assign_session(store::call_row& call, const scheduler::session* s)
+{
+    call.session_key = s ? s->key : std::string();
+    call.session_start = s ? s->start.time_since_epoch().count() : 0;
+    call.session_end = s ? s->end.time_since_epoch().count() : 0;
+    call.session_title = s ? s->title : std::string();
+}
+
+session_attendance attendance_of(const std::string& key, std::int64_t start, std::int64_t end,
+                                 const std::vector<store::call_row>& calls, const attendance_rules& rules,
+                                 std::int64_t now)
+{
+    session_attendance out;
+    const std::int64_t from = start - rules.join_before.count();
+    for (const auto& c : calls) {
+        if (c.session_key != key || c.session_start != start) continue;
+        out.call_happened = true;
+        out.call_running = out.call_running || !c.ended_at;
+        for (const auto& [user, p] : c.attendees) {
+            const std::int64_t left = in_call(p) ? c.ended_at.value_or(now) : *p.last_left;
+            if (p.first_joined > end || left < from) continue;
+            auto [it, added] = out.present.try_emplace(user, p.first_joined);
+            if (!added) it->second = std::min(it->second, p.first_joined);
+        }
+    }
+    return out;
+}
+
+}  // namespace prereadd::reminding

@@ -1,0 +1,194 @@
+// The project conversation, read from a cursor (see pass.hpp): reactions to
+// reminders (acknowledgements), the call's system messages (attendance), and
+// questions to the service account (one reply each, through the outbox).
+// Read only while it matters — a reminder awaits a reaction, a session is in
+// its call window, or it is the project's poll turn and questions are
+// answered — so an idle project costs at most one request per poll interval.
+#include "reminding/pass.hpp"
+
+#include "ocs/api.hpp"
+#include "ocs/talk.hpp"
+#include "scheduler/time.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace prereadd::reminding {
+namespace {
+
+std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+
+std::optional<std::int64_t> number(const std::optional<std::string>& text)
+{
+    if (!text) return std::nullopt;
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+    return v;
+}
+
+// From the first reminder of a session (or `join_before` its start, if
+// earlier) to `grace` after its end, the chat is read at every pass: calls
+// are recorded as they happen and the summary has them all.
+bool in_call_window(const config::project_config& p, const std::vector<scheduler::session>& sessions,
+                    date::sys_seconds now)
+{
+    const auto ahead = std::max<std::chrono::seconds>(longest_lead(p), p.calls.join_before);
+    return std::any_of(sessions.begin(), sessions.end(), [&](const scheduler::session& s) {
+        return !s.cancelled && now >= s.start - ahead && now <= s.end + p.calls.grace;
+    });
+}
+
+constexpr int page_size = 100;
+constexpr int pages_per_pass = 10;  // a busy conversation is caught up over a few passes
+
+}  // namespace
+
+std::map<std::int64_t, store::outbox_row> pass::awaiting_acknowledgement(const config::project_config& p) const
+{
+    const std::string channel = talk_prefix + p.talk->conversation;
+    std::map<std::int64_t, store::outbox_row> awaiting;  // Talk message id -> reminder
+    for (const auto& row : st_.outbox(p.id))
+        if (row.state == store::outbox_state::sent && row.channel == channel && row.recipient.empty() &&
+            row.remote_id && row.session_start && *row.session_start > ctx_.now() &&
+            row.item.find("/reminder/") != std::string::npos)
+            awaiting.emplace(*row.remote_id, row);
+    return awaiting;
+}
+
+boost::asio::awaitable<void> pass::read_conversation(const config::project_config& p,
+                                                     const std::vector<scheduler::session>& sessions)
+{
+    const auto awaiting = awaiting_acknowledgement(p);
+    const bool watching = in_call_window(p, sessions, now());
+    const bool questions = p.talk->answer_status && (!ctx_.turn || ctx_.turn->count(p.id));
+    if ((awaiting.empty() && !watching && !questions) || ctx_.dry_run) co_return;
+    const std::string token = p.talk->conversation;
+    const std::string cursor_name = talk_prefix + token;
+    auto cursor = number(st_.cursor(cursor_name));
+    if (!cursor && !awaiting.empty()) cursor = awaiting.begin()->first;
+    for (int i = 0; i < pages_per_pass; ++i) {
+        // Without a cursor the newest messages are where reading starts: older
+        // questions are not answered, recent calls are taken.
+        const bool first_read = !cursor;
+        // Two statements, not one conditional: GCC 12 mishandles co_await inside ?:.
+        http::outcome<ocs::chat_page> page = http::failure{};
+        if (first_read)
+            page = co_await ocs::async_chat_history(ctx_.client, base(), token, page_size);
+        else
+            page = co_await ocs::async_chat_since(ctx_.client, base(), token, *cursor, page_size);
+        if (!page) {
+            fail(p, page.error());
+            co_return;
+        }
+        if (page->not_modified) co_return;
+        auto& messages = page->messages;
+        std::sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        if (first_read) {
+            const auto since = seconds_of(now()) - (longest_lead(p) + p.calls.join_before).count();
+            std::erase_if(messages, [&](const ocs::chat_message& m) { return m.timestamp < since; });
+        }
+        auto state = load_project_state(st_, ctx_.config, p);
+        const auto& service = ctx_.config.global.nextcloud.user;
+        const bool asked = !first_read && std::any_of(messages.begin(), messages.end(),
+                                                      [&](const auto& m) { return asks_for_status(m, service); });
+        if (asked) co_await learn_zones(p, state);
+        std::vector<store::outbox_row> replies;
+        {
+            store::transaction tx(ctx_.db);
+            take_acknowledgements(p, messages, awaiting, state);
+            take_calls(p, messages, sessions);
+            if (asked) replies = take_questions(p, messages, sessions, state);
+            std::int64_t next = cursor.value_or(0);
+            for (const auto& m : page->messages) next = std::max(next, m.id);
+            if (page->last_given) next = std::max(next, *page->last_given);
+            st_.set_cursor(cursor_name, std::to_string(next));
+            tx.commit();
+            cursor = next;
+        }
+        // The intents are written with the cursor: a crash now leaves them to recovery.
+        for (const auto& row : replies)
+            if (co_await post(row)) ++report_.sent;
+        if (first_read || static_cast<int>(page->messages.size()) < page_size) co_return;
+    }
+}
+
+// Reactions to the reminders of sessions still to come count as acknowledged.
+void pass::take_acknowledgements(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
+                                 const std::map<std::int64_t, store::outbox_row>& awaiting,
+                                 const project_state& state)
+{
+    for (const auto& m : messages) {
+        if (m.system_message != "reaction" || m.actor_type != "users" || !m.parent_id) continue;
+        if (m.actor_id == ctx_.config.global.nextcloud.user) continue;
+        if (p.acknowledge_with && m.message != *p.acknowledge_with) continue;
+        auto it = awaiting.find(*m.parent_id);
+        if (it == awaiting.end()) continue;
+        scheduler::session s;
+        s.key = it->second.session_key;
+        s.start = date::sys_seconds{std::chrono::seconds(*it->second.session_start)};
+        for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix))
+            if (st_.record({p.id, m.actor_id, d.file_id, store::engagement_kind::acknowledged,
+                            m.timestamp ? m.timestamp : ctx_.now(), "talk"}))
+                ++report_.acknowledged;
+    }
+}
+
+// Call messages move the conversation's calls on; each call is matched to its session again.
+void pass::take_calls(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
+                      const std::vector<scheduler::session>& sessions)
+{
+    const auto events = call_events(messages);
+    if (events.empty()) return;
+    report_.call_events += events.size();
+    for (auto& call : follow_calls(p.id, st_.running_call(p.id), events)) {
+        assign_session(call, match_call(call, sessions, {p.calls.join_before}, ctx_.now()));
+        st_.save_call(call);
+    }
+}
+
+// One reply per question, written as an intent (posted by the caller).
+std::vector<store::outbox_row> pass::take_questions(const config::project_config& p,
+                                                    const std::vector<ocs::chat_message>& messages,
+                                                    const std::vector<scheduler::session>& sessions,
+                                                    const project_state& state)
+{
+    std::vector<store::outbox_row> out;
+    for (const auto& m : messages) {
+        if (!asks_for_status(m, ctx_.config.global.nextcloud.user)) continue;
+        store::outbox_row row;
+        row.project = p.id;
+        row.item = ask_prefix + std::to_string(m.id);
+        row.channel = talk_prefix + p.talk->conversation;
+        row.reference_id = reference_id(row.project, row.item, row.recipient);
+        row.body = status_reply(p, m.actor_id, sessions, state, now()).text;
+        row.deadline = std::max(m.timestamp, ctx_.now()) + std::chrono::seconds(std::chrono::hours(24)).count();
+        row.state = store::outbox_state::intent;
+        row.created_at = ctx_.now();
+        if (st_.add_outbox(row)) out.push_back(std::move(row));
+    }
+    return out;
+}
+
+// Participants' zones: the configuration's, else Nextcloud's (its user
+// details, 30+), asked at most once a day per user.
+boost::asio::awaitable<void> pass::learn_zones(const config::project_config& p, project_state& state)
+{
+    for (const auto& user : state.participants) {
+        if (state.zones.count(user)) continue;
+        auto& known = ctx_.memory.user_zones[user];
+        if (known.fetched_at == 0 ||
+            ctx_.now() - known.fetched_at >= std::chrono::seconds(ctx_.tuning.user_zone_refresh).count()) {
+            if (ctx_.dry_run) break;
+            auto zone = co_await ocs::async_user_time_zone(ctx_.client, base(), user);
+            known.fetched_at = ctx_.now();
+            known.zone = nullptr;
+            // A refusal (not a sub-admin of the user's group) is no zone, not an error.
+            if (zone && *zone)
+                if (auto found = scheduler::find_time_zone(**zone)) known.zone = *found;
+        }
+        if (known.zone && known.zone != p.time_zone) state.zones[user] = known.zone;
+    }
+}
+
+}  // namespace prereadd::reminding
