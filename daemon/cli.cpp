@@ -83,7 +83,7 @@ int status(const config::configuration& config, const std::string& only, bool as
     if (std::filesystem::exists(file, ec)) {
         store::database db(file, store::database::mode::read_only);
         store::state st(db);
-        for (const auto* p : selected) projects.push_back(load_project_status(st, p->id, p->folder));
+        for (const auto* p : selected) projects.push_back(load_project_status(st, p->id, p->folder, p->calls.join_before));
         warnings = load_status_warnings(st);
     } else {
         // No poll cycle has run yet: every project is known only by its configuration.

@@ -295,7 +295,9 @@ private:
         if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
             co_return wake_plan{std::chrono::system_clock::now()};  // stopping: no messages half sent
         log_cycle(cycle);
+        g.reminders.turn = due;
         const auto sent = co_await reminding::async_reminders(g.reminders);
+        g.reminders.turn.reset();
         log_sent(sent);
         const auto took =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);

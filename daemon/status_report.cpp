@@ -3,6 +3,7 @@
 // session's time zone.
 #include "daemon/status_report.hpp"
 
+#include "reminding/attendance.hpp"
 #include "reminding/literal.hpp"
 #include "tracking/poll_cycle.hpp"
 
@@ -11,7 +12,9 @@
 #include <uniwidth.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace prereadd::daemon {
@@ -80,9 +83,38 @@ std::string pad(const std::string& s, std::size_t width)
 constexpr std::size_t max_document_column = 48;
 constexpr std::size_t participant_column = 22;
 
+std::string names(const std::vector<std::string>& users)
+{
+    std::string out;
+    for (const auto& u : users) out += (out.empty() ? "" : ", ") + reminding::log_text(u);
+    return out.empty() ? "nobody" : out;
+}
+
+// The sessions' calls (attendance) and the calls near no session.
+void render_calls(std::ostream& out, const project_status& p)
+{
+    if (p.calls.empty()) return;
+    out << "  calls (UTC):\n";
+    for (const auto& s : sessions_with_calls(p)) {
+        std::vector<std::string> attended;
+        for (const auto& [user, at] : s.attended) attended.push_back(user + " (" + utc(at, "%H:%M") + ")");
+        out << "    " << reminding::log_text(s.title) << " " << utc(s.start) << (s.running ? " (call running)" : "")
+            << ": attended " << names(attended) << "; did not attend " << names(s.absent) << '\n';
+    }
+    for (const auto& c : p.calls) {
+        if (!c.session_key.empty()) continue;
+        std::vector<std::string> who;
+        for (const auto& [user, presence] : c.attendees) who.push_back(user);
+        out << "    no session near the call of " << utc(c.started_at)
+            << (c.ended_at ? "-" + utc(*c.ended_at, "%H:%M") : std::string(" (running)")) << " with " << names(who)
+            << '\n';
+    }
+}
+
 }  // namespace
 
-project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder)
+project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder,
+                                   std::chrono::seconds join_before)
 {
     project_status p;
     if (auto row = st.project(id)) static_cast<store::project_row&>(p) = std::move(*row);
@@ -93,7 +125,28 @@ project_status load_project_status(const store::state& st, const std::string& id
     p.documents = st.documents(id);
     p.engagements = st.engagements(id);
     p.problems = st.open_problems(id);
+    p.calls = st.calls(id);
+    p.join_before = join_before;
     return p;
+}
+
+std::vector<session_calls> sessions_with_calls(const project_status& p)
+{
+    std::vector<session_calls> out;
+    std::set<std::pair<std::int64_t, std::string>> seen;
+    for (const auto& c : p.calls) {
+        if (c.session_key.empty() || !seen.insert({c.session_start, c.session_key}).second) continue;
+        // A call still running counts everyone in it: status has no clock of its own.
+        const auto a = reminding::attendance_of(c.session_key, c.session_start, c.session_end, p.calls,
+                                                {p.join_before}, std::numeric_limits<std::int64_t>::max() / 2);
+        session_calls s{c.session_key, c.session_title, c.session_start, c.session_end, a.call_running, {}, {}};
+        for (const auto& [user, at] : a.present) s.attended.emplace_back(user, at);
+        for (const auto& u : p.participants)
+            if (!a.present.count(u.user_id)) s.absent.push_back(u.user_id);
+        out.push_back(std::move(s));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.start < y.start; });
+    return out;
 }
 
 std::vector<std::string> load_status_warnings(const store::state& st)
@@ -150,10 +203,48 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
             for (const auto& pr : p.problems)
                 out << "    " << reminding::log_text(pr.user_id) << ": " << reminding::log_text(pr.detail) << '\n';
         }
+        render_calls(out, p);
         out << '\n';
     }
     return out.str();
 }
+
+namespace {
+
+nlohmann::ordered_json sessions_json(const project_status& p)
+{
+    using json = nlohmann::ordered_json;
+    json out = json::array();
+    for (const auto& s : sessions_with_calls(p)) {
+        json attended = json::object();
+        for (const auto& [user, at] : s.attended) attended[user] = {{"first_joined", utc(at, "%FT%TZ")}};
+        out.push_back({{"key", s.key},
+                       {"title", s.title},
+                       {"start", utc(s.start, "%FT%TZ")},
+                       {"end", utc(s.end, "%FT%TZ")},
+                       {"call", s.running ? "running" : "ended"},
+                       {"attended", attended},
+                       {"absent", s.absent}});
+    }
+    return out;
+}
+
+nlohmann::ordered_json unmatched_calls_json(const project_status& p)
+{
+    using json = nlohmann::ordered_json;
+    json out = json::array();
+    for (const auto& c : p.calls) {
+        if (!c.session_key.empty()) continue;
+        json who = json::array();
+        for (const auto& [user, presence] : c.attendees) who.push_back(user);
+        out.push_back({{"started", utc(c.started_at, "%FT%TZ")},
+                       {"ended", c.ended_at ? json(utc(*c.ended_at, "%FT%TZ")) : json(nullptr)},
+                       {"attendees", who}});
+    }
+    return out;
+}
+
+}  // namespace
 
 nlohmann::json render_status_json(const std::vector<project_status>& projects, const std::vector<std::string>& warnings)
 {
@@ -190,7 +281,9 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
                            : json(nullptr)},
              {"participants", participants},
              {"documents", docs},
-             {"access_problems", problems}});
+             {"access_problems", problems},
+             {"sessions", sessions_json(p)},
+             {"unmatched_calls", unmatched_calls_json(p)}});
     }
     return nlohmann::json::parse(json{{"format", 1}, {"warnings", warnings}, {"projects", list}}.dump());
 }

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+
 #include <string>
 #include <vector>
 
@@ -18,9 +20,24 @@ struct project_status : store::project_row {
     std::vector<store::document_row> documents;
     std::vector<store::engagement> engagements;
     std::vector<store::problem_row> problems;
+    std::vector<store::call_row> calls;  // the conversation's calls, matched to sessions or not
+    std::chrono::seconds join_before{std::chrono::minutes(15)};
 };
 
-project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder);
+project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder,
+                                   std::chrono::seconds join_before = std::chrono::minutes(15));
+
+// A session's call as `status` shows it: who attended (first joined), who did not.
+struct session_calls {
+    std::string key;
+    std::string title;
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+    bool running = false;
+    std::vector<std::pair<std::string, std::int64_t>> attended;  // user, first joined
+    std::vector<std::string> absent;                             // participants who were not in it
+};
+std::vector<session_calls> sessions_with_calls(const project_status& p);
 
 // What concerns the whole installation, first in the status: an audit log
 // Nextcloud's log level keeps silent (tracking/audit_silence.hpp).

@@ -103,7 +103,11 @@ std::vector<store::call_row> follow_calls(const std::string& project, std::optio
             if (!open) begin(e, e.at - e.duration.value_or(0));
             auto& c = touched[*open];
             c.ended_at = e.at;
-            for (const auto& user : e.named)
+            // call_ended_everyone leaves its actor out of the names (Talk's
+            // parseCall); the actor of call_ended is the last one out.
+            auto named = e.named;
+            if (!e.user.empty()) named.push_back(e.user);
+            for (const auto& user : named)
                 if (!c.attendees.count(user)) c.attendees[user] = {c.started_at, c.started_at, e.at};
             for (auto& [user, p] : c.attendees)
                 if (in_call(p)) p.last_left = e.at;

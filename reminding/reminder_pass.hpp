@@ -94,9 +94,9 @@ struct reminder_context {
     std::function<std::int64_t()> now;          // unix seconds
     bool dry_run = false;                       // print instead of post (the database is a scratch copy then)
     std::function<void(const outgoing&)> show;  // each message as it goes out (or would)
-    // The projects whose poll turn this pass is (nullptr: all, as in `once`):
+    // The projects whose poll turn this pass is (none: all, as in `once`):
     // their conversations are read for questions to the service account.
-    const std::set<std::string>* turn = nullptr;
+    std::optional<std::set<std::string>> turn;
     reminder_tuning tuning;
     reminder_memory memory;
 };

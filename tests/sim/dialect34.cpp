@@ -153,7 +153,7 @@ void user_fields(json& user, bool own)
     user["lastLoginTimestamp"] = 1796031043;
     user["bluesky"] = "";
     user["pronouns"] = "";
-    user["timezone"] = "";
+    if (!user.contains("timezone")) user["timezone"] = "";
     if (own) {
         user["blueskyScope"] = "v2-local";
         user["pronounsScope"] = "v2-federated";

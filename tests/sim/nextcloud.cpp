@@ -180,7 +180,8 @@ struct nextcloud::impl {
     asio::awaitable<void> control_session(http::server_connection& connection);
     // Runs a request through the routes as if a client had sent it (control "open").
     sim_response run_as_client(const std::string& method, const std::string& target, const std::string& user,
-                               const std::string& user_agent, std::string body = {});
+                               const std::string& user_agent, std::string body = {},
+                               bool session_cookie = false);
 };
 
 asio::awaitable<void> nextcloud::impl::serve(http::server_connection& connection)
@@ -315,10 +316,13 @@ asio::awaitable<void> nextcloud::impl::control_session(http::server_connection& 
 }
 
 sim_response nextcloud::impl::run_as_client(const std::string& method, const std::string& target,
-                                            const std::string& user_id, const std::string& user_agent, std::string body)
+                                            const std::string& user_id, const std::string& user_agent, std::string body,
+                                            bool session_cookie)
 {
     std::map<std::string, std::string> headers{
         {"user-agent", user_agent}, {"host", "127.0.0.1"}, {"ocs-apirequest", "true"}, {"accept", "application/json"}};
+    // A browser keeps its PHP session, which Talk 22 binds the call session to (30b0).
+    if (session_cookie) headers["cookie"] = "cookie_test=test";
     if (!body.empty()) headers["content-type"] = "application/json";
     if (const user* u = owner.world_.find_user(user_id)) {
         headers["authorization"] = "Basic " + base64_encode(u->id + ":" + u->password);
@@ -378,6 +382,7 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
         if (op == "user") {
             user& u = w.add_user(text("id"), text("password", "password"), text("display_name"));
             if (auto app = text("app_password"); !app.empty()) u.app_passwords.insert(app);
+            u.time_zone = text("timezone");
             return {{"ok", true}};
         }
         if (op == "group") {
@@ -477,6 +482,33 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
                         return {{"error", "adding " + id + ": Talk answered " + std::to_string(added.status)}};
                 }
             return {{"ok", true}, {"token", token}};
+        }
+        if (op == "call") {
+            // A participant's Talk client in the conversation's call: "join"
+            // (the conversation first, then the call, 30a/30b), "leave" (30h),
+            // or "end" for everyone (a moderator). Times are the world's clock.
+            const std::string token = text("token"), action = text("action", "join");
+            const std::string agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
+            const std::string room = "/ocs/v2.php/apps/spreed/api/v4/room/" + token + "/participants/active";
+            const std::string call = "/ocs/v2.php/apps/spreed/api/v4/call/" + token;
+            std::vector<std::pair<std::string, std::string>> steps;
+            if (action == "join") {
+                steps = {{"POST", room},
+                         {"POST", call + "?flags=" + std::to_string(operation.value("flags", 3))}};
+            } else if (action == "leave") {
+                steps = {{"DELETE", call}};
+            } else if (action == "end") {
+                steps = {{"DELETE", call + "?all=true"}};
+            } else {
+                return {{"error", "action is join, leave or end"}};
+            }
+            for (const auto& [method, target] : steps) {
+                auto res = impl_->run_as_client(method, target, text("user"), agent, {}, true);
+                ++impl_->served;
+                if (res.status >= 300)
+                    return {{"error", "Talk answered " + std::to_string(res.status)}, {"body", res.body}};
+            }
+            return {{"ok", true}};
         }
         if (op == "event") {
             // An iCalendar object put into a user's calendar (created if missing), as a CalDAV client would.

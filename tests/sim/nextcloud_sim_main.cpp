@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* control_help = R"(Control interface (POST http://127.0.0.1:CONTROL_PORT/control, JSON; an
 operation or an array of them; --scenario FILE takes the same array at start):
-  {"op":"user","id":"alice","password":"pw","app_password":"ap","display_name":"Alice"}
+  {"op":"user","id":"alice","password":"pw","app_password":"ap","display_name":"Alice","timezone":"Asia/Kolkata"}
   {"op":"group","id":"team-alpha","members":["alice","bob"]}
   {"op":"subadmin","user":"preread","group":"team-alpha"}   the group's members become listable by preread
   {"op":"mkdir","user":"preread","path":"/Projects/Alpha"}
@@ -27,6 +27,8 @@ operation or an array of them; --scenario FILE takes the same array at start):
   {"op":"room","user":"preread","name":"Alpha","members":["carol"],"groups":["team-alpha"]}
                                                           a Talk conversation; answers its token
   {"op":"say","user":"alice","token":"4csmt372","message":"Done reading"}    a Talk message
+  {"op":"call","user":"alice","token":"4csmt372","action":"join|leave|end","flags":3}
+                                                          in the conversation's call (end: for everyone, moderators)
   {"op":"react","user":"alice","token":"4csmt372","message_id":8,"reaction":"👍"}
                                                           (message_id: default the newest comment)
   {"op":"event","user":"preread","calendar":"personal","name":"sync.ics","ics":"BEGIN:VCALENDAR..."}

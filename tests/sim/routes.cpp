@@ -476,6 +476,7 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
         for (const auto& [k, v] : full.items())
             if (!k.ends_with("Scope")) j[k] = v;
         j["subadmin"] = w.subadmin_groups(u->id);
+        if (w.server == dialect::nc34 && !u->time_zone.empty()) j["timezone"] = u->time_zone;
         return ocs_reply(req, 200, "OK", j);
     }
     if (req.method == "GET" && route == "/cloud/user") {

@@ -184,9 +184,15 @@ json message_json(world& w, const talk_message& m, const std::string& viewer, bo
         if (m.system == "call_started") text = self ? "You started a call" : "{actor} started a call";
         if (m.system == "call_joined") text = self ? "You joined the call" : "{actor} joined the call";
         if (m.system == "call_left") text = self ? "You left the call" : "{actor} left the call";
-    } else if (m.system == "call_ended") {
+    } else if (m.system == "call_ended" || m.system == "call_ended_everyone") {
         params["actor"] = user_ref(w, m.actor);
         text = call_ended_text(m.call_users, m.call_duration);
+        if (m.system == "call_ended_everyone") {
+            const std::string duration = " (Duration " + call_duration(m.call_duration) + ")";
+            text = m.call_users.empty()       ? "{actor} ended the call" + duration
+                   : m.call_users.size() == 1 ? "{actor} ended the call with {user1}" + duration
+                                              : "{actor} ended the call with " + text.substr(10);
+        }
         const std::size_t shown = m.call_users.size() > 5 ? 4 : m.call_users.size();
         for (std::size_t i = 0; i < shown; ++i) params["user" + std::to_string(i + 1)] = user_ref(w, m.call_users[i]);
     } else if (m.system.empty()) {
@@ -343,6 +349,21 @@ void leave_call(world& w, talk_room& room, talk_attendee& me)
     if (std::any_of(room.attendees.begin(), room.attendees.end(), [](const auto& a) { return a.in_call != 0; })) return;
     auto& ended = post(w, room, me.actor, "call_ended");
     ended.call_users = room.in_this_call;
+    std::sort(ended.call_users.begin(), ended.call_users.end());
+    ended.call_duration = w.now() - room.call_start;
+    room.call_start = 0;
+    room.call_flag = 0;
+    room.in_this_call.clear();
+}
+
+// A moderator ends the call for all: everyone out, one message naming the
+// others who were in it (parseCall leaves the actor out of the users).
+void end_for_everyone(world& w, talk_room& room, talk_attendee& me)
+{
+    for (auto& a : room.attendees) a.in_call = 0;
+    auto& ended = post(w, room, me.actor, "call_ended_everyone");
+    for (const auto& user : room.in_this_call)
+        if (user != me.actor) ended.call_users.push_back(user);
     std::sort(ended.call_users.begin(), ended.call_users.end());
     ended.call_duration = w.now() - room.call_start;
     room.call_start = 0;
@@ -612,6 +633,13 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
             return ocs_reply(req, 200, "OK", json::array());
         }
         if (req.method == "DELETE") {
+            // A moderator may end the call for everyone (`all=true`, Talk's
+            // CallController::leaveCall): one call_ended_everyone, no call_left.
+            if (param("all") == "true" && room->call_start != 0 &&
+                (me->participant_type == 1 || me->participant_type == 2)) {
+                end_for_everyone(w, *room, *me);
+                return ocs_reply(req, 200, "OK", json::array());
+            }
             if (me->in_call) leave_call(w, *room, *me);
             return ocs_reply(req, 200, "OK", json::array());
         }

@@ -23,6 +23,7 @@ struct user {
     std::int64_t home = 0;                // node id of the user's files root
     std::int64_t last_login_ms = 0;
     bool logged_in = false;  // the skeleton files appear at the first login
+    std::string time_zone;   // the `core/timezone` preference; in the user details from Nextcloud 30 on (22d of 34)
 };
 
 struct share {
