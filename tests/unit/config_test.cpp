@@ -131,6 +131,41 @@ TEST_F(config_test, the_audit_log_as_one_file_several_files_syslog_or_the_journa
     EXPECT_EQ(config::describe(journal), "journal, SYSLOG_IDENTIFIER=Nextcloud");
 }
 
+TEST_F(config_test, calls_whiteboards_and_participants_zones)
+{
+    auto defaults = load();
+    ASSERT_TRUE(defaults.config) << describe(defaults);
+    const auto& d = defaults.config->projects[0];
+    EXPECT_TRUE(d.talk->answer_status);
+    EXPECT_TRUE(d.talk->call_link);
+    EXPECT_EQ(d.calls.join_before, std::chrono::minutes(15));
+    EXPECT_EQ(d.calls.grace, std::chrono::minutes(30));
+    EXPECT_FALSE(d.calls.nudge_after);
+    EXPECT_TRUE(d.calls.summary);
+
+    edit(project_file(), [](json& j) {
+        j["participants"]["time_zones"] = {{"carol", "Asia/Kolkata"}, {"dave", "America/New_York"}};
+        j["sessions"][0]["whiteboard"] = "/boards/kick-off.whiteboard";
+        j["weekly"][0]["whiteboard"] = "sync.whiteboard";
+        j["talk"]["answer_status"] = false;
+        j["talk"]["call_link"] = false;
+        j["calls"] = {{"join_before", "PT30M"}, {"grace", "PT1H"}, {"nudge_after", "PT5M"}, {"summary", false}};
+    });
+    auto result = load();
+    ASSERT_TRUE(result.config) << describe(result);
+    const auto& p = result.config->projects[0];
+    ASSERT_EQ(p.participants.time_zones.size(), 2u);
+    EXPECT_EQ(p.participants.time_zones.at("carol")->name(), "Asia/Kolkata");
+    EXPECT_EQ(p.sessions[0].whiteboard, "boards/kick-off.whiteboard") << "inside the project folder";
+    EXPECT_EQ(p.weekly[0].whiteboard, "sync.whiteboard");
+    EXPECT_FALSE(p.talk->answer_status);
+    EXPECT_FALSE(p.talk->call_link);
+    EXPECT_EQ(p.calls.join_before, std::chrono::minutes(30));
+    EXPECT_EQ(p.calls.grace, std::chrono::hours(1));
+    EXPECT_EQ(p.calls.nudge_after, std::chrono::minutes(5));
+    EXPECT_FALSE(p.calls.summary);
+}
+
 TEST_F(config_test, credentials_directory_is_used_for_relative_password_files)
 {
     fs::create_directories(dir / "creds");
