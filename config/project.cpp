@@ -190,8 +190,8 @@ void load_channels(object_reader& r, project_config& p)
         if (!r.get("talk", false)) sink.add("calls", "needs a Talk conversation (talk.conversation)");
         if (auto d = cr.duration("join_before", false, std::chrono::seconds(0), std::chrono::hours(12)))
             p.calls.join_before = *d;
-        if (auto d = cr.duration("grace", false, std::chrono::minutes(1), std::chrono::hours(24))) p.calls.grace = *d;
-        p.calls.nudge_after = cr.duration("nudge_after", false, std::chrono::minutes(1), std::chrono::hours(12));
+        if (auto d = cr.duration("grace", false, std::chrono::seconds(10), std::chrono::hours(24))) p.calls.grace = *d;
+        p.calls.nudge_after = cr.duration("nudge_after", false, std::chrono::seconds(10), std::chrono::hours(12));
         p.calls.summary = cr.boolean("summary").value_or(true);
     }
     if (p.participants.from_talk && !r.get("talk", false))
