@@ -65,7 +65,8 @@ struct nextcloud::impl {
     std::filesystem::path audit_path;
     std::vector<std::filesystem::path> audit_nodes;
     options::audit_sink audit_writes = options::audit_sink::file;
-    std::vector<std::string> audit_lines;
+    std::deque<std::string> audit_lines;  // the last audit_lines_kept
+    std::size_t audit_lines_written = 0;
     std::uint64_t request_counter = 0;
     std::uint64_t journal_sequence = 0;
 
@@ -115,6 +116,8 @@ struct nextcloud::impl {
             }
             written += sink_form(text, node) + '\n';
             audit_lines.push_back(std::move(text));
+            ++audit_lines_written;
+            if (audit_lines.size() > audit_lines_kept) audit_lines.pop_front();
         }
         if (path.empty()) return;
         if (audit_writes == options::audit_sink::journal) {
@@ -626,7 +629,7 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
         }
         if (op == "stats") {
             return {{"requests", impl_->served},
-                    {"audit_lines", impl_->audit_lines.size()},
+                    {"audit_lines", impl_->audit_lines_written},
                     {"maintenance", impl_->maintenance}};
         }
         return {{"error", "unknown operation \"" + op + "\" (not simulated yet, or a typo)"}};
@@ -723,7 +726,13 @@ void nextcloud::clear_faults()
 std::vector<std::string> nextcloud::audit_lines() const
 {
     std::lock_guard lock(mutex_);
-    return impl_->audit_lines;
+    return {impl_->audit_lines.begin(), impl_->audit_lines.end()};
+}
+
+std::size_t nextcloud::audit_lines_written() const
+{
+    std::lock_guard lock(mutex_);
+    return impl_->audit_lines_written;
 }
 
 std::vector<std::string> nextcloud::requests_log() const

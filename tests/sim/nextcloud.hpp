@@ -159,8 +159,13 @@ public:
     // a benchmark replays them to tell the network's cost from the daemon's.
     void keep_requests(bool on);
     std::vector<sim_request> take_kept_requests();
-    // Every admin_audit line written so far, as JSON text.
+    // The admin_audit lines written lately (the last `audit_lines_kept`), as
+    // JSON text. Nextcloud logs a login line for every Basic-auth request, so
+    // keeping them all would grow the test process by kilobytes a poll cycle
+    // and blur the daemon's own memory figures (outage_test's RSS check).
+    static constexpr std::size_t audit_lines_kept = 1024;
     std::vector<std::string> audit_lines() const;
+    std::size_t audit_lines_written() const;
 
     struct impl;
 
