@@ -128,7 +128,8 @@ std::vector<std::string> missed_the_call(const reminder_input& in)
     return out;
 }
 
-// Cuts a message that Talk would refuse, at a line boundary.
+}  // namespace
+
 std::string fitted(std::string text)
 {
     if (text.size() <= max_message_length) return text;
@@ -138,8 +139,6 @@ std::string fitted(std::string text)
     text.resize(cut);
     return text + note;
 }
-
-}  // namespace
 
 std::string mention(const std::string& user_id) { return "@\"" + user_id + "\""; }
 

@@ -130,5 +130,7 @@ std::string deck_description(const std::string& project, const reminder_input& i
 
 // Talk refuses messages over 32000 characters (capture 17b); longer lists are cut with a note.
 constexpr std::size_t max_message_length = 32000;
+// `text` cut at a line boundary to fit, with that note.
+std::string fitted(std::string text);
 
 }  // namespace prereadd::reminding

@@ -112,6 +112,8 @@ message status_reply(const config::project_config& p, const std::string& asker,
             return line.empty() ? std::string("ready") : line;
         };
         if (facilitator) {
+            // The last session's attendance first: a long table is what gets cut.
+            text += last_session_line(p, sessions, state, now);
             text += "\nPre-reads (" + std::to_string(in.documents.size()) + "):";
             for (const auto& user : in.participants) text += "\n- " + talk_text(user) + ": " + line_of(user);
         } else if (participant) {
@@ -120,8 +122,8 @@ message status_reply(const config::project_config& p, const std::string& asker,
             text += "\nYou are not among the participants of project " + talk_text(p.id) + ".";
         }
     }
-    if (facilitator) text += last_session_line(p, sessions, state, now);
-    return {text, {}};
+    if (facilitator && !next) text += last_session_line(p, sessions, state, now);
+    return {fitted(std::move(text)), {}};
 }
 
 }  // namespace prereadd::reminding

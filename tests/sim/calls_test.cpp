@@ -302,6 +302,28 @@ TEST_F(calls_test, status_asked_in_the_conversation_gets_one_reply_each)
     EXPECT_EQ(posted().size(), 2u) << "one reply per question, never to its own messages";
 }
 
+TEST_F(calls_test, a_facilitator_asking_after_a_session_gets_its_attendance_and_the_next_table)
+{
+    alpha().sessions.push_back({"Review", date::local_days{date::year{2026} / 12 / 9} + 10h, 2h});
+    step();
+    call("alice", "join", session_start + minute);
+    call("bob", "join", session_start + 2 * minute);
+    call("bob", "leave", session_start + 40 * minute);
+    call("alice", "leave", session_start + 41 * minute);
+    clock = session_end + day;
+    step();
+    say("alice", "@preread status", clock + minute);
+    clock += 2 * minute;
+    step();
+    auto replies = posted_with("Last session");
+    ASSERT_EQ(replies.size(), 1u);
+    const auto& text = replies[0].text;
+    EXPECT_THAT(text, HasSubstr("**Review** — Wednesday 9 December 2026, 10:00 (Europe/Berlin), in 5 days"));
+    EXPECT_THAT(text, HasSubstr("Last session (Kick-off, Wednesday 2 December 2026, 10:00 (Europe/Berlin)): "
+                                "attended: alice, bob; did not attend: carol."));
+    EXPECT_LT(text.find("Last session"), text.find("Pre-reads (2):")) << "before the table, which may be cut";
+}
+
 TEST_F(calls_test, a_whiteboard_is_a_pre_read_unless_the_session_works_on_it_in_the_call)
 {
     sim.control({{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Alpha/ideas.whiteboard"},
