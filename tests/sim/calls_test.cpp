@@ -5,6 +5,7 @@
 #include "daemon/status_report.hpp"
 #include "reminding/reminder_pass.hpp"
 #include "tests/sim/daemon_config.hpp"
+#include "tests/sim/daemon_side.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
@@ -27,10 +28,10 @@ constexpr std::int64_t session_end = session_start + 7200;
 constexpr std::int64_t minute = 60;
 constexpr std::int64_t day = 86400;
 
-class calls_test : public ::testing::Test {
+class calls_test : public ::testing::Test, protected sim::daemon_side {
 protected:
     explicit calls_test(sim::dialect server = sim::dialect::nc29)
-        : sim(options_for(dir.path(), server)), db(dir / "prereadd.sqlite")
+        : daemon_side(session_start - day), sim(options_for(dir.path(), server))
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         token = sim.control(
@@ -90,16 +91,8 @@ protected:
 
     nlohmann::json status() { return sim::alpha_status(db); }
 
-    test::temp_dir dir;
     sim::nextcloud sim;
-    store::database db;
-    boost::asio::io_context io;
-    http::client client{io.get_executor(), http::client_config{}, {"preread", http::secret("app-pw")}};
-    config::configuration config;
     std::string token;
-    std::int64_t clock = session_start - day;
-    tracking::audit_follower audit{dir / "audit.log"};
-    tracking::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
 };
 
 TEST_F(calls_test, alice_and_bob_in_the_call_carol_not_status_summary_and_her_follow_up_say_so)

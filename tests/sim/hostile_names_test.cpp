@@ -7,6 +7,7 @@
 #include "reminding/reminder_pass.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/daemon_config.hpp"
+#include "tests/sim/daemon_side.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
@@ -44,9 +45,10 @@ const std::vector<std::string> hostile_files = {
 // The session's title is no safer: anyone who can title a calendar event picks it.
 const std::string hostile_title = "Kick-off @all [x](http://evil.example/) **now** www.evil.example";
 
-class hostile_names_test : public ::testing::Test {
+class hostile_names_test : public ::testing::Test, protected sim::daemon_side {
 protected:
-    hostile_names_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
+    // The P1D reminder of the Kick-off is due.
+    hostile_names_test() : daemon_side(1796202000 - 86400), sim(sim::audit_to(dir / "audit.log"))
     {
         nlohmann::json ops = sim::alpha_team("app-pw");
         for (const char* user : {"anne marie", "o'brien", "eve@example.org"})
@@ -76,16 +78,8 @@ protected:
 
     nlohmann::json status() { return sim::alpha_status(db); }
 
-    test::temp_dir dir;
     sim::nextcloud sim;
-    store::database db;
-    boost::asio::io_context io;
-    http::client client{io.get_executor(), http::client_config{}, {"preread", http::secret("app-pw")}};
-    config::configuration config;
     std::string token;
-    std::int64_t clock = 1796202000 - 86400;  // the P1D reminder of the Kick-off is due
-    tracking::audit_follower audit{dir / "audit.log"};
-    tracking::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
 };
 
 TEST_F(hostile_names_test, every_name_arrives_intact_and_reads_by_them_count)

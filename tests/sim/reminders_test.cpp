@@ -6,6 +6,7 @@
 #include "reminding/reminder_pass.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/daemon_config.hpp"
+#include "tests/sim/daemon_side.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
 #include "tests/support/run.hpp"
@@ -23,9 +24,9 @@ using namespace std::chrono_literals;
 constexpr std::int64_t session_start = 1796202000;  // 2026-12-02 10:00 Europe/Berlin
 constexpr std::int64_t day = 86400;
 
-class reminders_test : public ::testing::Test {
+class reminders_test : public ::testing::Test, protected sim::daemon_side {
 protected:
-    reminders_test() : sim(sim::audit_to(dir / "audit.log")), db(dir / "prereadd.sqlite")
+    reminders_test() : daemon_side(session_start - 4 * day), sim(sim::audit_to(dir / "audit.log"))
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         token = sim.control(
@@ -51,16 +52,8 @@ protected:
     // The comments prereadd posted to the conversation.
     std::vector<sim::talk_message> posted(const std::string& room) { return sim::posted_by_service_account(sim, room); }
 
-    test::temp_dir dir;
     sim::nextcloud sim;
-    store::database db;
-    boost::asio::io_context io;
-    http::client client{io.get_executor(), http::client_config{}, {"preread", http::secret("app-pw")}};
-    config::configuration config;
     std::string token;
-    std::int64_t clock = session_start - 4 * day;
-    tracking::audit_follower audit{dir / "audit.log"};
-    tracking::cycle_context poll{client, config, db, &audit, [this] { return clock; }};
 };
 
 TEST_F(reminders_test, a_reminder_goes_out_at_its_time_and_mentions_only_who_has_something_left)
