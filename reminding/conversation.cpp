@@ -40,6 +40,9 @@ bool in_call_window(const config::project_config& p, const std::vector<scheduler
 }
 
 constexpr int page_size = 100;
+// A question older than this when it is read (the daemon was down, or an old
+// cursor is caught up with) is not answered: the answer would be news to nobody.
+constexpr std::int64_t question_lifetime = 24 * 3600;
 constexpr int pages_per_pass = 10;  // a busy conversation is caught up over a few passes
 
 }  // namespace
@@ -156,13 +159,14 @@ std::vector<store::outbox_row> pass::take_questions(const config::project_config
     std::vector<store::outbox_row> out;
     for (const auto& m : messages) {
         if (!asks_for_status(m, ctx_.config.global.nextcloud.user)) continue;
+        if (m.timestamp + question_lifetime <= ctx_.now()) continue;
         store::outbox_row row;
         row.project = p.id;
         row.item = ask_prefix + std::to_string(m.id);
         row.channel = talk_prefix + p.talk->conversation;
         row.reference_id = reference_id(row.project, row.item, row.recipient);
         row.body = status_reply(p, m.actor_id, sessions, state, now()).text;
-        row.deadline = std::max(m.timestamp, ctx_.now()) + std::chrono::seconds(std::chrono::hours(24)).count();
+        row.deadline = m.timestamp + question_lifetime;
         row.state = store::outbox_state::intent;
         row.created_at = ctx_.now();
         if (st_.add_outbox(row)) out.push_back(std::move(row));

@@ -293,6 +293,11 @@ TEST_F(calls_test, status_asked_in_the_conversation_gets_one_reply_each)
     step();
     step();
     EXPECT_EQ(posted().size(), 2u) << "one reply per question, never to its own messages";
+
+    say("bob", "@preread status", clock + minute);  // asked while the daemon is down for two days
+    clock += 2 * day;
+    step();
+    EXPECT_EQ(posted().size(), 2u) << "a question a day old is not answered";
 }
 
 TEST_F(calls_test, a_facilitator_asking_after_a_session_gets_its_attendance_and_the_next_table)
