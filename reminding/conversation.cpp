@@ -86,6 +86,12 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
         }
         if (page->not_modified) co_return;
         auto& messages = page->messages;
+        const std::size_t given = messages.size();
+        // The next cursor: the newest message seen. A history page's
+        // X-Chat-Last-Given is its oldest message, so it counts only forwards.
+        std::int64_t next = cursor.value_or(0);
+        for (const auto& m : messages) next = std::max(next, m.id);
+        if (page->last_given && !first_read) next = std::max(next, *page->last_given);
         std::sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
         if (first_read) {
             const auto since = seconds_of(now()) - (longest_lead(p) + p.calls.join_before).count();
@@ -102,9 +108,6 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
             take_acknowledgements(p, messages, awaiting, state);
             take_calls(p, messages, sessions);
             if (asked) replies = take_questions(p, messages, sessions, state);
-            std::int64_t next = cursor.value_or(0);
-            for (const auto& m : page->messages) next = std::max(next, m.id);
-            if (page->last_given) next = std::max(next, *page->last_given);
             st_.set_cursor(cursor_name, std::to_string(next));
             tx.commit();
             cursor = next;
@@ -112,7 +115,7 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
         // The intents are written with the cursor: a crash now leaves them to recovery.
         for (const auto& row : replies)
             if (co_await post(row)) ++report_.sent;
-        if (first_read || static_cast<int>(page->messages.size()) < page_size) co_return;
+        if (first_read || static_cast<int>(given) < page_size) co_return;
     }
 }
 

@@ -33,6 +33,8 @@ protected:
     explicit calls_test(sim::dialect server = sim::dialect::nc29)
         : daemon_side(session_start - day), sim(options_for(dir.path(), server))
     {
+        // The conversation's own messages at a known time, not the wall clock's.
+        sim.with_world([&](sim::world& w) { w.set_clock(clock - 7 * day); });
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         token = sim.control(
             {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
@@ -298,6 +300,30 @@ TEST_F(calls_test, status_asked_in_the_conversation_gets_one_reply_each)
     clock += 2 * day;
     step();
     EXPECT_EQ(posted().size(), 2u) << "a question a day old is not answered";
+}
+
+TEST_F(calls_test, questions_asked_before_the_first_read_are_not_answered_then_or_later)
+{
+    say("bob", "@preread status", clock - minute);
+    step();  // no cursor yet: the newest messages are read, and the cursor set after them
+    clock += minute;
+    step();
+    const auto messages = posted();
+    ASSERT_EQ(messages.size(), 1u) << "the reminder only";
+    EXPECT_THAT(messages[0].text, HasSubstr("Still to read"));
+    EXPECT_FALSE(messages[0].parent);
+}
+
+TEST_F(calls_test, the_first_read_takes_no_old_call_then_or_later)
+{
+    call("alice", "join", clock - 6 * day);
+    call("alice", "leave", clock - 6 * day + 30 * minute);
+    step();  // the newest messages are all older than any window: nothing taken, the cursor after them
+    clock += minute;
+    step();
+    auto s = status();
+    EXPECT_TRUE(s["unmatched_calls"].empty()) << s.dump(2);
+    EXPECT_TRUE(s["sessions"].empty());
 }
 
 TEST_F(calls_test, a_facilitator_asking_after_a_session_gets_its_attendance_and_the_next_table)
