@@ -24,17 +24,17 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                       parse_group_members);
 }
 
-boost::system::result<std::optional<std::string>> parse_user_time_zone(const nlohmann::json& data)
+boost::system::result<user_time_zone> parse_user_time_zone(const nlohmann::json& data)
 {
     if (!data.is_object()) return make_error_code(error::unexpected_data);
-    auto zone = string_field(data, "timezone");
-    if (!zone || zone->empty()) return std::optional<std::string>();
-    return zone;
+    user_time_zone out;
+    out.offered = data.contains("timezone");
+    if (auto zone = string_field(data, "timezone"); zone && !zone->empty()) out.zone = zone;
+    return out;
 }
 
-boost::asio::awaitable<http::outcome<std::optional<std::string>>> async_user_time_zone(http::client& client,
-                                                                                       const http::url& base,
-                                                                                       const std::string& user)
+boost::asio::awaitable<http::outcome<user_time_zone>> async_user_time_zone(http::client& client, const http::url& base,
+                                                                           const std::string& user)
 {
     auto req = make_request(base, "/cloud/users/" + encode_component(user));
     co_return co_await async_exchange(client, std::move(req), "details of user " + user, read_data,

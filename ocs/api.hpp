@@ -25,12 +25,16 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                                                                     const std::string& group);
 
 // A user's time zone as Nextcloud knows it (the `timezone` of their details,
-// captures-34/22d; Nextcloud 29 has none, 22d of 29): nothing when unset or
-// absent. Needs the same rights as the group members above (22e: refused).
-boost::system::result<std::optional<std::string>> parse_user_time_zone(const nlohmann::json& data);
-boost::asio::awaitable<http::outcome<std::optional<std::string>>> async_user_time_zone(http::client& client,
-                                                                                       const http::url& base,
-                                                                                       const std::string& user);
+// captures-34/22d; `offered` is false on Nextcloud 29, whose details have no
+// such field, 22d of 29): nothing when unset. Needs the same rights as the
+// group members above (22e: refused).
+struct user_time_zone {
+    bool offered = false;
+    std::optional<std::string> zone;
+};
+boost::system::result<user_time_zone> parse_user_time_zone(const nlohmann::json& data);
+boost::asio::awaitable<http::outcome<user_time_zone>> async_user_time_zone(http::client& client, const http::url& base,
+                                                                           const std::string& user);
 
 struct activity_page {
     std::vector<activity> items;             // oldest first

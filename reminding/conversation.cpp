@@ -178,21 +178,25 @@ std::vector<store::outbox_row> pass::take_questions(const config::project_config
 }
 
 // Participants' zones: the configuration's, else Nextcloud's (its user
-// details, 30+), asked at most once a day per user.
+// details, 30+), asked at most once a day per user, and not at all of a
+// server whose details have no zone (29). A refusal (not a sub-admin of the
+// user's group: 22e) is no zone for a day; any other failure (Nextcloud busy
+// or away) ends the asking for this pass, so a due message is not held up.
 boost::asio::awaitable<void> pass::learn_zones(const config::project_config& p, project_state& state)
 {
+    const std::int64_t refresh = std::chrono::seconds(ctx_.tuning.user_zone_refresh).count();
+    const auto stale = [&](std::int64_t at) { return at == 0 || ctx_.now() - at >= refresh; };
     for (const auto& user : state.participants) {
         if (state.zones.count(user)) continue;
         auto& known = ctx_.memory.user_zones[user];
-        if (known.fetched_at == 0 ||
-            ctx_.now() - known.fetched_at >= std::chrono::seconds(ctx_.tuning.user_zone_refresh).count()) {
-            if (ctx_.dry_run) break;
-            auto zone = co_await ocs::async_user_time_zone(ctx_.client, base(), user);
+        if (stale(known.fetched_at) && stale(ctx_.memory.zones_not_offered_at) && !ctx_.dry_run) {
+            auto answer = co_await ocs::async_user_time_zone(ctx_.client, base(), user);
+            if (!answer && answer.error().status != 403 && answer.error().status != 404) break;
             known.fetched_at = ctx_.now();
             known.zone = nullptr;
-            // A refusal (not a sub-admin of the user's group) is no zone, not an error.
-            if (zone && *zone)
-                if (auto found = scheduler::find_time_zone(**zone)) known.zone = *found;
+            if (answer && !answer->offered) ctx_.memory.zones_not_offered_at = ctx_.now();
+            if (answer && answer->zone)
+                if (auto found = scheduler::find_time_zone(*answer->zone)) known.zone = *found;
         }
         if (known.zone && known.zone != p.time_zone) state.zones[user] = known.zone;
     }

@@ -77,6 +77,8 @@ struct reminder_memory {
         const date::time_zone* zone = nullptr;  // none set, or Nextcloud does not say (29)
     };
     std::map<std::string, user_zone> user_zones;  // by user id, from Nextcloud's user details
+    // When Nextcloud last answered user details without a `timezone` (29): not asked again for a refresh.
+    std::int64_t zones_not_offered_at = 0;
 };
 
 // Everything a pass works with, by lifetime: what it depends on (as long as

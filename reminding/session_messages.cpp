@@ -67,7 +67,10 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
     if (planned.send.empty()) co_return;
 
     auto state = load_project_state(st_, ctx_.config, p);
-    co_await learn_zones(p, state);
+    // Zones are in the reminders' times only.
+    if (std::any_of(planned.send.begin(), planned.send.end(),
+                    [](const auto& i) { return i.kind == scheduler::item_kind::reminder; }))
+        co_await learn_zones(p, state);
     for (const auto& item : planned.send) {
         auto row = row_for(p, item, t_now);
         if (!p.talk) {

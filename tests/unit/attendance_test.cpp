@@ -118,10 +118,13 @@ TEST(user_time_zone, only_nextcloud_30_and_later_say_it_and_an_unset_one_is_none
         EXPECT_TRUE(zone) << file;
         return *zone;
     };
-    EXPECT_EQ(zone_of(std::string(PREREADD_CAPTURES_DIR) + "/22d-user-details-as-subadmin.http"), std::nullopt);
-    EXPECT_EQ(zone_of(std::string(PREREADD_CAPTURES_34_DIR) + "/22d-user-details-as-subadmin.http"), std::nullopt)
-        << "alice never set one: \"timezone\": \"\"";
-    EXPECT_EQ(*ocs::parse_user_time_zone({{"id", "carol"}, {"timezone", "Asia/Kolkata"}}),
+    const auto of_29 = zone_of(std::string(PREREADD_CAPTURES_DIR) + "/22d-user-details-as-subadmin.http");
+    EXPECT_FALSE(of_29.offered) << "no such field: never asked again";
+    EXPECT_EQ(of_29.zone, std::nullopt);
+    const auto of_34 = zone_of(std::string(PREREADD_CAPTURES_34_DIR) + "/22d-user-details-as-subadmin.http");
+    EXPECT_TRUE(of_34.offered);
+    EXPECT_EQ(of_34.zone, std::nullopt) << "alice never set one: \"timezone\": \"\"";
+    EXPECT_EQ(ocs::parse_user_time_zone({{"id", "carol"}, {"timezone", "Asia/Kolkata"}})->zone,
               std::optional<std::string>("Asia/Kolkata"));
 }
 
