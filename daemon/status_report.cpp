@@ -168,7 +168,9 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
             out << "  NOT POLLED since " << (p.failing_since ? utc(*p.failing_since) + " UTC" : std::string("?"))
                 << ": " << *p.last_error << "\n";
         if (p.documents.empty() || p.participants.empty()) {
-            out << "  " << p.documents.size() << " pre-read(s), " << p.participants.size() << " participant(s)\n\n";
+            out << "  " << p.documents.size() << " pre-read(s), " << p.participants.size() << " participant(s)\n";
+            render_calls(out, p);
+            out << '\n';
             continue;
         }
         std::size_t first = 8;
