@@ -27,6 +27,9 @@ public:
     // At the end of a pass: how long to leave Nextcloud alone (zero when it answered).
     std::chrono::seconds end_pass();
 
+    // So far in this pass: every request was turned away and none answered.
+    bool turned_away() const { return unavailable_ && !answered_; }
+
     // Why, for the log and the status line ("HTTP 503", "no connection: Connection refused").
     const std::string& reason() const { return reason_; }
     unsigned failed_passes() const { return failures_; }

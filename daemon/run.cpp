@@ -296,6 +296,7 @@ private:
             co_return wake_plan{std::chrono::system_clock::now()};  // stopping: no messages half sent
         log_cycle(cycle);
         g.reminders.turn = due;
+        g.reminders.nextcloud_away = rest_.turned_away();
         const auto sent = co_await reminding::async_reminders(g.reminders);
         g.reminders.turn.reset();
         log_sent(sent);

@@ -65,7 +65,7 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
     const auto awaiting = awaiting_acknowledgement(p);
     const bool watching = in_call_window(p, sessions, now());
     const bool questions = p.talk->answer_status && (!ctx_.turn || ctx_.turn->count(p.id));
-    if ((awaiting.empty() && !watching && !questions) || ctx_.dry_run) co_return;
+    if ((awaiting.empty() && !watching && !questions) || ctx_.dry_run || ctx_.nextcloud_away) co_return;
     const std::string token = p.talk->conversation;
     const std::string cursor_name = talk_prefix + token;
     auto cursor = number(st_.cursor(cursor_name));
@@ -184,6 +184,7 @@ std::vector<store::outbox_row> pass::take_questions(const config::project_config
 // or away) ends the asking for this pass, so a due message is not held up.
 boost::asio::awaitable<void> pass::learn_zones(const config::project_config& p, project_state& state)
 {
+    if (ctx_.nextcloud_away) co_return;
     const std::int64_t refresh = std::chrono::seconds(ctx_.tuning.user_zone_refresh).count();
     const auto stale = [&](std::int64_t at) { return at == 0 || ctx_.now() - at >= refresh; };
     for (const auto& user : state.participants) {

@@ -99,6 +99,10 @@ struct reminder_context {
     // The projects whose poll turn this pass is (none: all, as in `once`):
     // their conversations are read for questions to the service account.
     std::optional<std::set<std::string>> turn;
+    // The poll cycle of this pass found Nextcloud turning every request away:
+    // what can wait (reading the conversation, participants' zones) waits for
+    // it to answer again; due messages are still tried.
+    bool nextcloud_away = false;
     reminder_tuning tuning;
     reminder_memory memory;
 };
