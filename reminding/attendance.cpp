@@ -1,11 +1,15 @@
 // Calls and attendance from Talk's call messages (see attendance.hpp).
 #include "reminding/attendance.hpp"
 
+#include "scheduler/time.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
 namespace prereadd::reminding {
+
+using scheduler::seconds_of;
 
 std::optional<std::int64_t> call_duration(std::string_view text)
 {
@@ -125,10 +129,10 @@ const scheduler::session* match_call(const store::call_row& call, const std::vec
     std::int64_t best_distance = 0;
     for (const auto& s : sessions) {
         if (s.cancelled) continue;
-        const std::int64_t from = s.start.time_since_epoch().count() - rules.join_before.count();
-        const std::int64_t to = s.end.time_since_epoch().count();
+        const std::int64_t from = seconds_of(s.start) - rules.join_before.count();
+        const std::int64_t to = seconds_of(s.end);
         if (call.started_at > to || until < from) continue;
-        const std::int64_t distance = std::llabs(call.started_at - s.start.time_since_epoch().count());
+        const std::int64_t distance = std::llabs(call.started_at - seconds_of(s.start));
         if (!best || distance < best_distance) {
             best = &s;
             best_distance = distance;
@@ -140,8 +144,8 @@ const scheduler::session* match_call(const store::call_row& call, const std::vec
 void assign_session(store::call_row& call, const scheduler::session* s)
 {
     call.session_key = s ? s->key : std::string();
-    call.session_start = s ? s->start.time_since_epoch().count() : 0;
-    call.session_end = s ? s->end.time_since_epoch().count() : 0;
+    call.session_start = s ? seconds_of(s->start) : 0;
+    call.session_end = s ? seconds_of(s->end) : 0;
     call.session_title = s ? s->title : std::string();
 }
 

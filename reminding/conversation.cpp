@@ -14,9 +14,10 @@
 #include <charconv>
 
 namespace prereadd::reminding {
-namespace {
 
-std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+using scheduler::seconds_of;
+
+namespace {
 
 std::optional<std::int64_t> number(const std::optional<std::string>& text)
 {

@@ -1,12 +1,15 @@
 // What the reminder pass decides (see decisions.hpp).
 #include "reminding/decisions.hpp"
 
+#include "scheduler/time.hpp"
+
 #include <algorithm>
 
 namespace prereadd::reminding {
-namespace {
 
-std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+using scheduler::seconds_of;
+
+namespace {
 
 // The folder a participant finds the session's material in: the project
 // folder by its name (as shared with them), or its dated sub-folder.

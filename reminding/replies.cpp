@@ -2,14 +2,16 @@
 #include "reminding/decisions.hpp"
 
 #include "reminding/literal.hpp"
+#include "scheduler/time.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 namespace prereadd::reminding {
-namespace {
 
-std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+using scheduler::seconds_of;
+
+namespace {
 
 bool has_word(std::string_view text, std::string_view word)
 {

@@ -5,15 +5,17 @@
 
 #include "ocs/talk.hpp"
 #include "scheduler/calendar.hpp"
+#include "scheduler/time.hpp"
 #include "webdav/requests.hpp"
 
 #include <algorithm>
 #include <charconv>
 
 namespace prereadd::reminding {
-namespace {
 
-std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
+using scheduler::seconds_of;
+
+namespace {
 
 std::vector<scheduler::timing> timings_of(const config::project_config& p)
 {

@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -45,5 +46,8 @@ parsed<const date::time_zone*> find_time_zone(std::string_view name);
 // The instant a local time denotes in a zone. A time skipped by a DST change
 // is refused; a repeated one means its first occurrence.
 parsed<date::sys_seconds> to_instant(date::local_seconds local, const date::time_zone& zone);
+
+// Unix seconds, as the store and the clocks given to the daemon count them.
+inline std::int64_t seconds_of(date::sys_seconds t) { return t.time_since_epoch().count(); }
 
 }  // namespace prereadd::scheduler
