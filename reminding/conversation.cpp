@@ -168,12 +168,9 @@ std::vector<store::outbox_row> pass::take_questions(const config::project_config
         row.project = p.id;
         row.item = ask_prefix + std::to_string(m.id);
         row.channel = talk_prefix + p.talk->conversation;
-        row.reference_id = reference_id(row.project, row.item, row.recipient);
         row.body = status_reply(p, m.actor_id, sessions, state, now()).text;
         row.deadline = m.timestamp + question_lifetime;
-        row.state = store::outbox_state::intent;
-        row.created_at = ctx_.now();
-        if (st_.add_outbox(row)) out.push_back(std::move(row));
+        if (write(row, store::outbox_state::intent)) out.push_back(std::move(row));
     }
     return out;
 }

@@ -38,6 +38,8 @@ private:
     boost::asio::awaitable<bool> deliver(store::outbox_row row);
     void keep_open(date::sys_seconds deadline);
     void record(store::outbox_row row, store::outbox_state final_state);
+    // Stamps `row` (reference id, state, times) and writes it; false when its reference id is known.
+    bool write(store::outbox_row& row, store::outbox_state state);
     boost::asio::awaitable<void> recover(const config::project_config& p);
     boost::asio::awaitable<void> send_problems(const config::project_config& p);
     boost::asio::awaitable<bool> resolve_one_to_one(const config::project_config& p, const std::string& user,

@@ -92,10 +92,7 @@ boost::asio::awaitable<bool> pass::post(const store::outbox_row& row)
 // Writes the intent, then posts it. False when it was known already or could not be posted.
 boost::asio::awaitable<bool> pass::deliver(store::outbox_row row)
 {
-    row.reference_id = reference_id(row.project, row.item, row.recipient);
-    row.state = store::outbox_state::intent;
-    row.created_at = ctx_.now();
-    if (!st_.add_outbox(row)) co_return false;
+    if (!write(row, store::outbox_state::intent)) co_return false;
     const bool ok = co_await post(row);
     if (ok) {
         ++report_.sent;
@@ -107,13 +104,14 @@ void pass::keep_open(date::sys_seconds deadline)
 {
     if (!report_.open_deadline || deadline < *report_.open_deadline) report_.open_deadline = deadline;
 }
-void pass::record(store::outbox_row row, store::outbox_state final_state)
+void pass::record(store::outbox_row row, store::outbox_state final_state) { write(row, final_state); }
+bool pass::write(store::outbox_row& row, store::outbox_state state)
 {
     row.reference_id = reference_id(row.project, row.item, row.recipient);
-    row.state = final_state;
+    row.state = state;
     row.created_at = ctx_.now();
-    row.done_at = ctx_.now();
-    st_.add_outbox(row);
+    if (state != store::outbox_state::intent) row.done_at = ctx_.now();
+    return st_.add_outbox(row);
 }
 // Intents a crash or a failure left unconfirmed: found in the history, or posted now if still useful.
 boost::asio::awaitable<void> pass::recover(const config::project_config& p)
