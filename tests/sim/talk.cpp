@@ -341,14 +341,13 @@ void add_user(world& w, talk_room& room, const std::string& actor, const std::st
     post(w, room, actor, "user_added", user_id);
 }
 
-// Leaving the call; the last one out ends it and names everyone who was in it (30h-30j).
-void leave_call(world& w, talk_room& room, talk_attendee& me)
+// The end of the call (Talk's generateCallActivity): one message naming who
+// was in it, the actor left out when they ended it for everyone (parseCall).
+void end_call(world& w, talk_room& room, const std::string& actor, const char* system)
 {
-    me.in_call = 0;
-    post(w, room, me.actor, "call_left");
-    if (std::any_of(room.attendees.begin(), room.attendees.end(), [](const auto& a) { return a.in_call != 0; })) return;
-    auto& ended = post(w, room, me.actor, "call_ended");
-    ended.call_users = room.in_this_call;
+    auto& ended = post(w, room, actor, system);
+    for (const auto& user : room.in_this_call)
+        if (ended.system == "call_ended" || user != actor) ended.call_users.push_back(user);
     std::sort(ended.call_users.begin(), ended.call_users.end());
     ended.call_duration = w.now() - room.call_start;
     room.call_start = 0;
@@ -356,19 +355,20 @@ void leave_call(world& w, talk_room& room, talk_attendee& me)
     room.in_this_call.clear();
 }
 
-// A moderator ends the call for all: everyone out, one message naming the
-// others who were in it (parseCall leaves the actor out of the users).
+// Leaving the call; the last one out ends it and names everyone who was in it (30h-30j).
+void leave_call(world& w, talk_room& room, talk_attendee& me)
+{
+    me.in_call = 0;
+    post(w, room, me.actor, "call_left");
+    if (std::any_of(room.attendees.begin(), room.attendees.end(), [](const auto& a) { return a.in_call != 0; })) return;
+    end_call(w, room, me.actor, "call_ended");
+}
+
+// A moderator ends the call for all: everyone out, no call_left messages.
 void end_for_everyone(world& w, talk_room& room, talk_attendee& me)
 {
     for (auto& a : room.attendees) a.in_call = 0;
-    auto& ended = post(w, room, me.actor, "call_ended_everyone");
-    for (const auto& user : room.in_this_call)
-        if (user != me.actor) ended.call_users.push_back(user);
-    std::sort(ended.call_users.begin(), ended.call_users.end());
-    ended.call_duration = w.now() - room.call_start;
-    room.call_start = 0;
-    room.call_flag = 0;
-    room.in_this_call.clear();
+    end_call(w, room, me.actor, "call_ended_everyone");
 }
 
 // Talk parses mentions with the server's comment pattern (Comment::getMentions):
