@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 namespace prereadd::reminding {
 namespace {
@@ -47,17 +46,22 @@ std::string clock_of(date::sys_seconds t, const date::time_zone& zone)
     return date::format("%H:%M", date::floor<std::chrono::minutes>(local - date::floor<date::days>(local)));
 }
 
+// "Monday 7 December 2026", or without the year.
+std::string day_name(date::local_days day, bool with_year)
+{
+    const date::year_month_day ymd{day};
+    return std::string(weekday_names[date::weekday{day}.c_encoding()]) + " " +
+           std::to_string(static_cast<unsigned>(ymd.day())) + " " + month_names[static_cast<unsigned>(ymd.month()) - 1] +
+           (with_year ? " " + std::to_string(static_cast<int>(ymd.year())) : std::string());
+}
+
 // "HH:MM (zone)", with the day when it is not the project's day.
 std::string clock_in(date::sys_seconds t, const date::time_zone& zone, const date::time_zone& project_zone)
 {
-    const auto local = zone.to_local(t);
-    const auto day = date::floor<date::days>(local);
-    const std::string clock = clock_of(t, zone);
-    if (day == date::floor<date::days>(project_zone.to_local(t))) return clock + " (" + zone.name() + ")";
-    const date::year_month_day ymd{day};
-    return std::string(weekday_names[date::weekday{day}.c_encoding()]) + " " +
-           std::to_string(static_cast<unsigned>(ymd.day())) + " " +
-           month_names[static_cast<unsigned>(ymd.month()) - 1] + ", " + clock + " (" + zone.name() + ")";
+    const auto day = date::floor<date::days>(zone.to_local(t));
+    const std::string clock = clock_of(t, zone) + " (" + zone.name() + ")";
+    if (day == date::floor<date::days>(project_zone.to_local(t))) return clock;
+    return day_name(day, false) + ", " + clock;
 }
 
 // "In other time zones: 18:30 (Asia/Kolkata)": the zones of the people a message
@@ -152,15 +156,8 @@ std::string time_in_both(date::sys_seconds t, const date::time_zone& zone, const
 
 std::string local_time(date::sys_seconds t, const date::time_zone& zone)
 {
-    const auto local = zone.to_local(t);
-    const auto day = date::floor<date::days>(local);
-    const date::year_month_day ymd{day};
-    const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
-    std::ostringstream out;
-    out << weekday_names[date::weekday{day}.c_encoding()] << ' ' << static_cast<unsigned>(ymd.day()) << ' '
-        << month_names[static_cast<unsigned>(ymd.month()) - 1] << ' ' << static_cast<int>(ymd.year()) << ", "
-        << date::format("%H:%M", tod.to_duration()) << " (" << zone.name() << ")";
-    return out.str();
+    return day_name(date::floor<date::days>(zone.to_local(t)), true) + ", " + clock_of(t, zone) + " (" + zone.name() +
+           ")";
 }
 
 std::string time_until(std::chrono::seconds remaining)
