@@ -98,10 +98,12 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
             const auto since = seconds_of(now()) - (longest_lead(p) + p.calls.join_before).count();
             std::erase_if(messages, [&](const ocs::chat_message& m) { return m.timestamp < since; });
         }
-        auto state = load_project_state(st_, ctx_.config, p);
         const auto& service = ctx_.config.global.nextcloud.user;
         const bool asked = !first_read && std::any_of(messages.begin(), messages.end(),
                                                       [&](const auto& m) { return asks_for_status(m, service); });
+        // Only acknowledgements and answers need the project's state; calls do not.
+        project_state state;
+        if (asked || !awaiting.empty()) state = load_project_state(st_, ctx_.config, p);
         if (asked) co_await learn_zones(p, state);
         std::vector<store::outbox_row> replies;
         {
