@@ -76,7 +76,11 @@ std::vector<store::call_row> follow_calls(const std::string& project, std::optio
 {
     using k = call_event::kind;
     std::vector<store::call_row> touched;
-    std::optional<std::size_t> open;  // index into touched
+    // An index, not an optional: g++ 12 at -O2 sees the optional as maybe
+    // uninitialised (-Wmaybe-uninitialized, a false positive that fails the
+    // package build's -Werror).
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t open = none;  // index into touched
     if (running) {
         touched.push_back(std::move(*running));
         open = 0;
@@ -93,19 +97,19 @@ std::vector<store::call_row> follow_calls(const std::string& project, std::optio
         if (e.what == k::started || e.what == k::joined) {
             // A start while a call is open means its end was never written (a
             // server crash): the old call ends where the new one begins.
-            if (open && e.what == k::started) {
-                touched[*open].ended_at = e.at;
-                open.reset();
+            if (open != none && e.what == k::started) {
+                touched[open].ended_at = e.at;
+                open = none;
             }
-            if (!open) begin(e, e.at);
-            join(touched[*open], e.user, e.at);
+            if (open == none) begin(e, e.at);
+            join(touched[open], e.user, e.at);
         } else if (e.what == k::left) {
-            if (!open) continue;
-            if (auto it = touched[*open].attendees.find(e.user); it != touched[*open].attendees.end())
+            if (open == none) continue;
+            if (auto it = touched[open].attendees.find(e.user); it != touched[open].attendees.end())
                 it->second.last_left = e.at;
         } else {
-            if (!open) begin(e, e.at - e.duration.value_or(0));
-            auto& c = touched[*open];
+            if (open == none) begin(e, e.at - e.duration.value_or(0));
+            auto& c = touched[open];
             c.ended_at = e.at;
             // call_ended_everyone leaves its actor out of the names (Talk's
             // parseCall); the actor of call_ended is the last one out.
@@ -115,7 +119,7 @@ std::vector<store::call_row> follow_calls(const std::string& project, std::optio
                 if (!c.attendees.count(user)) c.attendees[user] = {c.started_at, c.started_at, e.at};
             for (auto& [user, p] : c.attendees)
                 if (in_call(p)) p.last_left = e.at;
-            open.reset();
+            open = none;
         }
     }
     return touched;
