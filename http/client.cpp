@@ -195,6 +195,7 @@ client::wire_request client::wire_request_of(request& r, const url& target) cons
 
 asio::awaitable<outcome<response>> client::async_with_retries(const url& target, wire_request& req,
                                                               std::chrono::milliseconds timeout,
+                                                              bhttp::verb retry_as,
                                                               std::optional<std::chrono::seconds>& retry_after)
 {
     host_pool& pool = pool_for(target.origin);
@@ -213,7 +214,7 @@ asio::awaitable<outcome<response>> client::async_with_retries(const url& target,
                 seen.retry_after = parse_retry_after(value, std::chrono::system_clock::now());
         }
         retry_after = seen.retry_after;
-        auto decision = decide_retry(config_.retry, req.method(), attempt, seen, jitter_());
+        auto decision = decide_retry(config_.retry, retry_as, attempt, seen, jitter_());
         if (!decision.retry) co_return result;
         ++stats_.retries;
         asio::steady_timer pause(executor_);
@@ -239,9 +240,10 @@ asio::awaitable<outcome<response>> client::async_request_unobserved(request r)
     if (!target) co_return target.error();
     auto req = wire_request_of(r, *target);
     const auto timeout = r.timeout.value_or(config_.request_timeout);
+    const auto retry_as = r.safe_to_repeat ? bhttp::verb::get : req.method();
     for (unsigned redirects = 0;; ++redirects) {
         std::optional<std::chrono::seconds> retry_after;
-        auto result = co_await async_with_retries(*target, req, timeout, retry_after);
+        auto result = co_await async_with_retries(*target, req, timeout, retry_as, retry_after);
         if (!result) co_return result;
         const response& res = *result;
         if (auto refused = failure_of_status(res, req.method(), *target, retry_after)) {

@@ -15,7 +15,8 @@
 // - Retries: only idempotent methods (GET, HEAD, OPTIONS, PROPFIND, REPORT), on
 //   transient transport errors, 429, 502, 503 and 504, with full-jitter
 //   exponential back-off or the server's Retry-After up to a cap. POST, PUT,
-//   DELETE and the rest are sent once.
+//   DELETE and the rest are sent once, unless the request says it is
+//   `safe_to_repeat` (a read sent as a POST form).
 // - 401 is `error::unauthorized`; from then on this client refuses to use the
 //   credential (`error::credential_rejected`) until `reset_credential()`, since
 //   repeating a wrong password trips Nextcloud's brute-force protection for the
@@ -98,6 +99,7 @@ private:
     // attempt's Retry-After is kept for the failure.
     boost::asio::awaitable<outcome<response>> async_with_retries(const url& target, wire_request& req,
                                                                  std::chrono::milliseconds timeout,
+                                                                 boost::beast::http::verb retry_as,
                                                                  std::optional<std::chrono::seconds>& retry_after);
     wire_request wire_request_of(request& r, const url& target) const;
 

@@ -21,6 +21,9 @@ struct request {
     bool ocs = false;
     // Sends no Authorization header (status.php needs none).
     bool anonymous = false;
+    // A request that only reads although its method is not idempotent (every
+    // Moodle web-service call is a POST form): retried like a GET.
+    bool safe_to_repeat = false;
     // Overrides the configured per-attempt deadline (a Talk long-poll waits longer).
     std::optional<std::chrono::milliseconds> timeout;
 };

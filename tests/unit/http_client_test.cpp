@@ -301,6 +301,29 @@ TEST_F(http_client_test, post_is_never_retried)
     EXPECT_EQ(server.request_count(), 1u);
 }
 
+TEST_F(http_client_test, a_post_that_only_reads_is_retried_like_a_get)
+{
+    std::atomic<int> n{0};
+    test::test_server server([&](const test::received_request&) {
+        if (n++ == 0) {
+            reply r;
+            r.status = 503;
+            return r;
+        }
+        return ok();
+    });
+    make_client();
+    request r;
+    r.method = verb::post;
+    r.url = server.url("/webservice/rest/server.php?moodlewsrestformat=json");
+    r.body = "wstoken=x&wsfunction=core_course_get_contents&courseid=2";
+    r.safe_to_repeat = true;
+    auto res = send(std::move(r));
+    ASSERT_TRUE(res) << res.error().message();
+    EXPECT_EQ(res->attempts, 2u);
+    EXPECT_EQ(server.request_count(), 2u);
+}
+
 TEST_F(http_client_test, post_not_retried_after_connection_reset)
 {
     test::test_server server([](const test::received_request&) {
