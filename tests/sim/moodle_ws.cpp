@@ -473,7 +473,9 @@ result group_members(call& c)
     return out;
 }
 
-result activities_completion(call& c)
+// The course and the user a completion call asks about (courseid, userid),
+// checked in Moodle's order: both parameters, then the course.
+std::variant<std::pair<moodle_course*, std::int64_t>, ws_error> course_and_user(call& c)
 {
     auto course_id = required(c.p, "courseid");
     if (auto* e = std::get_if<ws_error>(&course_id)) return *e;
@@ -481,7 +483,14 @@ result activities_completion(call& c)
     if (auto* e = std::get_if<ws_error>(&user_id)) return *e;
     auto* course = course_of(c.w, std::get<std::int64_t>(course_id));
     if (!course) return missing_course(std::get<std::int64_t>(course_id));
-    const std::int64_t user = std::get<std::int64_t>(user_id);
+    return std::pair{course, std::get<std::int64_t>(user_id)};
+}
+
+result activities_completion(call& c)
+{
+    auto asked = course_and_user(c);
+    if (auto* e = std::get_if<ws_error>(&asked)) return *e;
+    auto [course, user] = std::get<std::pair<moodle_course*, std::int64_t>>(asked);
     if (!c.w.users.count(user)) return ws_error{"dml_missing_record_exception", "invaliduser", "Invalid user", ""};
     if (user != c.caller && !c.can("report/progress:view")) return no_permission("View activity completion reports");
     const bool tracked = course->enrolments.count(user) && course->enrolments.at(user) == "student";
@@ -535,13 +544,9 @@ result manual_completion(call& c)
 
 result course_completion(call& c)
 {
-    auto course_id = required(c.p, "courseid");
-    if (auto* e = std::get_if<ws_error>(&course_id)) return *e;
-    auto user_id = required(c.p, "userid");
-    if (auto* e = std::get_if<ws_error>(&user_id)) return *e;
-    auto* course = course_of(c.w, std::get<std::int64_t>(course_id));
-    if (!course) return missing_course(std::get<std::int64_t>(course_id));
-    const std::int64_t user = std::get<std::int64_t>(user_id);
+    auto asked = course_and_user(c);
+    if (auto* e = std::get_if<ws_error>(&asked)) return *e;
+    auto [course, user] = std::get<std::pair<moodle_course*, std::int64_t>>(asked);
     if (user != c.caller && !c.can("report/completion:view"))
         return ws_error{"core\\exception\\moodle_exception", "cannotviewreport", "You cannot view this report", ""};
     if (!course->criteria_since)
