@@ -227,6 +227,25 @@ std::pair<int, std::int64_t> state_of(const moodle_world& w, std::int64_t cmid, 
     return it == w.completion.end() ? std::pair<int, std::int64_t>{0, 0} : it->second;
 }
 
+// A module's completion for one user, as get_contents (completiondata) and
+// the completion status answer both write it; students are the tracked users.
+json completion_json(const moodle_world& w, const moodle_module& m, std::int64_t user)
+{
+    auto [state, time] = state_of(w, m.cmid, user);
+    const auto& enrolments = w.courses.at(m.course).enrolments;
+    const auto role = enrolments.find(user);
+    return {{"state", state},
+            {"timecompleted", time},
+            {"overrideby", nullptr},
+            {"valueused", false},
+            {"hascompletion", true},
+            {"isautomatic", m.completion == 2},
+            {"istrackeduser", role != enrolments.end() && role->second == "student"},
+            {"uservisible", true},
+            {"details", completion_details(m, state)},
+            {"isoverallcomplete", state != 0}};
+}
+
 json module_json(const call& c, const moodle_module& m)
 {
     const std::string view = c.site() + "/mod/" + m.modname + "/view.php?id=" + std::to_string(m.cmid);
@@ -270,19 +289,7 @@ json module_json(const call& c, const moodle_module& m)
     j["completion"] = m.completion;
     if (m.completion != 0) {
         // For the caller: the service user is never a tracked user (03).
-        auto [state, time] = state_of(c.w, m.cmid, c.caller);
-        const bool tracked = c.w.courses.count(m.course) && c.w.courses.at(m.course).enrolments.count(c.caller) &&
-                             c.w.courses.at(m.course).enrolments.at(c.caller) == "student";
-        j["completiondata"] = {{"state", state},
-                               {"timecompleted", time},
-                               {"overrideby", nullptr},
-                               {"valueused", false},
-                               {"hascompletion", true},
-                               {"isautomatic", m.completion == 2},
-                               {"istrackeduser", tracked},
-                               {"uservisible", true},
-                               {"details", completion_details(m, state)},
-                               {"isoverallcomplete", state != 0}};
+        j["completiondata"] = completion_json(c.w, m, c.caller);
     }
     j["downloadcontent"] = 1;
     j["dates"] = json::array();
@@ -493,25 +500,16 @@ result activities_completion(call& c)
     auto [course, user] = std::get<std::pair<moodle_course*, std::int64_t>>(asked);
     if (!c.w.users.count(user)) return ws_error{"dml_missing_record_exception", "invaliduser", "Invalid user", ""};
     if (user != c.caller && !c.can("report/progress:view")) return no_permission("View activity completion reports");
-    const bool tracked = course->enrolments.count(user) && course->enrolments.at(user) == "student";
     json statuses = json::array();
     for (const auto& [cmid, m] : c.w.modules) {
         if (m.course != course->id || m.completion == 0) continue;  // completion off: absent (12b)
-        auto [state, time] = state_of(c.w, cmid, user);
-        statuses.push_back({{"cmid", cmid},
-                            {"modname", m.modname},
-                            {"instance", m.instance},
-                            {"state", state},
-                            {"timecompleted", time},
-                            {"tracking", m.completion},
-                            {"overrideby", nullptr},
-                            {"valueused", false},
-                            {"hascompletion", true},
-                            {"isautomatic", m.completion == 2},
-                            {"istrackeduser", tracked},
-                            {"uservisible", true},
-                            {"details", completion_details(m, state)},
-                            {"isoverallcomplete", state != 0}});
+        json status{{"cmid", cmid}, {"modname", m.modname}, {"instance", m.instance}};
+        const json completion = completion_json(c.w, m, user);
+        for (const auto& [key, value] : completion.items()) {
+            status[key] = value;
+            if (key == "timecompleted") status["tracking"] = m.completion;
+        }
+        statuses.push_back(std::move(status));
     }
     return json{{"statuses", statuses}, {"warnings", json::array()}};
 }
