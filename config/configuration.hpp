@@ -30,6 +30,18 @@ struct nextcloud_config {
     std::chrono::seconds request_timeout{30};
 };
 
+// A Moodle site whose courses are projects' pre-reads (docs/moodle.md): its
+// web services (REST) with the token of a service user.
+struct moodle_site_config {
+    std::string url;                    // the site's base URL, e.g. https://learn.example.org
+    http::url base;                     // the same, parsed
+    std::filesystem::path token_file;   // as resolved (credentials directory applied)
+    http::secret token;                 // the file's content
+    std::size_t max_connections = 4;    // requests at once to the Moodle host
+    std::chrono::seconds request_timeout{30};
+    unsigned refresh_every = 10;        // a course's sections and enrolments are read again every N of its turns
+};
+
 struct metrics_config {
     bool enabled = true;
     std::string address = "127.0.0.1";
@@ -61,6 +73,7 @@ struct global_config {
     nextcloud_config nextcloud;
     std::filesystem::path state_directory = "/var/lib/prereadd";
     std::optional<audit_config> audit_log;
+    std::optional<moodle_site_config> moodle;
     std::chrono::seconds poll_interval{60};
     std::filesystem::path projects_directory;  // absolute after loading
     metrics_config metrics;
@@ -109,10 +122,27 @@ struct deck_config {
     bool share_with_participants = true;
 };
 
+// A project's Moodle course: its modules are pre-reads, its enrolled users
+// (of the roles, in the group) participants (docs/moodle.md).
+struct moodle_course_config {
+    std::optional<std::int64_t> course_id;
+    std::string shortname;                         // when no id is given
+    std::vector<std::string> roles{"student"};     // role shortnames whose holders are participants
+    std::optional<std::string> group;              // only the members of this group (its name)
+    enum class mapping { username, email, map };   // how a Moodle user is found in Nextcloud
+    mapping map_by = mapping::username;
+    // Moodle user (its id as digits, its e-mail address, or its username) ->
+    // Nextcloud user id: always wins; with map_by "map" the only way.
+    std::map<std::string, std::string> map;
+    scheduler::module_scope modules = scheduler::module_scope::whole_course;
+
+    std::string course_name() const { return course_id ? "id " + std::to_string(*course_id) : shortname; }
+};
+
 struct project_config {
     std::filesystem::path file;
     std::string id;
-    std::string folder;  // path in the service account's files, starting with '/'
+    std::string folder;  // path in the service account's files, starting with '/'; empty: a Moodle course only
     std::string time_zone_name;
     const date::time_zone* time_zone = nullptr;
     participants_config participants;
@@ -135,6 +165,7 @@ struct project_config {
     std::optional<talk_config> talk;
     calls_config calls;
     std::optional<deck_config> deck;
+    std::optional<moodle_course_config> moodle;
 };
 
 struct configuration {

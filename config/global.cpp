@@ -18,68 +18,80 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void load_app_password(const std::string& field, const std::string& configured, const fs::path& config_directory,
-                       const environment& env, nextcloud_config& out, error_sink& sink)
+// A credential in a file of its own (the app password, the Moodle token):
+// relative to $CREDENTIALS_DIRECTORY when systemd gives one, readable by its
+// owner only, one line.
+std::optional<http::secret> load_secret_file(const std::string& field, const std::string& configured,
+                                             const fs::path& config_directory, const environment& env,
+                                             const char* what, fs::path& resolved, error_sink& sink)
 {
     fs::path path(configured);
     if (path.is_relative())
         path = resolve_against(env.credentials_directory ? *env.credentials_directory : config_directory, path);
-    out.app_password_file = path;
+    resolved = path;
 
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         sink.add(field, "cannot use " + path.string() + ": " + std::strerror(errno));
-        return;
+        return std::nullopt;
     }
     if (!S_ISREG(st.st_mode)) {
         sink.add(field, path.string() + " is not a regular file");
-        return;
+        return std::nullopt;
     }
     if ((st.st_mode & 077) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        sink.add(field, path.string() + " has mode " + mode +
-                            ": the app password must be readable by its owner only (chmod 600 " + path.string() + ")");
-        return;
+        sink.add(field, path.string() + " has mode " + mode + ": the " + what +
+                            " must be readable by its owner only (chmod 600 " + path.string() + ")");
+        return std::nullopt;
     }
     std::string why;
     auto content = read_text_file(path, why);
     if (!content) {
         sink.add(field, why);
-        return;
+        return std::nullopt;
     }
     while (!content->empty() && (content->back() == '\n' || content->back() == '\r')) content->pop_back();
     if (content->empty()) {
         sink.add(field, path.string() + " is empty");
-        return;
+        return std::nullopt;
     }
     if (content->find_first_of("\r\n") != std::string::npos) {
-        sink.add(field, path.string() + " must hold the app password on a single line");
-        return;
+        sink.add(field, path.string() + " must hold the " + std::string(what) + " on a single line");
+        return std::nullopt;
     }
-    out.app_password = http::secret(std::move(*content));
+    return http::secret(std::move(*content));
+}
+
+// A site's base URL: https, or plain http to a loopback address only (a
+// credential would otherwise cross the network unencrypted).
+std::optional<http::url> load_base_url(object_reader& r, const char* credential, error_sink& sink)
+{
+    auto url = r.string("url", true);
+    if (!url) return std::nullopt;
+    auto parsed = http::parse_url(*url);
+    if (!parsed) {
+        sink.add(r.field("url"), parsed.error().detail);
+    } else if (parsed->target.find_first_of("?#") != std::string::npos) {
+        sink.add(r.field("url"), "must not have a query or fragment: " + in_quotes(*url));
+    } else if (!parsed->origin.tls && !is_loopback_host(parsed->origin.host)) {
+        sink.add(r.field("url"), std::string("plain http is only allowed to a loopback address (the ") + credential +
+                                     " would cross the network unencrypted); use https: " + in_quotes(*url));
+    } else {
+        while (parsed->target.size() > 1 && parsed->target.back() == '/') parsed->target.pop_back();
+        if (parsed->target == "/") parsed->target.clear();
+        return std::move(*parsed);
+    }
+    return std::nullopt;
 }
 
 void load_nextcloud(object_reader& r, const fs::path& config_directory, const environment& env, nextcloud_config& out,
                     error_sink& sink)
 {
-    if (auto url = r.string("url", true)) {
-        auto parsed = http::parse_url(*url);
-        if (!parsed) {
-            sink.add(r.field("url"), parsed.error().detail);
-        } else if (parsed->target.find_first_of("?#") != std::string::npos) {
-            sink.add(r.field("url"), "must not have a query or fragment: " + in_quotes(*url));
-        } else if (!parsed->origin.tls && !is_loopback_host(parsed->origin.host)) {
-            sink.add(r.field("url"),
-                     "plain http is only allowed to a loopback address (the app password would "
-                     "cross the network unencrypted); use https: " +
-                         in_quotes(*url));
-        } else {
-            while (parsed->target.size() > 1 && parsed->target.back() == '/') parsed->target.pop_back();
-            if (parsed->target == "/") parsed->target.clear();
-            out.url = *url;
-            out.base = std::move(*parsed);
-        }
+    if (auto base = load_base_url(r, "app password", sink)) {
+        out.url = *r.string("url", true);
+        out.base = std::move(*base);
     }
     if (auto user = r.string("user", true)) {
         if (!valid_principal(*user))
@@ -88,7 +100,9 @@ void load_nextcloud(object_reader& r, const fs::path& config_directory, const en
             out.user = *user;
     }
     if (auto file = r.string("app_password_file", true))
-        load_app_password(r.field("app_password_file"), *file, config_directory, env, out, sink);
+        if (auto secret = load_secret_file(r.field("app_password_file"), *file, config_directory, env, "app password",
+                                           out.app_password_file, sink))
+            out.app_password = std::move(*secret);
     if (auto ca = r.string("ca_file", false)) {
         fs::path path = resolve_against(config_directory, *ca);
         std::error_code ec;
@@ -100,6 +114,24 @@ void load_nextcloud(object_reader& r, const fs::path& config_directory, const en
     if (auto n = r.integer("max_connections", false, 1, 64)) out.max_connections = static_cast<std::size_t>(*n);
     if (auto t = r.duration("request_timeout", false, std::chrono::seconds(1), std::chrono::seconds(600)))
         out.request_timeout = *t;
+}
+
+// "moodle": {"url", "token_file", "max_connections", "request_timeout", "refresh_every"}.
+void load_moodle(object_reader& r, const fs::path& config_directory, const environment& env,
+                 moodle_site_config& out, error_sink& sink)
+{
+    if (auto base = load_base_url(r, "Moodle token", sink)) {
+        out.url = *r.string("url", true);
+        out.base = std::move(*base);
+    }
+    if (auto file = r.string("token_file", true))
+        if (auto secret = load_secret_file(r.field("token_file"), *file, config_directory, env, "Moodle token",
+                                           out.token_file, sink))
+            out.token = std::move(*secret);
+    if (auto n = r.integer("max_connections", false, 1, 64)) out.max_connections = static_cast<std::size_t>(*n);
+    if (auto t = r.duration("request_timeout", false, std::chrono::seconds(1), std::chrono::seconds(600)))
+        out.request_timeout = *t;
+    if (auto n = r.integer("refresh_every", false, 1, 1000)) out.refresh_every = static_cast<unsigned>(*n);
 }
 
 void load_metrics(object_reader& r, metrics_config& out, error_sink& sink)
@@ -197,13 +229,19 @@ std::optional<global_config> load_global(const fs::path& file, const environment
     g.file = file;
     const fs::path directory = file.parent_path();
     object_reader r(*document, "", sink,
-                    {"nextcloud", "state_directory", "audit_log", "poll_interval", "projects_directory", "metrics"});
+                    {"nextcloud", "state_directory", "audit_log", "poll_interval", "projects_directory", "metrics",
+                     "moodle"});
     if (!r.valid()) return std::nullopt;
 
     if (const json* nc = r.get("nextcloud", true)) {
         object_reader n(*nc, "nextcloud", sink,
                         {"url", "user", "app_password_file", "ca_file", "max_connections", "request_timeout"});
         load_nextcloud(n, directory, env, g.nextcloud, sink);
+    }
+    if (const json* m = r.get("moodle", false)) {
+        object_reader mr(*m, "moodle", sink, {"url", "token_file", "max_connections", "request_timeout", "refresh_every"});
+        // Any problem fails the whole load, so a half-read site is never used.
+        if (mr.valid()) load_moodle(mr, directory, env, g.moodle.emplace(), sink);
     }
     if (auto dir = r.string("state_directory", false)) {
         if (!fs::path(*dir).is_absolute())

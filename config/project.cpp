@@ -20,7 +20,8 @@ void load_identity(object_reader& r, project_config& p)
         else
             p.id = *id;
     }
-    if (auto folder = r.string("folder", true)) {
+    // A project whose pre-reads are all in a Moodle course needs no folder.
+    if (auto folder = r.string("folder", !r.get("moodle", false))) {
         if (folder->front() != '/')
             sink.add("folder",
                      "must be a path starting with '/' in the service account's files, not " + in_quotes(*folder));
@@ -69,7 +70,8 @@ void load_time_zones(object_reader& pr, participants_config& out)
 
 void load_participants(object_reader& r, project_config& p)
 {
-    if (const json* pj = r.get("participants", true)) {
+    // A Moodle course brings its participants: the object is optional then.
+    if (const json* pj = r.get("participants", !r.get("moodle", false))) {
         object_reader pr(*pj, "participants", r.sink(),
                          {"users", "groups", "from_shares", "from_talk", "time_zones"});
         if (pr.valid()) {
@@ -205,6 +207,66 @@ void load_channels(object_reader& r, project_config& p)
     }
 }
 
+// "moodle": {"course": "ETR-2026" | 42, "roles": ["student"], "group": "Group A",
+// "map_by": "username" | "email" | "map", "map": {"dave": "david"},
+// "modules": "whole_course" | "section_with_date"}.
+void load_moodle_course(object_reader& r, project_config& p)
+{
+    const json* m = r.get("moodle", false);
+    if (!m) return;
+    auto& sink = r.sink();
+    object_reader mr(*m, "moodle", sink, {"course", "roles", "group", "map_by", "map", "modules"});
+    if (!mr.valid()) return;
+    moodle_course_config c;
+    if (const json* course = mr.get("course", true)) {
+        if (course->is_number_integer() && course->get<std::int64_t>() > 0)
+            c.course_id = course->get<std::int64_t>();
+        else if (course->is_string() && !course->get<std::string>().empty())
+            c.shortname = course->get<std::string>();
+        else
+            sink.add("moodle.course", course->dump() + " is not a course: its short name (\"ETR-2026\") or its id (42)");
+    }
+    if (mr.get("roles", false)) {
+        c.roles = mr.strings("roles", [](std::string_view s) { return !s.empty(); }, "a role's short name");
+        if (c.roles.empty()) sink.add("moodle.roles", "names no role: give the short names, e.g. [\"student\"]");
+    }
+    c.group = mr.string("group", false);
+    if (auto by = mr.string("map_by", false)) {
+        if (*by == "username")
+            c.map_by = moodle_course_config::mapping::username;
+        else if (*by == "email")
+            c.map_by = moodle_course_config::mapping::email;
+        else if (*by == "map")
+            c.map_by = moodle_course_config::mapping::map;
+        else
+            sink.add("moodle.map_by", in_quotes(*by) + " is not \"username\", \"email\" or \"map\"");
+    }
+    if (const json* map = mr.get("map", false)) {
+        if (!map->is_object()) {
+            sink.add("moodle.map", std::string("must be an object of Moodle user to Nextcloud user id, not ") +
+                                       map->type_name());
+        } else {
+            for (const auto& [who, user] : map->items()) {
+                if (!user.is_string() || !valid_principal(user.get<std::string>()))
+                    sink.add("moodle.map." + who, user.dump() + " is not a Nextcloud user id");
+                else
+                    c.map[who] = user.get<std::string>();
+            }
+        }
+    }
+    if (c.map_by == moodle_course_config::mapping::map && c.map.empty())
+        sink.add("moodle.map", "is needed with \"map_by\": \"map\" (Moodle user -> Nextcloud user id)");
+    if (auto modules = mr.string("modules", false)) {
+        if (*modules == "whole_course")
+            c.modules = scheduler::module_scope::whole_course;
+        else if (*modules == "section_with_date")
+            c.modules = scheduler::module_scope::section_with_date;
+        else
+            sink.add("moodle.modules", in_quotes(*modules) + " is not \"whole_course\" or \"section_with_date\"");
+    }
+    p.moodle = std::move(c);
+}
+
 }  // namespace
 
 std::optional<project_config> load_project(const std::filesystem::path& file, error_sink& sink)
@@ -215,7 +277,7 @@ std::optional<project_config> load_project(const std::filesystem::path& file, er
     p.file = file;
     object_reader r(*document, "", sink,
                     {"id", "folder", "time_zone", "participants", "facilitators", "sessions", "weekly", "reminders",
-                     "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "calls", "deck"});
+                     "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "calls", "deck", "moodle"});
     if (!r.valid()) return std::nullopt;
     load_identity(r, p);
     load_participants(r, p);
@@ -223,6 +285,7 @@ std::optional<project_config> load_project(const std::filesystem::path& file, er
     load_reminders(r, p);
     load_pre_reads(r, p);
     load_channels(r, p);
+    load_moodle_course(r, p);
     return p;
 }
 

@@ -27,9 +27,27 @@ bool load_whiteboard(object_reader& s, std::string& out)
     return true;
 }
 
+// "moodle_section": a section's number (0 is the course's general section) or its name.
+bool load_moodle_section(object_reader& s, scheduler::section_choice& out)
+{
+    const json* v = s.get("moodle_section", false);
+    if (!v) return true;
+    if (v->is_number_integer() && v->get<std::int64_t>() >= 0 && v->get<std::int64_t>() <= 1000) {
+        out.number = static_cast<int>(v->get<std::int64_t>());
+        return true;
+    }
+    if (v->is_string() && !v->get<std::string>().empty()) {
+        out.name = v->get<std::string>();
+        return true;
+    }
+    s.sink().add(s.field("moodle_section"),
+                 v->dump() + " is not a Moodle course section: its number (0 to 1000) or its name, such as \"Week 2\"");
+    return false;
+}
+
 void load_session(const json& e, const std::string& path, project_config& p, error_sink& sink)
 {
-    object_reader s(e, path, sink, {"title", "start", "duration", "whiteboard"});
+    object_reader s(e, path, sink, {"title", "start", "duration", "whiteboard", "moodle_section"});
     if (!s.valid()) return;
     session_config session;
     auto title = s.string("title", true);
@@ -53,6 +71,7 @@ void load_session(const json& e, const std::string& path, project_config& p, err
     if (auto d = s.duration("duration", false, std::chrono::minutes(1), std::chrono::hours(24 * 7)))
         session.duration = *d;
     if (!load_whiteboard(s, session.whiteboard)) return;
+    if (!load_moodle_section(s, session.moodle_section)) return;
     if (title && start) p.sessions.push_back(std::move(session));
 }
 
@@ -125,7 +144,8 @@ bool load_series_end(object_reader& w, const std::string& path, weekly_series_co
 void load_weekly(const json& e, const std::string& path, project_config& p, error_sink& sink)
 {
     object_reader w(e, path, sink,
-                    {"title", "days", "time", "first", "count", "until", "except", "duration", "whiteboard"});
+                    {"title", "days", "time", "first", "count", "until", "except", "duration", "whiteboard",
+                      "moodle_first_section"});
     if (!w.valid()) return;
     weekly_series_config series;
     bool ok = true;
@@ -150,6 +170,12 @@ void load_weekly(const json& e, const std::string& path, project_config& p, erro
     ok &= load_series_end(w, path, series);
     if (auto d = w.duration("duration", false, std::chrono::minutes(1), std::chrono::hours(24))) series.duration = *d;
     ok &= load_whiteboard(w, series.whiteboard);
+    if (w.get("moodle_first_section", false)) {
+        if (auto n = w.integer("moodle_first_section", false, 0, 1000))
+            series.moodle_first_section = static_cast<int>(*n);
+        else
+            ok = false;
+    }
     if (ok) p.weekly.push_back(std::move(series));
 }
 

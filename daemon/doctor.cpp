@@ -3,6 +3,8 @@
 // answers are untrusted text: they reach the terminal through log_text.
 #include "daemon/doctor.hpp"
 
+#include "daemon/service.hpp"
+
 #include "ocs/api.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/request.hpp"
@@ -190,6 +192,8 @@ boost::asio::awaitable<std::set<std::string>> async_check_folder_and_groups(doct
                                                                             const config::project_config& p)
 {
     const std::string name = "project " + p.id;
+    std::set<std::string> configured(p.participants.users.begin(), p.participants.users.end());
+    if (p.folder.empty()) co_return configured;  // a Moodle course only
     auto folder = co_await webdav::async_list(d.client, d.base(), d.user(), p.folder, 0);
     if (!folder)
         d.add(name + ": folder", verdict::problem,
@@ -407,6 +411,12 @@ boost::asio::awaitable<std::vector<check_result>> async_doctor(http::client& cli
         if (p.deck) co_await async_check_deck(d, p, who);
     }
     co_await async_check_audit(d);
+    if (config.global.moodle) {
+        const auto executor = co_await boost::asio::this_coro::executor;
+        moodle_connection moodle(executor, config);
+        auto more = co_await async_doctor_moodle(*moodle.site(), config);
+        d.out.insert(d.out.end(), more.begin(), more.end());
+    }
     co_return std::move(d.out);
 }
 

@@ -9,6 +9,7 @@
 
 #include "config/configuration.hpp"
 #include "http/client.hpp"
+#include "moodle/site.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -36,6 +37,12 @@ struct doctor_options {
 boost::asio::awaitable<std::vector<check_result>> async_doctor(http::client& client,
                                                                const config::configuration& config,
                                                                doctor_options options = {});
+
+// The Moodle site's checks (doctor_moodle.cpp): the token and its service's
+// functions, each project's course, its modules' completion settings, the
+// participants' usernames, another user's completion. Part of async_doctor.
+boost::asio::awaitable<std::vector<check_result>> async_doctor_moodle(moodle::site& site,
+                                                                      const config::configuration& config);
 
 // One line per check ("ok", "WARNING", "PROBLEM"), the fix indented below.
 std::string render_doctor_text(const std::vector<check_result>& checks);

@@ -27,13 +27,17 @@ struct generation {
     generation(boost::asio::any_io_executor ex, config::configuration c, store::database& db, const run_tuning& tuning)
         : config(std::move(c)),
           client(ex, client_config_of(config), {config.global.nextcloud.user, config.global.nextcloud.app_password}),
+          moodle(ex, config),
           poll(client, config, db, nullptr, unix_now, tuning.poll),
           reminders(client, config, db, unix_now, tuning.reminders),
           turns(project_ids(config), config.global.poll_interval, std::chrono::steady_clock::now())
     {
+        poll.moodle = reminders.moodle = moodle.site();
+        poll.find_in_nextcloud = users_in_nextcloud(client, config.global.nextcloud.base);
     }
     config::configuration config;
     http::client client;
+    moodle_connection moodle;
     std::unique_ptr<tracking::audit_source> audit;
     tracking::cycle_context poll;
     reminding::reminder_context reminders;

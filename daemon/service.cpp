@@ -1,6 +1,7 @@
 // Wiring for the commands that poll Nextcloud (see service.hpp).
 #include "daemon/service.hpp"
 
+#include "ocs/api.hpp"
 #include "reminding/literal.hpp"
 #include "reminding/reminder_pass.hpp"
 
@@ -48,6 +49,39 @@ http::client_config client_config_of(const config::configuration& config)
     c.request_timeout = config.global.nextcloud.request_timeout;
     c.ca_file = config.global.nextcloud.ca_file;
     return c;
+}
+
+moodle_connection::moodle_connection(boost::asio::any_io_executor ex, const config::configuration& config)
+{
+    if (!config.global.moodle) return;
+    const auto& m = *config.global.moodle;
+    http::client_config c;
+    c.max_connections_per_host = m.max_connections;
+    c.request_timeout = m.request_timeout;
+    client_.emplace(ex, c, http::credential{});  // the token travels in the form, never as a login
+    site_.emplace(*client_, m.base, m.token);
+}
+
+std::function<boost::asio::awaitable<std::map<std::string, std::string>>(std::vector<std::string>, bool)>
+users_in_nextcloud(http::client& client, const http::url& base)
+{
+    return [&client, &base](std::vector<std::string> wanted,
+                            bool by_email) -> boost::asio::awaitable<std::map<std::string, std::string>> {
+        auto lower = [](std::string s) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        std::map<std::string, std::string> found;
+        for (const auto& key : wanted) {
+            auto exact = co_await ocs::async_exact_users(client, base, key);
+            if (!exact) continue;  // asked again at the next refresh
+            std::vector<std::string> ids;
+            for (const auto& u : *exact)
+                if (by_email ? lower(u.unique) == lower(key) : u.id == key) ids.push_back(u.id);
+            if (ids.size() == 1) found.emplace(key, ids.front());
+        }
+        co_return found;
+    };
 }
 
 std::string saved_audit_position(const store::state& st)
@@ -104,7 +138,10 @@ int run_once(const config::configuration& config, const once_options& options, s
     std::unique_ptr<tracking::audit_source> audit;
     if (config.global.audit_log)
         audit = tracking::open_audit_source(*config.global.audit_log, saved_audit_position(st));
+    moodle_connection moodle(io.get_executor(), config);
     tracking::cycle_context ctx{client, config, db, audit.get(), unix_now};
+    ctx.moodle = moodle.site();
+    ctx.find_in_nextcloud = users_in_nextcloud(client, config.global.nextcloud.base);
 
     auto done = boost::asio::co_spawn(io, tracking::async_poll_cycle(ctx), boost::asio::use_future);
     io.run();
@@ -113,6 +150,7 @@ int run_once(const config::configuration& config, const once_options& options, s
 
     // Then everything that is due, printed as it goes out.
     reminding::reminder_context reminders{client, config, db, unix_now};
+    reminders.moodle = moodle.site();
     reminders.dry_run = options.dry_run;
     reminders.show = [&](const reminding::outgoing& m) {
         out << (m.dry_run ? "would post to " : "posting to ") << m.channel

@@ -6,6 +6,7 @@
 #include "config/configuration.hpp"
 #include "tracking/poll_cycle.hpp"
 #include "http/client_config.hpp"
+#include "moodle/site.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -29,6 +30,26 @@ std::error_code make_state_directory(const config::configuration& config);
 std::int64_t unix_now();
 
 http::client_config client_config_of(const config::configuration& config);
+
+// The configuration's Moodle site, if it has one: its own HTTP client (its
+// max_connections is the cap on requests at once to the Moodle host) and
+// the site. Lives as long as the contexts that point at it.
+class moodle_connection {
+public:
+    moodle_connection(boost::asio::any_io_executor ex, const config::configuration& config);
+    moodle::site* site() { return site_ ? &*site_ : nullptr; }
+
+private:
+    std::optional<http::client> client_;
+    std::optional<moodle::site> site_;
+};
+
+// Nextcloud's users for Moodle usernames or e-mail addresses
+// (tracking::course_poll_input::find_in_nextcloud): the sharee search's exact
+// match whose id (or, by e-mail, whose address) is the one asked, and only
+// when one user is. An address or username Nextcloud has no user for is left out.
+std::function<boost::asio::awaitable<std::map<std::string, std::string>>(std::vector<std::string>, bool)>
+users_in_nextcloud(http::client& client, const http::url& base);
 
 // Where the audit log is to be read from next, as the database remembers it.
 std::string saved_audit_position(const store::state& st);

@@ -80,6 +80,19 @@ std::string pad(const std::string& s, std::size_t width)
     return used >= width ? s + " " : s + std::string(width - used, ' ');
 }
 
+// A Moodle module with where it is, as the messages name it.
+std::string document_label(const store::document_row& d)
+{
+    if (d.source != "moodle") return d.path;
+    return d.path + " (Moodle" + (d.section_name.empty() ? std::string() : ", " + d.section_name) + ")";
+}
+
+// A Moodle participant without a Nextcloud account by the name Moodle gave.
+std::string participant_label(const store::participant_row& u)
+{
+    return u.display_name.empty() ? u.user_id : u.display_name + " (Moodle)";
+}
+
 constexpr std::size_t max_document_column = 48;
 constexpr std::size_t participant_column = 22;
 
@@ -175,15 +188,16 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
         }
         std::size_t first = 8;
         for (const auto& d : p.documents)
-            first = std::max(first, std::min(columns_of(reminding::plain_line(d.path)), max_document_column) + 2);
+            first = std::max(first,
+                             std::min(columns_of(reminding::plain_line(document_label(d))), max_document_column) + 2);
         std::size_t column = participant_column;
         for (const auto& e : p.engagements)
             column = std::max(column, engagement_label(e).size() + sizeof(" 11-30 09:28"));
         out << "  " << pad("", first);
-        for (const auto& u : p.participants) out << pad(cell_text(u.user_id, column - 1), column);
+        for (const auto& u : p.participants) out << pad(cell_text(participant_label(u), column - 1), column);
         out << '\n';
         for (const auto& d : p.documents) {
-            out << "  " << pad(cell_text(d.path, first - 2), first);
+            out << "  " << pad(cell_text(document_label(d), first - 2), first);
             for (const auto& u : p.participants) {
                 const store::engagement* best = nullptr;
                 for (const auto& e : p.engagements)
@@ -261,11 +275,24 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
                 by_user[e.user_id][store::to_string(e.kind)] = {{"at", utc(e.first_at, "%FT%TZ")},
                                                                 {"source", e.source}};
             }
-            docs.push_back({{"file_id", d.file_id}, {"path", d.path}, {"engagements", by_user}});
+            json doc = {{"file_id", d.file_id}, {"path", d.path}};
+            doc["source"] = d.source.empty() ? "files" : d.source;
+            if (d.source == "moodle") {
+                doc["cmid"] = -d.file_id;
+                doc["section"] = d.section;
+                doc["section_name"] = d.section_name;
+                doc["link"] = d.link;
+            }
+            doc["engagements"] = by_user;
+            docs.push_back(std::move(doc));
         }
         json participants = json::array();
         for (const auto& u : p.participants)
-            participants.push_back({{"user", u.user_id}, {"source", store::to_string(u.source)}});
+        {
+            json who = {{"user", u.user_id}, {"source", store::to_string(u.source)}};
+            if (!u.display_name.empty()) who["display_name"] = u.display_name;
+            participants.push_back(std::move(who));
+        }
         json problems = json::array();
         for (const auto& pr : p.problems)
             problems.push_back({{"user", pr.user_id},

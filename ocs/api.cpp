@@ -41,6 +41,34 @@ boost::asio::awaitable<http::outcome<user_time_zone>> async_user_time_zone(http:
                                       parse_user_time_zone);
 }
 
+boost::system::result<std::vector<exact_user>> parse_exact_users(const nlohmann::json& data)
+{
+    if (!data.is_object()) return make_error_code(error::unexpected_data);
+    auto exact = data.find("exact");
+    if (exact == data.end() || !exact->is_object()) return make_error_code(error::unexpected_data);
+    std::vector<exact_user> out;
+    auto users = exact->find("users");
+    if (users == exact->end()) return out;
+    if (!users->is_array()) return make_error_code(error::unexpected_data);
+    for (const auto& u : *users) {
+        auto value = u.is_object() ? u.find("value") : u.end();
+        auto id = value != u.end() && value->is_object() ? string_field(*value, "shareWith") : std::nullopt;
+        if (!id) return make_error_code(error::unexpected_data);
+        out.push_back({*id, string_field(u, "shareWithDisplayNameUnique").value_or(*id)});
+    }
+    return out;
+}
+
+boost::asio::awaitable<http::outcome<std::vector<exact_user>>> async_exact_users(http::client& client,
+                                                                                 const http::url& base,
+                                                                                 const std::string& search)
+{
+    auto req = make_request(base, "/apps/files_sharing/api/v1/sharees",
+                            "search=" + encode_component(search) + "&itemType=file&shareType%5B%5D=0&perPage=5");
+    co_return co_await async_exchange(client, std::move(req), "the sharee search for " + search, read_data,
+                                      parse_exact_users);
+}
+
 boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client, const http::url& base,
                                                                       std::int64_t since, int limit)
 {

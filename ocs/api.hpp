@@ -36,6 +36,19 @@ boost::system::result<user_time_zone> parse_user_time_zone(const nlohmann::json&
 boost::asio::awaitable<http::outcome<user_time_zone>> async_user_time_zone(http::client& client, const http::url& base,
                                                                            const std::string& user);
 
+// The users the sharee search gives as exact matches for a text: a user
+// whose id, display name or e-mail address is the text, as Nextcloud offers
+// them to the service account (shareapi_restrict_user_enumeration_full_match*
+// on, the default). Works for any account: no admin rights needed.
+struct exact_user {
+    std::string id;      // value.shareWith
+    std::string unique;  // shareWithDisplayNameUnique: the e-mail address when set, else the id
+};
+boost::system::result<std::vector<exact_user>> parse_exact_users(const nlohmann::json& data);
+boost::asio::awaitable<http::outcome<std::vector<exact_user>>> async_exact_users(http::client& client,
+                                                                                 const http::url& base,
+                                                                                 const std::string& search);
+
 struct activity_page {
     std::vector<activity> items;             // oldest first
     bool not_modified = false;               // 304: nothing after the cursor

@@ -38,8 +38,11 @@ reminder_input input_for(const config::project_config& p, const scheduler::sessi
     in.session = &s;
     in.zone = p.time_zone;
     in.now = now;
-    in.participants = state.participants;
-    in.documents = documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix);
+    // Moodle participants without a Nextcloud account are reminded through Moodle (moodle_reminder).
+    for (const auto& user : state.participants)
+        if (!user.starts_with(store::moodle_user_prefix)) in.participants.push_back(user);
+    in.documents = documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix,
+                                 p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course);
     in.done = state.done;
     in.blocked = state.blocked;
     in.facilitators = p.facilitators;
@@ -50,9 +53,9 @@ reminder_input input_for(const config::project_config& p, const scheduler::sessi
         // The board is worked on in the call, not read before it.
         in.whiteboard = s.whiteboard;
         for (const auto& d : state.documents)
-            if (d.path == s.whiteboard && !state.file_link.empty())
+            if (!d.from_moodle() && d.path == s.whiteboard && !state.file_link.empty())
                 in.whiteboard_link = state.file_link + std::to_string(d.file_id);
-        std::erase_if(in.documents, [&](const pre_read_doc& d) { return d.path == s.whiteboard; });
+        std::erase_if(in.documents, [&](const pre_read_doc& d) { return !d.from_moodle() && d.path == s.whiteboard; });
     }
     in.session_folder = session_folder(p, s);
     if (p.talk)

@@ -26,6 +26,7 @@ struct project_state {
     std::string call_link;                                // "<base>/call/<token>", or empty
     std::string file_link;                                // "<base>/f/": a file's link is this and its id
     std::map<std::string, const date::time_zone*> zones;  // participants' zones, where known
+    std::map<std::string, std::string> display_names;     // Moodle participants without a Nextcloud account
 };
 
 // What the messages about session `s` are made from.

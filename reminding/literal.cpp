@@ -153,6 +153,29 @@ std::string plain_line(std::string_view untrusted)
     return out;
 }
 
+std::string html_text(std::string_view untrusted)
+{
+    const std::string line = plain_line(untrusted);
+    std::string out;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+        if (line.compare(i, 3, "://") == 0) {  // after ':' of "://"
+            out += "\u200B";
+        } else if (i >= 3 && line.compare(i - 3, 4, "www.") == 0) {
+            out.insert(out.size() - 1, "\u200B");
+        }
+    }
+    return out;
+}
+
 std::string log_text(std::string_view untrusted)
 {
     std::string out;

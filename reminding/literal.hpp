@@ -25,6 +25,11 @@ std::string deck_text(std::string_view untrusted);
 // For a Deck card title (plain text): one line, no control characters.
 std::string plain_line(std::string_view untrusted);
 
+// For a Moodle message (HTML, textformat 1): one line, HTML escaped, and
+// "://" and "www." broken by a zero-width space so Moodle's URL filter makes
+// no link of it (10a: a bare URL in a message is auto-linked).
+std::string html_text(std::string_view untrusted);
+
 // For a log line or a terminal: every control byte written as \xNN, so a
 // name cannot forge a log record or move the cursor. UTF-8 text stays as is.
 std::string log_text(std::string_view untrusted);

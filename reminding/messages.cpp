@@ -82,7 +82,7 @@ std::string other_zones(const reminder_input& in, const std::vector<std::string>
 std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (*literal)(std::string_view))
 {
     std::vector<std::string> paths;
-    for (const auto* d : docs) paths.push_back(literal(d->path));
+    for (const auto* d : docs) paths.push_back(literal(document_label(*d)));
     return joined(paths);
 }
 
@@ -310,6 +310,54 @@ message personal_reminder(const reminder_input& in, const std::string& user)
     return {fitted(std::move(text)), {}};
 }
 
+std::string document_label(const pre_read_doc& d)
+{
+    if (!d.from_moodle()) return d.path;
+    return d.path + " (Moodle" + (d.section_name.empty() ? std::string() : ", " + d.section_name) + ")";
+}
+
+namespace {
+
+// A module's view page as Moodle gave it (the configured site's own URL): escaped, never broken.
+std::string html_attribute(const std::string& value)
+{
+    std::string out;
+    for (char c : value) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> moodle_reminder(const reminder_input& in, const std::string& user, const std::string& name)
+{
+    std::vector<pre_read_doc> modules;
+    for (const auto& d : in.documents)
+        if (d.from_moodle()) modules.push_back(d);
+    const auto open = pending({user}, modules, in.done, in.blocked);
+    auto it = open.find(user);
+    if (it == open.end()) return std::nullopt;
+    const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(in.session->start - in.now);
+    std::string html = "<p>Hello " + html_text(name) + ",</p><p>Reminder: <strong>" + html_text(in.session->title) +
+                       "</strong> — " + html_text(session_time(*in.session, *in.zone)) + ", " +
+                       time_until(remaining) + ".</p><p>Not opened by you yet:</p><ul>";
+    for (const auto* d : it->second) {
+        html += "<li><a href=\"" + html_attribute(d->link) + "\">" + html_text(d->path) + "</a>";
+        if (!d->section_name.empty()) html += " (" + html_text(d->section_name) + ")";
+        html += "</li>";
+    }
+    html += "</ul>";
+    return html;
+}
+
 message digest_message(const digest_input& in)
 {
     const auto& base = in.base;
@@ -335,7 +383,7 @@ message digest_message(const digest_input& in)
             by_kind[store::to_string(e.kind)].push_back(e.user_id);
             if (e.kind == store::engagement_kind::commented && in.previous_session_end &&
                 e.first_at >= in.previous_session_end->time_since_epoch().count()) {
-                ++comments[d.path];
+                ++comments[document_label(d)];
                 ++comment_total;
             }
         }
@@ -347,7 +395,7 @@ message digest_message(const digest_input& in)
                 for (const auto& u : it->second) users.push_back(talk_text(u));
                 parts.push_back(std::string(kind) + " by " + joined(users));
             }
-        text += "\n- " + talk_text(d.path) + ": " + (parts.empty() ? std::string("nobody yet") : joined(parts, "; "));
+        text += "\n- " + talk_text(document_label(d)) + ": " + (parts.empty() ? std::string("nobody yet") : joined(parts, "; "));
     }
     if (in.previous_session_end) {
         std::vector<std::string> per_doc;
@@ -358,7 +406,7 @@ message digest_message(const digest_input& in)
     if (in.first_reminder_at) {
         std::vector<std::string> added;
         for (const auto& d : base.documents)
-            if (d.first_seen > in.first_reminder_at->time_since_epoch().count()) added.push_back(talk_text(d.path));
+            if (d.first_seen > in.first_reminder_at->time_since_epoch().count()) added.push_back(talk_text(document_label(d)));
         if (!added.empty()) text += "\nAdded after the first reminder: " + joined(added);
     }
     return {fitted(std::move(text)), {}};
@@ -384,7 +432,7 @@ std::string deck_description(const std::string& project, const reminder_input& i
     for (const auto& user : in.participants)
         for (const auto& d : in.documents) {
             const bool done = in.done.count({user, d.file_id}) != 0;
-            text += std::string("\n- [") + (done ? "x" : " ") + "] " + deck_text(user) + ": " + deck_text(d.path);
+            text += std::string("\n- [") + (done ? "x" : " ") + "] " + deck_text(user) + ": " + deck_text(document_label(d));
             if (!done && in.blocked.count({user, d.file_id})) text += " — no access yet";
         }
     text += "\n\n" + deck_marker(project, *in.session);
@@ -408,6 +456,18 @@ message deck_problem_message(const std::string& project, const std::vector<std::
     text +=
         "\nShare the board with them in Deck: read-only is enough to be assigned the card; to tick it done they "
         "need edit rights. Once it is fixed, prereadd notices by itself.";
+    return {fitted(std::move(text)), {}};
+}
+
+message untracked_modules_message(const std::string& project, const std::string& course,
+                                  const std::vector<std::string>& modules)
+{
+    std::string text = "Moodle course " + talk_text(course) + " of project " + talk_text(project) +
+                       ": prereadd cannot know who opened these modules, so they are left out of the reminders:";
+    for (const auto& m : modules) text += "\n- " + talk_text(m);
+    text +=
+        "\nIn each module's settings, under Completion conditions, choose \"Add requirements\" and tick \"View\" "
+        "(Students must view this activity to complete it). Once it is on, prereadd notices by itself.";
     return {fitted(std::move(text)), {}};
 }
 

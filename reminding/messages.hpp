@@ -35,6 +35,10 @@ using scheduler::documents_for;
 using scheduler::pre_read_doc;
 using scheduler::pre_read_scope;
 
+// How a document is named in messages: its path in the project folder, or a
+// Moodle module's name with where it is ("Intro video (Moodle, Week 2)").
+std::string document_label(const pre_read_doc& d);
+
 // What counts as done with a document: opened, synced, commented, edited or acknowledged.
 using done_set = std::set<std::pair<std::string, std::int64_t>>;  // (user, file id)
 done_set done_from(const std::vector<store::engagement>& engagements);
@@ -96,6 +100,13 @@ std::optional<message> reminder_message(const reminder_input& in);
 // and those they cannot open yet marked.
 message personal_reminder(const reminder_input& in, const std::string& user);
 
+// For a Moodle participant without a Nextcloud account, through Moodle's own
+// messages (HTML): the session, and their modules left, each linked to its
+// view page (the page that records completion; a file's pluginfile link
+// records nothing). Nothing when they have no module left.
+std::optional<std::string> moodle_reminder(const reminder_input& in, const std::string& user,
+                                           const std::string& name);
+
 struct digest_input {
     reminder_input base;
     std::vector<store::engagement> engagements;             // of the project
@@ -121,6 +132,11 @@ message access_problem_message(const std::string& project, const std::string& fo
 // For a facilitator, once for the participants (user, why) the session cards
 // could not be assigned to in one pass.
 message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users);
+
+// For a facilitator, once: the course's modules whose completion cannot say who
+// opened them ("Name (Section): why"), left out of the reminders until it can.
+message untracked_modules_message(const std::string& project, const std::string& course,
+                                  const std::vector<std::string>& modules);
 
 // A session's Deck card: its title, and a description with the checklist
 // participant x document and, last, the marker that finds the card again.

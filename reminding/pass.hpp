@@ -17,6 +17,8 @@
 namespace prereadd::reminding {
 
 inline const std::string talk_prefix = "talk:";
+inline const std::string moodle_prefix = "moodle:";  // a Moodle message's channel: moodle:<Moodle user id>
+inline constexpr const char* moodle_untracked = "moodle_untracked";  // a problem: tracking/access_check.hpp
 inline const std::string ask_prefix = "ask/";  // outbox items that answer a question in the conversation
 
 project_state load_project_state(const store::state& st, const config::configuration& config,
@@ -41,6 +43,17 @@ private:
     // Stamps `row` (reference id, state, times) and writes it; false when its reference id is known.
     bool write(store::outbox_row& row, store::outbox_state state);
     boost::asio::awaitable<void> recover(const config::project_config& p);
+
+    // Moodle's messages (moodle_messages.cpp), for participants without a Nextcloud account.
+    std::vector<store::outbox_row> moodle_rows(const config::project_config& p, const store::outbox_row& group_row,
+                                               const reminder_input& in, const project_state& state) const;
+    // Writes the Moodle intents and the group row's in one transaction, so a
+    // crash never leaves the item handled with one of them unwritten; then sends.
+    boost::asio::awaitable<bool> deliver_with(store::outbox_row row, std::vector<store::outbox_row> moodle,
+                                              bool group_too);
+    boost::asio::awaitable<void> send_moodle(std::vector<store::outbox_row> rows);
+    boost::asio::awaitable<std::optional<std::int64_t>> moodle_self(const config::project_config& p);
+    boost::asio::awaitable<void> recover_moodle(const config::project_config& p, const store::outbox_row& row);
     boost::asio::awaitable<void> send_problems(const config::project_config& p);
     boost::asio::awaitable<bool> resolve_one_to_one(const config::project_config& p, const std::string& user,
                                                     store::outbox_row& row);

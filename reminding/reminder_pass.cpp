@@ -37,8 +37,12 @@ project_state load_project_state(const store::state& st, const config::configura
     out.file_link = base + "/f/";
     out.zones = p.participants.time_zones;
     if (p.talk) out.calls = st.calls(project);
-    for (const auto& d : st.documents(project)) out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags});
-    for (const auto& row : st.participants(project)) out.participants.push_back(row.user_id);
+    for (const auto& d : st.documents(project))
+        out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags, d.source, d.section, d.section_name, d.link});
+    for (const auto& row : st.participants(project)) {
+        out.participants.push_back(row.user_id);
+        if (!row.display_name.empty()) out.display_names[row.user_id] = row.display_name;
+    }
     out.engagements = st.engagements(project);
     out.done = done_from(out.engagements);
     for (const auto& problem : st.open_problems(project))
@@ -117,6 +121,10 @@ bool pass::write(store::outbox_row& row, store::outbox_state state)
 boost::asio::awaitable<void> pass::recover(const config::project_config& p)
 {
     for (const auto& row : st_.unconfirmed(p.id)) {
+        if (row.channel.starts_with(moodle_prefix)) {
+            co_await recover_moodle(p, row);
+            continue;
+        }
         if (!row.channel.starts_with(talk_prefix)) continue;
         const std::string token = row.channel.substr(talk_prefix.size());
         if (!ctx_.dry_run) {
@@ -160,9 +168,14 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     // send a message per participant.
     std::vector<std::pair<std::string, std::string>> notes;                         // item, text
     std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> deck;  // first seen -> (user, detail)
+    std::map<std::int64_t, std::vector<std::string>> untracked;                     // first seen -> modules
     for (const auto& problem : st_.open_problems(p.id)) {
         if (problem.problem == deck_not_member) {
             deck[problem.first_seen].emplace_back(problem.user_id, problem.detail);
+            continue;
+        }
+        if (problem.problem == moodle_untracked) {
+            untracked[problem.first_seen].push_back(problem.detail);
             continue;
         }
         notes.emplace_back("problem/" + problem.user_id + "/" + std::to_string(problem.file_id) + "/" +
@@ -173,6 +186,10 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     for (const auto& [first_seen, users] : deck)
         notes.emplace_back("problem/" + std::string(deck_not_member) + "/" + std::to_string(first_seen),
                            deck_problem_message(p.id, users).text);
+    // The modules whose completion cannot tell who opened them, in one message per pass that found them.
+    for (const auto& [first_seen, modules] : untracked)
+        notes.emplace_back("problem/" + std::string(moodle_untracked) + "/" + std::to_string(first_seen),
+                           untracked_modules_message(p.id, p.moodle ? p.moodle->course_name() : "", modules).text);
     for (const auto& [item, text] : notes)
         for (const auto& facilitator : p.facilitators) {
             store::outbox_row row;

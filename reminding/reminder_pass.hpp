@@ -9,6 +9,7 @@
 
 #include "config/configuration.hpp"
 #include "http/client.hpp"
+#include "moodle/site.hpp"
 #include "ocs/deck.hpp"
 #include "scheduler/sessions.hpp"
 #include "store/state.hpp"
@@ -31,7 +32,7 @@ std::string reference_id(const std::string& project, const std::string& item, co
 
 struct outgoing {
     std::string project;
-    std::string channel;  // talk:<token>
+    std::string channel;  // talk:<token>, or moodle:<user id> (Moodle's messages)
     std::string recipient;
     std::string text;
     bool dry_run = false;
@@ -79,6 +80,7 @@ struct reminder_memory {
     std::map<std::string, user_zone> user_zones;  // by user id, from Nextcloud's user details
     // When Nextcloud last answered user details without a `timezone` (29): not asked again for a refresh.
     std::int64_t zones_not_offered_at = 0;
+    std::int64_t moodle_self = 0;  // the Moodle service user's id (site info), once asked
 };
 
 // Everything a pass works with, by lifetime: what it depends on (as long as
@@ -93,6 +95,7 @@ struct reminder_context {
     http::client& client;
     const config::configuration& config;
     store::database& db;
+    moodle::site* moodle = nullptr;             // the Moodle site, when one is configured
     std::function<std::int64_t()> now;          // unix seconds
     bool dry_run = false;                       // print instead of post (the database is a scratch copy then)
     std::function<void(const outgoing&)> show;  // each message as it goes out (or would)

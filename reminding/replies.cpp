@@ -43,7 +43,7 @@ std::string without_placeholders(const std::string& text)
 std::string list_of(const std::vector<const pre_read_doc*>& docs)
 {
     std::string out;
-    for (const auto* d : docs) out += (out.empty() ? "" : ", ") + talk_text(d->path);
+    for (const auto* d : docs) out += (out.empty() ? "" : ", ") + talk_text(document_label(*d));
     return out;
 }
 

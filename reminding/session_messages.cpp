@@ -75,12 +75,15 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
         co_await learn_zones(p, state);
     for (const auto& item : planned.send) {
         auto row = row_for(p, item, t_now);
+        const auto in = input_for(p, *item.about, state, t_now);
+        // Participants of the Moodle course without a Nextcloud account get the reminders through Moodle.
+        std::vector<store::outbox_row> by_moodle;
+        if (item.kind == scheduler::item_kind::reminder) by_moodle = moodle_rows(p, row, in, state);
         if (!p.talk) {
             // Nowhere to post (Deck-only projects get their cards elsewhere).
-            record(row, store::outbox_state::skipped);
+            co_await deliver_with(row, std::move(by_moodle), false);
             continue;
         }
-        const auto in = input_for(p, *item.about, state, t_now);
         std::vector<std::string> peers;
         if (item.kind == scheduler::item_kind::nudge && !ctx_.dry_run) {
             auto now_in_call = co_await ocs::async_call_peers(ctx_.client, base(), p.talk->conversation);
@@ -94,14 +97,14 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
         const auto text =
             compose(item, in, state, sessions, first_reminder_of(st_.outbox(p.id), item.about->key), peers);
         if (!text) {
-            // Nobody has anything left: nothing to say.
-            record(row, store::outbox_state::skipped);
+            // Nobody in Talk has anything left: nothing to say there.
+            co_await deliver_with(row, std::move(by_moodle), false);
             ++report_.skipped;
             continue;
         }
         row.body = text->text;
         const auto known = [&] { return st_.outbox_entry(reference_id(row.project, row.item, row.recipient)); };
-        if (!(co_await deliver(row)) && !(known() && known()->done_at)) {
+        if (!(co_await deliver_with(row, std::move(by_moodle), true)) && !(known() && known()->done_at)) {
             keep_open(item.deadline);
             ++report_.undelivered;
         }

@@ -2,6 +2,7 @@
 #include "scheduler/sessions.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace prereadd::scheduler {
 
@@ -28,13 +29,14 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
 {
     std::vector<session> out;
     auto add = [&](const std::string& title, date::local_seconds local, std::chrono::seconds duration,
-                   const std::string& whiteboard) {
+                   const std::string& whiteboard, const section_choice& section) {
         const auto start = resolve_local(local, zone);
         // The end is a wall-clock time too: a two-hour session over a DST change still ends two hours later.
         const auto end = start + duration;
-        if (end > from && start < to) out.push_back({local_key(local), title, start, end, false, {}, whiteboard});
+        if (end > from && start < to)
+            out.push_back({local_key(local), title, start, end, false, {}, whiteboard, section});
     };
-    for (const auto& s : singles) add(s.title, s.start, s.duration, s.whiteboard);
+    for (const auto& s : singles) add(s.title, s.start, s.duration, s.whiteboard, s.moodle_section);
     for (const auto& w : weekly) {
         unsigned produced = 0;
         for (auto day = w.first;; day += date::days{1}) {
@@ -46,7 +48,9 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
             // Past the window: no later date can be in it either.
             if (resolve_local(local, zone) >= to) break;
             if (std::find(w.except.begin(), w.except.end(), day) != w.except.end()) continue;
-            add(w.title, local, w.duration, w.whiteboard);
+            section_choice section;
+            if (w.moodle_first_section) section.number = *w.moodle_first_section + static_cast<int>(produced) - 1;
+            add(w.title, local, w.duration, w.whiteboard, section);
         }
     }
     std::sort(out.begin(), out.end(),
@@ -56,14 +60,73 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
     return out;
 }
 
+namespace {
+
+std::string lower(std::string s)
+{
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// `needle` in `hay` with no digit right before or after it ("9 december" is not in "19 december").
+bool holds(const std::string& hay, const std::string& needle)
+{
+    auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+    for (auto at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) {
+        const bool before = at > 0 && digit(hay[at - 1]) && digit(needle.front());
+        const auto end = at + needle.size();
+        const bool after = end < hay.size() && digit(hay[end]) && digit(needle.back());
+        if (!before && !after) return true;
+    }
+    return false;
+}
+
+bool module_belongs(const pre_read_doc& d, const session& s, date::year_month_day day, module_scope modules)
+{
+    if (s.moodle_section.number) return d.section == *s.moodle_section.number;
+    if (!s.moodle_section.name.empty()) return lower(d.section_name) == lower(s.moodle_section.name);
+    return modules == module_scope::whole_course || section_names_date(d.section_name, day);
+}
+
+}  // namespace
+
+bool section_names_date(const std::string& section_name, date::year_month_day day)
+{
+    static const char* const months[] = {"january", "february", "march",     "april",   "may",      "june",
+                                         "july",    "august",   "september", "october", "november", "december"};
+    const auto name = lower(section_name);
+    const unsigned d = static_cast<unsigned>(day.day()), m = static_cast<unsigned>(day.month());
+    const std::string y = std::to_string(static_cast<int>(day.year()));
+    const std::string month = months[m - 1];
+    auto two = [](unsigned v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+    const std::string forms[] = {
+        y + "-" + two(m) + "-" + two(d),                  // 2026-12-09
+        std::to_string(d) + " " + month,                  // 9 december (2026)
+        two(d) + " " + month,                             // 09 december
+        month + " " + std::to_string(d),                  // december 9(, 2026)
+        two(d) + "." + two(m) + "." + y,                  // 09.12.2026
+        std::to_string(d) + "." + std::to_string(m) + "." + y,  // 9.12.2026
+        std::to_string(m) + "/" + std::to_string(d) + "/" + y,  // 12/9/2026
+    };
+    return std::any_of(std::begin(forms), std::end(forms), [&](const std::string& f) { return holds(name, f); });
+}
+
 std::vector<pre_read_doc> documents_for(const session& s, const date::time_zone& zone,
                                         const std::vector<pre_read_doc>& all, pre_read_scope scope,
-                                        const std::string& tag_prefix)
+                                        const std::string& tag_prefix, module_scope modules)
 {
-    if (scope == pre_read_scope::folder) return all;
-    const std::string day = date::format("%Y-%m-%d", date::floor<date::days>(zone.to_local(s.start)));
+    const auto local_day = date::floor<date::days>(zone.to_local(s.start));
+    const std::string day = date::format("%Y-%m-%d", local_day);
     std::vector<pre_read_doc> out;
     for (const auto& d : all) {
+        if (d.from_moodle()) {
+            if (module_belongs(d, s, date::year_month_day{local_day}, modules)) out.push_back(d);
+            continue;
+        }
+        if (scope == pre_read_scope::folder) {
+            out.push_back(d);
+            continue;
+        }
         if (scope == pre_read_scope::session_folder) {
             if (d.path.find('/') == std::string::npos || d.path.starts_with(day + "/")) out.push_back(d);
             continue;

@@ -14,11 +14,22 @@
 
 namespace prereadd::scheduler {
 
+// The Moodle course section a session's pre-reads are in, by number or by
+// name (docs/moodle.md); neither: the project's `moodle.modules` decides.
+struct section_choice {
+    std::optional<int> number;
+    std::string name{};
+
+    bool empty() const { return !number && name.empty(); }
+    auto operator<=>(const section_choice&) const = default;
+};
+
 struct single_session {
     std::string title;
     date::local_seconds start;
     std::chrono::seconds duration{3600};
     std::string whiteboard{};  // a board to work on in the call: a path inside the project folder
+    section_choice moodle_section{};
 };
 
 // Like an iCalendar RRULE:FREQ=WEEKLY;BYDAY=...: `count` counts the dates the
@@ -33,6 +44,8 @@ struct weekly_series {
     std::vector<date::local_days> except;
     std::chrono::seconds duration{3600};
     std::string whiteboard{};
+    // Occurrence n (1-based, counted like `count`) has section first + n - 1.
+    std::optional<int> moodle_first_section{};
 };
 
 struct session {
@@ -48,6 +61,7 @@ struct session {
     // A Nextcloud Whiteboard board (a .whiteboard file in the project folder)
     // worked on during the call: linked from the reminders, never a pre-read.
     std::string whiteboard{};
+    section_choice moodle_section{};  // where its Moodle pre-reads are, when it says
 
     auto operator<=>(const session&) const = default;
 };
@@ -71,7 +85,23 @@ struct pre_read_doc {
     std::string path;  // inside the project folder
     std::int64_t first_seen = 0;
     std::vector<std::string> tags{};  // collaborative tags
+    // A Moodle course module (source "moodle", file_id = -cmid, path = its
+    // name): its section and its view page, the link that records completion.
+    std::string source{};
+    int section = -1;
+    std::string section_name{};
+    std::string link{};
+
+    bool from_moodle() const { return source == "moodle"; }
 };
+
+// Which Moodle modules belong to a session that names no section: all
+// (`whole_course`) or those of the section whose name holds the session's
+// local date ("Week 2 — 9 December 2026", "2026-12-09", "09.12.2026").
+enum class module_scope { whole_course, section_with_date };
+
+// Whether a section's name holds the date, in the forms course authors write it.
+bool section_names_date(const std::string& section_name, date::year_month_day day);
 
 // Which documents belong to a session: every one (`folder`); with
 // `session_folder` the ones directly in the project folder plus those in the
@@ -79,8 +109,10 @@ struct pre_read_doc {
 // with `tag` those tagged `<tag_prefix><local date>` ("alpha-2026-12-09") plus
 // those with no such dated tag at all.
 enum class pre_read_scope { folder, session_folder, tag };
+// Moodle modules follow the session's section, else `modules`.
 std::vector<pre_read_doc> documents_for(const session& s, const date::time_zone& zone,
                                         const std::vector<pre_read_doc>& all, pre_read_scope scope,
-                                        const std::string& tag_prefix = {});
+                                        const std::string& tag_prefix = {},
+                                        module_scope modules = module_scope::whole_course);
 
 }  // namespace prereadd::scheduler

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* engagement_kind_names[] = {"synced", "opened", "commented", "edited", "acknowledged"};
 constexpr const char* outbox_state_names[] = {"intent", "sent", "missed", "superseded", "skipped"};
 constexpr const char* deck_card_state_names[] = {"open", "done", "done_by_participant", "gone"};
-constexpr const char* participant_source_names[] = {"config", "group", "talk", "share"};
+constexpr const char* participant_source_names[] = {"config", "group", "talk", "share", "moodle"};
 
 template <class Enum, std::size_t N>
 const char* name_of(Enum e, const char* const (&names)[N]) noexcept

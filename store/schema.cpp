@@ -140,6 +140,18 @@ constexpr std::string_view steps[] = {
             FOREIGN KEY (project, call_id) REFERENCES calls(project, call_id) ON DELETE CASCADE
         ) STRICT;
         )sql",
+    // 9: Moodle courses as pre-reads (issue 17). A document's source ('' for
+    // a file in the project folder, 'moodle' for a course module, whose file
+    // id is minus its cmid), its course section (number, name) and the link
+    // a participant follows; a participant's name as its source shows it
+    // (a Moodle participant without a Nextcloud account is "moodle:<id>").
+    R"sql(
+        ALTER TABLE documents ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        ALTER TABLE documents ADD COLUMN section INTEGER NOT NULL DEFAULT -1;
+        ALTER TABLE documents ADD COLUMN section_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE documents ADD COLUMN link TEXT NOT NULL DEFAULT '';
+        ALTER TABLE participants ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+        )sql",
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 // prepared statements; statement errors are programming errors and throw.
 #include "store/state.hpp"
 
+#include <charconv>
+
 #include "store/statement.hpp"
 
 #include <sqlite3.h>
@@ -208,14 +210,27 @@ void state::set_folder_etag(const std::string& project, const std::string& etag)
     s.bind(1, project).bind(2, etag).step();
 }
 
+std::optional<std::int64_t> moodle_user_id(std::string_view user_id)
+{
+    if (!user_id.starts_with(moodle_user_prefix)) return std::nullopt;
+    user_id.remove_prefix(moodle_user_prefix.size());
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(user_id.data(), user_id.data() + user_id.size(), id);
+    if (ec != std::errc() || end != user_id.data() + user_id.size() || id <= 0) return std::nullopt;
+    return id;
+}
+
 void state::upsert_document(const std::string& project, const document_row& d)
 {
     statement s(db_,
-                "INSERT INTO documents(project, file_id, path, etag, first_seen, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                "INSERT INTO documents(project, file_id, path, etag, first_seen, tags, source, section, section_name, "
+                "link) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
                 "ON CONFLICT(project, file_id) DO UPDATE SET path = excluded.path, etag = excluded.etag, "
-                "tags = excluded.tags, removed_at = NULL");
+                "tags = excluded.tags, source = excluded.source, section = excluded.section, "
+                "section_name = excluded.section_name, link = excluded.link, removed_at = NULL");
     s.bind(1, project).bind(2, d.file_id).bind(3, d.path).bind(4, d.etag).bind(5, d.first_seen);
-    s.bind(6, as_lines(d.tags)).step();
+    s.bind(6, as_lines(d.tags)).bind(7, d.source).bind(8, std::int64_t{d.section}).bind(9, d.section_name);
+    s.bind(10, d.link).step();
 }
 
 void state::mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at)
@@ -227,28 +242,34 @@ void state::mark_document_removed(const std::string& project, std::int64_t file_
 std::vector<document_row> state::documents(const std::string& project) const
 {
     return project_rows(db_,
-                        "SELECT file_id, path, etag, first_seen, tags FROM documents "
-                        "WHERE project = ?1 AND removed_at IS NULL ORDER BY path",
+                        "SELECT file_id, path, etag, first_seen, tags, source, section, section_name, link "
+                        "FROM documents WHERE project = ?1 AND removed_at IS NULL ORDER BY source, section, path",
                         project, [](const statement& s) {
-                            return document_row{s.integer(0), s.text(1), s.text(2), s.integer(3), lines_of(s.text(4))};
+                            return document_row{s.integer(0),       s.text(1),
+                                                s.text(2),          s.integer(3),
+                                                lines_of(s.text(4)), s.text(5),
+                                                static_cast<int>(s.integer(6)), s.text(7),
+                                                s.text(8)};
                         });
 }
 
 void state::upsert_participant(const std::string& project, const participant_row& p, std::int64_t at)
 {
     statement s(db_,
-                "INSERT INTO participants(project, user_id, source, first_seen) VALUES (?1, ?2, ?3, ?4) "
-                "ON CONFLICT(project, user_id) DO UPDATE SET source = excluded.source, removed_at = NULL");
-    s.bind(1, project).bind(2, p.user_id).bind(3, std::string(to_string(p.source))).bind(4, at).step();
+                "INSERT INTO participants(project, user_id, source, first_seen, display_name) "
+                "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(project, user_id) DO UPDATE SET source = excluded.source, "
+                "display_name = excluded.display_name, removed_at = NULL");
+    s.bind(1, project).bind(2, p.user_id).bind(3, std::string(to_string(p.source))).bind(4, at);
+    s.bind(5, p.display_name).step();
 }
 
 std::vector<participant_row> state::participants(const std::string& project) const
 {
     return project_rows(db_,
-                        "SELECT user_id, source FROM participants WHERE project = ?1 AND removed_at IS NULL "
-                        "ORDER BY user_id",
+                        "SELECT user_id, source, display_name FROM participants WHERE project = ?1 AND "
+                        "removed_at IS NULL ORDER BY user_id",
                         project, [](const statement& s) {
-                            return participant_row{s.text(0), participant_source_from(s.text(1))};
+                            return participant_row{s.text(0), participant_source_from(s.text(1)), s.text(2)};
                         });
 }
 

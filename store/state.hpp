@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prereadd::store {
@@ -53,16 +54,31 @@ struct document_row {
     std::string etag;
     std::int64_t first_seen = 0;
     std::vector<std::string> tags{};
+    // A Moodle module (source "moodle", file id = -cmid): its section and view page.
+    std::string source{};
+    int section = -1;
+    std::string section_name{};
+    std::string link{};
 };
 
 // Where a participant comes from; the first that names someone wins, in the
 // order an admin would look for it.
-enum class participant_source { config, group, talk, share };
+enum class participant_source { config, group, talk, share, moodle };
 const char* to_string(participant_source s) noexcept;
+
+// A Moodle participant without a Nextcloud account is "moodle:<id>" here
+// (docs/moodle.md): Nextcloud user ids have no ':', so it names nobody there.
+inline constexpr std::string_view moodle_user_prefix = "moodle:";
+inline std::string moodle_user_key(std::int64_t moodle_id)
+{
+    return std::string(moodle_user_prefix) + std::to_string(moodle_id);
+}
+std::optional<std::int64_t> moodle_user_id(std::string_view user_id);  // its Moodle id, if it is one
 
 struct participant_row {
     std::string user_id;
     participant_source source = participant_source::config;
+    std::string display_name{};  // kept for Moodle participants ("moodle:<id>" says nothing to a reader)
 };
 
 struct unmapped_read_row {

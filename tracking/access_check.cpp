@@ -12,6 +12,7 @@ const char* to_string(access_problem::kind k) noexcept
     case access_problem::kind::no_share: return "no_share";
     case access_problem::kind::share_expired: return "share_expired";
     case access_problem::kind::no_read_permission: return "no_read_permission";
+    case access_problem::kind::moodle_untracked: return "moodle_untracked";
     }
     return "no_share";
 }

@@ -13,7 +13,8 @@
 namespace prereadd::tracking {
 
 struct access_problem {
-    enum class kind { no_share, share_expired, no_read_permission };
+    // moodle_untracked: a Moodle module whose completion cannot say who opened it.
+    enum class kind { no_share, share_expired, no_read_permission, moodle_untracked };
     std::string user;
     std::int64_t file_id = 0;
     kind what = kind::no_share;

@@ -90,12 +90,15 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
                                                                  project_cache& cache, date::year_month_day today)
 {
     const auto& base = ctx.config.global.nextcloud.base;
-    auto folder_shares = co_await ocs::async_shares(ctx.client, base, p.folder, false);
-    if (!folder_shares) co_return "shares of " + p.folder + ": " + folder_shares.error().message();
-    auto file_shares = co_await ocs::async_shares(ctx.client, base, p.folder, true);
-    if (!file_shares) co_return "shares in " + p.folder + ": " + file_shares.error().message();
-    std::vector<ocs::share> shares = std::move(*folder_shares);
-    shares.insert(shares.end(), file_shares->begin(), file_shares->end());
+    std::vector<ocs::share> shares;
+    if (!p.folder.empty()) {  // a project of a Moodle course only has no folder to share
+        auto folder_shares = co_await ocs::async_shares(ctx.client, base, p.folder, false);
+        if (!folder_shares) co_return "shares of " + p.folder + ": " + folder_shares.error().message();
+        auto file_shares = co_await ocs::async_shares(ctx.client, base, p.folder, true);
+        if (!file_shares) co_return "shares in " + p.folder + ": " + file_shares.error().message();
+        shares = std::move(*folder_shares);
+        shares.insert(shares.end(), file_shares->begin(), file_shares->end());
+    }
     // Nextcloud deletes a share once it has expired, so it vanishes from the
     // listing; one seen before with a past expiration date is kept, so the
     // facilitator hears "expired" rather than "not shared".

@@ -51,6 +51,21 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
     for (const auto& [user, source] : u.participants)
         if (auto it = stored.find(user); it == stored.end() || it->second != source)
             st.upsert_participant(id, {user, source}, now);
+    if (u.course) {
+        std::set<std::int64_t> now_there;
+        for (const auto& m : u.course->modules) {
+            now_there.insert(m.file_id);
+            auto row = m;
+            row.first_seen = now;  // kept by the upsert when the module is known
+            st.upsert_document(id, row);
+        }
+        for (const auto& d : st.documents(id))
+            if (d.source == "moodle" && !now_there.count(d.file_id)) st.mark_document_removed(id, d.file_id, now);
+        report.moodle_requests += u.course->completion_requests;
+    }
+    for (const auto& [user, name] : u.display_names)
+        if (auto it = u.participants.find(user); it != u.participants.end() && !stored.count(user))
+            st.upsert_participant(id, {user, it->second, name}, now);
     for (const auto& e : u.engagements)
         if (st.record(e)) ++report.engagements_recorded;
     for (const auto& r : u.unmapped) st.record_unmapped_read(id, r);
@@ -185,6 +200,10 @@ bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_resul
         st.upsert_project(projects[i].id, projects[i].folder);
         st.set_project_error(projects[i].id, r.errors.empty() ? std::nullopt : std::optional(r.errors.front()), in.now);
         if (!r.update) continue;
+        if (r.update->course_error) {
+            ++report.moodle_errors;
+            if (r.errors.empty()) st.set_project_error(projects[i].id, r.update->course_error, in.now);
+        }
         apply(st, *r.update, in.now, report);
         ++report.projects_ok;
         if (r.errors.empty() && r.update->checked) report.polled.push_back(r.update->project->id);
@@ -192,6 +211,8 @@ bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_resul
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.
     const bool complete = report.projects_ok == projects.size() && report.errors.empty();
+    for (const auto& r : results)
+        if (r.update && r.update->course_error) report.errors.push_back(r.update->project->id + ": " + *r.update->course_error);
     if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
     if (ctx.audit) {
         st.set_cursor("audit_log", complete ? ctx.audit->saved_position() : *ctx.memory.pending_from);

@@ -11,6 +11,7 @@
 #include "tracking/audit_line.hpp"
 #include "config/configuration.hpp"
 #include "tracking/document_diff.hpp"
+#include "tracking/moodle_course.hpp"
 #include "http/client.hpp"
 #include "store/state.hpp"
 #include "webdav/multistatus.hpp"
@@ -47,6 +48,7 @@ struct project_cache {
     std::optional<std::vector<known_document>> documents;
     unsigned cycles_since_refresh = 0;
     bool loaded = false;
+    course_cache course;  // the project's Moodle course, when it has one
 };
 
 // A read from the audit log as glanced at (who, which file: see
@@ -97,6 +99,10 @@ struct cycle_context {
     const config::configuration& config;
     store::database& db;
     audit_source* audit = nullptr;      // null when no audit log is configured
+    moodle::site* moodle = nullptr;     // null when no Moodle site is configured
+    // Nextcloud's users for Moodle usernames or e-mail addresses (course_poll_input).
+    std::function<boost::asio::awaitable<std::map<std::string, std::string>>(std::vector<std::string>, bool)>
+        find_in_nextcloud;
     std::function<std::int64_t()> now;  // unix seconds
     poll_tuning tuning;
     poll_memory memory;
@@ -116,6 +122,9 @@ struct cycle_report {
     std::size_t audit_reads = 0;        // reads of any file the audit source gave this cycle
     std::size_t audit_reads_again = 0;  // of them, requests already seen (one line in two places): dropped
     std::vector<std::string> warnings;  // new this cycle, for the log (once): a silent audit log
+    // Moodle's failures: in `errors` too, but they keep no Nextcloud cursor back.
+    std::size_t moodle_errors = 0;
+    std::size_t moodle_requests = 0;  // completion requests of this cycle
 };
 
 // The cursor that holds the warning about a silent audit log while it stands

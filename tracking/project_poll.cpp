@@ -134,12 +134,56 @@ const std::vector<known_document>& stored_documents(const store::state& st, cons
     if (!cache.documents) {
         cache.documents.emplace();
         for (auto& d : st.documents(project))
-            cache.documents->push_back({d.file_id, std::move(d.path), std::move(d.etag), std::move(d.tags)});
+            if (d.source.empty())  // a Moodle module is not the folder's to diff
+                cache.documents->push_back({d.file_id, std::move(d.path), std::move(d.etag), std::move(d.tags)});
     }
     return *cache.documents;
 }
 
+// The Moodle participants merged into the update: a name already given by
+// Nextcloud (configured, group, Talk, share) keeps that source.
+void merge_course_participants(const std::vector<moodle_participant>& from_course, project_update& u)
+{
+    for (const auto& mp : from_course) {
+        u.participants.emplace(mp.user_id, store::participant_source::moodle);
+        if (mp.user_id.starts_with(moodle_user_prefix)) u.display_names[mp.user_id] = mp.fullname;
+    }
+}
+
 }  // namespace
+
+boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config::project_config& p,
+                                               project_cache& cache, bool due, const cycle_input& in,
+                                               project_update& u)
+{
+    store::state st(ctx.db);
+    auto& course = cache.course;
+    if (ctx.moodle && (due || !course.loaded)) {
+        course_poll_input ask{*ctx.moodle, p};
+        ask.refresh_every = ctx.config.global.moodle ? ctx.config.global.moodle->refresh_every : 10;
+        ask.max_at_once = ctx.config.global.moodle ? ctx.config.global.moodle->max_connections : 4;
+        for (const auto& e : st.engagements(p.id)) ask.done.insert({e.user_id, e.file_id});
+        ask.now = in.now;
+        ask.find_in_nextcloud = ctx.find_in_nextcloud;
+        auto polled = co_await async_poll_course(std::move(ask), course);
+        u.course_error = std::move(polled.error);
+        u.course = std::move(polled.update);
+    }
+    if (course.loaded) {
+        merge_course_participants(course.participants, u);
+    } else {
+        // Never read since the start: those the store has stay participants meanwhile.
+        for (const auto& row : st.participants(p.id))
+            if (row.source == store::participant_source::moodle) {
+                u.participants.emplace(row.user_id, row.source);
+                if (!row.display_name.empty()) u.display_names[row.user_id] = row.display_name;
+            }
+    }
+    if (u.course) u.engagements.insert(u.engagements.end(), u.course->engagements.begin(), u.course->engagements.end());
+    for (const auto& m : course.modules.untracked)
+        u.problems.push_back({"(moodle)", -m.cmid, access_problem::kind::moodle_untracked,
+                              m.name + " (" + m.section_name + "): " + m.why});
+}
 
 bool decide_check(bool loaded, bool due, bool names_unknown_file) { return !loaded || due || names_unknown_file; }
 
@@ -164,9 +208,11 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     u.project = &p;
     const auto& stored = stored_documents(st, p.id, cache);
     const bool due = !ctx.due || ctx.due->count(p.id);
-    u.checked = decide_check(cache.loaded, due, cache.loaded && !due && names_unknown_file(ctx, p, cache, stored, in));
+    const bool has_folder = !p.folder.empty();
+    u.checked = decide_check(cache.loaded, due,
+                             has_folder && cache.loaded && !due && names_unknown_file(ctx, p, cache, stored, in));
     std::string etag = cache.folder_etag;
-    if (u.checked) {
+    if (u.checked && has_folder) {
         auto folder =
             co_await webdav::async_list(ctx.client, ctx.config.global.nextcloud.base, service_user, p.folder, 0);
         if (!folder || folder->empty() || !folder->front().etag) {
@@ -180,7 +226,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     if (cache.folder_etag.empty())
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
     const auto decision =
-        decide_poll({u.checked, cache.loaded, cache.folder_etag != etag, p.pre_reads == scheduler::pre_read_scope::tag,
+        decide_poll({u.checked, cache.loaded, has_folder && cache.folder_etag != etag, p.pre_reads == scheduler::pre_read_scope::tag,
                      cache.cycles_since_refresh, ctx.tuning.refresh_every});
     std::set<std::int64_t> commented;
     if (decision.list) {
@@ -221,6 +267,7 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     for (const auto& g : cache.unexpandable_groups)
         u.problems.push_back({"(group)", 0, access_problem::kind::no_share,
                               "group " + g + " cannot be expanded: make the service account a sub-admin of it"});
+    if (p.moodle) co_await async_take_course(ctx, p, cache, due, in, u);
     out.update = std::move(u);
     co_return out;
 }

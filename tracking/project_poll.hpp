@@ -21,6 +21,9 @@ struct project_update {
     std::vector<store::engagement> engagements;
     std::vector<store::unmapped_read_row> unmapped;
     std::vector<access_problem> problems;
+    std::optional<course_update> course;          // the Moodle course's modules, when read this turn
+    std::map<std::string, std::string> display_names;  // Moodle participants' names, by user id
+    std::optional<std::string> course_error;      // the Moodle course could not be read
 };
 
 // One project's share of the cycle: an update, or the errors that stopped it.
@@ -77,6 +80,12 @@ boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_lis
 // that stopped it, if one did (folder_tree.cpp).
 boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& ctx, const config::project_config& p,
                                                                  project_cache& cache, date::year_month_day today);
+
+// The project's Moodle course at its turn (moodle_course.hpp): modules,
+// participants merged into `u`, completion as engagements (project_poll.cpp).
+boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config::project_config& p,
+                                               project_cache& cache, bool due, const cycle_input& in,
+                                               project_update& u);
 
 // The project's share of the cycle: network work only, nothing written.
 boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, const config::project_config& p,

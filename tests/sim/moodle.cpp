@@ -43,14 +43,15 @@ std::string http_date()
     return buffer;
 }
 
-std::optional<std::chrono::milliseconds> take_delay(moodle_world& w, const std::string& body)
+// A fault of the transport (a slow answer, an answer lost after the work was done) aimed at this request.
+std::optional<moodle_fault> take_transport_fault(moodle_world& w, const std::string& body)
 {
     for (auto it = w.faults.begin(); it != w.faults.end(); ++it) {
-        if (it->what != moodle_fault::kind::delay) continue;
+        if (it->what != moodle_fault::kind::delay && it->what != moodle_fault::kind::lose_answer) continue;
         if (!it->function.empty() && body.find("wsfunction=" + it->function) == std::string::npos) continue;
-        auto d = it->delay;
+        auto f = *it;
         if (--it->count == 0) w.faults.erase(it);
-        return d;
+        return f;
     }
     return std::nullopt;
 }
@@ -162,8 +163,9 @@ json apply(moodle_world& w, const json& op)
         moodle_fault f;
         const std::string kind = op.value("kind", "exception");
         f.what = kind == "status" ? moodle_fault::kind::status
-                 : kind == "delay" ? moodle_fault::kind::delay
-                                   : moodle_fault::kind::exception;
+                 : kind == "delay"       ? moodle_fault::kind::delay
+                 : kind == "lose_answer" ? moodle_fault::kind::lose_answer
+                                         : moodle_fault::kind::exception;
         f.function = op.value("function", "");
         f.errorcode = op.value("errorcode", "nopermissions");
         f.message = op.value("message", "");
@@ -207,13 +209,13 @@ asio::awaitable<void> moodle::impl::serve(http::server_connection& connection)
         auto read = co_await connection.async_read();
         if (!read) co_return;
         auto& msg = *read;
-        std::optional<std::chrono::milliseconds> delay;
+        std::optional<moodle_fault> fault;
         {
             std::lock_guard lock(owner.mutex_);
-            delay = take_delay(owner.world_, msg.body());
+            fault = take_transport_fault(owner.world_, msg.body());
         }
-        if (delay) {
-            asio::steady_timer pause(io, *delay);
+        if (fault && fault->what == moodle_fault::kind::delay) {
+            asio::steady_timer pause(io, fault->delay);
             co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         }
         moodle_answer answer;
@@ -221,6 +223,8 @@ asio::awaitable<void> moodle::impl::serve(http::server_connection& connection)
             std::lock_guard lock(owner.mutex_);
             answer = answer_moodle(owner.world_, std::string(msg.method_string()), std::string(msg.target()), msg.body());
         }
+        // Done, and the answer lost on the way: the connection closes without one.
+        if (fault && fault->what == moodle_fault::kind::lose_answer) co_return;
         bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(answer.status), 11};
         out.set(bhttp::field::date, http_date());
         out.set(bhttp::field::server, "Apache/2.4.71 (Debian) (prereadd moodle-sim)");

@@ -66,7 +66,8 @@ struct moodle_message {
 
 // One injected fault, for the next `count` calls of `function` ("" any).
 struct moodle_fault {
-    enum class kind { exception, status, delay } what = kind::exception;
+    // lose_answer: the call is carried out and its answer never sent (the connection closes).
+    enum class kind { exception, status, delay, lose_answer } what = kind::exception;
     std::string function;
     std::string errorcode = "nopermissions";
     std::string message;

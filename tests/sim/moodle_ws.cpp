@@ -1058,7 +1058,8 @@ moodle_answer answer_moodle(moodle_world& w, const std::string& method, const st
 
     for (auto it = w.faults.begin(); it != w.faults.end(); ++it) {
         if (!it->function.empty() && it->function != function) continue;
-        if (it->what == moodle_fault::kind::delay) continue;  // served by the connection, before this
+        // Served by the connection, around this.
+        if (it->what == moodle_fault::kind::delay || it->what == moodle_fault::kind::lose_answer) continue;
         moodle_fault f = *it;
         if (--it->count == 0) w.faults.erase(it);
         if (f.what == moodle_fault::kind::status) {

@@ -386,6 +386,7 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             user& u = w.add_user(text("id"), text("password", "password"), text("display_name"));
             if (auto app = text("app_password"); !app.empty()) u.app_passwords.insert(app);
             u.time_zone = text("timezone");
+            u.email = text("email");
             return {{"ok", true}};
         }
         if (op == "group") {

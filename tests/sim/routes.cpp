@@ -183,7 +183,7 @@ json user_json(world& w, const user& u)
             {"quota", {{"free", total - used}, {"used", used}, {"total", total}, {"relative", 0}, {"quota", -3}}},
             {"manager", ""},
             {"avatarScope", "v2-federated"},
-            {"email", nullptr},
+            {"email", u.email.empty() ? json(nullptr) : json(u.email)},
             {"emailScope", "v2-federated"},
             {"additional_mail", json::array()},
             {"additional_mailScope", json::array()},
@@ -347,6 +347,53 @@ sim_response handle_shares(world& w, const user& who, const sim_request& req)
 // webhook_listeners (captures-34 33a-33b2): an admin registers, lists and
 // deletes webhooks; anyone else, a sub-admin too, is refused with 403 (the
 // admin settings' delegation check).
+// ---- Sharees --------------------------------------------------------------
+
+// files_sharing's ShareesAPIController::search for users (shareType 0), as
+// its UserPlugin answers with the defaults (shareapi_restrict_user_enumeration_
+// full_match*: yes): a user whose id, display name or e-mail address is the
+// search (case-insensitive) is in `exact.users`, others containing it in
+// `users`; the searching user is left out. `shareWithDisplayNameUnique` is the
+// e-mail address when one is set, else the id. From the OpenAPI description
+// (server-files_sharing-openapi.json); no recording of it exists.
+sim_response handle_sharees(world& w, const user& who, const sim_request& req)
+{
+    auto param = [&](const std::string& k) {
+        auto it = req.query.find(k);
+        return it == req.query.end() ? std::string() : it->second;
+    };
+    if (param("itemType").empty()) return ocs_failure(req, 400, 400, "Missing itemType");
+    const std::string search = param("search");
+    auto lower = [](std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    const std::string wanted = lower(search);
+    json exact = json::array(), partial = json::array();
+    for (const auto& [id, u] : w.users()) {
+        if (id == who.id || wanted.empty()) continue;
+        const std::string label = u.display_name.empty() ? id : u.display_name;
+        const std::string unique = u.email.empty() ? id : u.email;
+        json entry = {{"label", label},
+                      {"subline", ""},
+                      {"icon", "icon-user"},
+                      {"value", {{"shareType", 0}, {"shareWith", id}}},
+                      {"shareWithDisplayNameUnique", unique},
+                      {"status", json::array()}};
+        if (lower(id) == wanted || lower(u.display_name) == wanted || (!u.email.empty() && lower(u.email) == wanted))
+            exact.push_back(entry);
+        else if (lower(id).find(wanted) != std::string::npos || lower(u.display_name).find(wanted) != std::string::npos)
+            partial.push_back(entry);
+    }
+    json none = json::array();
+    json data = {{"exact", {{"users", exact}, {"groups", none}, {"remotes", none}, {"remote_groups", none},
+                            {"emails", none}, {"circles", none}, {"rooms", none}}},
+                 {"users", partial}, {"groups", none}, {"remotes", none}, {"remote_groups", none},
+                 {"emails", none}, {"lookup", none}, {"circles", none}, {"rooms", none},
+                 {"lookupEnabled", false}};
+    return ocs_reply(req, 200, "OK", data);
+}
+
 sim_response handle_webhooks(world& w, const user& who, const sim_request& req, const std::string& route)
 {
     if (!w.is_admin(who.id))
@@ -446,6 +493,7 @@ sim_response handle_ocs(world& w, bool maintenance, const sim_request& req)
     if (route.starts_with("/apps/webhook_listeners/api/v1/webhooks") && w.server == dialect::nc34)
         return handle_webhooks(w, *auth.who, req, route);
     if (route == "/apps/files_sharing/api/v1/shares") return handle_shares(w, *auth.who, req);
+    if (req.method == "GET" && route == "/apps/files_sharing/api/v1/sharees") return handle_sharees(w, *auth.who, req);
     if (req.method == "GET" && route.starts_with("/apps/activity/api/v2/activity/"))
         return detail::handle_activity(w, *auth.who, req, route);
     if (route.starts_with("/apps/spreed/api/")) return detail::handle_talk(w, *auth.who, req, route);

@@ -24,6 +24,7 @@ struct user {
     std::int64_t last_login_ms = 0;
     bool logged_in = false;  // the skeleton files appear at the first login
     std::string time_zone;   // the `core/timezone` preference; in the user details from Nextcloud 30 on (22d of 34)
+    std::string email;       // empty: none set (22d shows null)
 };
 
 struct share {
@@ -295,6 +296,7 @@ public:
     void public_download(const share& s);
     // Every user who can see the node: its owner and the recipients of shares above it.
     std::vector<std::string> users_with_access(const node& n) const;
+    const std::map<std::string, user>& users() const { return users_; }
 
     // admin_audit lines of the request being handled.
     void set_audit_format(audit_format f) { audit_format_ = f; }

@@ -166,6 +166,100 @@ TEST_F(config_test, calls_whiteboards_and_participants_zones)
     EXPECT_FALSE(p.calls.summary);
 }
 
+TEST_F(config_test, a_moodle_site_and_a_course_instead_of_a_folder)
+{
+    write(dir / "moodle-token", "0123456789abcdef0123456789abcdef\n");
+    ::chmod((dir / "moodle-token").c_str(), 0600);
+    edit(global_file(), [](json& j) {
+        j["moodle"] = {{"url", "https://learn.example.org/"}, {"token_file", "moodle-token"},
+                       {"max_connections", 2}, {"refresh_every", 5}};
+    });
+    edit(project_file(), [](json& j) {
+        j.erase("folder");
+        j.erase("participants");
+        j["pre_reads"] = "folder";
+        j["moodle"] = {{"course", "ETR-2026"},      {"roles", {"student", "guest"}}, {"group", "Group A"},
+                       {"map_by", "email"},         {"map", {{"17", "dave"}}},       {"modules", "section_with_date"}};
+        j["sessions"][0]["moodle_section"] = 2;
+        j["sessions"][1]["moodle_section"] = "Week 2";
+        j["weekly"][0]["moodle_first_section"] = 1;
+    });
+    auto result = load();
+    ASSERT_TRUE(result.config) << describe(result);
+    const auto& site = *result.config->global.moodle;
+    EXPECT_EQ(site.base.to_string(), "https://learn.example.org:443");
+    EXPECT_EQ(site.token.reveal_for_authorization(), "0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(site.max_connections, 2u);
+    EXPECT_EQ(site.refresh_every, 5u);
+    const auto& p = result.config->projects[0];
+    EXPECT_TRUE(p.folder.empty());
+    ASSERT_TRUE(p.moodle);
+    EXPECT_EQ(p.moodle->shortname, "ETR-2026");
+    EXPECT_FALSE(p.moodle->course_id);
+    EXPECT_EQ(p.moodle->roles, (std::vector<std::string>{"student", "guest"}));
+    EXPECT_EQ(p.moodle->group, "Group A");
+    EXPECT_EQ(p.moodle->map_by, moodle_course_config::mapping::email);
+    EXPECT_EQ(p.moodle->map.at("17"), "dave");
+    EXPECT_EQ(p.moodle->modules, scheduler::module_scope::section_with_date);
+    EXPECT_EQ(p.sessions[0].moodle_section.number, 2);
+    EXPECT_EQ(p.sessions[1].moodle_section.name, "Week 2");
+    EXPECT_TRUE(p.sessions[2].moodle_section.empty());
+    EXPECT_EQ(p.weekly[0].moodle_first_section, 1);
+
+    // The defaults: a course by id, students, mapped by username, the whole course.
+    edit(project_file(), [](json& j) { j["moodle"] = {{"course", 42}}; });
+    auto defaults = load();
+    ASSERT_TRUE(defaults.config) << describe(defaults);
+    const auto& c = *defaults.config->projects[0].moodle;
+    EXPECT_EQ(c.course_id, 42);
+    EXPECT_EQ(c.roles, std::vector<std::string>{"student"});
+    EXPECT_EQ(c.map_by, moodle_course_config::mapping::username);
+    EXPECT_EQ(c.modules, scheduler::module_scope::whole_course);
+}
+
+TEST_F(config_test, moodle_mistakes_are_refused_naming_the_field)
+{
+    write(dir / "moodle-token", "token\n");
+    ::chmod((dir / "moodle-token").c_str(), 0600);
+    edit(project_file(), [](json& j) { j["moodle"] = {{"course", "ETR-2026"}}; });
+    expect_single_error(project_file(), "moodle", "needs the Moodle site");
+
+    const json site = {{"url", "https://learn.example.org"}, {"token_file", "moodle-token"}};
+    edit(global_file(), [&](json& j) { j["moodle"] = site; });
+    struct moodle_case {
+        bool in_project;
+        std::function<void(json&)> change;
+        const char* field;
+        const char* words;
+    };
+    const moodle_case cases[] = {
+        {true, [](json& j) { j["moodle"]["course"] = true; }, "moodle.course", "short name"},
+        {true, [](json& j) { j["moodle"]["map_by"] = "ldap"; }, "moodle.map_by", "\"username\", \"email\""},
+        {true, [](json& j) { j["moodle"]["map_by"] = "map"; }, "moodle.map", "is needed"},
+        {true, [](json& j) { j["moodle"]["map"] = {{"dave", 42}}; }, "moodle.map.dave", "user id"},
+        {true, [](json& j) { j["moodle"]["modules"] = "all"; }, "moodle.modules", "whole_course"},
+        {true, [](json& j) { j["moodle"]["roles"] = json::array(); }, "moodle.roles", "names no role"},
+        {true, [](json& j) { j["sessions"][0]["moodle_section"] = -1; }, "sessions[0].moodle_section",
+         "not a Moodle course section"},
+        {true, [](json& j) { j["weekly"][0]["moodle_first_section"] = "one"; }, "weekly[0].moodle_first_section",
+         "whole number"},
+        {false, [](json& j) { j["moodle"]["url"] = "http://learn.example.org"; }, "moodle.url", "loopback"},
+        {false, [](json& j) { j["moodle"].erase("token_file"); }, "moodle.token_file", "is required"},
+        {false, [](json& j) { j["moodle"]["refresh_every"] = 0; }, "moodle.refresh_every", "between 1"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.field);
+        const auto file = c.in_project ? project_file() : global_file();
+        std::ifstream in(file);
+        const std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        edit(file, c.change);
+        expect_single_error(file, c.field, c.words);
+        write(file, before);
+    }
+    ::chmod((dir / "moodle-token").c_str(), 0644);
+    expect_single_error(global_file(), "moodle.token_file", "readable by its owner only");
+}
+
 TEST_F(config_test, credentials_directory_is_used_for_relative_password_files)
 {
     fs::create_directories(dir / "creds");

@@ -1,0 +1,142 @@
+// `prereadd doctor` for the Moodle side (see doctor.hpp, docs/operations.md,
+// "What Moodle needs"): the token, the service's functions, each project's
+// course, its participants' usernames, activity completion of another user,
+// and the modules whose completion cannot say who opened them.
+#include "daemon/doctor.hpp"
+
+#include "moodle/site.hpp"
+#include "reminding/literal.hpp"
+#include "tracking/moodle_course.hpp"
+
+#include <algorithm>
+
+namespace prereadd::daemon {
+namespace {
+
+std::string said(const http::failure& f) { return reminding::log_text(f.message()); }
+
+// What the daemon calls, and why it needs each (operations.md, step 3).
+const std::pair<const char*, const char*> needed_functions[] = {
+    {"core_webservice_get_site_info", "the service user's id"},
+    {"core_course_get_courses_by_field", "the course"},
+    {"core_course_get_contents", "its modules"},
+    {"core_enrol_get_enrolled_users", "its participants"},
+    {"core_completion_get_activities_completion_status", "who opened what"},
+    {"core_message_send_instant_messages", "reminders to participants without a Nextcloud account"},
+    {"core_message_get_messages", "finding a sent message whose answer was lost"},
+};
+
+struct moodle_doctor {
+    moodle::site& site;
+    std::vector<check_result> out;
+    void add(std::string what, verdict v, std::string detail, std::string fix = {})
+    {
+        out.push_back({std::move(what), v, std::move(detail), std::move(fix)});
+    }
+};
+
+boost::asio::awaitable<std::optional<moodle::site_info>> async_check_token(moodle_doctor& d,
+                                                                           const config::moodle_site_config& m)
+{
+    auto info = co_await d.site.async_site_info();
+    if (!info) {
+        d.add("moodle", verdict::problem, m.base.to_string() + ": " + said(info.error()),
+              "check moodle.url, that web services and the REST protocol are on, and the token in " +
+                  m.token_file.string() + " (Site administration > Server > Web services > Manage tokens)");
+        co_return std::nullopt;
+    }
+    d.add("moodle", verdict::ok,
+          "Moodle " + reminding::log_text(info->release) + ", the token is " + reminding::log_text(info->username) +
+              "'s");
+    std::vector<std::string> missing;
+    for (const auto& [function, why] : needed_functions)
+        if (!info->functions.count(function)) missing.push_back(std::string(function) + " (" + why + ")");
+    if (missing.empty()) {
+        d.add("moodle: functions", verdict::ok, "the token's service has every function prereadd calls");
+    } else {
+        std::string list;
+        for (const auto& f : missing) list += (list.empty() ? "" : ", ") + f;
+        d.add("moodle: functions", verdict::problem, "the token's service lacks " + list,
+              "add them to the service (Site administration > Server > Web services > External services > "
+              "Functions)");
+    }
+    co_return std::optional<moodle::site_info>(std::move(*info));
+}
+
+boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::project_config& p,
+                                                std::int64_t service_user)
+{
+    const auto& c = *p.moodle;
+    const std::string name = "project " + p.id + ": Moodle course";
+    const std::string field = c.course_id ? "id" : "shortname";
+    const std::string value = c.course_id ? std::to_string(*c.course_id) : c.shortname;
+    auto courses = co_await d.site.async_courses(field, value);
+    if (!courses || courses->empty()) {
+        d.add(name, verdict::problem,
+              c.course_name() + (courses ? std::string(" is not found") : ": " + said(courses.error())),
+              "correct moodle.course in " + p.file.string() + ", or enrol the service user in the course");
+        co_return;
+    }
+    const auto course = courses->front();
+    if (!course.completion_enabled)
+        d.add(name, verdict::problem, reminding::log_text(course.fullname) + ": completion tracking is off",
+              "Course settings > Completion tracking > Enable completion tracking: Yes");
+    else
+        d.add(name, verdict::ok, reminding::log_text(course.fullname) + " (id " + std::to_string(course.id) + ")");
+
+    auto contents = co_await d.site.async_contents(course.id);
+    if (!contents) {
+        d.add(name + " modules", verdict::problem, said(contents.error()));
+    } else {
+        const auto modules = tracking::modules_of(*contents, tracking::names_general_section(p), 0);
+        if (modules.untracked.empty()) {
+            d.add(name + " modules", verdict::ok,
+                  std::to_string(modules.pre_reads.size()) + " module(s), each completed by a view or a tick");
+        } else {
+            std::string list;
+            for (const auto& m : modules.untracked)
+                list += (list.empty() ? "" : "; ") + reminding::log_text(m.name + " (" + m.section_name + "): " + m.why);
+            d.add(name + " modules", verdict::warning, "who opened these cannot be known: " + list,
+                  "in each module: Completion conditions > Add requirements > View");
+        }
+    }
+
+    auto users = co_await d.site.async_enrolled_users(course.id, std::nullopt);
+    if (!users) {
+        d.add(name + " participants", verdict::problem, said(users.error()),
+              "give the service user the Non-editing teacher role in the course");
+        co_return;
+    }
+    auto mapped = tracking::participants_of(*users, c, std::nullopt, service_user, {});
+    if (mapped.error) {
+        d.add(name + " participants", verdict::problem, reminding::log_text(*mapped.error),
+              "grant moodle/user:viewalldetails to the service user's site role (Site administration > Users > "
+              "Define roles)");
+        co_return;
+    }
+    d.add(name + " participants", verdict::ok,
+          std::to_string(mapped.participants.size()) + " enrolled user(s) with the role(s) asked for");
+    if (mapped.participants.empty()) co_return;
+    auto completion = co_await d.site.async_completion(course.id, mapped.participants.front().moodle_id);
+    if (!completion)
+        d.add(name + " completion", verdict::problem, said(completion.error()),
+              "the service user needs report/progress:view in the course (the Non-editing teacher role has it)");
+    else
+        d.add(name + " completion", verdict::ok, "the service user may read another user's activity completion");
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::vector<check_result>> async_doctor_moodle(moodle::site& site,
+                                                                      const config::configuration& config)
+{
+    moodle_doctor d{site, {}};
+    if (!config.global.moodle) co_return std::move(d.out);
+    auto info = co_await async_check_token(d, *config.global.moodle);
+    if (!info) co_return std::move(d.out);
+    for (const auto& p : config.projects)
+        if (p.moodle) co_await async_check_course(d, p, info->userid);
+    co_return std::move(d.out);
+}
+
+}  // namespace prereadd::daemon

@@ -1,0 +1,145 @@
+// Reminders through Moodle's own messages, for participants of a Moodle
+// course who have no Nextcloud account (see pass.hpp, docs/moodle.md).
+// Exactly once as for Talk: the intent is written first; an unconfirmed one
+// is looked for among the messages already sent to that user (its HTML is
+// kept as sent in `fullmessagehtml`, 10c) before it is ever sent again.
+#include "reminding/pass.hpp"
+
+#include <algorithm>
+
+namespace prereadd::reminding {
+
+std::vector<store::outbox_row> pass::moodle_rows(const config::project_config& p, const store::outbox_row& group_row,
+                                                 const reminder_input& in, const project_state& state) const
+{
+    std::vector<store::outbox_row> out;
+    if (!p.moodle) return out;
+    for (const auto& user : state.participants) {
+        const auto id = store::moodle_user_id(user);
+        if (!id) continue;
+        auto name = state.display_names.find(user);
+        auto html = moodle_reminder(in, user, name == state.display_names.end() ? std::string() : name->second);
+        if (!html) continue;
+        store::outbox_row row = group_row;
+        row.channel = moodle_prefix + std::to_string(*id);
+        row.recipient = user;
+        row.body = std::move(*html);
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+boost::asio::awaitable<bool> pass::deliver_with(store::outbox_row row, std::vector<store::outbox_row> moodle,
+                                                bool group_too)
+{
+    bool fresh = false;
+    std::vector<store::outbox_row> to_send;
+    {
+        store::transaction tx(ctx_.db);
+        for (auto& m : moodle)
+            if (write(m, store::outbox_state::intent)) to_send.push_back(m);
+        fresh = group_too ? write(row, store::outbox_state::intent) : (record(row, store::outbox_state::skipped), false);
+        tx.commit();
+    }
+    co_await send_moodle(std::move(to_send));
+    if (!fresh) co_return false;
+    const bool ok = co_await post(row);
+    if (ok) {
+        ++report_.sent;
+        if (row.late) ++report_.late;
+    }
+    co_return ok;
+}
+
+// One call for the rows of one item; each recipient's answer is its own
+// (msgid -1: refused for that one, e.g. they block messages).
+boost::asio::awaitable<void> pass::send_moodle(std::vector<store::outbox_row> rows)
+{
+    if (rows.empty()) co_return;
+    std::vector<moodle::outgoing_message> batch;
+    for (const auto& row : rows) {
+        if (ctx_.show) ctx_.show({row.project, row.channel, row.recipient, row.body, ctx_.dry_run});
+        if (ctx_.dry_run) {
+            st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now());
+            ++report_.sent;
+            continue;
+        }
+        batch.push_back({*store::moodle_user_id(row.recipient), row.body, row.reference_id});
+    }
+    if (batch.empty()) co_return;
+    if (!ctx_.moodle) {
+        report_.errors.push_back(rows.front().project + ": no Moodle site is configured for its Moodle messages");
+        co_return;
+    }
+    auto answer = co_await ctx_.moodle->async_send(batch);
+    if (!answer) {
+        // Left as intents: the next pass looks for them before sending again.
+        report_.errors.push_back(rows.front().project + ": Moodle messages: " + answer.error().message());
+        for (const auto& row : rows)
+            if (row.deadline) keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
+        report_.undelivered += batch.size();
+        co_return;
+    }
+    for (const auto& row : rows) {
+        auto it = std::find_if(answer->begin(), answer->end(),
+                               [&](const auto& m) { return m.clientmsgid == row.reference_id; });
+        if (it == answer->end()) continue;  // not answered for: recovery looks for it
+        if (it->sent()) {
+            st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), it->msgid);
+            ++report_.sent;
+            if (row.late) ++report_.late;
+        } else {
+            st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
+            ++report_.missed;
+            report_.errors.push_back(row.project + ": Moodle refused the message to " + row.recipient + ": " +
+                                     it->errormessage);
+        }
+    }
+}
+
+boost::asio::awaitable<std::optional<std::int64_t>> pass::moodle_self(const config::project_config& p)
+{
+    if (ctx_.memory.moodle_self != 0) co_return ctx_.memory.moodle_self;
+    auto info = co_await ctx_.moodle->async_site_info();
+    if (!info) {
+        fail(p, info.error());
+        co_return std::nullopt;
+    }
+    ctx_.memory.moodle_self = info->userid;
+    co_return info->userid;
+}
+
+boost::asio::awaitable<void> pass::recover_moodle(const config::project_config& p, const store::outbox_row& row)
+{
+    const auto to = store::moodle_user_id(row.recipient);
+    if (!ctx_.moodle || !to) co_return;
+    if (!ctx_.dry_run) {
+        const auto self = co_await moodle_self(p);
+        if (!self) co_return;
+        auto sent = co_await ctx_.moodle->async_messages_to(*to, *self);
+        if (!sent) {
+            fail(p, sent.error());
+            if (row.deadline && *row.deadline > ctx_.now()) {
+                keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
+                ++report_.undelivered;
+            }
+            co_return;
+        }
+        auto found = std::find_if(sent->begin(), sent->end(),
+                                  [&](const auto& m) { return m.fullmessagehtml == row.body; });
+        if (found != sent->end()) {
+            st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found->id);
+            co_return;
+        }
+    }
+    if (row.deadline && *row.deadline <= ctx_.now()) {
+        st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
+        ++report_.missed;
+        co_return;
+    }
+    // Not among the messages Moodle has: sent as written (its item is handled, so never composed again).
+    std::vector<store::outbox_row> again{row};
+    co_await send_moodle(std::move(again));
+}
+
+}  // namespace prereadd::reminding
