@@ -203,7 +203,9 @@ boost::asio::awaitable<std::set<std::string>> async_check_folder_and_groups(doct
     else
         d.add(name + ": folder", verdict::ok, p.folder + " exists");
     if (folder) {
-        auto shares = co_await ocs::async_shares(d.client, d.base(), p.folder, true);
+        // The folder's own shares and those of the files in it, as the poll cycle reads them.
+        auto shares = co_await ocs::async_shares(d.client, d.base(), p.folder, false);
+        if (shares && shares->empty()) shares = co_await ocs::async_shares(d.client, d.base(), p.folder, true);
         if (!shares)
             d.add(name + ": shares", verdict::problem,
                   "cannot read the shares of " + p.folder + ": " + said(shares.error()));

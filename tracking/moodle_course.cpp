@@ -156,21 +156,36 @@ std::vector<const moodle_participant*> to_ask(const std::vector<moodle_participa
     return out;
 }
 
-std::vector<scheduler::pre_read_doc> window_modules(const config::project_config& p,
-                                                    const std::vector<scheduler::pre_read_doc>& modules,
-                                                    date::sys_seconds now)
+reminder_windows window_modules(const config::project_config& p, const std::vector<scheduler::pre_read_doc>& modules,
+                                date::sys_seconds now)
 {
-    if (p.calendar || !p.time_zone) return modules;
+    reminder_windows out;
+    if (p.calendar || !p.time_zone) {
+        out.modules = modules;
+        return out;
+    }
     const auto lead = longest_lead(p);
     const auto scope = p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course;
     std::set<std::int64_t> seen;
-    std::vector<scheduler::pre_read_doc> out;
-    for (const auto& s : scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone, now, now + lead)) {
+    // To one second past the longest lead: a reminder falls due at its exact second.
+    for (const auto& s :
+         scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone, now, now + lead + std::chrono::seconds(1))) {
         if (s.start <= now || s.start - lead > now) continue;
+        std::size_t passed = 0;
+        for (auto l : p.lead_times) passed += now >= s.start - l;
+        if (p.digest) passed += now >= s.start - *p.digest;
+        out.leads_passed.insert(s.key + "@" + std::to_string(passed));
         for (auto& d : scheduler::documents_for(s, *p.time_zone, modules, p.pre_reads, p.pre_read_tag_prefix, scope))
-            if (seen.insert(d.file_id).second) out.push_back(std::move(d));
+            if (seen.insert(d.file_id).second) out.modules.push_back(std::move(d));
     }
     return out;
+}
+
+bool course_due(const course_cache& cache, bool turn, const std::set<std::string>& leads_passed)
+{
+    if (turn || !cache.loaded) return true;
+    return std::any_of(leads_passed.begin(), leads_passed.end(),
+                       [&](const std::string& l) { return !cache.leads_asked.count(l); });
 }
 
 namespace {
@@ -264,11 +279,10 @@ boost::asio::awaitable<course_result> async_poll_course(course_poll_input in, co
     u.participants = cache.participants;
     u.untracked = cache.modules.untracked;
 
-    const auto window = window_modules(in.project, cache.modules.pre_reads,
-                                       date::sys_seconds{std::chrono::seconds(in.now)});
+    auto window = window_modules(in.project, cache.modules.pre_reads, date::sys_seconds{std::chrono::seconds(in.now)});
     std::set<std::int64_t> cmids;
     for (const auto& d : cache.modules.pre_reads) cmids.insert(-d.file_id);
-    const auto asking = to_ask(cache.participants, window, in.done);
+    const auto asking = to_ask(cache.participants, window.modules, in.done);
     // As many at once as the Moodle host may take; a request waiting for a
     // connection would spend its deadline in the queue.
     std::size_t next = 0;
@@ -298,6 +312,7 @@ boost::asio::awaitable<course_result> async_poll_course(course_poll_input in, co
     for (const auto& f : failures)
         if (f) std::rethrow_exception(f);
     // What was learnt before a failure still counts (engagements are idempotent).
+    if (!failure) cache.leads_asked = std::move(window.leads_passed);
     out.error = std::move(failure);
     out.update = std::move(u);
     co_return out;

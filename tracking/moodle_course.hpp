@@ -93,10 +93,15 @@ std::vector<const moodle_participant*> to_ask(const std::vector<moodle_participa
 
 // The modules of the sessions in their reminder window now (calendar
 // sessions are not known to the poll cycle: a project with a calendar asks
-// for every module at its turns).
-std::vector<scheduler::pre_read_doc> window_modules(const config::project_config& p,
-                                                    const std::vector<scheduler::pre_read_doc>& modules,
-                                                    date::sys_seconds now);
+// for every module at its turns), and the lead times passed so far
+// ("<session key>@<n>"): a new one means a reminder is due about now, and
+// completion is asked for before it even between the project's turns.
+struct reminder_windows {
+    std::vector<scheduler::pre_read_doc> modules;
+    std::set<std::string> leads_passed;
+};
+reminder_windows window_modules(const config::project_config& p, const std::vector<scheduler::pre_read_doc>& modules,
+                                date::sys_seconds now);
 
 // What the course's structure and enrolments were when last read.
 struct course_cache {
@@ -109,7 +114,12 @@ struct course_cache {
     std::map<std::string, std::string> in_nextcloud;
     unsigned turns_since_refresh = 0;
     bool loaded = false;
+    std::set<std::string> leads_asked;  // reminder_windows::leads_passed when completion was last asked
 };
+
+// Whether the course is read at this cycle: at the project's turn, before it
+// was ever read, or when a lead time has passed since completion was last asked.
+bool course_due(const course_cache& cache, bool turn, const std::set<std::string>& leads_passed);
 
 // What one turn found, applied in the cycle's transaction.
 struct course_update {

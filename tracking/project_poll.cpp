@@ -158,7 +158,11 @@ boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config:
 {
     store::state st(ctx.db);
     auto& course = cache.course;
-    if (ctx.moodle && (due || !course.loaded)) {
+    const auto leads = course.loaded ? window_modules(p, course.modules.pre_reads,
+                                                      date::sys_seconds{std::chrono::seconds(in.now)})
+                                           .leads_passed
+                                     : std::set<std::string>{};
+    if (ctx.moodle && course_due(course, due, leads)) {
         course_poll_input ask{*ctx.moodle, p};
         ask.refresh_every = ctx.config.global.moodle ? ctx.config.global.moodle->refresh_every : 10;
         ask.max_at_once = ctx.config.global.moodle ? ctx.config.global.moodle->max_connections : 4;

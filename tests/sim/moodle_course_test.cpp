@@ -227,6 +227,23 @@ TEST_F(moodle_course_test, bob_opened_by_views_alice_reminded_in_talk_dave_in_mo
     EXPECT_THAT(text, HasSubstr("Dave Dunn (Moodle)"));
 }
 
+TEST_F(moodle_course_test, a_view_between_turns_counts_for_the_reminder_that_falls_due_between_them)
+{
+    clock = week_1 - 3 * day;  // no window yet: the course is read, completion not asked
+    step();
+    const std::set<std::string> nobody_due;
+    poll.due = &nobody_due;  // the reminder falls due between the project's turns
+    moodle_op({{"op", "view"}, {"user", "bob"}, {"cmid", 1}});
+    moodle_op({{"op", "view"}, {"user", "bob"}, {"cmid", 2}});
+    clock = week_1 - day;  // the second the P1D reminder is due
+    step();
+    auto talk = reminders_in_talk();
+    ASSERT_EQ(talk.size(), 1u);
+    EXPECT_THAT(line_of(talk[0], "bob"), Not(HasSubstr("Moodle")));
+    EXPECT_THAT(line_of(talk[0], "alice"), HasSubstr("Welcome page (Moodle, Week 1)"));
+    poll.due = nullptr;
+}
+
 TEST_F(moodle_course_test, carol_ticks_the_manual_module_acknowledged_and_left_out_of_her_reminder)
 {
     clock = week_1 + 2 * week - day + minute;  // week 3's reminder window

@@ -184,14 +184,28 @@ TEST(moodle_course, completion_is_asked_for_from_the_first_reminder_window_to_th
     const auto p = weekly_project();
     const auto modules = tracking::modules_of(recorded_contents(), false, 0).pre_reads;
     const date::sys_seconds week_1{std::chrono::seconds(1796202000)};  // 2 December, 10:00 Berlin
-    EXPECT_TRUE(tracking::window_modules(p, modules, week_1 - 73h).empty()) << "before the P3D window";
+    EXPECT_TRUE(tracking::window_modules(p, modules, week_1 - 73h).modules.empty()) << "before the P3D window";
+    EXPECT_EQ(tracking::window_modules(p, modules, week_1 - 72h).modules.size(), 2u) << "the second it opens";
     auto in_window = tracking::window_modules(p, modules, week_1 - 71h);
-    ASSERT_EQ(in_window.size(), 2u);
-    EXPECT_EQ(in_window[0].section_name, "Week 1");
-    EXPECT_TRUE(tracking::window_modules(p, modules, week_1 + 1h).empty()) << "started: week 2's window not open";
+    ASSERT_EQ(in_window.modules.size(), 2u);
+    EXPECT_EQ(in_window.modules[0].section_name, "Week 1");
+    EXPECT_EQ(in_window.leads_passed, std::set<std::string>{"2026-12-02T10:00@1"});
+    EXPECT_TRUE(tracking::window_modules(p, modules, week_1 + 1h).modules.empty())
+        << "started: week 2's window not open";
     auto week_2 = tracking::window_modules(p, modules, week_1 + 24h * 5);
-    ASSERT_EQ(week_2.size(), 2u);
-    EXPECT_EQ(week_2[0].section_name, "Week 2");
+    ASSERT_EQ(week_2.modules.size(), 2u);
+    EXPECT_EQ(week_2.modules[0].section_name, "Week 2");
+
+    // Between turns, completion is asked for when a lead time passes: a reminder is due.
+    tracking::course_cache cache;
+    EXPECT_TRUE(tracking::course_due(cache, false, {})) << "never read";
+    cache.loaded = true;
+    cache.leads_asked = in_window.leads_passed;
+    EXPECT_FALSE(tracking::course_due(cache, false, in_window.leads_passed));
+    EXPECT_TRUE(tracking::course_due(cache, true, in_window.leads_passed)) << "its turn";
+    const auto p1d = tracking::window_modules(p, modules, week_1 - 23h).leads_passed;
+    EXPECT_EQ(p1d, std::set<std::string>{"2026-12-02T10:00@2"});
+    EXPECT_TRUE(tracking::course_due(cache, false, p1d)) << "the P1D reminder is due";
 }
 
 TEST(moodle_course, a_session_takes_its_section_by_number_name_or_date_else_the_whole_course)
