@@ -49,10 +49,14 @@ int check_config(const std::string& path)
               << (g.audit_log ? config::describe(*g.audit_log)
                               : std::string("(none: opens only from files_downloadactivity, marked as such)"))
               << '\n'
+              << "  Moodle: " << (g.moodle ? g.moodle->base.to_string() : std::string("(none)")) << '\n'
               << "  poll interval: " << scheduler::format_duration(g.poll_interval) << '\n'
               << "  projects: " << config->projects.size() << " in " << g.projects_directory.string() << '\n';
     for (const auto& p : config->projects) {
-        std::cout << "    " << p.id << ": " << p.folder << " (" << p.time_zone_name << "), " << p.sessions.size()
+        std::cout << "    " << p.id << ": " << p.folder
+                  << (p.moodle ? std::string(p.folder.empty() ? "" : " + ") + "Moodle course " + p.moodle->course_name()
+                               : std::string())
+                  << " (" << p.time_zone_name << "), " << p.sessions.size()
                   << " single session(s), " << p.weekly.size() << " weekly series, reminders";
         for (auto lead : p.lead_times) std::cout << ' ' << scheduler::format_duration(lead);
         if (p.digest) std::cout << ", digest " << scheduler::format_duration(*p.digest);
