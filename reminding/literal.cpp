@@ -153,27 +153,36 @@ std::string plain_line(std::string_view untrusted)
     return out;
 }
 
-std::string html_text(std::string_view untrusted)
+std::string html_attribute(std::string_view value)
 {
-    const std::string line = plain_line(untrusted);
     std::string out;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
+    for (char c : value) {
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
         case '>': out += "&gt;"; break;
         case '"': out += "&quot;"; break;
         case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-        if (line.compare(i, 3, "://") == 0) {  // after ':' of "://"
-            out += "\u200B";
-        } else if (i >= 3 && line.compare(i - 3, 4, "www.") == 0) {
-            out.insert(out.size() - 1, "\u200B");
+        default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
         }
     }
     return out;
+}
+
+std::string html_text(std::string_view untrusted)
+{
+    const std::string line = plain_line(untrusted);
+    std::string broken;  // "://" and "www." with a zero-width space inside
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line.compare(i, 4, "www.") == 0) {
+            broken += "www\u200B.";
+            i += 3;
+            continue;
+        }
+        broken += line[i];
+        if (line.compare(i, 3, "://") == 0) broken += "\u200B";
+    }
+    return html_attribute(broken);
 }
 
 std::string log_text(std::string_view untrusted)

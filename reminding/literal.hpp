@@ -30,6 +30,10 @@ std::string plain_line(std::string_view untrusted);
 // no link of it (10a: a bare URL in a message is auto-linked).
 std::string html_text(std::string_view untrusted);
 
+// For an HTML attribute value from a trusted source (a module's view page as
+// Moodle gave it): escaped, control characters made spaces, never broken.
+std::string html_attribute(std::string_view value);
+
 // For a log line or a terminal: every control byte written as \xNN, so a
 // name cannot forge a log record or move the cursor. UTF-8 text stays as is.
 std::string log_text(std::string_view untrusted);

@@ -316,27 +316,6 @@ std::string document_label(const pre_read_doc& d)
     return d.path + " (Moodle" + (d.section_name.empty() ? std::string() : ", " + d.section_name) + ")";
 }
 
-namespace {
-
-// A module's view page as Moodle gave it (the configured site's own URL): escaped, never broken.
-std::string html_attribute(const std::string& value)
-{
-    std::string out;
-    for (char c : value) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 std::optional<std::string> moodle_reminder(const reminder_input& in, const std::string& user, const std::string& name)
 {
     std::vector<pre_read_doc> modules;

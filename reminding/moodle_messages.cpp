@@ -118,11 +118,7 @@ boost::asio::awaitable<void> pass::recover_moodle(const config::project_config& 
         if (!self) co_return;
         auto sent = co_await ctx_.moodle->async_messages_to(*to, *self);
         if (!sent) {
-            fail(p, sent.error());
-            if (row.deadline && *row.deadline > ctx_.now()) {
-                keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
-                ++report_.undelivered;
-            }
+            lookup_failed(p, row, sent.error());
             co_return;
         }
         auto found = std::find_if(sent->begin(), sent->end(),
@@ -132,11 +128,7 @@ boost::asio::awaitable<void> pass::recover_moodle(const config::project_config& 
             co_return;
         }
     }
-    if (row.deadline && *row.deadline <= ctx_.now()) {
-        st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
-        ++report_.missed;
-        co_return;
-    }
+    if (missed_if_late(row)) co_return;
     // Not among the messages Moodle has: sent as written (its item is handled, so never composed again).
     std::vector<store::outbox_row> again{row};
     co_await send_moodle(std::move(again));

@@ -43,6 +43,10 @@ private:
     // Stamps `row` (reference id, state, times) and writes it; false when its reference id is known.
     bool write(store::outbox_row& row, store::outbox_state state);
     boost::asio::awaitable<void> recover(const config::project_config& p);
+    // An unconfirmed row could not be looked for: tried again while its deadline allows.
+    void lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f);
+    // Records the row missed when its deadline has passed; false otherwise.
+    bool missed_if_late(const store::outbox_row& row);
 
     // Moodle's messages (moodle_messages.cpp), for participants without a Nextcloud account.
     std::vector<store::outbox_row> moodle_rows(const config::project_config& p, const store::outbox_row& group_row,

@@ -130,11 +130,7 @@ boost::asio::awaitable<void> pass::recover(const config::project_config& p)
         if (!ctx_.dry_run) {
             auto history = co_await ocs::async_chat_history(ctx_.client, base(), token, 200);
             if (!history) {
-                fail(p, history.error());
-                if (row.deadline && *row.deadline > ctx_.now()) {
-                    keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
-                    ++report_.undelivered;
-                }
+                lookup_failed(p, row, history.error());
                 continue;
             }
             auto found = std::find_if(history->messages.begin(), history->messages.end(),
@@ -144,11 +140,7 @@ boost::asio::awaitable<void> pass::recover(const config::project_config& p)
                 continue;
             }
         }
-        if (row.deadline && *row.deadline <= ctx_.now()) {
-            st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
-            ++report_.missed;
-            continue;
-        }
+        if (missed_if_late(row)) continue;
         // Not in the conversation: a planned message is composed again by this pass from what
         // is known now (whoever read during the outage is no longer reminded), under the same
         // reference id; other messages go out as written.
@@ -158,6 +150,21 @@ boost::asio::awaitable<void> pass::recover(const config::project_config& p)
         }
         if (co_await post(row)) ++report_.sent;
     }
+}
+void pass::lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f)
+{
+    fail(p, f);
+    if (row.deadline && *row.deadline > ctx_.now()) {
+        keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
+        ++report_.undelivered;
+    }
+}
+bool pass::missed_if_late(const store::outbox_row& row)
+{
+    if (!row.deadline || *row.deadline > ctx_.now()) return false;
+    st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
+    ++report_.missed;
+    return true;
 }
 // Access problems, once per problem and facilitator, in a one-to-one conversation.
 boost::asio::awaitable<void> pass::send_problems(const config::project_config& p)

@@ -244,6 +244,24 @@ TEST_F(moodle_course_test, a_view_between_turns_counts_for_the_reminder_that_fal
     poll.due = nullptr;
 }
 
+TEST_F(moodle_course_test, a_project_of_a_moodle_course_alone_needs_no_folder_and_no_configured_participants)
+{
+    alpha().folder.clear();
+    alpha().participants = {};
+    moodle_op({{"op", "view"}, {"user", "bob"}, {"cmid", 1}});
+    step();
+    auto talk = reminders_in_talk();
+    ASSERT_EQ(talk.size(), 1u);
+    EXPECT_THAT(line_of(talk[0], "alice"), HasSubstr("Course handbook (PDF) (Moodle, Week 1), Welcome page"));
+    EXPECT_THAT(line_of(talk[0], "bob"), HasSubstr("Welcome page"));
+    EXPECT_THAT(line_of(talk[0], "bob"), Not(HasSubstr("Course handbook")));
+    EXPECT_THAT(talk[0].text, Not(HasSubstr("agenda.md")));
+    EXPECT_EQ(moodle_messages_to(dave).size(), 1u);
+    auto status = sim::alpha_status(db);
+    for (const auto& who : status["participants"]) EXPECT_EQ(who["source"], "moodle") << status.dump(2);
+    EXPECT_EQ(status["participants"].size(), 4u);
+}
+
 TEST_F(moodle_course_test, carol_ticks_the_manual_module_acknowledged_and_left_out_of_her_reminder)
 {
     clock = week_1 + 2 * week - day + minute;  // week 3's reminder window
