@@ -87,7 +87,8 @@ load_result load_configuration(const fs::path& global_file, const environment& e
     for (const auto& p : config.projects)
         if (p.moodle && !config.global.moodle)
             error_sink(p.file, result.errors)
-                .add("moodle", "needs the Moodle site in " + file.string() + " (\"moodle\": {\"url\", \"token_file\"})");
+                .add("moodle",
+                     "needs the Moodle site in " + file.string() + " (\"moodle\": {\"url\", \"token_file\"})");
     if (result.errors.empty()) {
         std::sort(config.projects.begin(), config.projects.end(),
                   [](const project_config& a, const project_config& b) { return a.id < b.id; });

@@ -33,13 +33,13 @@ struct nextcloud_config {
 // A Moodle site whose courses are projects' pre-reads (docs/moodle.md): its
 // web services (REST) with the token of a service user.
 struct moodle_site_config {
-    std::string url;                    // the site's base URL, e.g. https://learn.example.org
-    http::url base;                     // the same, parsed
-    std::filesystem::path token_file;   // as resolved (credentials directory applied)
-    http::secret token;                 // the file's content
-    std::size_t max_connections = 4;    // requests at once to the Moodle host
+    std::string url;                   // the site's base URL, e.g. https://learn.example.org
+    http::url base;                    // the same, parsed
+    std::filesystem::path token_file;  // as resolved (credentials directory applied)
+    http::secret token;                // the file's content
+    std::size_t max_connections = 4;   // requests at once to the Moodle host
     std::chrono::seconds request_timeout{30};
-    unsigned refresh_every = 10;        // a course's sections and enrolments are read again every N of its turns
+    unsigned refresh_every = 10;  // a course's sections and enrolments are read again every N of its turns
 };
 
 struct metrics_config {
@@ -126,10 +126,10 @@ struct deck_config {
 // (of the roles, in the group) participants (docs/moodle.md).
 struct moodle_course_config {
     std::optional<std::int64_t> course_id;
-    std::string shortname;                         // when no id is given
-    std::vector<std::string> roles{"student"};     // role shortnames whose holders are participants
-    std::optional<std::string> group;              // only the members of this group (its name)
-    enum class mapping { username, email, map };   // how a Moodle user is found in Nextcloud
+    std::string shortname;                        // when no id is given
+    std::vector<std::string> roles{"student"};    // role shortnames whose holders are participants
+    std::optional<std::string> group;             // only the members of this group (its name)
+    enum class mapping { username, email, map };  // how a Moodle user is found in Nextcloud
     mapping map_by = mapping::username;
     // Moodle user (its id as digits, its e-mail address, or its username) ->
     // Nextcloud user id: always wins; with map_by "map" the only way.

@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 // relative to $CREDENTIALS_DIRECTORY when systemd gives one, readable by its
 // owner only, one line.
 std::optional<http::secret> load_secret_file(const std::string& field, const std::string& configured,
-                                             const fs::path& config_directory, const environment& env,
-                                             const char* what, fs::path& resolved, error_sink& sink)
+                                             const fs::path& config_directory, const environment& env, const char* what,
+                                             fs::path& resolved, error_sink& sink)
 {
     fs::path path(configured);
     if (path.is_relative())
@@ -117,8 +117,8 @@ void load_nextcloud(object_reader& r, const fs::path& config_directory, const en
 }
 
 // "moodle": {"url", "token_file", "max_connections", "request_timeout", "refresh_every"}.
-void load_moodle(object_reader& r, const fs::path& config_directory, const environment& env,
-                 moodle_site_config& out, error_sink& sink)
+void load_moodle(object_reader& r, const fs::path& config_directory, const environment& env, moodle_site_config& out,
+                 error_sink& sink)
 {
     if (auto base = load_base_url(r, "Moodle token", sink)) {
         out.url = *r.string("url", true);
@@ -228,9 +228,9 @@ std::optional<global_config> load_global(const fs::path& file, const environment
     global_config g;
     g.file = file;
     const fs::path directory = file.parent_path();
-    object_reader r(*document, "", sink,
-                    {"nextcloud", "state_directory", "audit_log", "poll_interval", "projects_directory", "metrics",
-                     "moodle"});
+    object_reader r(
+        *document, "", sink,
+        {"nextcloud", "state_directory", "audit_log", "poll_interval", "projects_directory", "metrics", "moodle"});
     if (!r.valid()) return std::nullopt;
 
     if (const json* nc = r.get("nextcloud", true)) {
@@ -239,7 +239,8 @@ std::optional<global_config> load_global(const fs::path& file, const environment
         load_nextcloud(n, directory, env, g.nextcloud, sink);
     }
     if (const json* m = r.get("moodle", false)) {
-        object_reader mr(*m, "moodle", sink, {"url", "token_file", "max_connections", "request_timeout", "refresh_every"});
+        object_reader mr(*m, "moodle", sink,
+                         {"url", "token_file", "max_connections", "request_timeout", "refresh_every"});
         // Any problem fails the whole load, so a half-read site is never used.
         if (mr.valid()) load_moodle(mr, directory, env, g.moodle.emplace(), sink);
     }

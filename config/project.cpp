@@ -224,10 +224,12 @@ void load_moodle_course(object_reader& r, project_config& p)
         else if (course->is_string() && !course->get<std::string>().empty())
             c.shortname = course->get<std::string>();
         else
-            sink.add("moodle.course", course->dump() + " is not a course: its short name (\"ETR-2026\") or its id (42)");
+            sink.add("moodle.course",
+                     course->dump() + " is not a course: its short name (\"ETR-2026\") or its id (42)");
     }
     if (mr.get("roles", false)) {
-        c.roles = mr.strings("roles", [](std::string_view s) { return !s.empty(); }, "a role's short name");
+        c.roles = mr.strings(
+            "roles", [](std::string_view s) { return !s.empty(); }, "a role's short name");
         if (c.roles.empty()) sink.add("moodle.roles", "names no role: give the short names, e.g. [\"student\"]");
     }
     c.group = mr.string("group", false);
@@ -243,8 +245,8 @@ void load_moodle_course(object_reader& r, project_config& p)
     }
     if (const json* map = mr.get("map", false)) {
         if (!map->is_object()) {
-            sink.add("moodle.map", std::string("must be an object of Moodle user to Nextcloud user id, not ") +
-                                       map->type_name());
+            sink.add("moodle.map",
+                     std::string("must be an object of Moodle user to Nextcloud user id, not ") + map->type_name());
         } else {
             for (const auto& [who, user] : map->items()) {
                 if (!user.is_string() || !valid_principal(user.get<std::string>()))

@@ -145,7 +145,7 @@ void load_weekly(const json& e, const std::string& path, project_config& p, erro
 {
     object_reader w(e, path, sink,
                     {"title", "days", "time", "first", "count", "until", "except", "duration", "whiteboard",
-                      "moodle_first_section"});
+                     "moodle_first_section"});
     if (!w.valid()) return;
     weekly_series_config series;
     bool ok = true;

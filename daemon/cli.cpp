@@ -56,8 +56,8 @@ int check_config(const std::string& path)
         std::cout << "    " << p.id << ": " << p.folder
                   << (p.moodle ? std::string(p.folder.empty() ? "" : " + ") + "Moodle course " + p.moodle->course_name()
                                : std::string())
-                  << " (" << p.time_zone_name << "), " << p.sessions.size()
-                  << " single session(s), " << p.weekly.size() << " weekly series, reminders";
+                  << " (" << p.time_zone_name << "), " << p.sessions.size() << " single session(s), " << p.weekly.size()
+                  << " weekly series, reminders";
         for (auto lead : p.lead_times) std::cout << ' ' << scheduler::format_duration(lead);
         if (p.digest) std::cout << ", digest " << scheduler::format_duration(*p.digest);
         if (p.follow_up) std::cout << ", follow-ups due " << scheduler::format_duration(p.follow_up->due) << " after";

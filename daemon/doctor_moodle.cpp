@@ -95,7 +95,8 @@ boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::
         } else {
             std::string list;
             for (const auto& m : modules.untracked)
-                list += (list.empty() ? "" : "; ") + reminding::log_text(m.name + " (" + m.section_name + "): " + m.why);
+                list +=
+                    (list.empty() ? "" : "; ") + reminding::log_text(m.name + " (" + m.section_name + "): " + m.why);
             d.add(name + " modules", verdict::warning, "who opened these cannot be known: " + list,
                   "in each module: Completion conditions > Add requirements > View");
         }

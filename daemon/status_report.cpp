@@ -287,8 +287,7 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
             docs.push_back(std::move(doc));
         }
         json participants = json::array();
-        for (const auto& u : p.participants)
-        {
+        for (const auto& u : p.participants) {
             json who = {{"user", u.user_id}, {"source", store::to_string(u.source)}};
             if (!u.display_name.empty()) who["display_name"] = u.display_name;
             participants.push_back(std::move(who));

@@ -137,7 +137,7 @@ void pass::take_acknowledgements(const config::project_config& p, const std::vec
         s.key = it->second.session_key;
         s.start = date::sys_seconds{std::chrono::seconds(*it->second.session_start)};
         for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix,
-                                             p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course))
+                                           p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course))
             if (st_.record({p.id, m.actor_id, d.file_id, store::engagement_kind::acknowledged,
                             m.timestamp ? m.timestamp : ctx_.now(), "talk"}))
                 ++report_.acknowledged;

@@ -326,8 +326,8 @@ std::optional<std::string> moodle_reminder(const reminder_input& in, const std::
     if (it == open.end()) return std::nullopt;
     const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(in.session->start - in.now);
     std::string html = "<p>Hello " + html_text(name) + ",</p><p>Reminder: <strong>" + html_text(in.session->title) +
-                       "</strong> — " + html_text(session_time(*in.session, *in.zone)) + ", " +
-                       time_until(remaining) + ".</p><p>Not opened by you yet:</p><ul>";
+                       "</strong> — " + html_text(session_time(*in.session, *in.zone)) + ", " + time_until(remaining) +
+                       ".</p><p>Not opened by you yet:</p><ul>";
     for (const auto* d : it->second) {
         html += "<li><a href=\"" + html_attribute(d->link) + "\">" + html_text(d->path) + "</a>";
         if (!d->section_name.empty()) html += " (" + html_text(d->section_name) + ")";
@@ -374,7 +374,8 @@ message digest_message(const digest_input& in)
                 for (const auto& u : it->second) users.push_back(talk_text(u));
                 parts.push_back(std::string(kind) + " by " + joined(users));
             }
-        text += "\n- " + talk_text(document_label(d)) + ": " + (parts.empty() ? std::string("nobody yet") : joined(parts, "; "));
+        text += "\n- " + talk_text(document_label(d)) + ": " +
+                (parts.empty() ? std::string("nobody yet") : joined(parts, "; "));
     }
     if (in.previous_session_end) {
         std::vector<std::string> per_doc;
@@ -385,7 +386,8 @@ message digest_message(const digest_input& in)
     if (in.first_reminder_at) {
         std::vector<std::string> added;
         for (const auto& d : base.documents)
-            if (d.first_seen > in.first_reminder_at->time_since_epoch().count()) added.push_back(talk_text(document_label(d)));
+            if (d.first_seen > in.first_reminder_at->time_since_epoch().count())
+                added.push_back(talk_text(document_label(d)));
         if (!added.empty()) text += "\nAdded after the first reminder: " + joined(added);
     }
     return {fitted(std::move(text)), {}};
@@ -411,7 +413,8 @@ std::string deck_description(const std::string& project, const reminder_input& i
     for (const auto& user : in.participants)
         for (const auto& d : in.documents) {
             const bool done = in.done.count({user, d.file_id}) != 0;
-            text += std::string("\n- [") + (done ? "x" : " ") + "] " + deck_text(user) + ": " + deck_text(document_label(d));
+            text += std::string("\n- [") + (done ? "x" : " ") + "] " + deck_text(user) + ": " +
+                    deck_text(document_label(d));
             if (!done && in.blocked.count({user, d.file_id})) text += " — no access yet";
         }
     text += "\n\n" + deck_marker(project, *in.session);

@@ -104,8 +104,7 @@ message personal_reminder(const reminder_input& in, const std::string& user);
 // messages (HTML): the session, and their modules left, each linked to its
 // view page (the page that records completion; a file's pluginfile link
 // records nothing). Nothing when they have no module left.
-std::optional<std::string> moodle_reminder(const reminder_input& in, const std::string& user,
-                                           const std::string& name);
+std::optional<std::string> moodle_reminder(const reminder_input& in, const std::string& user, const std::string& name);
 
 struct digest_input {
     reminder_input base;

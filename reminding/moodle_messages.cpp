@@ -38,7 +38,8 @@ boost::asio::awaitable<bool> pass::deliver_with(store::outbox_row row, std::vect
         store::transaction tx(ctx_.db);
         for (auto& m : moodle)
             if (write(m, store::outbox_state::intent)) to_send.push_back(m);
-        fresh = group_too ? write(row, store::outbox_state::intent) : (record(row, store::outbox_state::skipped), false);
+        fresh =
+            group_too ? write(row, store::outbox_state::intent) : (record(row, store::outbox_state::skipped), false);
         tx.commit();
     }
     co_await send_moodle(std::move(to_send));
@@ -121,8 +122,8 @@ boost::asio::awaitable<void> pass::recover_moodle(const config::project_config& 
             lookup_failed(p, row, sent.error());
             co_return;
         }
-        auto found = std::find_if(sent->begin(), sent->end(),
-                                  [&](const auto& m) { return m.fullmessagehtml == row.body; });
+        auto found =
+            std::find_if(sent->begin(), sent->end(), [&](const auto& m) { return m.fullmessagehtml == row.body; });
         if (found != sent->end()) {
             st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found->id);
             co_return;

@@ -100,11 +100,11 @@ bool section_names_date(const std::string& section_name, date::year_month_day da
     const std::string month = months[m - 1];
     auto two = [](unsigned v) { return (v < 10 ? "0" : "") + std::to_string(v); };
     const std::string forms[] = {
-        y + "-" + two(m) + "-" + two(d),                  // 2026-12-09
-        std::to_string(d) + " " + month,                  // 9 december (2026)
-        two(d) + " " + month,                             // 09 december
-        month + " " + std::to_string(d),                  // december 9(, 2026)
-        two(d) + "." + two(m) + "." + y,                  // 09.12.2026
+        y + "-" + two(m) + "-" + two(d),                        // 2026-12-09
+        std::to_string(d) + " " + month,                        // 9 december (2026)
+        two(d) + " " + month,                                   // 09 december
+        month + " " + std::to_string(d),                        // december 9(, 2026)
+        two(d) + "." + two(m) + "." + y,                        // 09.12.2026
         std::to_string(d) + "." + std::to_string(m) + "." + y,  // 9.12.2026
         std::to_string(m) + "/" + std::to_string(d) + "/" + y,  // 12/9/2026
     };

@@ -245,10 +245,14 @@ std::vector<document_row> state::documents(const std::string& project) const
                         "SELECT file_id, path, etag, first_seen, tags, source, section, section_name, link "
                         "FROM documents WHERE project = ?1 AND removed_at IS NULL ORDER BY source, section, path",
                         project, [](const statement& s) {
-                            return document_row{s.integer(0),       s.text(1),
-                                                s.text(2),          s.integer(3),
-                                                lines_of(s.text(4)), s.text(5),
-                                                static_cast<int>(s.integer(6)), s.text(7),
+                            return document_row{s.integer(0),
+                                                s.text(1),
+                                                s.text(2),
+                                                s.integer(3),
+                                                lines_of(s.text(4)),
+                                                s.text(5),
+                                                static_cast<int>(s.integer(6)),
+                                                s.text(7),
                                                 s.text(8)};
                         });
 }

@@ -55,11 +55,11 @@ course_modules modules_of(const std::vector<moodle::section>& sections, bool wit
         if (!s.visible || (s.number == 0 && !with_general)) continue;
         for (const auto& m : s.modules) {
             if (!m.visible || m.url.empty()) continue;
-            if (m.tracking == moodle::tracking::none || (m.tracking == moodle::tracking::automatic && !m.completes_on_view)) {
+            if (m.tracking == moodle::tracking::none ||
+                (m.tracking == moodle::tracking::automatic && !m.completes_on_view)) {
                 out.untracked.push_back({m.cmid, m.name, s.name,
-                                         m.tracking == moodle::tracking::none
-                                             ? "completion is off"
-                                             : "its completion has no \"view\" rule"});
+                                         m.tracking == moodle::tracking::none ? "completion is off"
+                                                                              : "its completion has no \"view\" rule"});
                 continue;
             }
             scheduler::pre_read_doc d;
@@ -80,15 +80,13 @@ bool names_general_section(const config::project_config& p)
 {
     return std::any_of(p.sessions.begin(), p.sessions.end(),
                        [](const auto& s) { return s.moodle_section.number == 0; }) ||
-           std::any_of(p.weekly.begin(), p.weekly.end(),
-                       [](const auto& w) { return w.moodle_first_section == 0; });
+           std::any_of(p.weekly.begin(), p.weekly.end(), [](const auto& w) { return w.moodle_first_section == 0; });
 }
 
 mapped_participants participants_of(const std::vector<moodle::enrolled_user>& users,
                                     const config::moodle_course_config& c,
                                     const std::optional<std::set<std::int64_t>>& group_members,
-                                    std::int64_t service_user,
-                                    const std::map<std::string, std::string>& in_nextcloud)
+                                    std::int64_t service_user, const std::map<std::string, std::string>& in_nextcloud)
 {
     using mapping = config::moodle_course_config::mapping;
     mapped_participants out;
@@ -150,8 +148,9 @@ std::vector<const moodle_participant*> to_ask(const std::vector<moodle_participa
 {
     std::vector<const moodle_participant*> out;
     for (const auto& p : participants)
-        if (std::any_of(window_modules.begin(), window_modules.end(),
-                        [&](const auto& m) { return !done.count({p.user_id, m.file_id}); }))
+        if (std::any_of(window_modules.begin(), window_modules.end(), [&](const auto& m) {
+                return !done.count({p.user_id, m.file_id});
+            }))
             out.push_back(&p);
     return out;
 }
@@ -192,8 +191,8 @@ namespace {
 
 // The course's id: configured, or found by its shortname.
 boost::asio::awaitable<std::optional<std::string>> async_find_course(moodle::site& site,
-                                                                    const config::moodle_course_config& c,
-                                                                    course_cache& cache)
+                                                                     const config::moodle_course_config& c,
+                                                                     course_cache& cache)
 {
     // Two statements: g++ 12 miscompiles co_await inside ?: (a double free).
     const std::string field = c.course_id ? "id" : "shortname";
@@ -228,7 +227,7 @@ boost::asio::awaitable<http::outcome<std::optional<std::set<std::int64_t>>>> asy
 
 // Sections and enrolments: at the first turn and every `refresh_every` turns.
 boost::asio::awaitable<std::optional<std::string>> async_refresh_course(const course_poll_input& in,
-                                                                       course_cache& cache)
+                                                                        course_cache& cache)
 {
     const auto& c = *in.project.moodle;
     if (cache.service_user == 0) {

@@ -70,8 +70,7 @@ struct mapped_participants {
 mapped_participants participants_of(const std::vector<moodle::enrolled_user>& users,
                                     const config::moodle_course_config& c,
                                     const std::optional<std::set<std::int64_t>>& group_members,
-                                    std::int64_t service_user,
-                                    const std::map<std::string, std::string>& in_nextcloud);
+                                    std::int64_t service_user, const std::map<std::string, std::string>& in_nextcloud);
 
 // What to ask Nextcloud for, by map_by: the participants' usernames or
 // lower-case e-mail addresses that the explicit map does not settle.

@@ -52,15 +52,21 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
         if (auto it = stored.find(user); it == stored.end() || it->second != source)
             st.upsert_participant(id, {user, source}, now);
     if (u.course) {
-        std::set<std::int64_t> now_there;
+        // Only what changed is written: most turns change no module.
+        std::map<std::int64_t, store::document_row> known;
+        for (auto& d : st.documents(id))
+            if (d.source == "moodle") known.emplace(d.file_id, std::move(d));
         for (const auto& m : u.course->modules) {
-            now_there.insert(m.file_id);
-            auto row = m;
-            row.first_seen = now;  // kept by the upsert when the module is known
-            st.upsert_document(id, row);
+            auto it = known.find(m.file_id);
+            if (it == known.end() || it->second.path != m.path || it->second.section != m.section ||
+                it->second.section_name != m.section_name || it->second.link != m.link) {
+                auto row = m;
+                row.first_seen = now;  // kept by the upsert when the module is known
+                st.upsert_document(id, row);
+            }
+            if (it != known.end()) known.erase(it);
         }
-        for (const auto& d : st.documents(id))
-            if (d.source == "moodle" && !now_there.count(d.file_id)) st.mark_document_removed(id, d.file_id, now);
+        for (const auto& [file_id, gone] : known) st.mark_document_removed(id, file_id, now);
         report.moodle_requests += u.course->completion_requests;
     }
     for (const auto& [user, name] : u.display_names)
@@ -212,7 +218,8 @@ bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_resul
     // could not be polled gets the same activity and reads again next cycle.
     const bool complete = report.projects_ok == projects.size() && report.errors.empty();
     for (const auto& r : results)
-        if (r.update && r.update->course_error) report.errors.push_back(r.update->project->id + ": " + *r.update->course_error);
+        if (r.update && r.update->course_error)
+            report.errors.push_back(r.update->project->id + ": " + *r.update->course_error);
     if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
     if (ctx.audit) {
         st.set_cursor("audit_log", complete ? ctx.audit->saved_position() : *ctx.memory.pending_from);

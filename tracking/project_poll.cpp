@@ -153,15 +153,14 @@ void merge_course_participants(const std::vector<moodle_participant>& from_cours
 }  // namespace
 
 boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config::project_config& p,
-                                               project_cache& cache, bool due, const cycle_input& in,
-                                               project_update& u)
+                                               project_cache& cache, bool due, const cycle_input& in, project_update& u)
 {
     store::state st(ctx.db);
     auto& course = cache.course;
-    const auto leads = course.loaded ? window_modules(p, course.modules.pre_reads,
-                                                      date::sys_seconds{std::chrono::seconds(in.now)})
-                                           .leads_passed
-                                     : std::set<std::string>{};
+    const auto leads =
+        course.loaded
+            ? window_modules(p, course.modules.pre_reads, date::sys_seconds{std::chrono::seconds(in.now)}).leads_passed
+            : std::set<std::string>{};
     if (ctx.moodle && course_due(course, due, leads)) {
         course_poll_input ask{*ctx.moodle, p};
         ask.refresh_every = ctx.config.global.moodle ? ctx.config.global.moodle->refresh_every : 10;
@@ -229,9 +228,9 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     // The stored ETag lets a restarted daemon keep the short-cut.
     if (cache.folder_etag.empty())
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
-    const auto decision =
-        decide_poll({u.checked, cache.loaded, has_folder && cache.folder_etag != etag, p.pre_reads == scheduler::pre_read_scope::tag,
-                     cache.cycles_since_refresh, ctx.tuning.refresh_every});
+    const auto decision = decide_poll({u.checked, cache.loaded, has_folder && cache.folder_etag != etag,
+                                       p.pre_reads == scheduler::pre_read_scope::tag, cache.cycles_since_refresh,
+                                       ctx.tuning.refresh_every});
     std::set<std::int64_t> commented;
     if (decision.list) {
         auto listing = co_await async_list_tree(ctx, p, cache);

@@ -21,9 +21,9 @@ struct project_update {
     std::vector<store::engagement> engagements;
     std::vector<store::unmapped_read_row> unmapped;
     std::vector<access_problem> problems;
-    std::optional<course_update> course;          // the Moodle course's modules, when read this turn
+    std::optional<course_update> course;               // the Moodle course's modules, when read this turn
     std::map<std::string, std::string> display_names;  // Moodle participants' names, by user id
-    std::optional<std::string> course_error;      // the Moodle course could not be read
+    std::optional<std::string> course_error;           // the Moodle course could not be read
 };
 
 // One project's share of the cycle: an update, or the errors that stopped it.

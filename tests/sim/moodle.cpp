@@ -162,7 +162,7 @@ json apply(moodle_world& w, const json& op)
     if (name == "fault") {
         moodle_fault f;
         const std::string kind = op.value("kind", "exception");
-        f.what = kind == "status" ? moodle_fault::kind::status
+        f.what = kind == "status"        ? moodle_fault::kind::status
                  : kind == "delay"       ? moodle_fault::kind::delay
                  : kind == "lose_answer" ? moodle_fault::kind::lose_answer
                                          : moodle_fault::kind::exception;

@@ -44,12 +44,14 @@ protected:
             {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
         lms.with_world([](sim::moodle_world& w) { sim::seed_recorded_moodle(w); });
         // The service user as docs/operations.md sets it up: usernames visible, messages readable back.
-        lms.control(nlohmann::json::array(
-            {{{"op", "capability"}, {"grant", "moodle/user:viewalldetails"}},
-             {{"op", "function"}, {"add", "core_message_get_messages"}},
-             {{"op", "user"}, {"username", "dave"}, {"firstname", "Dave"}, {"lastname", "Dunn"},
-              {"email", "dave@example.org"}},
-             {{"op", "enrol"}, {"course", "ALPHA"}, {"user", "dave"}}}));
+        lms.control(nlohmann::json::array({{{"op", "capability"}, {"grant", "moodle/user:viewalldetails"}},
+                                           {{"op", "function"}, {"add", "core_message_get_messages"}},
+                                           {{"op", "user"},
+                                            {"username", "dave"},
+                                            {"firstname", "Dave"},
+                                            {"lastname", "Dunn"},
+                                            {"email", "dave@example.org"}},
+                                           {{"op", "enrol"}, {"course", "ALPHA"}, {"user", "dave"}}}));
         dave = lms.with_world([](sim::moodle_world& w) {
             for (const auto& [id, u] : w.users)
                 if (u.username == "dave") return id;
@@ -370,9 +372,7 @@ TEST_F(moodle_course_test, completion_costs_one_request_per_participant_with_som
 {
     for (const int size : {30, 300}) {
         SCOPED_TRACE(size);
-        auto calls = [&] {
-            return lms.with_world([](sim::moodle_world& w) { return w.calls_by_function; });
-        };
+        auto calls = [&] { return lms.with_world([](sim::moodle_world& w) { return w.calls_by_function; }); };
         lms.with_world([](sim::moodle_world& w) { w.courses[2].enrolments = {{3, "teacher"}}; });
         auto ops = nlohmann::json::array();
         for (int i = 0; i < size; ++i) {
@@ -422,8 +422,8 @@ TEST_F(moodle_course_test, completion_costs_one_request_per_participant_with_som
         EXPECT_EQ(later, static_cast<std::size_t>(size / 2)) << "those who are done are not asked again";
         std::cout << "moodle cost, " << size << " participants: first turn " << refresh
                   << " request(s) (structure and enrolments), idle interval " << idle_total
-                  << ", first interval in a reminder window " << in_window << " completion request(s), then "
-                  << later << " per interval\n";
+                  << ", first interval in a reminder window " << in_window << " completion request(s), then " << later
+                  << " per interval\n";
         lms.with_world([&](sim::moodle_world& w) { w.courses[2].enrolments.clear(); });
     }
 }

@@ -58,8 +58,8 @@ int main(int argc, char** argv)
                     return 65;
                 }
         }
-        std::cout << "moodle-sim listening on " << sim.base_url() << ", control on http://127.0.0.1:"
-                  << sim.control_port() << std::endl;
+        std::cout << "moodle-sim listening on " << sim.base_url()
+                  << ", control on http://127.0.0.1:" << sim.control_port() << std::endl;
         if (!ready_file.empty()) {
             std::ofstream(ready_file + ".tmp") << sim.port() << ' ' << sim.control_port() << '\n';
             std::rename((ready_file + ".tmp").c_str(), ready_file.c_str());

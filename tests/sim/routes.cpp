@@ -386,10 +386,22 @@ sim_response handle_sharees(world& w, const user& who, const sim_request& req)
             partial.push_back(entry);
     }
     json none = json::array();
-    json data = {{"exact", {{"users", exact}, {"groups", none}, {"remotes", none}, {"remote_groups", none},
-                            {"emails", none}, {"circles", none}, {"rooms", none}}},
-                 {"users", partial}, {"groups", none}, {"remotes", none}, {"remote_groups", none},
-                 {"emails", none}, {"lookup", none}, {"circles", none}, {"rooms", none},
+    json data = {{"exact",
+                  {{"users", exact},
+                   {"groups", none},
+                   {"remotes", none},
+                   {"remote_groups", none},
+                   {"emails", none},
+                   {"circles", none},
+                   {"rooms", none}}},
+                 {"users", partial},
+                 {"groups", none},
+                 {"remotes", none},
+                 {"remote_groups", none},
+                 {"emails", none},
+                 {"lookup", none},
+                 {"circles", none},
+                 {"rooms", none},
                  {"lookupEnabled", false}};
     return ocs_reply(req, 200, "OK", data);
 }

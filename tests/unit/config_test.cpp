@@ -171,15 +171,17 @@ TEST_F(config_test, a_moodle_site_and_a_course_instead_of_a_folder)
     write(dir / "moodle-token", "0123456789abcdef0123456789abcdef\n");
     ::chmod((dir / "moodle-token").c_str(), 0600);
     edit(global_file(), [](json& j) {
-        j["moodle"] = {{"url", "https://learn.example.org/"}, {"token_file", "moodle-token"},
-                       {"max_connections", 2}, {"refresh_every", 5}};
+        j["moodle"] = {{"url", "https://learn.example.org/"},
+                       {"token_file", "moodle-token"},
+                       {"max_connections", 2},
+                       {"refresh_every", 5}};
     });
     edit(project_file(), [](json& j) {
         j.erase("folder");
         j.erase("participants");
         j["pre_reads"] = "folder";
-        j["moodle"] = {{"course", "ETR-2026"},      {"roles", {"student", "guest"}}, {"group", "Group A"},
-                       {"map_by", "email"},         {"map", {{"17", "dave"}}},       {"modules", "section_with_date"}};
+        j["moodle"] = {{"course", "ETR-2026"}, {"roles", {"student", "guest"}}, {"group", "Group A"},
+                       {"map_by", "email"},    {"map", {{"17", "dave"}}},       {"modules", "section_with_date"}};
         j["sessions"][0]["moodle_section"] = 2;
         j["sessions"][1]["moodle_section"] = "Week 2";
         j["weekly"][0]["moodle_first_section"] = 1;
@@ -236,7 +238,11 @@ TEST_F(config_test, moodle_mistakes_are_refused_naming_the_field)
         {true, [](json& j) { j["moodle"]["course"] = true; }, "moodle.course", "short name"},
         {true, [](json& j) { j["moodle"]["map_by"] = "ldap"; }, "moodle.map_by", "\"username\", \"email\""},
         {true, [](json& j) { j["moodle"]["map_by"] = "map"; }, "moodle.map", "is needed"},
-        {true, [](json& j) { j["moodle"]["map"] = {{"dave", 42}}; }, "moodle.map.dave", "user id"},
+        {true,
+         [](json& j) {
+             j["moodle"]["map"] = {{"dave", 42}};
+         },
+         "moodle.map.dave", "user id"},
         {true, [](json& j) { j["moodle"]["modules"] = "all"; }, "moodle.modules", "whole_course"},
         {true, [](json& j) { j["moodle"]["roles"] = json::array(); }, "moodle.roles", "names no role"},
         {true, [](json& j) { j["sessions"][0]["moodle_section"] = -1; }, "sessions[0].moodle_section",

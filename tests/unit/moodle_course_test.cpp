@@ -244,8 +244,8 @@ TEST(moodle_course, a_section_name_holds_the_session_date_in_the_forms_authors_w
 
 TEST(moodle_course, messages_name_a_module_with_its_section_and_link_it_only_in_moodle)
 {
-    scheduler::pre_read_doc module{-4, "Intro <video>", 0, {}, "moodle", 2, "Week 2",
-                                   "https://learn.example.org/mod/resource/view.php?id=4&x=1"};
+    scheduler::pre_read_doc module{
+        -4, "Intro <video>", 0, {}, "moodle", 2, "Week 2", "https://learn.example.org/mod/resource/view.php?id=4&x=1"};
     EXPECT_EQ(reminding::document_label(module), "Intro <video> (Moodle, Week 2)");
     EXPECT_EQ(reminding::document_label({7, "agenda.md", 0, {}}), "agenda.md");
 
