@@ -264,6 +264,38 @@ TEST_F(moodle_course_test, a_project_of_a_moodle_course_alone_needs_no_folder_an
     EXPECT_EQ(status["participants"].size(), 4u);
 }
 
+TEST_F(moodle_course_test, a_recipient_moodle_refuses_is_missed_alone_and_the_others_get_theirs)
+{
+    moodle_op(nlohmann::json::array({{{"op", "user"}, {"username", "erin"}, {"firstname", "Erin"}},
+                                     {{"op", "enrol"}, {"course", "ALPHA"}, {"user", "erin"}}}));
+    clock = week_1 - 3 * day;
+    step();  // the course is read with erin in it
+    const auto erin = lms.with_world([](sim::moodle_world& w) {
+        for (auto it = w.users.begin(); it != w.users.end(); ++it)
+            if (it->second.username == "erin") {
+                const auto id = it->first;
+                w.users.erase(it);  // deleted meanwhile: Moodle answers msgid -1 for her
+                return id;
+            }
+        return std::int64_t{0};
+    });
+    clock = week_1 - day;
+    auto [cycle, report] = pass();
+    EXPECT_EQ(moodle_messages_to(dave).size(), 1u);
+    ASSERT_EQ(report.errors.size(), 1u);
+    EXPECT_THAT(report.errors[0], HasSubstr("Moodle refused the message to moodle:" + std::to_string(erin)));
+    store::state st(db);
+    for (const auto& row : st.outbox("alpha")) {
+        if (row.recipient == store::moodle_user_key(erin)) {
+            EXPECT_EQ(row.state, store::outbox_state::missed);
+        }
+        if (row.recipient == store::moodle_user_key(dave)) {
+            EXPECT_EQ(row.state, store::outbox_state::sent);
+        }
+    }
+    EXPECT_EQ(reminders_in_talk().size(), 1u) << "the Talk reminder is not held up either";
+}
+
 TEST_F(moodle_course_test, carol_ticks_the_manual_module_acknowledged_and_left_out_of_her_reminder)
 {
     clock = week_1 + 2 * week - day + minute;  // week 3's reminder window

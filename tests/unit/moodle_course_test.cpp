@@ -270,6 +270,31 @@ TEST(moodle_course, messages_name_a_module_with_its_section_and_link_it_only_in_
     EXPECT_FALSE(reminding::moodle_reminder(in, "moodle:7", "Dave"));
 }
 
+TEST(moodle_course, the_deck_card_and_the_digest_list_modules_like_documents_with_their_source)
+{
+    scheduler::pre_read_doc module{-4, "Intro video (MP4)", 0, {}, "moodle", 2, "Week 2", "https://l/mod/x"};
+    scheduler::session s;
+    s.key = "k";
+    s.title = "Review";
+    s.start = date::sys_days{date::year{2026} / 12 / 9} + 9h;
+    s.end = s.start + 1h;
+    reminding::reminder_input in;
+    in.session = &s;
+    in.zone = date::locate_zone("Europe/Berlin");
+    in.now = s.start - 2h;
+    in.participants = {"alice", "bob"};
+    in.documents = {{7, "agenda.md", 0, {}}, module};
+    in.done = {{"bob", -4}};
+    const auto card = reminding::deck_description("alpha", in);
+    EXPECT_THAT(card, HasSubstr("- [ ] alice: Intro video (MP4) (Moodle, Week 2)"));
+    EXPECT_THAT(card, HasSubstr("- [x] bob: Intro video (MP4) (Moodle, Week 2)"));
+    reminding::digest_input d;
+    d.base = in;
+    d.engagements = {{"alpha", "bob", -4, store::engagement_kind::opened, 1, "moodle"}};
+    const auto digest = reminding::digest_message(d).text;
+    EXPECT_THAT(digest, HasSubstr("Intro video (MP4) (Moodle, Week 2): opened by bob"));
+}
+
 TEST(moodle_course, a_name_in_a_moodle_message_is_never_markup_or_a_link)
 {
     const auto text = reminding::html_text("<script>x</script> \"a\" & 'b' https://evil.example www.evil.example\n");
