@@ -55,6 +55,14 @@ std::vector<project_config> load_projects(const fs::path& directory, error_sink&
 
 }  // namespace
 
+std::chrono::seconds longest_lead(const project_config& p)
+{
+    std::chrono::seconds longest{0};
+    for (auto lead : p.lead_times) longest = std::max(longest, lead);
+    if (p.digest) longest = std::max(longest, *p.digest);
+    return longest;
+}
+
 std::string config_error::to_string() const
 {
     std::string text = file.string();

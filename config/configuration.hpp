@@ -168,6 +168,10 @@ struct project_config {
     std::optional<moodle_course_config> moodle;
 };
 
+// The longest lead of any item of the project (reminders, digest): how far
+// ahead of a session anything happens.
+std::chrono::seconds longest_lead(const project_config& p);
+
 struct configuration {
     global_config global;
     std::vector<project_config> projects;  // sorted by id

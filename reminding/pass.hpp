@@ -45,6 +45,8 @@ private:
     boost::asio::awaitable<void> recover(const config::project_config& p);
     // An unconfirmed row could not be looked for: tried again while its deadline allows.
     void lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f);
+    // Whether the row's item has rows for other recipients.
+    bool has_siblings(const config::project_config& p, const store::outbox_row& row) const;
     // Records the row missed when its deadline has passed; false otherwise.
     bool missed_if_late(const store::outbox_row& row);
 
@@ -112,7 +114,6 @@ private:
     std::map<std::string, std::string> one_to_one_;  // user -> channel, for this pass
 };
 
-// The longest lead of any item of the project: how far ahead sessions matter.
-std::chrono::seconds longest_lead(const config::project_config& p);
+using config::longest_lead;
 
 }  // namespace prereadd::reminding

@@ -50,14 +50,6 @@ project_state load_project_state(const store::state& st, const config::configura
     return out;
 }
 
-std::chrono::seconds longest_lead(const config::project_config& p)
-{
-    std::chrono::seconds longest{0};
-    for (auto lead : p.lead_times) longest = std::max(longest, lead);
-    if (p.digest) longest = std::max(longest, *p.digest);
-    return longest;
-}
-
 boost::asio::awaitable<void> pass::run()
 {
     for (const auto& p : ctx_.config.projects) {
@@ -143,8 +135,10 @@ boost::asio::awaitable<void> pass::recover(const config::project_config& p)
         if (missed_if_late(row)) continue;
         // Not in the conversation: a planned message is composed again by this pass from what
         // is known now (whoever read during the outage is no longer reminded), under the same
-        // reference id; other messages go out as written.
-        if (row.session_start) {
+        // reference id; other messages go out as written. So does a planned one whose item
+        // has other rows (Moodle messages, one-to-one reminders): the plan takes an item
+        // with any row as handled and would never compose it again.
+        if (row.session_start && !has_siblings(p, row)) {
             st_.withdraw_intent(row.reference_id);
             continue;
         }
@@ -158,6 +152,13 @@ void pass::lookup_failed(const config::project_config& p, const store::outbox_ro
         keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
         ++report_.undelivered;
     }
+}
+bool pass::has_siblings(const config::project_config& p, const store::outbox_row& row) const
+{
+    const auto rows = st_.outbox(p.id);
+    return std::any_of(rows.begin(), rows.end(), [&](const store::outbox_row& other) {
+        return other.item == row.item && other.reference_id != row.reference_id;
+    });
 }
 bool pass::missed_if_late(const store::outbox_row& row)
 {

@@ -38,14 +38,6 @@ std::optional<std::string> mapped(const config::moodle_course_config& c, const m
     return std::nullopt;
 }
 
-std::chrono::seconds longest_lead(const config::project_config& p)
-{
-    std::chrono::seconds longest{0};
-    for (auto lead : p.lead_times) longest = std::max(longest, lead);
-    if (p.digest) longest = std::max(longest, *p.digest);
-    return longest;
-}
-
 }  // namespace
 
 course_modules modules_of(const std::vector<moodle::section>& sections, bool with_general, std::int64_t now)
@@ -163,7 +155,7 @@ reminder_windows window_modules(const config::project_config& p, const std::vect
         out.modules = modules;
         return out;
     }
-    const auto lead = longest_lead(p);
+    const auto lead = config::longest_lead(p);
     const auto scope = p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course;
     std::set<std::int64_t> seen;
     // To one second past the longest lead: a reminder falls due at its exact second.

@@ -296,6 +296,29 @@ TEST_F(moodle_course_test, a_recipient_moodle_refuses_is_missed_alone_and_the_ot
     EXPECT_EQ(reminders_in_talk().size(), 1u) << "the Talk reminder is not held up either";
 }
 
+TEST_F(moodle_course_test, a_talk_reminder_that_failed_beside_sent_moodle_messages_still_goes_out_once)
+{
+    // Talk turns the chat away for this pass: the Moodle messages go, the Talk intent stays.
+    auto f = nc.control({{"op", "fault"},
+                         {"kind", "status"},
+                         {"route", "/ocs/v2.php/apps/spreed/api/v1/chat/"},
+                         {"status", 400},
+                         {"count", 50}});
+    ASSERT_FALSE(f.contains("error")) << f.dump();
+    pass();
+    EXPECT_TRUE(reminders_in_talk().empty());
+    EXPECT_EQ(moodle_messages_to(dave).size(), 1u);
+    nc.control({{"op", "clear_faults"}});
+    restart();
+    clock += minute;
+    step();  // its item has rows already: the Talk row is posted as written, not left to a plan that skips it
+    EXPECT_EQ(reminders_in_talk().size(), 1u);
+    EXPECT_EQ(moodle_messages_to(dave).size(), 1u);
+    clock += minute;
+    step();
+    EXPECT_EQ(reminders_in_talk().size(), 1u);
+}
+
 TEST_F(moodle_course_test, carol_ticks_the_manual_module_acknowledged_and_left_out_of_her_reminder)
 {
     clock = week_1 + 2 * week - day + minute;  // week 3's reminder window
