@@ -67,17 +67,13 @@ users_in_nextcloud(http::client& client, const http::url& base)
 {
     return [&client, &base](std::vector<std::string> wanted,
                             bool by_email) -> boost::asio::awaitable<std::map<std::string, std::string>> {
-        auto lower = [](std::string s) {
-            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return s;
-        };
         std::map<std::string, std::string> found;
         for (const auto& key : wanted) {
             auto exact = co_await ocs::async_exact_users(client, base, key);
             if (!exact) continue;  // asked again at the next refresh
             std::vector<std::string> ids;
             for (const auto& u : *exact)
-                if (by_email ? lower(u.unique) == lower(key) : u.id == key) ids.push_back(u.id);
+                if (by_email ? scheduler::ascii_lower(u.unique) == scheduler::ascii_lower(key) : u.id == key) ids.push_back(u.id);
             if (ids.size() == 1) found.emplace(key, ids.front());
         }
         co_return found;

@@ -5,6 +5,7 @@
 
 #include "reminding/attendance.hpp"
 #include "reminding/literal.hpp"
+#include "reminding/messages.hpp"
 #include "tracking/poll_cycle.hpp"
 
 #include <date/date.h>
@@ -80,12 +81,7 @@ std::string pad(const std::string& s, std::size_t width)
     return used >= width ? s + " " : s + std::string(width - used, ' ');
 }
 
-// A Moodle module with where it is, as the messages name it.
-std::string document_label(const store::document_row& d)
-{
-    if (d.source != "moodle") return d.path;
-    return d.path + " (Moodle" + (d.section_name.empty() ? std::string() : ", " + d.section_name) + ")";
-}
+using reminding::document_label;
 
 // A Moodle participant without a Nextcloud account by the name Moodle gave.
 std::string participant_label(const store::participant_row& u)

@@ -310,11 +310,18 @@ message personal_reminder(const reminder_input& in, const std::string& user)
     return {fitted(std::move(text)), {}};
 }
 
-std::string document_label(const pre_read_doc& d)
+namespace {
+
+std::string label(const std::string& path, const std::string& source, const std::string& section_name)
 {
-    if (!d.from_moodle()) return d.path;
-    return d.path + " (Moodle" + (d.section_name.empty() ? std::string() : ", " + d.section_name) + ")";
+    if (source != "moodle") return path;
+    return path + " (Moodle" + (section_name.empty() ? std::string() : ", " + section_name) + ")";
 }
+
+}  // namespace
+
+std::string document_label(const pre_read_doc& d) { return label(d.path, d.source, d.section_name); }
+std::string document_label(const store::document_row& d) { return label(d.path, d.source, d.section_name); }
 
 std::optional<std::string> moodle_reminder(const reminder_input& in, const std::string& user, const std::string& name)
 {

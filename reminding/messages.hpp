@@ -38,6 +38,7 @@ using scheduler::pre_read_scope;
 // How a document is named in messages: its path in the project folder, or a
 // Moodle module's name with where it is ("Intro video (Moodle, Week 2)").
 std::string document_label(const pre_read_doc& d);
+std::string document_label(const store::document_row& d);  // the same, as the store has it (status)
 
 // What counts as done with a document: opened, synced, commented, edited or acknowledged.
 using done_set = std::set<std::pair<std::string, std::int64_t>>;  // (user, file id)

@@ -14,12 +14,6 @@ struct component_free {
     void operator()(icalcomponent* c) const noexcept { icalcomponent_free(c); }
 };
 
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 // The instant of a DATE-TIME value, whatever form it came in.
 std::optional<date::sys_seconds> instant_of(icaltimetype t, const date::time_zone& floating_zone)
 {
@@ -52,7 +46,7 @@ bool passes(icalcomponent* event, const calendar_filter& filter)
         if (!summary || !std::string_view(summary).starts_with(*filter.title_prefix)) return false;
     }
     if (filter.category) {
-        const std::string wanted = lower(*filter.category);
+        const std::string wanted = ascii_lower(*filter.category);
         for (icalproperty* p = icalcomponent_get_first_property(event, ICAL_CATEGORIES_PROPERTY); p;
              p = icalcomponent_get_next_property(event, ICAL_CATEGORIES_PROPERTY)) {
             // One property may list several, comma-separated.
@@ -64,7 +58,7 @@ bool passes(icalcomponent* event, const calendar_filter& filter)
                 std::string one = list.substr(start, comma - start);
                 while (!one.empty() && one.front() == ' ') one.erase(0, 1);
                 while (!one.empty() && one.back() == ' ') one.pop_back();
-                if (lower(one) == wanted) return true;
+                if (ascii_lower(one) == wanted) return true;
                 start = comma + 1;
             }
         }

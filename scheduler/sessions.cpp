@@ -62,12 +62,6 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
 
 namespace {
 
-std::string lower(std::string s)
-{
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // `needle` in `hay` with no digit right before or after it ("9 december" is not in "19 december").
 bool holds(const std::string& hay, const std::string& needle)
 {
@@ -84,17 +78,23 @@ bool holds(const std::string& hay, const std::string& needle)
 bool module_belongs(const pre_read_doc& d, const session& s, date::year_month_day day, module_scope modules)
 {
     if (s.moodle_section.number) return d.section == *s.moodle_section.number;
-    if (!s.moodle_section.name.empty()) return lower(d.section_name) == lower(s.moodle_section.name);
+    if (!s.moodle_section.name.empty()) return ascii_lower(d.section_name) == ascii_lower(s.moodle_section.name);
     return modules == module_scope::whole_course || section_names_date(d.section_name, day);
 }
 
 }  // namespace
 
+std::string ascii_lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
 bool section_names_date(const std::string& section_name, date::year_month_day day)
 {
     static const char* const months[] = {"january", "february", "march",     "april",   "may",      "june",
                                          "july",    "august",   "september", "october", "november", "december"};
-    const auto name = lower(section_name);
+    const auto name = ascii_lower(section_name);
     const unsigned d = static_cast<unsigned>(day.day()), m = static_cast<unsigned>(day.month());
     const std::string y = std::to_string(static_cast<int>(day.year()));
     const std::string month = months[m - 1];

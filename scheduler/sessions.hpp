@@ -100,6 +100,10 @@ struct pre_read_doc {
 // local date ("Week 2 — 9 December 2026", "2026-12-09", "09.12.2026").
 enum class module_scope { whole_course, section_with_date };
 
+// `s` with its ASCII letters in lower case: names compared without case
+// (calendar categories, section names, e-mail addresses).
+std::string ascii_lower(std::string s);
+
 // Whether a section's name holds the date, in the forms course authors write it.
 bool section_names_date(const std::string& section_name, date::year_month_day day);
 

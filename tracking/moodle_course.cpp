@@ -13,11 +13,7 @@
 namespace prereadd::tracking {
 namespace {
 
-std::string lower(std::string s)
-{
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
+using scheduler::ascii_lower;
 
 bool has_role(const moodle::enrolled_user& u, const std::vector<std::string>& roles)
 {
@@ -28,12 +24,12 @@ bool has_role(const moodle::enrolled_user& u, const std::vector<std::string>& ro
 // The explicit map's entry for a user: by id, e-mail or username.
 std::optional<std::string> mapped(const config::moodle_course_config& c, const moodle::enrolled_user& u)
 {
-    for (const std::string& key : {std::to_string(u.id), lower(u.email), u.username}) {
+    for (const std::string& key : {std::to_string(u.id), ascii_lower(u.email), u.username}) {
         if (key.empty()) continue;
         if (auto it = c.map.find(key); it != c.map.end()) return it->second;
         // E-mail addresses are compared without case, as mail servers do.
         for (const auto& [k, v] : c.map)
-            if (k.find('@') != std::string::npos && lower(k) == key) return v;
+            if (k.find('@') != std::string::npos && ascii_lower(k) == key) return v;
     }
     return std::nullopt;
 }
@@ -95,7 +91,7 @@ mapped_participants participants_of(const std::vector<moodle::enrolled_user>& us
             else if (auto it = in_nextcloud.find(u.username); it != in_nextcloud.end())
                 p.user_id = it->second;
         } else if (c.map_by == mapping::email && !u.email.empty()) {
-            if (auto it = in_nextcloud.find(lower(u.email)); it != in_nextcloud.end()) p.user_id = it->second;
+            if (auto it = in_nextcloud.find(ascii_lower(u.email)); it != in_nextcloud.end()) p.user_id = it->second;
         }
         out.participants.push_back(std::move(p));
     }
@@ -114,7 +110,7 @@ std::vector<std::string> lookups_for(const std::vector<moodle::enrolled_user>& u
     if (c.map_by == mapping::map) return out;
     for (const auto& u : users) {
         if (u.id == service_user || !has_role(u, c.roles) || mapped(c, u)) continue;
-        const std::string key = c.map_by == mapping::username ? u.username : lower(u.email);
+        const std::string key = c.map_by == mapping::username ? u.username : ascii_lower(u.email);
         if (!key.empty()) out.push_back(key);
     }
     return out;

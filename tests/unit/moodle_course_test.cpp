@@ -247,7 +247,7 @@ TEST(moodle_course, messages_name_a_module_with_its_section_and_link_it_only_in_
     scheduler::pre_read_doc module{
         -4, "Intro <video>", 0, {}, "moodle", 2, "Week 2", "https://learn.example.org/mod/resource/view.php?id=4&x=1"};
     EXPECT_EQ(reminding::document_label(module), "Intro <video> (Moodle, Week 2)");
-    EXPECT_EQ(reminding::document_label({7, "agenda.md", 0, {}}), "agenda.md");
+    EXPECT_EQ(reminding::document_label(scheduler::pre_read_doc{7, "agenda.md", 0, {}}), "agenda.md");
 
     scheduler::session s;
     s.key = "k";
