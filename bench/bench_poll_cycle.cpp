@@ -15,6 +15,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <time.h>
+
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -247,6 +250,51 @@ void BM_exchanges_of_changed_folder_1000_documents(benchmark::State& state)
     state.counters["documents"] = 1000;
 }
 BENCHMARK(BM_exchanges_of_changed_folder_1000_documents)->Unit(benchmark::kMillisecond);
+
+// The figure that survives a noisy machine: cycles of range(0) unchanged
+// projects against their own requests replayed, alternately in the same
+// iterations (so both see the same machine), each in this thread's CPU time.
+// `vs_replay` is cycle / replay; `own_us_per_project` the difference per project.
+void BM_cycle_vs_replay_unchanged_projects(benchmark::State& state)
+{
+    bench_world w(static_cast<int>(state.range(0)), 5);
+    if (!w.settle()) {
+        state.SkipWithError("the first cycles failed");
+        return;
+    }
+    const auto recorded = w.record_cycles(10);
+    if (!recorded) {
+        state.SkipWithError("a recorded cycle failed");
+        return;
+    }
+    auto thread_cpu = [] {
+        timespec t{};
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+    };
+    std::chrono::nanoseconds cycle{}, replayed{};
+    std::size_t next = 0;
+    for (auto _ : state) {
+        const auto t0 = thread_cpu();
+        auto report = w.cycle();
+        const auto t1 = thread_cpu();
+        const bool failed = test::run_awaitable(w.io, replay(w, (*recorded)[next++ % recorded->size()])) != 0;
+        const auto t2 = thread_cpu();
+        if (!report.errors.empty() || failed) {
+            state.SkipWithError("a cycle or a replay failed");
+            return;
+        }
+        cycle += t1 - t0;
+        replayed += t2 - t1;
+    }
+    const auto n = static_cast<double>(state.iterations());
+    const auto us = [](std::chrono::nanoseconds d) { return std::chrono::duration<double, std::micro>(d).count(); };
+    state.counters["cycle_us"] = us(cycle) / n;
+    state.counters["replay_us"] = us(replayed) / n;
+    state.counters["vs_replay"] = us(cycle) / us(replayed);
+    state.counters["own_us_per_project"] = (us(cycle) - us(replayed)) / n / static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_cycle_vs_replay_unchanged_projects)->Arg(100)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -11,16 +11,25 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace prereadd::daemon {
 
-inline std::vector<std::string> project_ids(const config::configuration& c)
+// The projects' turns: those watched through one parent folder share a turn
+// (tracking/ancestor_watch.hpp), every other project has its own.
+inline std::vector<std::vector<std::string>> turn_units(const config::configuration& c)
 {
-    std::vector<std::string> ids;
-    for (const auto& p : c.projects) ids.push_back(p.id);
-    return ids;
+    std::vector<std::vector<std::string>> units;
+    std::set<std::string> grouped;
+    for (auto& g : tracking::ancestor_groups(c.projects)) {
+        grouped.insert(g.projects.begin(), g.projects.end());
+        units.push_back(std::move(g.projects));
+    }
+    for (const auto& p : c.projects)
+        if (!grouped.count(p.id)) units.push_back({p.id});
+    return units;
 }
 
 struct generation {
@@ -30,7 +39,7 @@ struct generation {
           moodle(ex, config),
           poll(client, config, db, nullptr, unix_now, tuning.poll),
           reminders(client, config, db, unix_now, tuning.reminders),
-          turns(project_ids(config), config.global.poll_interval, std::chrono::steady_clock::now())
+          turns(turn_units(config), config.global.poll_interval, std::chrono::steady_clock::now())
     {
         poll.moodle = reminders.moodle = moodle.site();
         poll.find_in_nextcloud = users_in_nextcloud(client, config.global.nextcloud.base);

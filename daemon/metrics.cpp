@@ -92,6 +92,7 @@ void metrics::observe(const tracking::cycle_report& report, std::chrono::steady_
     cycle_duration_.observe(std::chrono::duration<double>(took).count());
     engagements_ += report.engagements_recorded;
     new_problems_ += report.new_problems.size();
+    folders_vouched_ += report.folders_vouched;
     for (const auto& id : report.polled) last_success_[id] = now;
     if (report.errors.empty() && report.projects_ok == projects)
         last_complete_cycle_ = now;
@@ -127,6 +128,9 @@ std::string metrics::render() const
     sample(out, "prereadd_poll_cycles_total", "", static_cast<double>(cycles_));
     header(out, "prereadd_poll_cycle_failures_total", "counter", "Poll cycles in which a project could not be polled.");
     sample(out, "prereadd_poll_cycle_failures_total", "", static_cast<double>(cycle_errors_));
+    header(out, "prereadd_folders_vouched_total", "counter",
+           "Project folder checks answered by their parent folder's unchanged ETag, without a request of their own.");
+    sample(out, "prereadd_folders_vouched_total", "", static_cast<double>(folders_vouched_));
     header(out, "prereadd_messages_total", "counter", "Reminders and other messages by outcome.");
     for (const auto& [outcome, n] : {std::pair{"sent", sent_}, std::pair{"late", late_}, std::pair{"missed", missed_},
                                      std::pair{"skipped", skipped_}})

@@ -59,6 +59,7 @@ private:
     std::uint64_t cycles_ = 0, cycle_errors_ = 0;
     std::uint64_t sent_ = 0, late_ = 0, missed_ = 0, skipped_ = 0, acknowledged_ = 0;
     std::uint64_t engagements_ = 0, new_problems_ = 0;
+    std::uint64_t folders_vouched_ = 0;  // project folders their parent's ETag showed unchanged
     std::size_t open_problems_ = 0;
     std::uint64_t audit_lag_ = 0;
     bool credential_rejected_ = false;

@@ -6,20 +6,40 @@
 
 namespace prereadd::scheduler {
 
+namespace {
+
+std::vector<std::vector<std::string>> one_unit_each(std::vector<std::string> ids)
+{
+    std::vector<std::vector<std::string>> units;
+    for (auto& id : ids) units.push_back({std::move(id)});
+    return units;
+}
+
+}  // namespace
+
 poll_schedule::poll_schedule(std::vector<std::string> project_ids, std::chrono::seconds interval,
+                             clock::time_point start, std::chrono::seconds min_slot)
+    : poll_schedule(one_unit_each(std::move(project_ids)), interval, start, min_slot)
+{
+}
+
+poll_schedule::poll_schedule(std::vector<std::vector<std::string>> units, std::chrono::seconds interval,
                              clock::time_point start, std::chrono::seconds min_slot)
     : interval_(interval), start_(start)
 {
     if (interval <= std::chrono::seconds::zero()) throw std::invalid_argument("poll interval must be positive");
-    std::sort(project_ids.begin(), project_ids.end());
-    project_ids.erase(std::unique(project_ids.begin(), project_ids.end()), project_ids.end());
-    const auto n = static_cast<std::int64_t>(project_ids.size());
+    for (auto& u : units) std::sort(u.begin(), u.end());
+    std::erase_if(units, [](const auto& u) { return u.empty(); });
+    std::sort(units.begin(), units.end());
+    units.erase(std::unique(units.begin(), units.end()), units.end());
+    const auto n = static_cast<std::int64_t>(units.size());
     const std::chrono::milliseconds spacing = n > 0 ? interval_ / n : interval_;
     const std::chrono::milliseconds slot = std::clamp<std::chrono::milliseconds>(
         std::max<std::chrono::milliseconds>(spacing, min_slot), std::chrono::milliseconds(1), interval_);
     for (std::int64_t i = 0; i < n; ++i) {
         const auto even = interval_ * i / n;
-        turns_[project_ids[static_cast<std::size_t>(i)]] = {even / slot * slot, start};
+        for (const auto& id : units[static_cast<std::size_t>(i)])
+            turns_.emplace(id, turn{even / slot * slot, start});  // a project in two units keeps its first turn
     }
 }
 

@@ -26,6 +26,12 @@ public:
     poll_schedule(std::vector<std::string> project_ids, std::chrono::seconds interval, clock::time_point start,
                   std::chrono::seconds min_slot = std::chrono::seconds(5));
 
+    // Projects in one unit share a turn: those watched through their common
+    // parent folder (tracking/ancestor_watch.hpp), whose one request answers
+    // for all of them at once. Units, not projects, are spread over the interval.
+    poll_schedule(std::vector<std::vector<std::string>> units, std::chrono::seconds interval, clock::time_point start,
+                  std::chrono::seconds min_slot = std::chrono::seconds(5));
+
     // The projects whose turn has come by `now`, each then moved to its next
     // turn after `now`. A turn missed by more than an interval (a long cycle,
     // a suspended machine) is taken once, not once per missed interval.

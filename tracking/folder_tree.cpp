@@ -84,19 +84,26 @@ bool member_of(const project_cache& cache, const std::string& user, const std::s
     return it != cache.groups.end() && std::find(it->second.begin(), it->second.end(), user) != it->second.end();
 }
 
-// Shares, group members and the participant list: at the first cycle, when the
-// folder changed, and every `refresh_every` cycles.
+// Shares, group members and the participant list: at the first cycle and
+// every `refresh_every` cycles (`files_only` false); when files were added or
+// moved in, only the files' shares (a file may come shared on its own), the
+// folder's shares, Talk's members and the known groups' members as they were.
 boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& ctx, const config::project_config& p,
-                                                                 project_cache& cache, date::year_month_day today)
+                                                                 project_cache& cache, date::year_month_day today,
+                                                                 bool files_only)
 {
     const auto& base = ctx.config.global.nextcloud.base;
     std::vector<ocs::share> shares;
+    std::vector<ocs::share> folder_shares = files_only ? cache.folder_shares : std::vector<ocs::share>{};
     if (!p.folder.empty()) {  // a project of a Moodle course only has no folder to share
-        auto folder_shares = co_await ocs::async_shares(ctx.client, base, p.folder, false);
-        if (!folder_shares) co_return "shares of " + p.folder + ": " + folder_shares.error().message();
+        if (!files_only) {
+            auto asked = co_await ocs::async_shares(ctx.client, base, p.folder, false);
+            if (!asked) co_return "shares of " + p.folder + ": " + asked.error().message();
+            folder_shares = std::move(*asked);
+        }
         auto file_shares = co_await ocs::async_shares(ctx.client, base, p.folder, true);
         if (!file_shares) co_return "shares in " + p.folder + ": " + file_shares.error().message();
-        shares = std::move(*folder_shares);
+        shares = folder_shares;
         shares.insert(shares.end(), file_shares->begin(), file_shares->end());
     }
     // Nextcloud deletes a share once it has expired, so it vanishes from the
@@ -111,7 +118,10 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
     // order an admin would look for it: configured, configured group, Talk, share.
     std::map<std::string, store::participant_source> participants;
     for (const auto& u : p.participants.users) participants.emplace(u, store::participant_source::config);
-    if (p.participants.from_talk && p.talk) {
+    if (files_only) {
+        for (const auto& [user, source] : cache.participants)
+            if (source == store::participant_source::talk) participants.emplace(user, source);
+    } else if (p.participants.from_talk && p.talk) {
         auto members = co_await ocs::async_talk_participants(ctx.client, base, p.talk->conversation);
         if (!members) co_return members.error().message();
         for (const auto& u : ocs::talk_users(*members)) participants.emplace(u, store::participant_source::talk);
@@ -127,12 +137,21 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
     std::map<std::string, std::vector<std::string>> members_of;
     std::vector<std::string> unexpandable;
     for (const auto& g : groups) {
+        if (auto known = cache.groups.find(g); files_only && known != cache.groups.end()) {
+            members_of[g] = known->second;
+            continue;
+        }
+        if (auto read = ctx.memory.groups_this_cycle.find(g); read != ctx.memory.groups_this_cycle.end()) {
+            members_of[g] = read->second;
+            continue;
+        }
         auto members = co_await ocs::async_group_members(ctx.client, base, g);
         if (!members) {
             // A group that cannot be expanded is a reported problem, not an empty set.
             unexpandable.push_back(g + " (" + members.error().message() + ")");
             continue;
         }
+        ctx.memory.groups_this_cycle[g] = *members;
         members_of[g] = std::move(*members);
     }
     for (const auto& g : p.participants.groups)
@@ -145,10 +164,11 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
     participants.erase(ctx.config.global.nextcloud.user);
 
     cache.shares = std::move(shares);
+    cache.folder_shares = std::move(folder_shares);
     cache.groups = std::move(members_of);
-    cache.unexpandable_groups = std::move(unexpandable);
+    if (!files_only) cache.unexpandable_groups = std::move(unexpandable);
     cache.participants = std::move(participants);
-    cache.cycles_since_refresh = 0;
+    if (!files_only) cache.cycles_since_refresh = 0;
     cache.loaded = true;
     co_return std::nullopt;
 }

@@ -1,5 +1,6 @@
 // The poll cycle (see poll_cycle.hpp and docs/ARCHITECTURE.md, "One poll cycle").
-// Unchanged folders cost one PROPFIND Depth 0 each; the activity stream is one
+// Unchanged folders cost one PROPFIND Depth 0 per parent folder of several
+// projects (ancestor_watch.hpp), else one each; the activity stream is one
 // request for all projects; the audit log is read locally.
 #include "tracking/poll_cycle.hpp"
 
@@ -86,7 +87,7 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
     for (const auto& open : st.open_problems(id))
         if (!open.problem.starts_with("deck_") && !current.count({open.user_id, open.file_id, open.problem}))
             st.resolve_problem(id, open, now);
-    if (u.checked) st.set_last_cycle(id, now);
+    if (u.checked || u.vouched) st.set_last_cycle(id, now);
 }
 
 // The silent-log watch's state (audit_silence.hpp), kept in the cursors table.
@@ -212,7 +213,9 @@ bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_resul
         }
         apply(st, *r.update, in.now, report);
         ++report.projects_ok;
-        if (r.errors.empty() && r.update->checked) report.polled.push_back(r.update->project->id);
+        if (r.errors.empty() && (r.update->checked || r.update->vouched))
+            report.polled.push_back(r.update->project->id);
+        report.folders_vouched += r.update->vouched;
     }
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.
@@ -234,6 +237,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
 {
     cycle_report report;
     store::state st(ctx.db);
+    ctx.memory.groups_this_cycle.clear();
     cycle_input in;
     in.now = ctx.now();
     const auto activity_cursor = co_await async_gather(ctx, st, in, report);
@@ -242,6 +246,8 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         report.errors.push_back("poll cycle cancelled");
         co_return report;
     }
+    const auto ancestors = co_await detail::async_watch_ancestors(ctx);
+    in.ancestors = &ancestors;
     auto results = co_await async_poll_projects(ctx, in);
     store::transaction tx(ctx.db);
     if (cancelled(co_await boost::asio::this_coro::cancellation_state)) {
@@ -252,6 +258,13 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     tx.commit();
     for (auto& r : results)
         if (r.update) ctx.memory.cache[r.update->project->id].documents = std::move(r.update->documents);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (results[i].update && results[i].errors.empty())
+            ctx.memory.failing.erase(ctx.config.projects[i].id);
+        else
+            ctx.memory.failing.insert(ctx.config.projects[i].id);
+    }
+    for (const auto& [folder, etag] : ancestors.pending_etags) ctx.memory.ancestors[folder].etag = etag;
     if (complete) {
         ctx.memory.pending_reads.clear();
         ctx.memory.pending_from.reset();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "tracking/access_check.hpp"
+#include "tracking/ancestor_watch.hpp"
 #include "tracking/audit_follower.hpp"
 #include "tracking/audit_source.hpp"
 #include "tracking/audit_line.hpp"
@@ -39,6 +40,7 @@ struct project_cache {
     std::map<std::string, folder_listing> sub_folders;  // by decoded href; unchanged ETag: not listed again
     std::map<std::int64_t, int> comment_counts;         // file id -> oc:comments-count at the last listing
     std::vector<ocs::share> shares;                     // of the folder and of the files directly in it
+    std::vector<ocs::share> folder_shares;              // of the folder alone
     std::map<std::string, store::participant_source> participants;
     std::map<std::string, std::vector<std::string>> groups;  // group -> members
     std::vector<std::string> unexpandable_groups;
@@ -83,6 +85,14 @@ struct poll_memory {
     // dropped. Bounded: the oldest are forgotten first.
     std::set<std::string> recent_requests;
     std::deque<std::string> recent_order;
+    // The parent folders watched for their projects (ancestor_watch.hpp), and
+    // the projects whose last poll failed: asked directly until one succeeds.
+    std::map<std::string, ancestor_memory> ancestors;
+    std::set<std::string> failing;
+    // Group members read in this cycle: a group shared with a thousand
+    // project folders is asked once per cycle, not once per project (or once
+    // per connection, by the projects polled side by side before its answer).
+    std::map<std::string, std::vector<std::string>> groups_this_cycle;
 };
 
 // Everything a cycle works with, by lifetime: what it depends on (as long as
@@ -114,7 +124,8 @@ struct cycle_context {
 
 struct cycle_report {
     std::size_t projects_ok = 0;
-    std::vector<std::string> polled;  // ids of the projects whose folder was checked without an error
+    // ids of the projects whose folder was checked without an error, directly or through its parent
+    std::vector<std::string> polled;
     std::vector<std::string> errors;  // one line per failed project or source, for the log
     std::vector<std::pair<std::string, access_problem>> new_problems;  // (project, problem): tell the facilitators
     std::size_t engagements_recorded = 0;
@@ -125,6 +136,7 @@ struct cycle_report {
     // Moodle's failures: in `errors` too, but they keep no Nextcloud cursor back.
     std::size_t moodle_errors = 0;
     std::size_t moodle_requests = 0;  // completion requests of this cycle
+    std::size_t folders_vouched = 0;  // project folders their parent's ETag showed unchanged
 };
 
 // The cursor that holds the warning about a silent audit log while it stands

@@ -194,10 +194,10 @@ poll_decision decide_poll(const poll_facts& f)
 {
     poll_decision d;
     if (!f.checked) return d;
-    const bool refresh_due = !f.loaded || f.cycles_since_refresh + 1 >= f.refresh_every;
+    const bool refresh_due = !f.loaded || f.full_check || f.cycles_since_refresh + 1 >= f.refresh_every;
     d.list = f.etag_changed || (f.tag_scoped && refresh_due);
-    d.count = !d.list && f.loaded;
-    d.refresh = d.list || refresh_due;
+    d.refresh = refresh_due;
+    d.count = !d.refresh && f.loaded;
     return d;
 }
 
@@ -212,10 +212,22 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     const auto& stored = stored_documents(st, p.id, cache);
     const bool due = !ctx.due || ctx.due->count(p.id);
     const bool has_folder = !p.folder.empty();
-    u.checked = decide_check(cache.loaded, due,
-                             has_folder && cache.loaded && !due && names_unknown_file(ctx, p, cache, stored, in));
+    // Its parent's ETag may vouch for the folder (ancestor_watch.hpp); the
+    // project's turn still counts for its Moodle course.
+    const bool vouched = in.ancestors && in.ancestors->unchanged.count(p.id);
+    const bool folder_due = due && !vouched;
+    u.checked =
+        decide_check(cache.loaded, folder_due,
+                     has_folder && cache.loaded && !folder_due && names_unknown_file(ctx, p, cache, stored, in));
+    u.vouched = vouched && !u.checked;
     std::string etag = cache.folder_etag;
-    if (u.checked && has_folder) {
+    const std::string* listed = nullptr;  // by the parent's Depth 1 listing: no Depth 0 of its own
+    if (in.ancestors)
+        if (auto it = in.ancestors->listed_etags.find(p.id); it != in.ancestors->listed_etags.end())
+            listed = &it->second;
+    if (u.checked && has_folder && listed) {
+        etag = *listed;
+    } else if (u.checked && has_folder) {
         auto folder =
             co_await webdav::async_list(ctx.client, ctx.config.global.nextcloud.base, service_user, p.folder, 0);
         if (!folder || folder->empty() || !folder->front().etag) {
@@ -228,9 +240,10 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     // The stored ETag lets a restarted daemon keep the short-cut.
     if (cache.folder_etag.empty())
         if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
-    const auto decision = decide_poll({u.checked, cache.loaded, has_folder && cache.folder_etag != etag,
-                                       p.pre_reads == scheduler::pre_read_scope::tag, cache.cycles_since_refresh,
-                                       ctx.tuning.refresh_every});
+    const auto decision =
+        decide_poll({u.checked, cache.loaded, has_folder && cache.folder_etag != etag,
+                     p.pre_reads == scheduler::pre_read_scope::tag, cache.cycles_since_refresh,
+                     ctx.tuning.refresh_every, in.ancestors && in.ancestors->full_checks.count(p.id) > 0});
     std::set<std::int64_t> commented;
     if (decision.list) {
         auto listing = co_await async_list_tree(ctx, p, cache);
@@ -248,8 +261,9 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     }
     const auto today = date::year_month_day{date::floor<date::days>(date::sys_seconds{std::chrono::seconds(in.now)})};
     if (decision.count) ++cache.cycles_since_refresh;
-    if (decision.refresh) {
-        if (auto failed = co_await async_refresh(ctx, p, cache, today)) {
+    const bool files_came = decision.list && (!u.diff.added.empty() || !u.diff.moved.empty());
+    if (decision.refresh || files_came) {
+        if (auto failed = co_await async_refresh(ctx, p, cache, today, !decision.refresh)) {
             out.errors.push_back(p.id + ": " + *failed);
             co_return out;
         }

@@ -14,6 +14,7 @@ namespace prereadd::tracking::detail {
 struct project_update {
     const config::project_config* project = nullptr;
     bool checked = false;                    // the folder's ETag was asked for in this cycle
+    bool vouched = false;                    // not asked: its parent's ETag showed it unchanged
     std::optional<std::string> folder_etag;  // set when the folder was listed again
     document_diff diff;
     std::vector<known_document> documents;  // the pre-reads after this cycle
@@ -37,6 +38,7 @@ struct cycle_input {
     std::vector<ocs::activity> activities;
     activity_signal downloads = activity_signal::ignored;  // whether file_downloaded entries are reads
     const std::vector<logged_read>* reads = nullptr;
+    const ancestor_findings* ancestors = nullptr;  // what the parent folders said (null: none watched)
     std::int64_t now = 0;
 };
 
@@ -55,11 +57,14 @@ struct poll_facts {
     bool tag_scoped = false;    // pre-reads chosen by tag: tagging changes no ETag
     unsigned cycles_since_refresh = 0;
     unsigned refresh_every = 10;
+    bool full_check = false;  // its parent's full check (ancestor_watch.hpp): shares read again
 };
 struct poll_decision {
     bool list = false;     // list the folder tree again
     bool refresh = false;  // shares, group members and participants again
     bool count = false;    // one more cycle without a refresh
+    // A listing that finds files added or moved in reads the files' shares
+    // again (project_poll.cpp); no other change is a reason to read shares.
 };
 poll_decision decide_poll(const poll_facts& f);
 
@@ -76,16 +81,23 @@ boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_lis
                                                                                        const config::project_config& p,
                                                                                        project_cache& cache);
 
-// Shares, group members and the participant list into the cache; the failure
-// that stopped it, if one did (folder_tree.cpp).
+// Shares, group members and the participant list into the cache (or, with
+// `files_only`, the shares of the files in the folder only); the failure that
+// stopped it, if one did (folder_tree.cpp).
 boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& ctx, const config::project_config& p,
-                                                                 project_cache& cache, date::year_month_day today);
+                                                                 project_cache& cache, date::year_month_day today,
+                                                                 bool files_only = false);
 
 // The project's Moodle course at its turn (moodle_course.hpp): modules,
 // participants merged into `u`, completion as engagements (project_poll.cpp).
 boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config::project_config& p,
                                                project_cache& cache, bool due, const cycle_input& in,
                                                project_update& u);
+
+// The watched parent folders at their turn: which project folders changed
+// (ancestor_watch.cpp). Network work only; the memory's ETags are the
+// caller's to update once the cycle is written.
+boost::asio::awaitable<ancestor_findings> async_watch_ancestors(cycle_context& ctx);
 
 // The project's share of the cycle: network work only, nothing written.
 boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, const config::project_config& p,

@@ -18,6 +18,10 @@ const char* const propfind_body =
     R"(<oc:fileid/><oc:permissions/><oc:size/><oc:owner-id/><oc:share-types/><oc:comments-count/>)"
     R"(<oc:comments-unread/><nc:mount-type/><nc:system-tags/></d:prop></d:propfind>)";
 
+const char* const propfind_etags_body =
+    R"(<?xml version="1.0" encoding="UTF-8"?>)"
+    R"(<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:resourcetype/></d:prop></d:propfind>)";
+
 namespace {
 
 // Turns a non-207 answer into the failure the caller sees.
@@ -31,14 +35,15 @@ http::failure status_failure(const http::response& res, const std::string& what)
 
 boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::client& client, const http::url& base,
                                                                           const std::string& user,
-                                                                          const std::string& path, int depth)
+                                                                          const std::string& path, int depth,
+                                                                          properties asked)
 {
     http::request req;
     req.method = bhttp::verb::propfind;
     req.url = files_url(base, user, path);
     req.headers.set("Depth", depth == 0 ? "0" : "1");
     req.headers.set(bhttp::field::content_type, "application/xml; charset=utf-8");
-    req.body = propfind_body;
+    req.body = asked == properties::etags ? propfind_etags_body : propfind_body;
     auto res = co_await client.async_request(std::move(req));
     if (!res) co_return res.error();
     if (res->status != 207) co_return status_failure(*res, "PROPFIND " + path);

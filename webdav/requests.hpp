@@ -17,10 +17,19 @@ namespace prereadd::webdav {
 // The properties the daemon asks for in every PROPFIND.
 extern const char* const propfind_body;
 
+// Only what tells a change: the ETag, and whether an entry is a folder. A
+// parent of thousands of project folders is listed this way
+// (tracking/ancestor_watch.hpp): Nextcloud computes a property only when it
+// is asked for, and share types, comments and tags cost it queries.
+extern const char* const propfind_etags_body;
+
+enum class properties { all, etags };
+
 // `path` as `user` sees it ("/Projects/Alpha"); depth 0 answers the folder only.
 boost::asio::awaitable<http::outcome<std::vector<file_entry>>> async_list(http::client& client, const http::url& base,
                                                                           const std::string& user,
-                                                                          const std::string& path, int depth);
+                                                                          const std::string& path, int depth,
+                                                                          properties asked = properties::all);
 
 // Newest first; `since` limits to comments after that time, `limit` caps the count.
 boost::asio::awaitable<http::outcome<std::vector<comment_entry>>> async_comments(

@@ -2,6 +2,7 @@
 // the audit log, comments from the activity stream, access problems, the
 // cost of an unchanged folder, and a restart in between.
 #include "tracking/poll_cycle.hpp"
+#include "webdav/requests.hpp"
 #include "daemon/status_report.hpp"
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
@@ -12,6 +13,8 @@
 #include <boost/asio/io_context.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <functional>
 
 namespace prereadd {
 namespace {
@@ -38,6 +41,16 @@ protected:
     }
 
     nlohmann::json status() { return sim::alpha_status(db); }
+
+    // A second project, configured as alpha is, on /Projects/Beta (under the same parent).
+    config::project_config& add_beta()
+    {
+        auto beta = config.projects[0];
+        beta.id = "beta";
+        beta.folder = "/Projects/Beta";
+        config.projects.push_back(beta);
+        return config.projects.back();
+    }
 
     test::temp_dir dir;
     sim::nextcloud sim;
@@ -196,11 +209,12 @@ TEST_F(poll_cycle_test, renamed_and_deleted_pre_reads_follow_the_folder)
     cycle(ctx);
     sim.with_world([](sim::world& w) {
         auto* n = w.resolve("preread", "/Projects/Alpha/slides.pdf");
-        n->name = "slides-v2.pdf";
+        auto* folder = w.find_node(n->parent);
+        w.detach(*n);
+        w.attach(*n, *folder, "slides-v2.pdf");
         w.touch(*n);
         auto* gone = w.resolve("preread", "/Projects/Alpha/budget.ods");
-        auto* folder = w.find_node(gone->parent);
-        folder->children.erase(std::find(folder->children.begin(), folder->children.end(), gone->id));
+        w.detach(*gone);
         w.touch(*folder);
     });
     cycle(ctx);
@@ -361,7 +375,15 @@ TEST_F(poll_cycle_test, audit_log_rotation_and_truncation_mid_run_lose_no_read)
     EXPECT_TRUE(s["documents"][2]["engagements"]["bob"].contains("synced")) << s.dump(2);
 }
 
-TEST_F(poll_cycle_test, two_hundred_unchanged_projects_cost_one_request_each_plus_one_for_activity)
+// The requests of the cycle, "METHOD /path" as the simulator logged them.
+std::vector<std::string> requests_since(const sim::nextcloud& sim, std::size_t from)
+{
+    auto log = sim.requests_log();
+    return {log.begin() + static_cast<std::ptrdiff_t>(std::min(from, log.size())), log.end()};
+}
+
+// Under one parent folder (ancestor_watch.hpp): the parent's ETag answers for all of them.
+TEST_F(poll_cycle_test, two_hundred_unchanged_projects_under_one_parent_cost_one_request_plus_one_for_activity)
 {
     config.projects.clear();
     nlohmann::json setup = nlohmann::json::array();
@@ -379,17 +401,245 @@ TEST_F(poll_cycle_test, two_hundred_unchanged_projects_cost_one_request_each_plu
     }
     for (const auto& result : sim.control(setup)) ASSERT_FALSE(result.contains("error")) << result.dump();
     tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    const auto first_from = sim.requests_log().size();
     auto first = cycle(ctx);
     ASSERT_TRUE(first.errors.empty()) << first.errors.front();
     EXPECT_EQ(first.projects_ok, 200u);
+    const auto asked = requests_since(sim, first_from);
+    // Once its answer is in, no project asks again; the projects polled side by side before it may.
+    EXPECT_LE(std::count(asked.begin(), asked.end(), "GET /ocs/v2.php/cloud/groups/team-alpha/users"),
+              static_cast<std::ptrdiff_t>(config.global.nextcloud.max_connections))
+        << "the group shared with 200 folders is read once in the cycle, not once per project";
     EXPECT_EQ(client.connection_stats().opened, config.global.nextcloud.max_connections)
         << "the projects are polled side by side, on as many connections as allowed and no more";
 
     const auto before = sim.requests_served();
+    sim.keep_requests(true);
     auto idle = cycle(ctx);
+    sim.keep_requests(false);
     EXPECT_TRUE(idle.errors.empty()) << idle.errors.front();
     EXPECT_EQ(idle.projects_ok, 200u);
-    EXPECT_EQ(sim.requests_served() - before, 201u) << "200 PROPFIND Depth 0 and one activity request (304)";
+    EXPECT_EQ(sim.requests_served() - before, 2u) << "/Projects' PROPFIND Depth 0 and one activity request (304)";
+    for (const auto& r : sim.take_kept_requests())
+        if (r.method == "PROPFIND") {
+            EXPECT_EQ(r.path, "/remote.php/dav/files/preread/Projects");
+            EXPECT_EQ(r.body, webdav::propfind_etags_body) << "only the ETag: the costly properties are not asked for";
+        }
+    EXPECT_EQ(idle.polled.size(), 200u) << "each folder vouched for by its parent";
+    EXPECT_EQ(idle.folders_vouched, 200u);
+}
+
+std::set<std::string> paths_of(store::database& db, const std::string& project)
+{
+    std::set<std::string> paths;
+    for (const auto& d : store::state(db).documents(project)) paths.insert(d.path);
+    return paths;
+}
+
+// Every kind of change a project can see moves its parent's ETag (captures-34
+// 10c2a/10c2b), so each is noticed within one interval; one that is not in
+// the project costs nothing beyond the parent's two requests.
+TEST_F(poll_cycle_test, every_kind_of_change_in_a_project_is_noticed_through_its_parent_within_one_interval)
+{
+    sim.control(nlohmann::json::parse(R"([
+      {"op":"mkdir","user":"preread","path":"/Projects/Beta"},
+      {"op":"put","user":"preread","path":"/Projects/Beta/brief.md","content":"# Brief"},
+      {"op":"share","user":"preread","path":"/Projects/Beta","type":"group","with":"team-alpha"},
+      {"op":"mkdir","user":"preread","path":"/Projects/Alpha/session-2"},
+      {"op":"put","user":"preread","path":"/Projects/Alpha/session-2/notes.md","content":"notes"}
+    ])"));
+    add_beta();
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ctx.tuning.refresh_every = 100;  // no full check in between
+    ASSERT_TRUE(cycle(ctx).errors.empty());
+    http::client bob{io.get_executor(), quick_retries(), {"bob", http::secret("pw")}};
+    auto as = [&](http::client& who, boost::beast::http::verb method, const std::string& path,
+                  const std::string& destination = {}) {
+        http::request r;
+        r.method = method;
+        r.url = sim.base_url() + "/remote.php/dav/files/" + (&who == &bob ? "bob" : "preread") + path;
+        if (!destination.empty())
+            r.headers.set("Destination",
+                          sim.base_url() + "/remote.php/dav/files/" + (&who == &bob ? "bob" : "preread") + destination);
+        if (method == boost::beast::http::verb::put) r.body = "changed by " + path;
+        auto got = test::run_awaitable(io, who.async_request(std::move(r)));
+        ASSERT_TRUE(got) << path;
+        ASSERT_LT(got->status, 300u) << path << ": " << got->body;
+    };
+    auto etag_of = [&](const std::string& path) {
+        for (const auto& d : store::state(db).documents("alpha"))
+            if (d.path == path) return d.etag;
+        return std::string();
+    };
+    using boost::beast::http::verb;
+    struct change {
+        const char* what;
+        std::function<void()> make;
+        std::function<bool()> seen;
+    };
+    const auto agenda_etag = etag_of("agenda.md");
+    const std::vector<change> changes{
+        {"a file added by the owner", [&] { as(client, verb::put, "/Projects/Alpha/minutes.md"); },
+         [&] { return paths_of(db, "alpha").count("minutes.md") > 0; }},
+        {"a file changed by a participant through the share", [&] { as(bob, verb::put, "/Alpha/agenda.md"); },
+         [&] { return etag_of("agenda.md") != agenda_etag; }},
+        {"a file renamed by a participant", [&] { as(bob, verb::move, "/Alpha/budget.ods", "/Alpha/budget-2027.ods"); },
+         [&] { return paths_of(db, "alpha").count("budget-2027.ods") && !paths_of(db, "alpha").count("budget.ods"); }},
+        {"a file deleted by a participant", [&] { as(bob, verb::delete_, "/Alpha/slides.pdf"); },
+         [&] { return !paths_of(db, "alpha").count("slides.pdf"); }},
+        {"a file deleted by the owner", [&] { as(client, verb::delete_, "/Projects/Alpha/minutes.md"); },
+         [&] { return !paths_of(db, "alpha").count("minutes.md"); }},
+        {"a file added in a sub-folder", [&] { as(bob, verb::put, "/Alpha/session-2/more.md"); },
+         [&] { return paths_of(db, "alpha").count("session-2/more.md") > 0; }},
+        {"a file moved out of a sub-folder by the owner",
+         [&] { as(client, verb::move, "/Projects/Alpha/session-2/notes.md", "/Projects/Alpha/notes.md"); },
+         [&] { return paths_of(db, "alpha").count("notes.md") && !paths_of(db, "alpha").count("session-2/notes.md"); }},
+    };
+    for (const auto& c : changes) {
+        SCOPED_TRACE(c.what);
+        clock += 60;
+        c.make();
+        const auto from = sim.requests_log().size();
+        auto report = cycle(ctx);
+        EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+        EXPECT_TRUE(c.seen()) << paths_of(db, "alpha").size();
+        EXPECT_EQ(report.folders_vouched, 1u) << "beta unchanged: its parent's listing vouches for it";
+        const auto asked = requests_since(sim, from);
+        EXPECT_EQ(std::count(asked.begin(), asked.end(), "PROPFIND /remote.php/dav/files/preread/Projects/Beta"), 0)
+            << testing::PrintToString(asked);
+        // Beyond an idle interval's two: the parent's Depth 1, the project's Depth 1 (and its
+        // changed sub-folder's), the files' shares when a file came.
+        const auto sub_folder =
+            std::count(asked.begin(), asked.end(), "PROPFIND /remote.php/dav/files/preread/Projects/Alpha/session-2");
+        EXPECT_LE(asked.size(), 2u + 3u + static_cast<std::size_t>(sub_folder)) << testing::PrintToString(asked);
+
+        // Nothing more: the parent's Depth 0 and the activity request.
+        clock += 60;
+        const auto idle_from = sim.requests_served();
+        auto idle = cycle(ctx);
+        EXPECT_TRUE(idle.errors.empty());
+        EXPECT_EQ(sim.requests_served() - idle_from, 2u);
+        EXPECT_EQ(idle.folders_vouched, 2u);
+    }
+}
+
+// A comment changes no ETag (captures-34 10d): the activity stream reports it,
+// as before, and the folder is not listed for it.
+TEST_F(poll_cycle_test, a_comment_is_read_though_the_parent_does_not_change)
+{
+    sim.control({{"op", "mkdir"}, {"user", "preread"}, {"path", "/Projects/Beta"}});
+    add_beta();
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ASSERT_TRUE(cycle(ctx).errors.empty());
+    sim.control({{"op", "comment"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}, {"message", "Read it"}});
+    clock += 60;
+    auto report = cycle(ctx);
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    EXPECT_EQ(report.folders_vouched, 2u);
+    EXPECT_EQ(report.engagements_recorded, 1u);
+    EXPECT_TRUE(status()["documents"][0]["engagements"]["bob"].contains("commented")) << status().dump(2);
+}
+
+// Project folders shared with the service account are mounted in its files
+// root: the root's ETag combines the mounts' (lib/private/Files/FileInfo.php),
+// so a change by the folder's owner shows there.
+TEST_F(poll_cycle_test, folders_shared_with_the_service_account_are_watched_through_its_files_root)
+{
+    sim.control(nlohmann::json::parse(R"([
+      {"op":"user","id":"fiona","password":"pw"},
+      {"op":"mkdir","user":"fiona","path":"/Teaching"},
+      {"op":"mkdir","user":"fiona","path":"/Teaching/Gamma"},
+      {"op":"put","user":"fiona","path":"/Teaching/Gamma/week-1.md","content":"w1"},
+      {"op":"mkdir","user":"fiona","path":"/Teaching/Delta"},
+      {"op":"put","user":"fiona","path":"/Teaching/Delta/week-1.md","content":"w1"},
+      {"op":"share","user":"fiona","path":"/Teaching/Gamma","type":"user","with":"preread"},
+      {"op":"share","user":"fiona","path":"/Teaching/Delta","type":"user","with":"preread"},
+      {"op":"share","user":"fiona","path":"/Teaching/Gamma","type":"group","with":"team-alpha"},
+      {"op":"share","user":"fiona","path":"/Teaching/Delta","type":"group","with":"team-alpha"}
+    ])"));
+    config.projects.clear();
+    for (const char* name : {"Gamma", "Delta"}) {
+        config::project_config p;
+        p.id = name;
+        p.folder = std::string("/") + name;
+        p.participants.groups = {"team-alpha"};
+        config.projects.push_back(p);
+    }
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto first = cycle(ctx);
+    ASSERT_TRUE(first.errors.empty()) << first.errors.front();
+    clock += 60;
+    auto before = sim.requests_served();
+    EXPECT_EQ(cycle(ctx).folders_vouched, 2u);
+    EXPECT_EQ(sim.requests_served() - before, 2u) << "the files root's Depth 0 and the activity request";
+
+    sim.control({{"op", "put"}, {"user", "fiona"}, {"path", "/Teaching/Gamma/week-2.md"}, {"content", "w2"}});
+    clock += 60;
+    auto report = cycle(ctx);
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    EXPECT_EQ(report.folders_vouched, 1u) << "Delta unchanged";
+    EXPECT_TRUE(paths_of(db, "Gamma").count("week-2.md")) << testing::PrintToString(paths_of(db, "Gamma"));
+}
+
+// What no ETag shows (a share, a group's members) is read at the slow full
+// check: every refresh_every turns each folder is asked directly, shares again.
+TEST_F(poll_cycle_test, a_share_added_without_a_file_change_is_seen_at_the_full_check)
+{
+    sim.control(nlohmann::json::parse(R"([
+      {"op":"user","id":"dora","password":"pw"},
+      {"op":"mkdir","user":"preread","path":"/Projects/Beta"},
+      {"op":"put","user":"preread","path":"/Projects/Beta/brief.md","content":"# Brief"}
+    ])"));
+    auto& beta = add_beta();
+    beta.participants.users.clear();
+    beta.participants.groups.clear();
+    beta.participants.from_shares = true;
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ctx.tuning.refresh_every = 3;
+    ASSERT_TRUE(cycle(ctx).errors.empty());  // a full check: no parent ETag known
+    sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Beta"}, {"type", "user"}, {"with", "dora"}});
+    auto participants_of_beta = [&] {
+        std::set<std::string> users;
+        for (const auto& p : store::state(db).participants("beta")) users.insert(p.user_id);
+        return users;
+    };
+    for (int turn = 1; turn < 3; ++turn) {
+        clock += 60;
+        auto report = cycle(ctx);
+        EXPECT_EQ(report.folders_vouched, 2u) << "turn " << turn;
+        EXPECT_FALSE(participants_of_beta().count("dora")) << "a share changes no ETag";
+    }
+    clock += 60;
+    const auto from = sim.requests_log().size();
+    auto full = cycle(ctx);
+    EXPECT_TRUE(full.errors.empty()) << full.errors.front();
+    EXPECT_EQ(full.folders_vouched, 0u);
+    EXPECT_TRUE(participants_of_beta().count("dora"));
+    const auto asked = requests_since(sim, from);
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), "PROPFIND /remote.php/dav/files/preread/Projects/Alpha"), 1)
+        << testing::PrintToString(asked);
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), "PROPFIND /remote.php/dav/files/preread/Projects/Beta"), 1);
+}
+
+// A project whose poll failed is asked directly until it succeeds, whatever its parent says.
+TEST_F(poll_cycle_test, a_project_folder_that_failed_is_asked_directly_while_its_siblings_are_vouched_for)
+{
+    add_beta();  // its folder not there yet
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto first = cycle(ctx);
+    ASSERT_EQ(first.errors.size(), 1u);
+    clock += 60;
+    auto second = cycle(ctx);
+    EXPECT_EQ(second.folders_vouched, 1u) << "alpha";
+    EXPECT_EQ(second.errors.size(), 1u) << "beta asked again, still missing";
+    sim.control(nlohmann::json::parse(R"([
+      {"op":"mkdir","user":"preread","path":"/Projects/Beta"},
+      {"op":"put","user":"preread","path":"/Projects/Beta/brief.md","content":"# Brief"}
+    ])"));
+    clock += 60;
+    auto third = cycle(ctx);
+    EXPECT_TRUE(third.errors.empty()) << third.errors.front();
+    EXPECT_TRUE(paths_of(db, "beta").count("brief.md"));
 }
 
 TEST_F(poll_cycle_test, between_its_turns_a_project_costs_no_request_and_still_takes_its_reads)
@@ -399,10 +649,7 @@ TEST_F(poll_cycle_test, between_its_turns_a_project_costs_no_request_and_still_t
       {"op":"put","user":"preread","path":"/Projects/Beta/brief.md","content":"# Brief"},
       {"op":"share","user":"preread","path":"/Projects/Beta","type":"group","with":"team-alpha"}
     ])"));
-    auto beta = config.projects[0];
-    beta.id = "beta";
-    beta.folder = "/Projects/Beta";
-    config.projects.push_back(beta);
+    add_beta();
     tracking::audit_follower audit(dir / "audit.log");
     tracking::cycle_context ctx{client, config, db, &audit, [&] { return clock; }};
     ASSERT_TRUE(cycle(ctx).errors.empty());
@@ -413,7 +660,7 @@ TEST_F(poll_cycle_test, between_its_turns_a_project_costs_no_request_and_still_t
     const auto before = sim.requests_served();
     auto report = cycle(ctx);
     EXPECT_TRUE(report.errors.empty()) << report.errors.front();
-    EXPECT_EQ(sim.requests_served() - before, 2u) << "beta's PROPFIND Depth 0 and the activity request";
+    EXPECT_EQ(sim.requests_served() - before, 2u) << "/Projects' PROPFIND Depth 0 and the activity request";
     EXPECT_EQ(report.polled, std::vector<std::string>{"beta"});
     EXPECT_EQ(report.engagements_recorded, 1u);
     EXPECT_TRUE(status()["documents"][0]["engagements"]["bob"].contains("opened")) << status().dump(2);

@@ -656,6 +656,20 @@ std::string permission_letters(const node& n, const share* mount)
     return out;
 }
 
+// A folder with shares mounted below it has an ETag made of its own and the
+// mounts' (lib/private/Files/FileInfo.php, getEtag and addSubEntry): a change
+// inside a received share, a share received or one taken away changes the
+// recipient's home ETag, though the home itself was not touched. In the
+// simulator shares are mounted in the home only.
+std::string home_etag(world& w, const std::string& viewer, const node& home)
+{
+    std::string combined;
+    for (const share* s : w.incoming(viewer))
+        if (const node* m = w.find_node(s->node))
+            combined += "::" + s->file_target + "/" + m->etag + std::to_string(s->permissions);
+    return combined.empty() ? home.etag : md5_hex(home.etag + combined);
+}
+
 std::optional<std::string> prop_value(world& w, const std::string& viewer, const node& n, const prop_name& p,
                                       bool depth0)
 {
@@ -672,7 +686,7 @@ std::optional<std::string> prop_value(world& w, const std::string& viewer, const
         return total;
     };
     if (p.ns == ns_dav) {
-        if (p.local == "getetag") return xml_escape("\"" + n.etag + "\"");
+        if (p.local == "getetag") return xml_escape("\"" + (viewer_home ? home_etag(w, viewer, n) : n.etag) + "\"");
         if (p.local == "getlastmodified") return http_date(n.mtime);
         if (p.local == "getcontentlength")
             return folder ? std::nullopt : std::optional(std::to_string(n.content.size()));
@@ -883,19 +897,62 @@ sim_response handle_dav_files(world& w, const user& who, const sim_request& req)
         if (res.status == 201) res.set("Content-Type", "text/html; charset=UTF-8");
         return res;
     }
+    // The owner, or a recipient whose share grants `permission` on what is
+    // below the share's root (the root itself is the recipient's mount point).
+    auto may_change = [&](const node& n, int permission) {
+        if (n.parent == 0) return false;
+        if (n.owner == who.id) return true;
+        const share* mount = w.mount_of(who.id, n);
+        return mount && mount->node != n.id && (mount->permissions & permission) != 0;
+    };
     if (req.method == "DELETE") {
         // Nextcloud moves the node to the owner's trash bin and answers 204; the
-        // simulator has no trash bin: the node leaves its folder. Owner's files only.
+        // simulator has no trash bin: the node leaves its folder.
         node* n = w.resolve(who.id, path);
-        if (!n || n->owner != who.id || n->parent == 0)
+        if (!n || !may_change(*n, 8))
             return dav_error(404, "Sabre\\DAV\\Exception\\NotFound",
                              "File with name " + path + " could not be located");
         node* parent = w.find_node(n->parent);
-        parent->children.erase(std::find(parent->children.begin(), parent->children.end(), n->id));
+        w.detach(*n);
         w.audit(who.id, "File with id \"" + std::to_string(n->id) + "\" deleted: \"" + path + "\"");
         w.touch(*parent);
         sim_response res;
         res.status = 204;
+        return res;
+    }
+    if (req.method == "MOVE") {
+        // A rename or a move within the owner's storage (a move across
+        // storages is a copy in Nextcloud; not simulated). The file id stays;
+        // both parents, and every folder above them, take new ETags.
+        node* n = w.resolve(who.id, path);
+        if (!n || !may_change(*n, 2))
+            return dav_error(404, "Sabre\\DAV\\Exception\\NotFound",
+                             "File with name " + path + " could not be located");
+        const std::string destination_header = req.header("destination");  // the url_view below points into it
+        const auto destination = boost::urls::parse_uri(destination_header);
+        const std::string own = prefix + who.id;
+        std::string to = destination ? std::string(destination->path()) : std::string();
+        if (!to.starts_with(own + "/"))
+            return dav_error(400, "Sabre\\DAV\\Exception\\BadRequest", "The destination header was invalid");
+        to = to.substr(own.size());
+        while (to.size() > 1 && to.back() == '/') to.pop_back();
+        const auto cut = to.rfind('/');
+        node* target = w.resolve(who.id, cut == 0 ? "/" : to.substr(0, cut));
+        if (!target || !target->folder)
+            return dav_error(409, "Sabre\\DAV\\Exception\\Conflict", "The destination node is not found");
+        if (target->owner != n->owner)
+            return dav_error(501, "Sabre\\DAV\\Exception\\NotImplemented",
+                             "a move across storages is not implemented by the simulator");
+        if (w.resolve(who.id, to))
+            return dav_error(412, "Sabre\\DAV\\Exception\\PreconditionFailed",
+                             "The destination node already exists, and the overwrite header is set to false");
+        node* from = w.find_node(n->parent);
+        w.detach(*n);
+        w.attach(*n, *target, to.substr(cut + 1));
+        w.touch(*from);
+        w.touch(*n);
+        sim_response res;
+        res.status = 201;
         return res;
     }
     if (req.method == "MKCOL") {

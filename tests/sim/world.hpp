@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 namespace prereadd::sim {
@@ -253,6 +254,12 @@ public:
     // share mounted for that user); nullptr when absent.
     node* resolve(const std::string& user, const std::string& path);
     node* find_node(std::int64_t id);
+    // The child of `folder` named `name` (indexed: a scale run has folders of 10,000).
+    node* child_named(const node& folder, const std::string& name);
+    // Takes a node out of its folder, and puts it in one under a name: what a
+    // DELETE and a MOVE do. Children change only through these (and new nodes).
+    void detach(node& n);
+    void attach(node& n, node& folder, const std::string& name);
     std::string path_of(const node& n) const;  // in its owner's view, "/Projects/Alpha"
     // The path `viewer` sees the node at (through a mount if not the owner).
     std::optional<std::string> view_path(const std::string& viewer, const node& n) const;
@@ -358,7 +365,12 @@ private:
     std::map<std::string, std::vector<std::string>> groups_;
     std::map<std::string, std::set<std::string>> subadmins_;
     std::map<std::int64_t, node> nodes_;
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t> child_index_;  // (folder, name) -> node
     std::vector<share> shares_;
+    std::size_t shares_version_ = 0;  // counts changes of shares_: the index below follows it
+    mutable std::size_t indexed_version_ = static_cast<std::size_t>(-1);
+    mutable std::unordered_multimap<std::int64_t, std::size_t> shares_by_node_;
+    void index_shares() const;
     std::vector<comment> comments_;
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> read_markers_;
     int next_comment_id_ = 1;

@@ -24,7 +24,7 @@ TEST(decide_check, a_project_is_checked_at_first_at_its_turn_or_when_a_read_name
     EXPECT_FALSE(decide_check(true, false, false));  // between turns, nothing new
 }
 
-TEST(decide_poll, the_folder_is_listed_when_its_etag_changed_and_refreshed_every_n_cycles)
+TEST(decide_poll, the_folder_is_listed_when_its_etag_changed_and_shares_refreshed_every_n_cycles)
 {
     using tracking::detail::decide_poll;
     using tracking::detail::poll_facts;
@@ -35,11 +35,12 @@ TEST(decide_poll, the_folder_is_listed_when_its_etag_changed_and_refreshed_every
     const row rows[] = {
         {{false, true, true, false, 0, 10}, false, false, false},  // not checked: nothing at all
         {{true, false, false, false, 0, 10}, false, true, false},  // first cycle: refresh, no count
-        {{true, true, true, false, 3, 10}, true, true, false},     // changed: list and refresh
+        {{true, true, true, false, 3, 10}, true, false, true},     // changed: listed; shares only if files came
         {{true, true, false, false, 3, 10}, false, false, true},   // unchanged: one more cycle
-        {{true, true, false, false, 9, 10}, false, true, true},    // the tenth cycle: refresh
+        {{true, true, false, false, 9, 10}, false, true, false},   // the tenth cycle: refresh
         {{true, true, false, true, 9, 10}, true, true, false},     // tags change no ETag: listed at refresh
         {{true, true, false, true, 3, 10}, false, false, true},
+        {{true, true, false, false, 3, 10, true}, false, true, false},  // its parent's full check: refresh
     };
     for (const auto& r : rows) {
         const auto d = decide_poll(r.facts);

@@ -38,6 +38,7 @@ TEST(metrics, the_text_format_with_counters_histograms_and_labels)
     cycle.projects_ok = 1;
     cycle.polled = {"alpha \"quoted\""};
     cycle.engagements_recorded = 3;
+    cycle.folders_vouched = 1;
     m.observe(cycle, 40ms, 1796202000, 1);
     reminding::reminder_report sent;
     sent.sent = 2;
@@ -59,6 +60,9 @@ TEST(metrics, the_text_format_with_counters_histograms_and_labels)
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_poll_cycle_duration_seconds_count 1\n"));
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_messages_total{outcome=\"late\"} 1\n"));
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_engagements_recorded_total 3\n"));
+    EXPECT_THAT(
+        text, ::testing::HasSubstr("# TYPE prereadd_folders_vouched_total counter\nprereadd_folders_vouched_total 1\n"))
+        << text;
     EXPECT_THAT(text, ::testing::HasSubstr("prereadd_audit_log_lag_bytes 512\n"));
     EXPECT_NE(
         text.find("prereadd_last_successful_cycle_timestamp_seconds{project=\"alpha \\\"quoted\\\"\"} 1796202000\n"),

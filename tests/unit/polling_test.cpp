@@ -93,9 +93,23 @@ TEST(poll_schedule_test, a_stall_longer_than_intervals_takes_each_project_once_a
 
 TEST(poll_schedule_test, no_projects_means_no_turns)
 {
-    poll_schedule s({}, 60s, t0);
+    poll_schedule s(std::vector<std::string>{}, 60s, t0);
     EXPECT_TRUE(s.take_due(t0).empty());
     EXPECT_EQ(s.next(), poll_schedule::clock::time_point::max());
+}
+
+// Projects watched through one parent folder share one turn: the units, not
+// the projects, are spread over the interval.
+TEST(poll_schedule_test, projects_of_one_unit_share_a_turn)
+{
+    poll_schedule s(std::vector<std::vector<std::string>>{{"p2", "p1", "p3"}, {"solo"}}, 60s, t0);
+    EXPECT_EQ(s.take_due(t0).size(), 4u);
+    EXPECT_EQ(s.offset_of("p1"), s.offset_of("p2"));
+    EXPECT_EQ(s.offset_of("p1"), s.offset_of("p3"));
+    EXPECT_EQ(s.offset_of("p1"), 0s);
+    EXPECT_EQ(s.offset_of("solo"), 30s);
+    EXPECT_EQ(s.take_due(t0 + 30s), std::set<std::string>{"solo"});
+    EXPECT_EQ(s.take_due(t0 + 60s), (std::set<std::string>{"p1", "p2", "p3"}));
 }
 
 }  // namespace
