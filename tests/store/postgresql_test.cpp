@@ -1,0 +1,146 @@
+// The asynchronous PostgreSQL connection against a real PostgreSQL 15 server
+// of the test's own (tests/support/postgres_server.hpp): statements with
+// parameters, errors as values, and a slow statement that leaves the
+// io_context free.
+#include "store/postgresql.hpp"
+#include "tests/support/postgres_server.hpp"
+#include "tests/support/run.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace prereadd {
+namespace {
+
+using namespace std::chrono_literals;
+namespace pg = store::postgresql;
+
+class postgresql_test : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        if (!test::postgres_server::binaries()) return;
+        try {
+            server = std::make_unique<test::postgres_server>();
+        } catch (const std::exception& e) {
+            start_failure = e.what();
+        }
+    }
+    static void TearDownTestSuite() { server.reset(); }
+    void SetUp() override
+    {
+        ASSERT_TRUE(start_failure.empty()) << start_failure;
+        if (!server) GTEST_SKIP() << "PostgreSQL 15 is not installed here: scripts/setup installs postgresql-15";
+    }
+
+    boost::system::error_code connect(pg::connection& c, const std::string& uri)
+    {
+        return test::run_awaitable(io, c.async_connect(uri, 10s));
+    }
+    boost::system::result<pg::rows> query(pg::connection& c, std::string sql,
+                                          std::vector<std::optional<std::string>> params = {})
+    {
+        return test::run_awaitable(io, c.async_query(std::move(sql), std::move(params), 10s));
+    }
+
+    static std::unique_ptr<test::postgres_server> server;
+    static std::string start_failure;
+    boost::asio::io_context io;
+};
+
+std::unique_ptr<test::postgres_server> postgresql_test::server;
+std::string postgresql_test::start_failure;
+
+TEST_F(postgresql_test, statements_with_parameters_and_their_rows)
+{
+    pg::connection c(io.get_executor());
+    ASSERT_FALSE(connect(c, server->uri())) << c.server_message();
+    ASSERT_TRUE(query(c, "CREATE TABLE IF NOT EXISTS reads (who TEXT, file BIGINT, note TEXT)"));
+    ASSERT_TRUE(query(c, "TRUNCATE reads"));
+    // A value that would break a statement spliced together is only a value.
+    auto inserted = query(c, "INSERT INTO reads VALUES ($1, $2, $3), ($4, $5, NULL)",
+                          {"bob'); DROP TABLE reads; --", "14", "agenda", "alice", "15"});
+    ASSERT_TRUE(inserted) << c.server_message();
+    EXPECT_EQ(inserted->affected, 2u);
+    auto got = query(c, "SELECT who, file, note FROM reads ORDER BY file");
+    ASSERT_TRUE(got) << c.server_message();
+    EXPECT_EQ(got->columns, (std::vector<std::string>{"who", "file", "note"}));
+    ASSERT_EQ(got->values.size(), 2u);
+    EXPECT_EQ(got->values[0][0], "bob'); DROP TABLE reads; --");
+    EXPECT_EQ(got->values[0][1], "14");
+    EXPECT_EQ(got->values[1][2], std::nullopt);
+}
+
+TEST_F(postgresql_test, a_refused_statement_is_a_value_and_the_connection_goes_on)
+{
+    pg::connection c(io.get_executor());
+    ASSERT_FALSE(connect(c, server->uri()));
+    auto bad = query(c, "SELECT * FROM no_such_table");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error(), pg::error::query_failed);
+    EXPECT_NE(c.server_message().find("no_such_table"), std::string::npos) << c.server_message();
+    EXPECT_TRUE(c.open());
+    auto one = query(c, "SELECT 1");
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->values[0][0], "1");
+}
+
+TEST_F(postgresql_test, a_wrong_password_is_a_connect_error)
+{
+    pg::connection c(io.get_executor());
+    EXPECT_EQ(connect(c, server->uri("wrong")), pg::error::connect_failed);
+    EXPECT_NE(c.server_message().find("password authentication failed"), std::string::npos) << c.server_message();
+    EXPECT_FALSE(c.open());
+}
+
+// The loop is free while the server works: a timer set for 50 ms fires while
+// a statement of 600 ms runs.
+TEST_F(postgresql_test, a_slow_statement_does_not_block_the_loop)
+{
+    pg::connection c(io.get_executor());
+    ASSERT_FALSE(connect(c, server->uri()));
+    bool fired_during = false;
+    bool done = false;
+    boost::asio::steady_timer tick(io, 50ms);
+    tick.async_wait([&](boost::system::error_code) { fired_during = !done; });
+    auto slept = query(c, "SELECT pg_sleep(0.6)");
+    done = true;
+    ASSERT_TRUE(slept) << c.server_message();
+    EXPECT_TRUE(fired_during);
+}
+
+TEST_F(postgresql_test, a_deadline_that_passes_closes_the_connection)
+{
+    pg::connection c(io.get_executor());
+    ASSERT_FALSE(connect(c, server->uri()));
+    auto slow = test::run_awaitable(io, c.async_query("SELECT pg_sleep(5)", {}, 200ms));
+    ASSERT_FALSE(slow);
+    EXPECT_EQ(slow.error(), pg::error::timed_out);
+    EXPECT_FALSE(c.open());
+    EXPECT_EQ(query(c, "SELECT 1").error(), pg::error::connection_lost);
+    ASSERT_FALSE(connect(c, server->uri())) << "connecting again";
+    EXPECT_TRUE(query(c, "SELECT 1"));
+}
+
+TEST_F(postgresql_test, a_server_gone_is_connection_lost_then_refused)
+{
+    pg::connection c(io.get_executor());
+    ASSERT_FALSE(connect(c, server->uri()));
+    server->stop();
+    auto gone = query(c, "SELECT 1");
+    server->start();
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error(), pg::error::connection_lost);
+    EXPECT_FALSE(c.open());
+    ASSERT_FALSE(connect(c, server->uri())) << c.server_message();
+    EXPECT_TRUE(query(c, "SELECT 1"));
+}
+
+}  // namespace
+}  // namespace prereadd
