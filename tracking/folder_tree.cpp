@@ -81,7 +81,7 @@ boost::asio::awaitable<http::outcome<std::vector<webdav::file_entry>>> async_lis
 bool member_of(const project_cache& cache, const std::string& user, const std::string& group)
 {
     auto it = cache.groups.find(group);
-    return it != cache.groups.end() && std::find(it->second.begin(), it->second.end(), user) != it->second.end();
+    return it != cache.groups.end() && std::find(it->second->begin(), it->second->end(), user) != it->second->end();
 }
 
 // Shares, group members and the participant list: at the first cycle and
@@ -116,10 +116,10 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
 
     // Where each participant comes from; the first source named wins, in the
     // order an admin would look for it: configured, configured group, Talk, share.
-    std::map<std::string, store::participant_source> participants;
+    participant_map participants;
     for (const auto& u : p.participants.users) participants.emplace(u, store::participant_source::config);
     if (files_only) {
-        for (const auto& [user, source] : cache.participants)
+        for (const auto& [user, source] : *cache.participants)
             if (source == store::participant_source::talk) participants.emplace(user, source);
     } else if (p.participants.from_talk && p.talk) {
         auto members = co_await ocs::async_talk_participants(ctx.client, base, p.talk->conversation);
@@ -134,7 +134,7 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
         if (s.type == ocs::share_with_user && p.participants.from_shares)
             participants.emplace(s.share_with, store::participant_source::share);
     }
-    std::map<std::string, std::vector<std::string>> members_of;
+    std::map<std::string, shared_members> members_of;
     std::vector<std::string> unexpandable;
     for (const auto& g : groups) {
         if (auto known = cache.groups.find(g); files_only && known != cache.groups.end()) {
@@ -151,23 +151,26 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
             unexpandable.push_back(g + " (" + members.error().message() + ")");
             continue;
         }
-        ctx.memory.groups_this_cycle[g] = *members;
-        members_of[g] = std::move(*members);
+        auto shared = std::make_shared<const std::vector<std::string>>(std::move(*members));
+        ctx.memory.groups_this_cycle[g] = shared;
+        members_of[g] = std::move(shared);
     }
     for (const auto& g : p.participants.groups)
         if (auto it = members_of.find(g); it != members_of.end())
-            for (const auto& u : it->second) participants.emplace(u, store::participant_source::group);
+            for (const auto& u : *it->second) participants.emplace(u, store::participant_source::group);
     if (p.participants.from_shares)
         for (const auto& s : shares)
             if (auto it = members_of.find(s.share_with); s.type == ocs::share_with_group && it != members_of.end())
-                for (const auto& u : it->second) participants.emplace(u, store::participant_source::share);
+                for (const auto& u : *it->second) participants.emplace(u, store::participant_source::share);
     participants.erase(ctx.config.global.nextcloud.user);
 
     cache.shares = std::move(shares);
     cache.folder_shares = std::move(folder_shares);
     cache.groups = std::move(members_of);
     if (!files_only) cache.unexpandable_groups = std::move(unexpandable);
-    cache.participants = std::move(participants);
+    // An unchanged set keeps its map, so the cycle knows the store has it already.
+    if (participants != *cache.participants)
+        cache.participants = std::make_shared<const participant_map>(std::move(participants));
     if (!files_only) cache.cycles_since_refresh = 0;
     cache.loaded = true;
     co_return std::nullopt;

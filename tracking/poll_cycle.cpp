@@ -38,20 +38,22 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
     const auto& id = u.project->id;  // its row is written by the caller
     if (u.folder_etag) {
         st.set_folder_etag(id, *u.folder_etag);
-        for (const auto& d : u.diff.added) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
-        for (const auto& d : u.diff.changed) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
-        for (const auto& [before, after] : u.diff.moved)
-            st.upsert_document(id, {after.file_id, after.path, after.etag, now, after.tags});
-        for (const auto& d : u.diff.removed) st.mark_document_removed(id, d.file_id, now);
+        const std::set<std::int64_t> upserted(u.upserted.begin(), u.upserted.end());
+        if (u.documents)
+            for (const auto& d : *u.documents)
+                if (upserted.count(d.file_id)) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
+        for (const auto file_id : u.removed) st.mark_document_removed(id, file_id, now);
     }
     // Only who joined, left or came by another way is written: most cycles change nobody.
-    std::map<std::string, store::participant_source> stored;
-    for (auto& known : st.participants(id)) stored.emplace(std::move(known.user_id), std::move(known.source));
-    for (const auto& [user, source] : stored)
-        if (!u.participants.count(user)) st.mark_participant_removed(id, user, now);
-    for (const auto& [user, source] : u.participants)
-        if (auto it = stored.find(user); it == stored.end() || it->second != source)
-            st.upsert_participant(id, {user, source}, now);
+    participant_map stored;
+    if (!u.participants_stored) {
+        for (auto& known : st.participants(id)) stored.emplace(std::move(known.user_id), std::move(known.source));
+        for (const auto& [user, source] : stored)
+            if (!u.participants->count(user)) st.mark_participant_removed(id, user, now);
+        for (const auto& [user, source] : *u.participants)
+            if (auto it = stored.find(user); it == stored.end() || it->second != source)
+                st.upsert_participant(id, {user, source}, now);
+    }
     if (u.course) {
         // Only what changed is written: most turns change no module.
         std::map<std::int64_t, store::document_row> known;
@@ -71,7 +73,8 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
         report.moodle_requests += u.course->completion_requests;
     }
     for (const auto& [user, name] : u.display_names)
-        if (auto it = u.participants.find(user); it != u.participants.end() && !stored.count(user))
+        if (auto it = u.participants->find(user);
+            !u.participants_stored && it != u.participants->end() && !stored.count(user))
             st.upsert_participant(id, {user, it->second, name}, now);
     for (const auto& e : u.engagements)
         if (st.record(e)) ++report.engagements_recorded;
@@ -257,7 +260,11 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     const bool complete = write_cycle(ctx, st, results, in, activity_cursor, report);
     tx.commit();
     for (auto& r : results)
-        if (r.update) ctx.memory.cache[r.update->project->id].documents = std::move(r.update->documents);
+        if (r.update) {
+            auto& cache = ctx.memory.cache[r.update->project->id];
+            if (r.update->documents) cache.documents = std::move(r.update->documents);
+            cache.participants_stored = std::move(r.update->participants);
+        }
     for (std::size_t i = 0; i < results.size(); ++i) {
         if (results[i].update && results[i].errors.empty())
             ctx.memory.failing.erase(ctx.config.projects[i].id);

@@ -22,6 +22,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,14 +36,24 @@ struct folder_listing {
     std::vector<webdav::file_entry> entries;
 };
 
+// Who takes part and by which way. Shared and never changed once made: an
+// unchanged project's update points at its cache's map instead of copying
+// it (10,000 projects x 30 participants, docs/scaling.md), and a map the
+// store holds already is known by its address, not by reading the rows back.
+using participant_map = std::map<std::string, store::participant_source>;
+using shared_participants = std::shared_ptr<const participant_map>;
+// A group's members, read once per cycle and shared by every project the group reaches.
+using shared_members = std::shared_ptr<const std::vector<std::string>>;
+
 // What the daemon keeps in memory between cycles (re-fetched after a restart).
 struct project_cache {
     std::map<std::string, folder_listing> sub_folders;  // by decoded href; unchanged ETag: not listed again
-    std::map<std::int64_t, int> comment_counts;         // file id -> oc:comments-count at the last listing
+    std::map<std::int64_t, int> comment_counts;  // file id -> oc:comments-count at the last listing, when above 0
     std::vector<ocs::share> shares;                     // of the folder and of the files directly in it
     std::vector<ocs::share> folder_shares;              // of the folder alone
-    std::map<std::string, store::participant_source> participants;
-    std::map<std::string, std::vector<std::string>> groups;  // group -> members
+    shared_participants participants = std::make_shared<const participant_map>();
+    shared_participants participants_stored;       // what the store holds since the last commit (null: not known)
+    std::map<std::string, shared_members> groups;  // group -> members
     std::vector<std::string> unexpandable_groups;
     std::string folder_etag;
     // The pre-reads as the store has them after the last committed cycle:
@@ -92,7 +103,7 @@ struct poll_memory {
     // Group members read in this cycle: a group shared with a thousand
     // project folders is asked once per cycle, not once per project (or once
     // per connection, by the projects polled side by side before its answer).
-    std::map<std::string, std::vector<std::string>> groups_this_cycle;
+    std::map<std::string, shared_members> groups_this_cycle;
 };
 
 // Everything a cycle works with, by lifetime: what it depends on (as long as

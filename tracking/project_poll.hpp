@@ -16,9 +16,16 @@ struct project_update {
     bool checked = false;                    // the folder's ETag was asked for in this cycle
     bool vouched = false;                    // not asked: its parent's ETag showed it unchanged
     std::optional<std::string> folder_etag;  // set when the folder was listed again
-    document_diff diff;
-    std::vector<known_document> documents;  // the pre-reads after this cycle
-    std::map<std::string, store::participant_source> participants;
+    // What the listing changed, by file id: added, changed or moved (written
+    // from `documents`), and gone. Ids, not copies: a first pass adds every
+    // document of every project in one transaction.
+    std::vector<std::int64_t> upserted;
+    std::vector<std::int64_t> removed;
+    // The pre-reads after this cycle, when the folder was listed (otherwise
+    // the cache's, unchanged: not copied for each of 10,000 projects).
+    std::optional<std::vector<known_document>> documents;
+    shared_participants participants;  // never null
+    bool participants_stored = false;  // the store holds this very set already: nothing to compare or write
     std::vector<store::engagement> engagements;
     std::vector<store::unmapped_read_row> unmapped;
     std::vector<access_problem> problems;

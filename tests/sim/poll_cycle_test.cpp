@@ -330,6 +330,27 @@ TEST_F(poll_cycle_test, a_participant_taken_out_of_the_configuration_leaves_the_
     EXPECT_TRUE(s["access_problems"].empty()) << "carol's problems left with her: " << s.dump(2);
 }
 
+// The cycle skips comparing participants with the store while their set is
+// the one it wrote last (shared, not copied: docs/scaling.md); a group that
+// loses a member makes a new set, which is written.
+TEST_F(poll_cycle_test, a_member_taken_out_of_the_group_leaves_the_table_after_unchanged_refreshes)
+{
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ctx.tuning.refresh_every = 1;
+    cycle(ctx);
+    cycle(ctx);
+    ASSERT_EQ(status()["participants"].size(), 3u) << status().dump(2);
+    sim.control({{"op", "group"}, {"id", "team-alpha"}, {"members", {"alice"}}});
+    cycle(ctx);
+    auto s = status();
+    ASSERT_EQ(s["participants"].size(), 2u) << s.dump(2);
+    EXPECT_EQ(s["participants"][0], (nlohmann::json{{"user", "alice"}, {"source", "group"}}));
+    EXPECT_EQ(s["participants"][1], (nlohmann::json{{"user", "carol"}, {"source", "config"}}));
+    sim.control({{"op", "group"}, {"id", "team-alpha"}, {"members", {"alice", "bob"}}});
+    cycle(ctx);
+    EXPECT_EQ(status()["participants"].size(), 3u) << "bob is back: " << status().dump(2);
+}
+
 TEST_F(poll_cycle_test, a_share_that_expires_becomes_an_access_problem)
 {
     // carol's share of budget.ods ends today; the daemon's clock and Nextcloud's move on a day.
