@@ -3,8 +3,7 @@
 // parameters, errors as values, and a slow statement that leaves the
 // io_context free.
 #include "store/postgresql.hpp"
-#include "tests/support/postgres_server.hpp"
-#include "tests/support/run.hpp"
+#include "tests/store/postgresql_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,42 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace pg = store::postgresql;
-
-class postgresql_test : public ::testing::Test {
-protected:
-    static void SetUpTestSuite()
-    {
-        if (!test::postgres_server::binaries()) return;
-        try {
-            server = std::make_unique<test::postgres_server>();
-        } catch (const std::exception& e) {
-            start_failure = e.what();
-        }
-    }
-    static void TearDownTestSuite() { server.reset(); }
-    void SetUp() override
-    {
-        ASSERT_TRUE(start_failure.empty()) << start_failure;
-        if (!server) GTEST_SKIP() << "PostgreSQL 15 is not installed here: scripts/setup installs postgresql-15";
-    }
-
-    boost::system::error_code connect(pg::connection& c, const std::string& uri)
-    {
-        return test::run_awaitable(io, c.async_connect(uri, 10s));
-    }
-    boost::system::result<pg::rows> query(pg::connection& c, std::string sql,
-                                          std::vector<std::optional<std::string>> params = {})
-    {
-        return test::run_awaitable(io, c.async_query(std::move(sql), std::move(params), 10s));
-    }
-
-    static std::unique_ptr<test::postgres_server> server;
-    static std::string start_failure;
-    boost::asio::io_context io;
-};
-
-std::unique_ptr<test::postgres_server> postgresql_test::server;
-std::string postgresql_test::start_failure;
+using test::postgresql_test;
 
 TEST_F(postgresql_test, statements_with_parameters_and_their_rows)
 {
