@@ -1,7 +1,7 @@
 // The store's enumerations as their TEXT columns hold them (see the CHECK
 // constraints in database.cpp): one table per enumeration, in declaration
 // order, read both ways.
-#include "store/statement.hpp"
+#include "store/names.hpp"
 
 #include <string_view>
 
@@ -55,6 +55,25 @@ participant_source participant_source_from(const std::string& text)
 engagement_kind kind_from(const std::string& text)
 {
     return value_of(text, engagement_kind_names, engagement_kind::acknowledged);
+}
+
+std::string as_lines(const std::vector<std::string>& items)
+{
+    std::string text;
+    for (const auto& i : items) text += i + "\n";
+    return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text)
+{
+    std::vector<std::string> out;
+    for (std::size_t start = 0; start < text.size();) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) out.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
 }
 
 }  // namespace detail

@@ -118,6 +118,10 @@ boost::asio::awaitable<boost::system::error_code> connection::async_connect(std:
         if (auto ec = co_await wait(step == PGRES_POLLING_READING ? direction::read : direction::write, until))
             co_return ec;
     }
+    // Notices ("relation already exists, skipping") are the server talking to
+    // a person at a prompt; libpq would print them to stderr, into the journal.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     if (PQsetnonblocking(conn_, 1) != 0) {
         server_message_ = one_line(PQerrorMessage(conn_));
         close();

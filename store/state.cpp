@@ -14,32 +14,14 @@
 namespace prereadd::store {
 namespace {
 
+using detail::as_lines;
 using detail::deck_card_state_from;
 using detail::kind_from;
+using detail::lines_of;
 using detail::outbox_state_from;
 using detail::participant_source_from;
 using detail::project_rows;
 using detail::statement;
-
-// Lists kept in one TEXT column, one item per line (tags, assignees).
-std::string as_lines(const std::vector<std::string>& items)
-{
-    std::string text;
-    for (const auto& i : items) text += i + "\n";
-    return text;
-}
-
-std::vector<std::string> lines_of(const std::string& text)
-{
-    std::vector<std::string> out;
-    for (std::size_t start = 0; start < text.size();) {
-        auto end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        if (end > start) out.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
 
 constexpr const char* outbox_columns =
     "reference_id, project, item, channel, recipient, session_key, session_start, body, state, late, created_at, "

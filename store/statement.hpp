@@ -4,6 +4,7 @@
 #pragma once
 
 #include "store/database.hpp"
+#include "store/names.hpp"
 #include "store/state.hpp"
 
 #include <sqlite3.h>
@@ -76,12 +77,5 @@ auto project_rows(const database& db, std::string_view sql, const std::string& p
     while (s.step() == SQLITE_ROW) out.push_back(read(std::as_const(s)));
     return out;
 }
-
-// The enumerators as the schema's CHECK constraints spell them (names.cpp);
-// anything else (a hand-edited row) reads as the fallback named.
-outbox_state outbox_state_from(const std::string& text);              // intent
-deck_card_state deck_card_state_from(const std::string& text);        // open
-engagement_kind kind_from(const std::string& text);                   // acknowledged
-participant_source participant_source_from(const std::string& text);  // config
 
 }  // namespace prereadd::store::detail

@@ -119,4 +119,10 @@ std::string postgres_server::uri(const std::string& password) const
     return "postgresql://prereadd:" + password + "@127.0.0.1:" + std::to_string(port_) + "/postgres?connect_timeout=10";
 }
 
+std::string postgres_server::database_uri(const std::string& database) const
+{
+    return "postgresql://prereadd:test-password-not-a-secret@127.0.0.1:" + std::to_string(port_) + "/" + database +
+           "?connect_timeout=10";
+}
+
 }  // namespace prereadd::test

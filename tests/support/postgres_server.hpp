@@ -25,6 +25,8 @@ public:
     std::uint16_t port() const { return port_; }
     // A libpq URI for the superuser `prereadd` and its password.
     std::string uri(const std::string& password = "test-password-not-a-secret") const;
+    // The same for another database of the server (made with CREATE DATABASE).
+    std::string database_uri(const std::string& database) const;
     // Stops the server (a fast shutdown), as an outage would; start() brings it back on the same port.
     void stop();
     void start();

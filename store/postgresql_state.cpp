@@ -1,0 +1,455 @@
+// The daemon's state on PostgreSQL (postgresql_state.hpp): state.cpp's
+// statements in PostgreSQL's dialect. Parameters go as text apart from the
+// statement; the server infers their types from the columns.
+#include "store/postgresql_state.hpp"
+
+#include "store/names.hpp"
+
+#include <map>
+
+namespace prereadd::store::postgresql {
+namespace {
+
+using detail::as_lines;
+using detail::lines_of;
+
+std::string num(std::int64_t v) { return std::to_string(v); }
+std::optional<std::string> num(const std::optional<std::int64_t>& v)
+{
+    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+}
+std::string text(const std::optional<std::string>& v) { return v.value_or(""); }
+std::int64_t integer(const std::optional<std::string>& v) { return v ? std::stoll(*v) : 0; }
+std::optional<std::int64_t> optional_integer(const std::optional<std::string>& v)
+{
+    return v ? std::optional<std::int64_t>(std::stoll(*v)) : std::nullopt;
+}
+
+constexpr const char* outbox_columns =
+    "reference_id, project, item, channel, recipient, session_key, session_start, body, state, late, created_at, "
+    "done_at, remote_id, deadline";
+
+outbox_row outbox_row_of(const std::vector<std::optional<std::string>>& r)
+{
+    outbox_row o;
+    o.reference_id = text(r[0]);
+    o.project = text(r[1]);
+    o.item = text(r[2]);
+    o.channel = text(r[3]);
+    o.recipient = text(r[4]);
+    o.session_key = text(r[5]);
+    o.session_start = optional_integer(r[6]);
+    o.body = text(r[7]);
+    o.state = detail::outbox_state_from(text(r[8]));
+    o.late = integer(r[9]) != 0;
+    o.created_at = integer(r[10]);
+    o.done_at = optional_integer(r[11]);
+    o.remote_id = optional_integer(r[12]);
+    o.deadline = optional_integer(r[13]);
+    return o;
+}
+
+}  // namespace
+
+answer<rows> state::run(std::string sql, params p) { return c_.async_query(std::move(sql), std::move(p), deadline_); }
+
+done state::execute(std::string sql, params p)
+{
+    auto r = co_await run(std::move(sql), std::move(p));
+    co_return r ? boost::system::error_code{} : r.error();
+}
+
+done state::begin() { return execute("BEGIN", {}); }
+done state::commit() { return execute("COMMIT", {}); }
+done state::rollback() { return execute("ROLLBACK", {}); }
+
+done state::upsert_project(const std::string& id, const std::string& folder)
+{
+    return execute(
+        "INSERT INTO projects(id, folder) VALUES ($1, $2) "
+        "ON CONFLICT(id) DO UPDATE SET folder = excluded.folder",
+        {id, folder});
+}
+
+answer<std::optional<project_row>> state::project(const std::string& id)
+{
+    params p{id};
+    auto r = co_await run(
+        "SELECT folder, last_cycle_at, folder_etag, last_error, failing_since FROM projects "
+        "WHERE id = $1",
+        std::move(p));
+    if (!r) co_return r.error();
+    if (r->values.empty()) co_return std::optional<project_row>{};
+    const auto& v = r->values[0];
+    co_return std::optional<project_row>(
+        project_row{id, text(v[0]), optional_integer(v[1]), v[2], v[3], optional_integer(v[4])});
+}
+
+done state::set_last_cycle(const std::string& project, std::int64_t at)
+{
+    return execute("UPDATE projects SET last_cycle_at = $2 WHERE id = $1", {project, num(at)});
+}
+
+done state::set_folder_etag(const std::string& project, const std::string& etag)
+{
+    return execute("UPDATE projects SET folder_etag = $2 WHERE id = $1", {project, etag});
+}
+
+done state::set_project_error(const std::string& project, const std::optional<std::string>& error, std::int64_t at)
+{
+    if (!error) return execute("UPDATE projects SET last_error = NULL, failing_since = NULL WHERE id = $1", {project});
+    return execute("UPDATE projects SET last_error = $2, failing_since = coalesce(failing_since, $3) WHERE id = $1",
+                   {project, *error, num(at)});
+}
+
+done state::upsert_document(const std::string& project, const document_row& d)
+{
+    return execute(
+        "INSERT INTO documents(project, file_id, path, etag, first_seen, tags, source, section, section_name, link) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "ON CONFLICT(project, file_id) DO UPDATE SET path = excluded.path, etag = excluded.etag, "
+        "tags = excluded.tags, source = excluded.source, section = excluded.section, "
+        "section_name = excluded.section_name, link = excluded.link, removed_at = NULL",
+        {project, num(d.file_id), d.path, d.etag, num(d.first_seen), as_lines(d.tags), d.source, num(d.section),
+         d.section_name, d.link});
+}
+
+done state::mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at)
+{
+    return execute("UPDATE documents SET removed_at = $3 WHERE project = $1 AND file_id = $2",
+                   {project, num(file_id), num(at)});
+}
+
+answer<std::vector<document_row>> state::documents(const std::string& project)
+{
+    params p{project};
+    // COLLATE "C": byte order, as SQLite's BINARY orders the paths.
+    auto r = co_await run(
+        "SELECT file_id, path, etag, first_seen, tags, source, section, section_name, link "
+        "FROM documents WHERE project = $1 AND removed_at IS NULL "
+        "ORDER BY source COLLATE \"C\", section, path COLLATE \"C\"",
+        std::move(p));
+    if (!r) co_return r.error();
+    std::vector<document_row> out;
+    for (const auto& v : r->values)
+        out.push_back({integer(v[0]), text(v[1]), text(v[2]), integer(v[3]), lines_of(text(v[4])), text(v[5]),
+                       static_cast<int>(integer(v[6])), text(v[7]), text(v[8])});
+    co_return out;
+}
+
+done state::upsert_participant(const std::string& project, const participant_row& p, std::int64_t at)
+{
+    return execute(
+        "INSERT INTO participants(project, user_id, source, first_seen, display_name) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT(project, user_id) DO UPDATE SET source = excluded.source, "
+        "display_name = excluded.display_name, removed_at = NULL",
+        {project, p.user_id, std::string(to_string(p.source)), num(at), p.display_name});
+}
+
+answer<std::vector<participant_row>> state::participants(const std::string& project)
+{
+    params p{project};
+    auto r = co_await run(
+        "SELECT user_id, source, display_name FROM participants WHERE project = $1 AND "
+        "removed_at IS NULL ORDER BY user_id COLLATE \"C\"",
+        std::move(p));
+    if (!r) co_return r.error();
+    std::vector<participant_row> out;
+    for (const auto& v : r->values)
+        out.push_back({text(v[0]), detail::participant_source_from(text(v[1])), text(v[2])});
+    co_return out;
+}
+
+done state::mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at)
+{
+    return execute(
+        "UPDATE participants SET removed_at = $3 WHERE project = $1 AND user_id = $2 "
+        "AND removed_at IS NULL",
+        {project, user_id, num(at)});
+}
+
+done state::record_unmapped_read(const std::string& project, const unmapped_read_row& r)
+{
+    return execute(
+        "INSERT INTO unmapped_reads(project, user_id, path, at, reason) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT DO NOTHING",
+        {project, r.user_id, r.path, num(r.at), r.reason});
+}
+
+answer<std::vector<unmapped_read_row>> state::unmapped_reads(const std::string& project)
+{
+    params p{project};
+    auto r = co_await run("SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = $1 ORDER BY at, id",
+                          std::move(p));
+    if (!r) co_return r.error();
+    std::vector<unmapped_read_row> out;
+    for (const auto& v : r->values) out.push_back({text(v[0]), text(v[1]), integer(v[2]), text(v[3])});
+    co_return out;
+}
+
+answer<bool> state::record_problem(const std::string& project, const problem_row& pr)
+{
+    // One statement: a problem open already is left alone (false), a new or
+    // resolved one is (re)opened (true).
+    params p{project, pr.user_id, num(pr.file_id), pr.problem, pr.detail, num(pr.first_seen)};
+    auto r = co_await run(
+        "INSERT INTO access_problems(project, user_id, file_id, problem, detail, first_seen) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT(project, user_id, file_id, problem) DO UPDATE "
+        "SET detail = excluded.detail, first_seen = excluded.first_seen, resolved_at = NULL "
+        "WHERE access_problems.resolved_at IS NOT NULL",
+        std::move(p));
+    if (!r)
+        co_return boost::system::result<bool>(boost::system::in_place_error, r.error());  // an error_code is a bool too
+    co_return r->affected == 1;
+}
+
+done state::resolve_problem(const std::string& project, const problem_row& p, std::int64_t at)
+{
+    return execute(
+        "UPDATE access_problems SET resolved_at = $5 WHERE project = $1 AND user_id = $2 "
+        "AND file_id = $3 AND problem = $4 AND resolved_at IS NULL",
+        {project, p.user_id, num(p.file_id), p.problem, num(at)});
+}
+
+answer<std::vector<problem_row>> state::open_problems(const std::string& project)
+{
+    params p{project};
+    auto r = co_await run(
+        "SELECT user_id, file_id, problem, detail, first_seen FROM access_problems "
+        "WHERE project = $1 AND resolved_at IS NULL ORDER BY user_id COLLATE \"C\", file_id",
+        std::move(p));
+    if (!r) co_return r.error();
+    std::vector<problem_row> out;
+    for (const auto& v : r->values) out.push_back({text(v[0]), integer(v[1]), text(v[2]), text(v[3]), integer(v[4])});
+    co_return out;
+}
+
+answer<bool> state::record(const engagement& e)
+{
+    params p{e.project, e.user_id, num(e.file_id), std::string(to_string(e.kind)), num(e.first_at), e.source};
+    auto r = co_await run(
+        "INSERT INTO engagements(project, user_id, file_id, kind, first_at, source) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        std::move(p));
+    if (!r)
+        co_return boost::system::result<bool>(boost::system::in_place_error, r.error());  // an error_code is a bool too
+    co_return r->affected == 1;
+}
+
+answer<std::vector<engagement>> state::engagements(const std::string& project)
+{
+    params p{project};
+    auto r = co_await run(
+        "SELECT user_id, file_id, kind, first_at, source FROM engagements WHERE project = $1 "
+        "ORDER BY user_id COLLATE \"C\", file_id, kind COLLATE \"C\"",
+        std::move(p));
+    if (!r) co_return r.error();
+    std::vector<engagement> out;
+    for (const auto& v : r->values)
+        out.push_back({project, text(v[0]), integer(v[1]), detail::kind_from(text(v[2])), integer(v[3]), text(v[4])});
+    co_return out;
+}
+
+answer<bool> state::add_outbox(const outbox_row& o)
+{
+    params p{o.reference_id,
+             o.project,
+             o.item,
+             o.channel,
+             o.recipient,
+             o.session_key,
+             num(o.session_start),
+             o.body,
+             std::string(to_string(o.state)),
+             num(o.late ? 1 : 0),
+             num(o.created_at),
+             num(o.done_at),
+             num(o.remote_id),
+             num(o.deadline)};
+    auto r = co_await run(
+        "INSERT INTO outbox(reference_id, project, item, channel, recipient, session_key, "
+        "session_start, body, state, late, created_at, done_at, remote_id, deadline) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+        "ON CONFLICT DO NOTHING",
+        std::move(p));
+    if (!r)
+        co_return boost::system::result<bool>(boost::system::in_place_error, r.error());  // an error_code is a bool too
+    co_return r->affected == 1;
+}
+
+done state::finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
+                          std::optional<std::int64_t> remote_id)
+{
+    return execute(
+        "UPDATE outbox SET state = $2, done_at = $3, remote_id = coalesce($4, remote_id) "
+        "WHERE reference_id = $1",
+        {reference_id, std::string(to_string(final_state)), num(at), num(remote_id)});
+}
+
+done state::withdraw_intent(const std::string& reference_id)
+{
+    return execute("DELETE FROM outbox WHERE reference_id = $1 AND state = 'intent'", {reference_id});
+}
+
+answer<std::optional<outbox_row>> state::outbox_entry(const std::string& reference_id)
+{
+    params p{reference_id};
+    auto r =
+        co_await run(std::string("SELECT ") + outbox_columns + " FROM outbox WHERE reference_id = $1", std::move(p));
+    if (!r) co_return r.error();
+    if (r->values.empty()) co_return std::optional<outbox_row>{};
+    co_return std::optional<outbox_row>(outbox_row_of(r->values[0]));
+}
+
+answer<std::vector<outbox_row>> state::outbox(const std::string& project) { return outbox_rows(project, false); }
+answer<std::vector<outbox_row>> state::unconfirmed(const std::string& project) { return outbox_rows(project, true); }
+
+answer<std::vector<outbox_row>> state::outbox_rows(const std::string& project, bool intents_only)
+{
+    // SQLite orders rows of the same second by rowid (insertion); PostgreSQL
+    // has none, so by reference id — docs/scaling.md lists it to settle
+    // (an insertion number in both schemas) when the backends become one.
+    std::string sql = std::string("SELECT ") + outbox_columns + " FROM outbox WHERE project = $1" +
+                      (intents_only ? " AND state = 'intent'" : "") + " ORDER BY created_at, reference_id";
+    params p{project};
+    auto r = co_await run(std::move(sql), std::move(p));
+    if (!r) co_return r.error();
+    std::vector<outbox_row> out;
+    for (const auto& v : r->values) out.push_back(outbox_row_of(v));
+    co_return out;
+}
+
+answer<std::set<std::string>> state::handled_items(const std::string& project)
+{
+    params p{project};
+    auto r = co_await run("SELECT DISTINCT item FROM outbox WHERE project = $1", std::move(p));
+    if (!r) co_return r.error();
+    std::set<std::string> out;
+    for (const auto& v : r->values) out.insert(text(v[0]));
+    co_return out;
+}
+
+answer<std::optional<deck_card_row>> state::deck_card(const std::string& project, const std::string& session_key)
+{
+    params p{project, session_key};
+    auto r = co_await run(
+        "SELECT session_start, card_id, description, assigned, state, created_at FROM deck_cards "
+        "WHERE project = $1 AND session_key = $2",
+        std::move(p));
+    if (!r) co_return r.error();
+    if (r->values.empty()) co_return std::optional<deck_card_row>{};
+    const auto& v = r->values[0];
+    deck_card_row d;
+    d.project = project;
+    d.session_key = session_key;
+    d.session_start = integer(v[0]);
+    d.card_id = optional_integer(v[1]);
+    d.description = text(v[2]);
+    d.assigned = lines_of(text(v[3]));
+    d.state = detail::deck_card_state_from(text(v[4]));
+    d.created_at = integer(v[5]);
+    co_return std::optional<deck_card_row>(std::move(d));
+}
+
+done state::save_deck_card(const deck_card_row& d)
+{
+    return execute(
+        "INSERT INTO deck_cards(project, session_key, session_start, card_id, description, assigned, "
+        "state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT(project, session_key) DO UPDATE SET session_start = excluded.session_start, "
+        "card_id = excluded.card_id, description = excluded.description, assigned = excluded.assigned, "
+        "state = excluded.state, created_at = excluded.created_at",
+        {d.project, d.session_key, num(d.session_start), num(d.card_id), d.description, as_lines(d.assigned),
+         std::string(to_string(d.state)), num(d.created_at)});
+}
+
+done state::save_call(const call_row& c)
+{
+    params call{c.project,          num(c.id),      num(c.started_at),
+                num(c.ended_at),    c.session_key,  num(c.session_start),
+                num(c.session_end), c.session_title};
+    auto saved = co_await run(
+        "INSERT INTO calls(project, call_id, started_at, ended_at, session_key, session_start, "
+        "session_end, session_title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT(project, call_id) DO UPDATE SET started_at = excluded.started_at, "
+        "ended_at = excluded.ended_at, session_key = excluded.session_key, "
+        "session_start = excluded.session_start, session_end = excluded.session_end, "
+        "session_title = excluded.session_title",
+        std::move(call));
+    if (!saved) co_return saved.error();
+    params which{c.project, num(c.id)};
+    auto gone = co_await run("DELETE FROM call_attendees WHERE project = $1 AND call_id = $2", std::move(which));
+    if (!gone) co_return gone.error();
+    for (const auto& [user, a] : c.attendees) {
+        params one{c.project, num(c.id), user, num(a.first_joined), num(a.last_joined), num(a.last_left)};
+        auto added = co_await run(
+            "INSERT INTO call_attendees(project, call_id, user_id, first_joined, last_joined, "
+            "last_left) VALUES ($1, $2, $3, $4, $5, $6)",
+            std::move(one));
+        if (!added) co_return added.error();
+    }
+    co_return boost::system::error_code{};
+}
+
+answer<std::vector<call_row>> state::calls(const std::string& project)
+{
+    params p{project};
+    auto r = co_await run(
+        "SELECT call_id, started_at, ended_at, session_key, session_start, session_end, "
+        "session_title FROM calls WHERE project = $1 ORDER BY started_at, call_id",
+        std::move(p));
+    if (!r) co_return r.error();
+    std::vector<call_row> out;
+    std::map<std::int64_t, std::size_t> by_id;
+    for (const auto& v : r->values) {
+        call_row c;
+        c.project = project;
+        c.id = integer(v[0]);
+        c.started_at = integer(v[1]);
+        c.ended_at = optional_integer(v[2]);
+        c.session_key = text(v[3]);
+        c.session_start = integer(v[4]);
+        c.session_end = integer(v[5]);
+        c.session_title = text(v[6]);
+        by_id[c.id] = out.size();
+        out.push_back(std::move(c));
+    }
+    params q{project};
+    auto a = co_await run(
+        "SELECT call_id, user_id, first_joined, last_joined, last_left FROM call_attendees "
+        "WHERE project = $1",
+        std::move(q));
+    if (!a) co_return a.error();
+    for (const auto& v : a->values)
+        if (auto it = by_id.find(integer(v[0])); it != by_id.end())
+            out[it->second].attendees[text(v[1])] = {integer(v[2]), integer(v[3]), optional_integer(v[4])};
+    co_return out;
+}
+
+answer<std::optional<call_row>> state::running_call(const std::string& project)
+{
+    auto all = co_await calls(project);
+    if (!all) co_return all.error();
+    for (auto it = all->rbegin(); it != all->rend(); ++it)
+        if (!it->ended_at) co_return std::optional<call_row>(std::move(*it));
+    co_return std::optional<call_row>{};
+}
+
+answer<std::optional<std::string>> state::cursor(const std::string& name)
+{
+    params p{name};
+    auto r = co_await run("SELECT value FROM cursors WHERE name = $1", std::move(p));
+    if (!r) co_return r.error();
+    if (r->values.empty()) co_return std::optional<std::string>{};
+    co_return std::optional<std::string>(text(r->values[0][0]));
+}
+
+done state::set_cursor(const std::string& name, const std::string& value)
+{
+    return execute(
+        "INSERT INTO cursors(name, value) VALUES ($1, $2) "
+        "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        {name, value});
+}
+
+}  // namespace prereadd::store::postgresql
