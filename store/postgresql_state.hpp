@@ -1,9 +1,9 @@
 // The daemon's state on PostgreSQL: store::state's members (state.hpp), the
 // same rows with the same meaning, run on the asynchronous connection
 // (postgresql.hpp) — for several daemons sharing one database
-// (docs/scaling.md). Not wired into the daemon yet: the poll cycle and the
-// reminder pass call store::state synchronously; the next step makes both
-// backends one awaitable interface.
+// (docs/scaling.md); one store::backend (backend.hpp). Not wired into the
+// daemon yet: the poll cycle and the reminder pass call store::state
+// synchronously.
 //
 // Unlike SQLite's, a failure here is expected (the database is on the
 // network): every member returns it as a value (`prereadd.postgresql`), and
@@ -12,6 +12,7 @@
 // is rolled back by the server when `rollback` runs or the connection closes.
 #pragma once
 
+#include "store/backend.hpp"
 #include "store/postgresql.hpp"
 #include "store/state.hpp"
 
@@ -26,60 +27,60 @@
 
 namespace prereadd::store::postgresql {
 
-template <class T>
-using answer = boost::asio::awaitable<boost::system::result<T>>;
-using done = boost::asio::awaitable<boost::system::error_code>;
+using store::answer;
+using store::done;
 
-class state {
+class state final : public store::backend {
 public:
     state(connection& c, std::chrono::milliseconds deadline) : c_(c), deadline_(deadline) {}
 
-    done begin();
-    done commit();
-    done rollback();
+    done begin() override;
+    done commit() override;
+    done rollback() override;
 
-    done upsert_project(const std::string& id, const std::string& folder);
-    answer<std::optional<project_row>> project(const std::string& id);
-    done set_last_cycle(const std::string& project, std::int64_t at);
-    done set_folder_etag(const std::string& project, const std::string& etag);
-    done set_project_error(const std::string& project, const std::optional<std::string>& error, std::int64_t at);
+    done upsert_project(const std::string& id, const std::string& folder) override;
+    answer<std::optional<project_row>> project(const std::string& id) override;
+    done set_last_cycle(const std::string& project, std::int64_t at) override;
+    done set_folder_etag(const std::string& project, const std::string& etag) override;
+    done set_project_error(const std::string& project, const std::optional<std::string>& error,
+                           std::int64_t at) override;
 
-    done upsert_document(const std::string& project, const document_row& d);
-    done mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at);
-    answer<std::vector<document_row>> documents(const std::string& project);
+    done upsert_document(const std::string& project, const document_row& d) override;
+    done mark_document_removed(const std::string& project, std::int64_t file_id, std::int64_t at) override;
+    answer<std::vector<document_row>> documents(const std::string& project) override;
 
-    done upsert_participant(const std::string& project, const participant_row& p, std::int64_t at);
-    answer<std::vector<participant_row>> participants(const std::string& project);
-    done mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at);
+    done upsert_participant(const std::string& project, const participant_row& p, std::int64_t at) override;
+    answer<std::vector<participant_row>> participants(const std::string& project) override;
+    done mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at) override;
 
-    done record_unmapped_read(const std::string& project, const unmapped_read_row& r);
-    answer<std::vector<unmapped_read_row>> unmapped_reads(const std::string& project);
+    done record_unmapped_read(const std::string& project, const unmapped_read_row& r) override;
+    answer<std::vector<unmapped_read_row>> unmapped_reads(const std::string& project) override;
 
-    answer<bool> record_problem(const std::string& project, const problem_row& p);
-    done resolve_problem(const std::string& project, const problem_row& p, std::int64_t at);
-    answer<std::vector<problem_row>> open_problems(const std::string& project);
+    answer<bool> record_problem(const std::string& project, const problem_row& p) override;
+    done resolve_problem(const std::string& project, const problem_row& p, std::int64_t at) override;
+    answer<std::vector<problem_row>> open_problems(const std::string& project) override;
 
-    answer<bool> record(const engagement& e);
-    answer<std::vector<engagement>> engagements(const std::string& project);
+    answer<bool> record(const engagement& e) override;
+    answer<std::vector<engagement>> engagements(const std::string& project) override;
 
-    answer<bool> add_outbox(const outbox_row& row);
+    answer<bool> add_outbox(const outbox_row& row) override;
     done finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
-                       std::optional<std::int64_t> remote_id = std::nullopt);
-    done withdraw_intent(const std::string& reference_id);
-    answer<std::optional<outbox_row>> outbox_entry(const std::string& reference_id);
-    answer<std::vector<outbox_row>> outbox(const std::string& project);
-    answer<std::vector<outbox_row>> unconfirmed(const std::string& project);
-    answer<std::set<std::string>> handled_items(const std::string& project);
+                       std::optional<std::int64_t> remote_id = std::nullopt) override;
+    done withdraw_intent(const std::string& reference_id) override;
+    answer<std::optional<outbox_row>> outbox_entry(const std::string& reference_id) override;
+    answer<std::vector<outbox_row>> outbox(const std::string& project) override;
+    answer<std::vector<outbox_row>> unconfirmed(const std::string& project) override;
+    answer<std::set<std::string>> handled_items(const std::string& project) override;
 
-    answer<std::optional<deck_card_row>> deck_card(const std::string& project, const std::string& session_key);
-    done save_deck_card(const deck_card_row& row);
+    answer<std::optional<deck_card_row>> deck_card(const std::string& project, const std::string& session_key) override;
+    done save_deck_card(const deck_card_row& row) override;
 
-    done save_call(const call_row& call);
-    answer<std::vector<call_row>> calls(const std::string& project);
-    answer<std::optional<call_row>> running_call(const std::string& project);
+    done save_call(const call_row& call) override;
+    answer<std::vector<call_row>> calls(const std::string& project) override;
+    answer<std::optional<call_row>> running_call(const std::string& project) override;
 
-    answer<std::optional<std::string>> cursor(const std::string& name);
-    done set_cursor(const std::string& name, const std::string& value);
+    answer<std::optional<std::string>> cursor(const std::string& name) override;
+    done set_cursor(const std::string& name, const std::string& value) override;
 
 private:
     using params = std::vector<std::optional<std::string>>;
