@@ -68,6 +68,30 @@ public:
     virtual answer<std::optional<call_row>> running_call(const std::string& project) = 0;
     virtual answer<std::optional<std::string>> cursor(const std::string& name) = 0;
     virtual done set_cursor(const std::string& name, const std::string& value) = 0;
+
+    // A transaction left without commit or rollback (an exception, a
+    // cancelled coroutine), from a destructor: SQLite rolls back; PostgreSQL
+    // closes the connection, whose server then rolls back (a destructor
+    // cannot await a ROLLBACK), and the next statement reports it lost.
+    virtual void abandon() noexcept = 0;
+};
+
+// Abandons the transaction begun unless it was ended (`ended()` after a
+// commit or rollback): a cycle that throws or is cancelled writes nothing.
+class transaction_guard {
+public:
+    explicit transaction_guard(backend& b) : b_(b) {}
+    transaction_guard(const transaction_guard&) = delete;
+    transaction_guard& operator=(const transaction_guard&) = delete;
+    ~transaction_guard()
+    {
+        if (!ended_) b_.abandon();
+    }
+    void ended() noexcept { ended_ = true; }
+
+private:
+    backend& b_;
+    bool ended_ = false;
 };
 
 }  // namespace prereadd::store

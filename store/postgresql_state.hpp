@@ -82,6 +82,8 @@ public:
     answer<std::optional<std::string>> cursor(const std::string& name) override;
     done set_cursor(const std::string& name, const std::string& value) override;
 
+    void abandon() noexcept override { c_.close(); }
+
 private:
     using params = std::vector<std::optional<std::string>>;
     answer<rows> run(std::string sql, params p);

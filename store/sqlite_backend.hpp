@@ -52,6 +52,8 @@ public:
     answer<std::optional<std::string>> cursor(const std::string& name) override;
     done set_cursor(const std::string& name, const std::string& value) override;
 
+    void abandon() noexcept override { tx_.reset(); }
+
 private:
     database& db_;
     state st_;

@@ -33,31 +33,45 @@ bool cancelled(boost::asio::cancellation_state state)
     return state.cancelled() != boost::asio::cancellation_type::none;
 }
 
-void apply(store::state& st, const project_update& u, std::int64_t now, cycle_report& report)
+// Every write below goes through store::backend: with PostgreSQL a failure
+// is a value, and the first one ends the write (the caller rolls back).
+boost::asio::awaitable<boost::system::error_code> apply(store::backend& st, const project_update& u, std::int64_t now,
+                                                        cycle_report& report)
 {
     const auto& id = u.project->id;  // its row is written by the caller
     if (u.folder_etag) {
-        st.set_folder_etag(id, *u.folder_etag);
+        if (auto ec = co_await st.set_folder_etag(id, *u.folder_etag)) co_return ec;
         const std::set<std::int64_t> upserted(u.upserted.begin(), u.upserted.end());
         if (u.documents)
             for (const auto& d : *u.documents)
-                if (upserted.count(d.file_id)) st.upsert_document(id, {d.file_id, d.path, d.etag, now, d.tags});
-        for (const auto file_id : u.removed) st.mark_document_removed(id, file_id, now);
+                if (upserted.count(d.file_id)) {
+                    const store::document_row row{d.file_id, d.path, d.etag, now, d.tags};
+                    if (auto ec = co_await st.upsert_document(id, row)) co_return ec;
+                }
+        for (const auto file_id : u.removed)
+            if (auto ec = co_await st.mark_document_removed(id, file_id, now)) co_return ec;
     }
     // Only who joined, left or came by another way is written: most cycles change nobody.
     participant_map stored;
     if (!u.participants_stored) {
-        for (auto& known : st.participants(id)) stored.emplace(std::move(known.user_id), std::move(known.source));
+        auto rows = co_await st.participants(id);
+        if (!rows) co_return rows.error();
+        for (auto& known : *rows) stored.emplace(std::move(known.user_id), std::move(known.source));
         for (const auto& [user, source] : stored)
-            if (!u.participants->count(user)) st.mark_participant_removed(id, user, now);
+            if (!u.participants->count(user))
+                if (auto ec = co_await st.mark_participant_removed(id, user, now)) co_return ec;
         for (const auto& [user, source] : *u.participants)
-            if (auto it = stored.find(user); it == stored.end() || it->second != source)
-                st.upsert_participant(id, {user, source}, now);
+            if (auto it = stored.find(user); it == stored.end() || it->second != source) {
+                const store::participant_row row{user, source};
+                if (auto ec = co_await st.upsert_participant(id, row, now)) co_return ec;
+            }
     }
     if (u.course) {
         // Only what changed is written: most turns change no module.
+        auto rows = co_await st.documents(id);
+        if (!rows) co_return rows.error();
         std::map<std::int64_t, store::document_row> known;
-        for (auto& d : st.documents(id))
+        for (auto& d : *rows)
             if (d.source == "moodle") known.emplace(d.file_id, std::move(d));
         for (const auto& m : u.course->modules) {
             auto it = known.find(m.file_id);
@@ -65,58 +79,83 @@ void apply(store::state& st, const project_update& u, std::int64_t now, cycle_re
                 it->second.section_name != m.section_name || it->second.link != m.link) {
                 auto row = m;
                 row.first_seen = now;  // kept by the upsert when the module is known
-                st.upsert_document(id, row);
+                if (auto ec = co_await st.upsert_document(id, row)) co_return ec;
             }
             if (it != known.end()) known.erase(it);
         }
-        for (const auto& [file_id, gone] : known) st.mark_document_removed(id, file_id, now);
+        for (const auto& [file_id, gone] : known)
+            if (auto ec = co_await st.mark_document_removed(id, file_id, now)) co_return ec;
         report.moodle_requests += u.course->completion_requests;
     }
     for (const auto& [user, name] : u.display_names)
         if (auto it = u.participants->find(user);
-            !u.participants_stored && it != u.participants->end() && !stored.count(user))
-            st.upsert_participant(id, {user, it->second, name}, now);
-    for (const auto& e : u.engagements)
-        if (st.record(e)) ++report.engagements_recorded;
-    for (const auto& r : u.unmapped) st.record_unmapped_read(id, r);
+            !u.participants_stored && it != u.participants->end() && !stored.count(user)) {
+            const store::participant_row row{user, it->second, name};
+            if (auto ec = co_await st.upsert_participant(id, row, now)) co_return ec;
+        }
+    for (const auto& e : u.engagements) {
+        auto recorded = co_await st.record(e);
+        if (!recorded) co_return recorded.error();
+        if (*recorded) ++report.engagements_recorded;
+    }
+    for (const auto& r : u.unmapped)
+        if (auto ec = co_await st.record_unmapped_read(id, r)) co_return ec;
     report.unmapped_reads += u.unmapped.size();
     std::set<std::tuple<std::string, std::int64_t, std::string>> current;
     for (const auto& pr : u.problems) {
         current.insert({pr.user, pr.file_id, to_string(pr.what)});
-        if (st.record_problem(id, {pr.user, pr.file_id, to_string(pr.what), pr.detail, now}))
-            report.new_problems.emplace_back(id, pr);
+        const store::problem_row row{pr.user, pr.file_id, to_string(pr.what), pr.detail, now};
+        auto fresh = co_await st.record_problem(id, row);
+        if (!fresh) co_return fresh.error();
+        if (*fresh) report.new_problems.emplace_back(id, pr);
     }
     // Deck membership problems belong to the reminder pass, which resolves them itself.
-    for (const auto& open : st.open_problems(id))
-        if (!open.problem.starts_with("deck_") && !current.count({open.user_id, open.file_id, open.problem}))
-            st.resolve_problem(id, open, now);
-    if (u.checked || u.vouched) st.set_last_cycle(id, now);
+    auto open = co_await st.open_problems(id);
+    if (!open) co_return open.error();
+    for (const auto& problem : *open)
+        if (!problem.problem.starts_with("deck_") &&
+            !current.count({problem.user_id, problem.file_id, problem.problem}))
+            if (auto ec = co_await st.resolve_problem(id, problem, now)) co_return ec;
+    if (u.checked || u.vouched)
+        if (auto ec = co_await st.set_last_cycle(id, now)) co_return ec;
+    co_return boost::system::error_code{};
 }
 
 // The silent-log watch's state (audit_silence.hpp), kept in the cursors table.
 constexpr const char* audit_silence_cursor = "audit_log_silence";
 
-audit_silence stored_silence(const store::state& st)
+boost::asio::awaitable<boost::system::result<audit_silence>> stored_silence(store::backend& st)
 {
-    return parse_audit_silence(st.cursor(audit_silence_cursor).value_or("")).value_or(audit_silence{});
+    auto text = co_await st.cursor(audit_silence_cursor);
+    if (!text) co_return text.error();
+    co_return parse_audit_silence(text->value_or("")).value_or(audit_silence{});
 }
 
 // A silent audit log while the Activity stream shows downloads: Nextcloud's
 // log level is dropping the audit lines (audit_silence.hpp).
-void watch_the_audit_log(const cycle_context& ctx, store::state& st, bool grew, const cycle_input& in,
-                         cycle_report& report)
+boost::asio::awaitable<boost::system::error_code> watch_the_audit_log(const cycle_context& ctx, store::backend& st,
+                                                                      bool grew, const cycle_input& in,
+                                                                      cycle_report& report)
 {
     std::int64_t downloads = 0;
     for (const auto& a : in.activities) downloads += a.type == "file_downloaded" || a.type == "public_links";
-    const auto before = stored_silence(st);
-    const auto step = watch_audit_silence(before, grew, downloads, in.now, ctx.tuning.audit_quiet_for);
-    if (step.next != before) st.set_cursor(audit_silence_cursor, to_string(step.next));
+    const auto before = co_await stored_silence(st);
+    if (!before) co_return before.error();
+    const auto step = watch_audit_silence(*before, grew, downloads, in.now, ctx.tuning.audit_quiet_for);
+    if (step.next != *before) {
+        const std::string next = to_string(step.next);
+        if (auto ec = co_await st.set_cursor(audit_silence_cursor, next)) co_return ec;
+    }
     if (step.warn_now) {
         const auto warning = audit_silence_warning(ctx.audit->name(), step.next);
-        st.set_cursor(audit_warning_cursor, warning);
+        if (auto ec = co_await st.set_cursor(audit_warning_cursor, warning)) co_return ec;
         report.warnings.push_back(warning);
     }
-    if (step.cleared) st.set_cursor(audit_warning_cursor, "");
+    if (step.cleared) {
+        const std::string none;
+        if (auto ec = co_await st.set_cursor(audit_warning_cursor, none)) co_return ec;
+    }
+    co_return boost::system::error_code{};
 }
 
 // False for a read whose request was taken already: one line in two places.
@@ -137,11 +176,13 @@ bool first_sight(poll_memory& memory, const file_access& a)
 // 1. One activity request for all projects (304 when nothing is new), and
 // 2. the new lines of the audit log. Returns the activity cursor to store
 // once every project took what it covers.
-boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const store::state& st, cycle_input& in,
-                                                  cycle_report& report)
+boost::asio::awaitable<boost::system::result<std::int64_t>> async_gather(cycle_context& ctx, store::backend& st,
+                                                                         cycle_input& in, cycle_report& report)
 {
     std::int64_t activity_cursor = 0;
-    if (auto c = st.cursor("activity")) std::from_chars(c->data(), c->data() + c->size(), activity_cursor);
+    auto stored = co_await st.cursor("activity");
+    if (!stored) co_return stored.error();
+    if (const auto& c = *stored) std::from_chars(c->data(), c->data() + c->size(), activity_cursor);
     auto page = co_await ocs::async_activities(ctx.client, ctx.config.global.nextcloud.base, activity_cursor);
     if (!page) {
         report.errors.push_back("activity: " + page.error().message());
@@ -149,7 +190,9 @@ boost::asio::awaitable<std::int64_t> async_gather(cycle_context& ctx, const stor
         in.activities = std::move(page->items);
         if (page->last_given) activity_cursor = std::max(activity_cursor, *page->last_given);
     }
-    in.downloads = weigh_activity(ctx.audit != nullptr, stored_silence(st).warned);
+    const auto silence = co_await stored_silence(st);
+    if (!silence) co_return silence.error();
+    in.downloads = weigh_activity(ctx.audit != nullptr, silence->warned);
     if (ctx.audit) {
         if (!ctx.memory.pending_from) ctx.memory.pending_from = ctx.audit->saved_position();
         auto lines = ctx.audit->read_lines();
@@ -199,39 +242,60 @@ boost::asio::awaitable<std::vector<project_result>> async_poll_projects(cycle_co
 
 // 4. Everything in one transaction (the caller's), cursors included. True
 // when the cycle was complete: every project took what the cursors cover.
-bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_result>& results, const cycle_input& in,
-                 std::int64_t activity_cursor, cycle_report& report)
+// `report` is filled only when everything was written.
+boost::asio::awaitable<boost::system::result<bool>> write_cycle(cycle_context& ctx, store::backend& st,
+                                                                std::vector<project_result>& results,
+                                                                const cycle_input& in, std::int64_t activity_cursor,
+                                                                cycle_report& report)
 {
+    using written = boost::system::result<bool>;
     const auto& projects = ctx.config.projects;
+    cycle_report staged = report;
     for (std::size_t i = 0; i < results.size(); ++i) {
         auto& r = results[i];
-        report.errors.insert(report.errors.end(), r.errors.begin(), r.errors.end());
+        staged.errors.insert(staged.errors.end(), r.errors.begin(), r.errors.end());
         // The state says why a project is not being polled, for `prereadd status`.
-        st.upsert_project(projects[i].id, projects[i].folder);
-        st.set_project_error(projects[i].id, r.errors.empty() ? std::nullopt : std::optional(r.errors.front()), in.now);
-        if (!r.update) continue;
-        if (r.update->course_error) {
-            ++report.moodle_errors;
-            if (r.errors.empty()) st.set_project_error(projects[i].id, r.update->course_error, in.now);
+        if (auto ec = co_await st.upsert_project(projects[i].id, projects[i].folder))
+            co_return written(boost::system::in_place_error, ec);
+        std::optional<std::string> why;
+        if (!r.errors.empty()) why = r.errors.front();
+        if (r.update && r.update->course_error) {
+            ++staged.moodle_errors;
+            if (r.errors.empty()) why = r.update->course_error;
         }
-        apply(st, *r.update, in.now, report);
-        ++report.projects_ok;
+        if (auto ec = co_await st.set_project_error(projects[i].id, why, in.now))
+            co_return written(boost::system::in_place_error, ec);
+        if (!r.update) continue;
+        if (auto ec = co_await apply(st, *r.update, in.now, staged))
+            co_return written(boost::system::in_place_error, ec);
+        ++staged.projects_ok;
         if (r.errors.empty() && (r.update->checked || r.update->vouched))
-            report.polled.push_back(r.update->project->id);
-        report.folders_vouched += r.update->vouched;
+            staged.polled.push_back(r.update->project->id);
+        staged.folders_vouched += r.update->vouched;
     }
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.
-    const bool complete = report.projects_ok == projects.size() && report.errors.empty();
+    const bool complete = staged.projects_ok == projects.size() && staged.errors.empty();
     for (const auto& r : results)
         if (r.update && r.update->course_error)
-            report.errors.push_back(r.update->project->id + ": " + *r.update->course_error);
-    if (complete) st.set_cursor("activity", std::to_string(activity_cursor));
-    if (ctx.audit) {
-        st.set_cursor("audit_log", complete ? ctx.audit->saved_position() : *ctx.memory.pending_from);
-        if (complete) watch_the_audit_log(ctx, st, std::exchange(ctx.memory.audit_grew, false), in, report);
+            staged.errors.push_back(r.update->project->id + ": " + *r.update->course_error);
+    if (complete) {
+        const std::string cursor = std::to_string(activity_cursor);
+        if (auto ec = co_await st.set_cursor("activity", cursor)) co_return written(boost::system::in_place_error, ec);
     }
-    return complete;
+    if (ctx.audit) {
+        const std::string position = complete ? ctx.audit->saved_position() : *ctx.memory.pending_from;
+        if (auto ec = co_await st.set_cursor("audit_log", position))
+            co_return written(boost::system::in_place_error, ec);
+        if (complete) {
+            const bool grew = ctx.memory.audit_grew;
+            if (auto ec = co_await watch_the_audit_log(ctx, st, grew, in, staged))
+                co_return written(boost::system::in_place_error, ec);
+            ctx.memory.audit_grew = false;
+        }
+    }
+    report = std::move(staged);
+    co_return complete;
 }
 
 }  // namespace
@@ -239,11 +303,16 @@ bool write_cycle(cycle_context& ctx, store::state& st, std::vector<project_resul
 boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
 {
     cycle_report report;
-    store::state st(ctx.db);
+    auto& st = ctx.store;
     ctx.memory.groups_this_cycle.clear();
     cycle_input in;
     in.now = ctx.now();
-    const auto activity_cursor = co_await async_gather(ctx, st, in, report);
+    const auto gathered = co_await async_gather(ctx, st, in, report);
+    if (!gathered) {
+        report.errors.push_back("state: " + gathered.error().message());
+        co_return report;
+    }
+    const auto activity_cursor = *gathered;
     // Stopped meanwhile (SIGTERM): no new work; nothing is written, so the next start reads the same input.
     if (cancelled(co_await boost::asio::this_coro::cancellation_state)) {
         report.errors.push_back("poll cycle cancelled");
@@ -252,13 +321,26 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     const auto ancestors = co_await detail::async_watch_ancestors(ctx);
     in.ancestors = &ancestors;
     auto results = co_await async_poll_projects(ctx, in);
-    store::transaction tx(ctx.db);
     if (cancelled(co_await boost::asio::this_coro::cancellation_state)) {
         report.errors.push_back("poll cycle cancelled");
         co_return report;
     }
-    const bool complete = write_cycle(ctx, st, results, in, activity_cursor, report);
-    tx.commit();
+    // Written whole or not at all: a failure (or an exception, or SIGTERM
+    // mid-write) leaves the state as the last cycle left it.
+    if (auto ec = co_await st.begin()) {
+        report.errors.push_back("state: " + ec.message());
+        co_return report;
+    }
+    store::transaction_guard tx(st);
+    const auto complete = co_await write_cycle(ctx, st, results, in, activity_cursor, report);
+    boost::system::error_code failed = complete ? boost::system::error_code{} : complete.error();
+    if (!failed) failed = co_await st.commit();
+    tx.ended();
+    if (failed) {
+        co_await st.rollback();
+        report.errors.push_back("state: " + failed.message());
+        co_return report;
+    }
     for (auto& r : results)
         if (r.update) {
             auto& cache = ctx.memory.cache[r.update->project->id];
@@ -272,7 +354,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
             ctx.memory.failing.insert(ctx.config.projects[i].id);
     }
     for (const auto& [folder, etag] : ancestors.pending_etags) ctx.memory.ancestors[folder].etag = etag;
-    if (complete) {
+    if (*complete) {
         ctx.memory.pending_reads.clear();
         ctx.memory.pending_from.reset();
     }

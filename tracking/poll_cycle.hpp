@@ -14,6 +14,8 @@
 #include "tracking/document_diff.hpp"
 #include "tracking/moodle_course.hpp"
 #include "http/client.hpp"
+#include "store/backend.hpp"
+#include "store/sqlite_backend.hpp"
 #include "store/state.hpp"
 #include "webdav/multistatus.hpp"
 
@@ -110,15 +112,33 @@ struct poll_memory {
 // one configuration), its knobs, its memory across cycles, and what is given
 // for this cycle only.
 struct cycle_context {
+    // On the daemon's SQLite database, through store::backend.
     cycle_context(http::client& c, const config::configuration& cfg, store::database& database, audit_source* log,
                   std::function<std::int64_t()> clock, poll_tuning knobs = {})
-        : client(c), config(cfg), db(database), audit(log), now(std::move(clock)), tuning(knobs)
+        : client(c),
+          config(cfg),
+          sqlite_(std::make_unique<store::sqlite_backend>(database)),
+          store(*sqlite_),
+          audit(log),
+          now(std::move(clock)),
+          tuning(knobs)
+    {
+    }
+    // On any store (PostgreSQL shared by several daemons: docs/scaling.md).
+    cycle_context(http::client& c, const config::configuration& cfg, store::backend& state, audit_source* log,
+                  std::function<std::int64_t()> clock, poll_tuning knobs = {})
+        : client(c), config(cfg), store(state), audit(log), now(std::move(clock)), tuning(knobs)
     {
     }
 
     http::client& client;
     const config::configuration& config;
-    store::database& db;
+
+private:
+    std::unique_ptr<store::backend> sqlite_;  // declared before `store`, which may refer to it
+
+public:
+    store::backend& store;
     audit_source* audit = nullptr;      // null when no audit log is configured
     moodle::site* moodle = nullptr;     // null when no Moodle site is configured
     // Nextcloud's users for Moodle usernames or e-mail addresses (course_poll_input).

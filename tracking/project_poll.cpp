@@ -134,18 +134,19 @@ boost::asio::awaitable<void> async_take_comments(cycle_context& ctx, const confi
     }
 }
 
-const std::vector<known_document>& stored_documents(const store::state& st, const std::string& project,
-                                                    project_cache& cache)
+// The project's pre-reads as the store has them, read once after a start.
+boost::asio::awaitable<boost::system::error_code> load_stored_documents(store::backend& st, const std::string& project,
+                                                                        project_cache& cache)
 {
-    if (!cache.documents) {
-        auto rows = st.documents(project);
-        cache.documents.emplace();
-        cache.documents->reserve(rows.size());
-        for (auto& d : rows)
-            if (d.source.empty())  // a Moodle module is not the folder's to diff
-                cache.documents->push_back({d.file_id, std::move(d.path), std::move(d.etag), std::move(d.tags)});
-    }
-    return *cache.documents;
+    if (cache.documents) co_return boost::system::error_code{};
+    auto rows = co_await st.documents(project);
+    if (!rows) co_return rows.error();
+    cache.documents.emplace();
+    cache.documents->reserve(rows->size());
+    for (auto& d : *rows)
+        if (d.source.empty())  // a Moodle module is not the folder's to diff
+            cache.documents->push_back({d.file_id, std::move(d.path), std::move(d.etag), std::move(d.tags)});
+    co_return boost::system::error_code{};
 }
 
 // The Moodle participants merged into the update: a name already given by
@@ -162,10 +163,11 @@ void merge_course_participants(const std::vector<moodle_participant>& from_cours
 
 }  // namespace
 
-boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config::project_config& p,
-                                               project_cache& cache, bool due, const cycle_input& in, project_update& u)
+boost::asio::awaitable<boost::system::error_code> async_take_course(cycle_context& ctx, const config::project_config& p,
+                                                                    project_cache& cache, bool due,
+                                                                    const cycle_input& in, project_update& u)
 {
-    store::state st(ctx.db);
+    auto& st = ctx.store;
     auto& course = cache.course;
     const auto leads =
         course.loaded
@@ -175,7 +177,9 @@ boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config:
         course_poll_input ask{*ctx.moodle, p};
         ask.refresh_every = ctx.config.global.moodle ? ctx.config.global.moodle->refresh_every : 10;
         ask.max_at_once = ctx.config.global.moodle ? ctx.config.global.moodle->max_connections : 4;
-        for (const auto& e : st.engagements(p.id)) ask.done.insert({e.user_id, e.file_id});
+        auto done = co_await st.engagements(p.id);
+        if (!done) co_return done.error();
+        for (const auto& e : *done) ask.done.insert({e.user_id, e.file_id});
         ask.now = in.now;
         ask.find_in_nextcloud = ctx.find_in_nextcloud;
         auto polled = co_await async_poll_course(std::move(ask), course);
@@ -187,7 +191,9 @@ boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config:
     } else {
         // Never read since the start: those the store has stay participants meanwhile.
         auto kept = std::make_shared<participant_map>(*u.participants);
-        for (const auto& row : st.participants(p.id))
+        auto rows = co_await st.participants(p.id);
+        if (!rows) co_return rows.error();
+        for (const auto& row : *rows)
             if (row.source == store::participant_source::moodle) {
                 kept->emplace(row.user_id, row.source);
                 if (!row.display_name.empty()) u.display_names[row.user_id] = row.display_name;
@@ -198,6 +204,7 @@ boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config:
     for (const auto& m : course.modules.untracked)
         u.problems.push_back({"(moodle)", -m.cmid, access_problem::kind::moodle_untracked,
                               m.name + " (" + m.section_name + "): " + m.why});
+    co_return boost::system::error_code{};
 }
 
 bool decide_check(bool loaded, bool due, bool names_unknown_file) { return !loaded || due || names_unknown_file; }
@@ -218,10 +225,14 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
 {
     project_result out;
     const auto& service_user = ctx.config.global.nextcloud.user;
-    store::state st(ctx.db);
+    auto& st = ctx.store;
     project_update u;
     u.project = &p;
-    const auto& stored = stored_documents(st, p.id, cache);
+    if (auto ec = co_await load_stored_documents(st, p.id, cache)) {
+        out.errors.push_back(p.id + ": state: " + ec.message());
+        co_return out;
+    }
+    const auto& stored = *cache.documents;
     const bool due = !ctx.due || ctx.due->count(p.id);
     const bool has_folder = !p.folder.empty();
     // Its parent's ETag may vouch for the folder (ancestor_watch.hpp); the
@@ -250,8 +261,14 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
         etag = *folder->front().etag;
     }
     // The stored ETag lets a restarted daemon keep the short-cut.
-    if (cache.folder_etag.empty())
-        if (auto row = st.project(p.id)) cache.folder_etag = row->folder_etag.value_or("");
+    if (cache.folder_etag.empty()) {
+        auto row = co_await st.project(p.id);
+        if (!row) {
+            out.errors.push_back(p.id + ": state: " + row.error().message());
+            co_return out;
+        }
+        if (*row) cache.folder_etag = (*row)->folder_etag.value_or("");
+    }
     const auto decision =
         decide_poll({u.checked, cache.loaded, has_folder && cache.folder_etag != etag,
                      p.pre_reads == scheduler::pre_read_scope::tag, cache.cycles_since_refresh,
@@ -301,7 +318,11 @@ boost::asio::awaitable<project_result> async_poll_project(cycle_context& ctx, co
     for (const auto& g : cache.unexpandable_groups)
         u.problems.push_back({"(group)", 0, access_problem::kind::no_share,
                               "group " + g + " cannot be expanded: make the service account a sub-admin of it"});
-    if (p.moodle) co_await async_take_course(ctx, p, cache, due, in, u);
+    if (p.moodle)
+        if (auto ec = co_await async_take_course(ctx, p, cache, due, in, u)) {
+            out.errors.push_back(p.id + ": state: " + ec.message());
+            co_return out;
+        }
     // A Moodle project's merged set, equal to what was written last, is that set.
     if (const auto& written = cache.participants_stored;
         written && u.participants != written && *u.participants == *written)

@@ -97,9 +97,9 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh(cycle_context& 
 
 // The project's Moodle course at its turn (moodle_course.hpp): modules,
 // participants merged into `u`, completion as engagements (project_poll.cpp).
-boost::asio::awaitable<void> async_take_course(cycle_context& ctx, const config::project_config& p,
-                                               project_cache& cache, bool due, const cycle_input& in,
-                                               project_update& u);
+boost::asio::awaitable<boost::system::error_code> async_take_course(cycle_context& ctx, const config::project_config& p,
+                                                                    project_cache& cache, bool due,
+                                                                    const cycle_input& in, project_update& u);
 
 // The watched parent folders at their turn: which project folders changed
 // (ancestor_watch.cpp). Network work only; the memory's ETags are the
