@@ -7,6 +7,8 @@
 
 #include <libpq-fe.h>
 
+#include <utility>
+
 namespace prereadd::store::postgresql {
 namespace {
 
@@ -130,9 +132,39 @@ boost::asio::awaitable<boost::system::error_code> connection::async_connect(std:
     co_return boost::system::error_code{};
 }
 
+// Holds the connection's turn for one statement, however it ends.
+struct connection::turn {
+    connection& c;
+    ~turn() { c.give_turn(); }
+};
+
+boost::asio::awaitable<void> connection::take_turn()
+{
+    while (busy_) {
+        auto wake =
+            std::make_shared<boost::asio::steady_timer>(executor_, boost::asio::steady_timer::time_point::max());
+        waiting_.push_back(wake);
+        boost::system::error_code woken;
+        co_await wake->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, woken));
+    }
+    busy_ = true;
+}
+
+// Every waiter is woken (in the order they came, as their handlers are
+// posted): the first to run takes the turn, the others wait again. Waking one
+// alone would strand the rest if that one's coroutine was gone meanwhile.
+void connection::give_turn() noexcept
+{
+    busy_ = false;
+    auto woken = std::exchange(waiting_, {});
+    for (auto& w : woken) w->cancel();
+}
+
 boost::asio::awaitable<boost::system::result<rows>> connection::async_query(
     std::string sql, std::vector<std::optional<std::string>> params, std::chrono::milliseconds deadline)
 {
+    co_await take_turn();
+    turn held{*this};
     server_message_.clear();
     if (!open()) co_return error::connection_lost;
     const auto until = std::chrono::steady_clock::now() + deadline;

@@ -21,6 +21,8 @@
 #include <boost/system/result.hpp>
 
 #include <chrono>
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,7 +72,9 @@ public:
                                                                     std::chrono::milliseconds deadline);
 
     // One statement with $1, $2… parameters sent apart from its text (never
-    // spliced into it).
+    // spliced into it). Statements asked for while one runs (the poll cycle
+    // polls several projects at once) wait their turn, in order: libpq runs
+    // one at a time per connection. The deadline counts from the turn.
     boost::asio::awaitable<boost::system::result<rows>> async_query(std::string sql,
                                                                     std::vector<std::optional<std::string>> params,
                                                                     std::chrono::milliseconds deadline);
@@ -81,6 +85,9 @@ public:
 
 private:
     enum class direction { read, write };
+    boost::asio::awaitable<void> take_turn();
+    void give_turn() noexcept;
+    struct turn;
     boost::asio::awaitable<boost::system::error_code> wait(direction d, std::chrono::steady_clock::time_point until);
     bool watch_socket();
 
@@ -89,6 +96,8 @@ private:
     std::optional<boost::asio::posix::stream_descriptor> socket_;  // libpq's socket, never closed by Asio
     boost::asio::steady_timer timer_;
     std::string server_message_;
+    bool busy_ = false;
+    std::deque<std::shared_ptr<boost::asio::steady_timer>> waiting_;  // woken by give_turn
 };
 
 }  // namespace prereadd::store::postgresql

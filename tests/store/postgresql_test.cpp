@@ -106,5 +106,35 @@ TEST_F(postgresql_test, a_server_gone_is_connection_lost_then_refused)
     EXPECT_TRUE(query(c, "SELECT 1"));
 }
 
+// The poll cycle polls several projects at once on one connection: their
+// statements take turns instead of failing ("another command is already in
+// progress"), each answer going to its own asker.
+TEST_F(postgresql_test, statements_asked_at_once_take_turns_and_each_gets_its_own_answer)
+{
+    pg::connection c(io.get_executor());
+    ASSERT_FALSE(connect(c, server->uri()));
+    constexpr int asked = 20;
+    std::vector<std::optional<std::string>> answers(asked);
+    int failures = 0;
+    for (int i = 0; i < asked; ++i)
+        boost::asio::co_spawn(
+            io,
+            [&c, &answers, &failures, i]() -> boost::asio::awaitable<void> {
+                std::vector<std::optional<std::string>> params{std::to_string(i)};
+                auto r = co_await c.async_query("SELECT pg_sleep(0.01), $1::integer * 2", std::move(params), 10s);
+                if (!r) {
+                    ++failures;
+                    co_return;
+                }
+                answers[static_cast<std::size_t>(i)] = r->values.at(0).at(1);
+            },
+            boost::asio::detached);
+    io.restart();
+    io.run_for(30s);
+    EXPECT_EQ(failures, 0) << c.server_message();
+    for (int i = 0; i < asked; ++i) EXPECT_EQ(answers[static_cast<std::size_t>(i)], std::to_string(i * 2)) << i;
+    EXPECT_TRUE(c.open());
+}
+
 }  // namespace
 }  // namespace prereadd
