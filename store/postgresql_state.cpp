@@ -59,6 +59,18 @@ done state::execute(std::string sql, params p)
     co_return r ? boost::system::error_code{} : r.error();
 }
 
+template <class Row, class Read>
+answer<std::vector<Row>> state::project_rows(std::string sql, std::string project, Read read)
+{
+    params p{std::move(project)};
+    auto r = co_await run(std::move(sql), std::move(p));
+    if (!r) co_return r.error();
+    std::vector<Row> out;
+    out.reserve(r->values.size());
+    for (const auto& v : r->values) out.push_back(read(v));
+    co_return out;
+}
+
 done state::begin() { return execute("BEGIN", {}); }
 done state::commit() { return execute("COMMIT", {}); }
 done state::rollback() { return execute("ROLLBACK", {}); }
@@ -122,19 +134,22 @@ done state::mark_document_removed(const std::string& project, std::int64_t file_
 
 answer<std::vector<document_row>> state::documents(const std::string& project)
 {
-    params p{project};
     // COLLATE "C": byte order, as SQLite's BINARY orders the paths.
-    auto r = co_await run(
+    return project_rows<document_row>(
         "SELECT file_id, path, etag, first_seen, tags, source, section, section_name, link "
         "FROM documents WHERE project = $1 AND removed_at IS NULL "
         "ORDER BY source COLLATE \"C\", section, path COLLATE \"C\"",
-        std::move(p));
-    if (!r) co_return r.error();
-    std::vector<document_row> out;
-    for (const auto& v : r->values)
-        out.push_back({integer(v[0]), text(v[1]), text(v[2]), integer(v[3]), lines_of(text(v[4])), text(v[5]),
-                       static_cast<int>(integer(v[6])), text(v[7]), text(v[8])});
-    co_return out;
+        project, [](const auto& v) {
+            return document_row{integer(v[0]),
+                                text(v[1]),
+                                text(v[2]),
+                                integer(v[3]),
+                                lines_of(text(v[4])),
+                                text(v[5]),
+                                static_cast<int>(integer(v[6])),
+                                text(v[7]),
+                                text(v[8])};
+        });
 }
 
 done state::upsert_participant(const std::string& project, const participant_row& p, std::int64_t at)
@@ -148,16 +163,12 @@ done state::upsert_participant(const std::string& project, const participant_row
 
 answer<std::vector<participant_row>> state::participants(const std::string& project)
 {
-    params p{project};
-    auto r = co_await run(
+    return project_rows<participant_row>(
         "SELECT user_id, source, display_name FROM participants WHERE project = $1 AND "
         "removed_at IS NULL ORDER BY user_id COLLATE \"C\"",
-        std::move(p));
-    if (!r) co_return r.error();
-    std::vector<participant_row> out;
-    for (const auto& v : r->values)
-        out.push_back({text(v[0]), detail::participant_source_from(text(v[1])), text(v[2])});
-    co_return out;
+        project, [](const auto& v) {
+            return participant_row{text(v[0]), detail::participant_source_from(text(v[1])), text(v[2])};
+        });
 }
 
 done state::mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at)
@@ -178,13 +189,11 @@ done state::record_unmapped_read(const std::string& project, const unmapped_read
 
 answer<std::vector<unmapped_read_row>> state::unmapped_reads(const std::string& project)
 {
-    params p{project};
-    auto r = co_await run("SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = $1 ORDER BY at, id",
-                          std::move(p));
-    if (!r) co_return r.error();
-    std::vector<unmapped_read_row> out;
-    for (const auto& v : r->values) out.push_back({text(v[0]), text(v[1]), integer(v[2]), text(v[3])});
-    co_return out;
+    return project_rows<unmapped_read_row>(
+        "SELECT user_id, path, at, reason FROM unmapped_reads WHERE project = $1 ORDER BY at, id", project,
+        [](const auto& v) {
+            return unmapped_read_row{text(v[0]), text(v[1]), integer(v[2]), text(v[3])};
+        });
 }
 
 answer<bool> state::record_problem(const std::string& project, const problem_row& pr)
@@ -213,15 +222,12 @@ done state::resolve_problem(const std::string& project, const problem_row& p, st
 
 answer<std::vector<problem_row>> state::open_problems(const std::string& project)
 {
-    params p{project};
-    auto r = co_await run(
+    return project_rows<problem_row>(
         "SELECT user_id, file_id, problem, detail, first_seen FROM access_problems "
         "WHERE project = $1 AND resolved_at IS NULL ORDER BY user_id COLLATE \"C\", file_id",
-        std::move(p));
-    if (!r) co_return r.error();
-    std::vector<problem_row> out;
-    for (const auto& v : r->values) out.push_back({text(v[0]), integer(v[1]), text(v[2]), text(v[3]), integer(v[4])});
-    co_return out;
+        project, [](const auto& v) {
+            return problem_row{text(v[0]), integer(v[1]), text(v[2]), text(v[3]), integer(v[4])};
+        });
 }
 
 answer<bool> state::record(const engagement& e)
@@ -238,16 +244,13 @@ answer<bool> state::record(const engagement& e)
 
 answer<std::vector<engagement>> state::engagements(const std::string& project)
 {
-    params p{project};
-    auto r = co_await run(
+    return project_rows<engagement>(
         "SELECT user_id, file_id, kind, first_at, source FROM engagements WHERE project = $1 "
         "ORDER BY user_id COLLATE \"C\", file_id, kind COLLATE \"C\"",
-        std::move(p));
-    if (!r) co_return r.error();
-    std::vector<engagement> out;
-    for (const auto& v : r->values)
-        out.push_back({project, text(v[0]), integer(v[1]), detail::kind_from(text(v[2])), integer(v[3]), text(v[4])});
-    co_return out;
+        project, [project](const auto& v) {
+            return engagement{project,       text(v[0]), integer(v[1]), detail::kind_from(text(v[2])),
+                              integer(v[3]), text(v[4])};
+        });
 }
 
 answer<bool> state::add_outbox(const outbox_row& o)
@@ -308,15 +311,11 @@ answer<std::vector<outbox_row>> state::outbox_rows(const std::string& project, b
 {
     // SQLite orders rows of the same second by rowid (insertion); PostgreSQL
     // has none, so by reference id — docs/scaling.md lists it to settle
-    // (an insertion number in both schemas) when the backends become one.
-    std::string sql = std::string("SELECT ") + outbox_columns + " FROM outbox WHERE project = $1" +
-                      (intents_only ? " AND state = 'intent'" : "") + " ORDER BY created_at, reference_id";
-    params p{project};
-    auto r = co_await run(std::move(sql), std::move(p));
-    if (!r) co_return r.error();
-    std::vector<outbox_row> out;
-    for (const auto& v : r->values) out.push_back(outbox_row_of(v));
-    co_return out;
+    // (an insertion number in both schemas).
+    return project_rows<outbox_row>(std::string("SELECT ") + outbox_columns + " FROM outbox WHERE project = $1" +
+                                        (intents_only ? " AND state = 'intent'" : "") +
+                                        " ORDER BY created_at, reference_id",
+                                    project, [](const auto& v) { return outbox_row_of(v); });
 }
 
 answer<std::set<std::string>> state::handled_items(const std::string& project)

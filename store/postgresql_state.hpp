@@ -89,6 +89,10 @@ private:
     answer<rows> run(std::string sql, params p);
     done execute(std::string sql, params p);
     answer<std::vector<outbox_row>> outbox_rows(const std::string& project, bool intents_only);
+    // Every row a query on one project's rows yields (the project bound as
+    // $1), each made by `read` from its values (state.cpp's project_rows).
+    template <class Row, class Read>
+    answer<std::vector<Row>> project_rows(std::string sql, std::string project, Read read);
 
     connection& c_;
     std::chrono::milliseconds deadline_;
