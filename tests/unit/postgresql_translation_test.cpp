@@ -26,6 +26,14 @@ TEST(postgresql_translation, strict_tables_integers_and_row_ids)
     EXPECT_EQ(got[0].find("comment"), std::string::npos) << got[0];
 }
 
+// "INTEGER," then a table's PRIMARY KEY clause is a column and a key, not a row id.
+TEST(postgresql_translation, a_column_before_a_primary_key_clause_is_not_a_row_id)
+{
+    const auto got = translate_step("CREATE TABLE t (a TEXT, removed_at INTEGER,\n PRIMARY KEY (a)) STRICT");
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0], "CREATE TABLE t (a TEXT, removed_at BIGINT,\n PRIMARY KEY (a))");
+}
+
 TEST(postgresql_translation, one_statement_per_semicolon_but_not_inside_quotes_or_comments)
 {
     const auto got = translate_step(
