@@ -7,6 +7,8 @@
 // partition is weather). SQLite's throw std::runtime_error as state.hpp
 // says: a broken local file ends `run`, and systemd restarts it.
 // Transactions are begun and ended explicitly; `rollback` after a failure.
+// The members take references, as store::state's do: co_await each where it
+// is called (a member co_spawned with temporaries would outlive them).
 #pragma once
 
 #include "store/state.hpp"

@@ -87,8 +87,8 @@ boost::asio::awaitable<boost::system::error_code> async_create_tables(postgresql
     co_return boost::system::error_code{};
 }
 
-boost::asio::awaitable<boost::system::result<heartbeat>> async_heartbeat(postgresql::connection& c,
-                                                                         const std::string& me, const std::string& node,
+boost::asio::awaitable<boost::system::result<heartbeat>> async_heartbeat(postgresql::connection& c, std::string me,
+                                                                         std::string node,
                                                                          std::chrono::seconds lease_for,
                                                                          std::chrono::milliseconds deadline)
 {
@@ -117,9 +117,8 @@ boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_current(
     co_return leases_of(*r);
 }
 
-boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_take(postgresql::connection& c,
-                                                                             const std::string& me,
-                                                                             const std::vector<std::string>& projects,
+boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_take(postgresql::connection& c, std::string me,
+                                                                             std::vector<std::string> projects,
                                                                              std::chrono::seconds lease_for,
                                                                              std::chrono::milliseconds deadline)
 {
@@ -145,8 +144,8 @@ boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_take(pos
     co_return held;
 }
 
-boost::asio::awaitable<boost::system::error_code> async_release(postgresql::connection& c, const std::string& me,
-                                                                const std::vector<std::string>& projects, bool all,
+boost::asio::awaitable<boost::system::error_code> async_release(postgresql::connection& c, std::string me,
+                                                                std::vector<std::string> projects, bool all,
                                                                 std::chrono::milliseconds deadline)
 {
     if (!all && projects.empty()) co_return boost::system::error_code{};

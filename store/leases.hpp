@@ -52,6 +52,8 @@ lease_plan plan_leases(const std::vector<lease>& current, const std::vector<std:
                        const std::string& me, std::size_t live, std::int64_t now);
 
 // --- The statements (PostgreSQL) -------------------------------------------
+// Arguments are taken by value: a coroutine may run after its caller's
+// temporaries are gone (co_spawn), as Asio's own operations copy theirs.
 
 // The tables, created when missing (part of the PostgreSQL schema).
 boost::asio::awaitable<boost::system::error_code> async_create_tables(postgresql::connection& c,
@@ -63,8 +65,8 @@ struct heartbeat {
 };
 
 // Records that `me` (on `node`) is alive for `lease_for` more seconds.
-boost::asio::awaitable<boost::system::result<heartbeat>> async_heartbeat(postgresql::connection& c,
-                                                                         const std::string& me, const std::string& node,
+boost::asio::awaitable<boost::system::result<heartbeat>> async_heartbeat(postgresql::connection& c, std::string me,
+                                                                         std::string node,
                                                                          std::chrono::seconds lease_for,
                                                                          std::chrono::milliseconds deadline);
 
@@ -74,16 +76,15 @@ boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_current(
 // Takes each project whose lease is free, expired or already `me`'s, in one
 // statement (two daemons asking at once: one wins each project), and
 // renews it for `lease_for`. Returns the leases `me` holds among them now.
-boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_take(postgresql::connection& c,
-                                                                             const std::string& me,
-                                                                             const std::vector<std::string>& projects,
+boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_take(postgresql::connection& c, std::string me,
+                                                                             std::vector<std::string> projects,
                                                                              std::chrono::seconds lease_for,
                                                                              std::chrono::milliseconds deadline);
 
 // Gives back `me`'s leases of `projects` (all of them when `projects` is
 // empty and `all` is set), and with `all` its heartbeat too (SIGTERM).
-boost::asio::awaitable<boost::system::error_code> async_release(postgresql::connection& c, const std::string& me,
-                                                                const std::vector<std::string>& projects, bool all,
+boost::asio::awaitable<boost::system::error_code> async_release(postgresql::connection& c, std::string me,
+                                                                std::vector<std::string> projects, bool all,
                                                                 std::chrono::milliseconds deadline);
 
 // A text[] parameter as PostgreSQL's array literal: every element quoted.
