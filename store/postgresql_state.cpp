@@ -71,6 +71,23 @@ answer<std::vector<Row>> state::project_rows(std::string sql, std::string projec
     co_return out;
 }
 
+template <class Row, class Read>
+answer<std::optional<Row>> state::one_row(std::string sql, params p, Read read)
+{
+    auto r = co_await run(std::move(sql), std::move(p));
+    if (!r) co_return r.error();
+    if (r->values.empty()) co_return std::optional<Row>{};
+    co_return std::optional<Row>(read(r->values[0]));
+}
+
+answer<bool> state::wrote_one(std::string sql, params p)
+{
+    auto r = co_await run(std::move(sql), std::move(p));
+    if (!r)
+        co_return boost::system::result<bool>(boost::system::in_place_error, r.error());  // an error_code is a bool too
+    co_return r->affected == 1;
+}
+
 done state::begin() { return execute("BEGIN", {}); }
 done state::commit() { return execute("COMMIT", {}); }
 done state::rollback() { return execute("ROLLBACK", {}); }
@@ -85,16 +102,11 @@ done state::upsert_project(const std::string& id, const std::string& folder)
 
 answer<std::optional<project_row>> state::project(const std::string& id)
 {
-    params p{id};
-    auto r = co_await run(
-        "SELECT folder, last_cycle_at, folder_etag, last_error, failing_since FROM projects "
-        "WHERE id = $1",
-        std::move(p));
-    if (!r) co_return r.error();
-    if (r->values.empty()) co_return std::optional<project_row>{};
-    const auto& v = r->values[0];
-    co_return std::optional<project_row>(
-        project_row{id, text(v[0]), optional_integer(v[1]), v[2], v[3], optional_integer(v[4])});
+    return one_row<project_row>(
+        "SELECT folder, last_cycle_at, folder_etag, last_error, failing_since FROM projects WHERE id = $1", {id},
+        [id](const auto& v) {
+            return project_row{id, text(v[0]), optional_integer(v[1]), v[2], v[3], optional_integer(v[4])};
+        });
 }
 
 done state::set_last_cycle(const std::string& project, std::int64_t at)
@@ -200,16 +212,12 @@ answer<bool> state::record_problem(const std::string& project, const problem_row
 {
     // One statement: a problem open already is left alone (false), a new or
     // resolved one is (re)opened (true).
-    params p{project, pr.user_id, num(pr.file_id), pr.problem, pr.detail, num(pr.first_seen)};
-    auto r = co_await run(
+    return wrote_one(
         "INSERT INTO access_problems(project, user_id, file_id, problem, detail, first_seen) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT(project, user_id, file_id, problem) DO UPDATE "
         "SET detail = excluded.detail, first_seen = excluded.first_seen, resolved_at = NULL "
         "WHERE access_problems.resolved_at IS NOT NULL",
-        std::move(p));
-    if (!r)
-        co_return boost::system::result<bool>(boost::system::in_place_error, r.error());  // an error_code is a bool too
-    co_return r->affected == 1;
+        {project, pr.user_id, num(pr.file_id), pr.problem, pr.detail, num(pr.first_seen)});
 }
 
 done state::resolve_problem(const std::string& project, const problem_row& p, std::int64_t at)
@@ -232,14 +240,10 @@ answer<std::vector<problem_row>> state::open_problems(const std::string& project
 
 answer<bool> state::record(const engagement& e)
 {
-    params p{e.project, e.user_id, num(e.file_id), std::string(to_string(e.kind)), num(e.first_at), e.source};
-    auto r = co_await run(
+    return wrote_one(
         "INSERT INTO engagements(project, user_id, file_id, kind, first_at, source) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        std::move(p));
-    if (!r)
-        co_return boost::system::result<bool>(boost::system::in_place_error, r.error());  // an error_code is a bool too
-    co_return r->affected == 1;
+        {e.project, e.user_id, num(e.file_id), std::string(to_string(e.kind)), num(e.first_at), e.source});
 }
 
 answer<std::vector<engagement>> state::engagements(const std::string& project)
@@ -255,29 +259,14 @@ answer<std::vector<engagement>> state::engagements(const std::string& project)
 
 answer<bool> state::add_outbox(const outbox_row& o)
 {
-    params p{o.reference_id,
-             o.project,
-             o.item,
-             o.channel,
-             o.recipient,
-             o.session_key,
-             num(o.session_start),
-             o.body,
-             std::string(to_string(o.state)),
-             num(o.late ? 1 : 0),
-             num(o.created_at),
-             num(o.done_at),
-             num(o.remote_id),
-             num(o.deadline)};
-    auto r = co_await run(
+    return wrote_one(
         "INSERT INTO outbox(reference_id, project, item, channel, recipient, session_key, "
         "session_start, body, state, late, created_at, done_at, remote_id, deadline) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
         "ON CONFLICT DO NOTHING",
-        std::move(p));
-    if (!r)
-        co_return boost::system::result<bool>(boost::system::in_place_error, r.error());  // an error_code is a bool too
-    co_return r->affected == 1;
+        {o.reference_id, o.project, o.item, o.channel, o.recipient, o.session_key, num(o.session_start), o.body,
+         std::string(to_string(o.state)), num(o.late ? 1 : 0), num(o.created_at), num(o.done_at), num(o.remote_id),
+         num(o.deadline)});
 }
 
 done state::finish_outbox(const std::string& reference_id, outbox_state final_state, std::int64_t at,
@@ -296,12 +285,8 @@ done state::withdraw_intent(const std::string& reference_id)
 
 answer<std::optional<outbox_row>> state::outbox_entry(const std::string& reference_id)
 {
-    params p{reference_id};
-    auto r =
-        co_await run(std::string("SELECT ") + outbox_columns + " FROM outbox WHERE reference_id = $1", std::move(p));
-    if (!r) co_return r.error();
-    if (r->values.empty()) co_return std::optional<outbox_row>{};
-    co_return std::optional<outbox_row>(outbox_row_of(r->values[0]));
+    return one_row<outbox_row>(std::string("SELECT ") + outbox_columns + " FROM outbox WHERE reference_id = $1",
+                               {reference_id}, [](const auto& v) { return outbox_row_of(v); });
 }
 
 answer<std::vector<outbox_row>> state::outbox(const std::string& project) { return outbox_rows(project, false); }
@@ -330,24 +315,21 @@ answer<std::set<std::string>> state::handled_items(const std::string& project)
 
 answer<std::optional<deck_card_row>> state::deck_card(const std::string& project, const std::string& session_key)
 {
-    params p{project, session_key};
-    auto r = co_await run(
+    return one_row<deck_card_row>(
         "SELECT session_start, card_id, description, assigned, state, created_at FROM deck_cards "
         "WHERE project = $1 AND session_key = $2",
-        std::move(p));
-    if (!r) co_return r.error();
-    if (r->values.empty()) co_return std::optional<deck_card_row>{};
-    const auto& v = r->values[0];
-    deck_card_row d;
-    d.project = project;
-    d.session_key = session_key;
-    d.session_start = integer(v[0]);
-    d.card_id = optional_integer(v[1]);
-    d.description = text(v[2]);
-    d.assigned = lines_of(text(v[3]));
-    d.state = detail::deck_card_state_from(text(v[4]));
-    d.created_at = integer(v[5]);
-    co_return std::optional<deck_card_row>(std::move(d));
+        {project, session_key}, [project, session_key](const auto& v) {
+            deck_card_row d;
+            d.project = project;
+            d.session_key = session_key;
+            d.session_start = integer(v[0]);
+            d.card_id = optional_integer(v[1]);
+            d.description = text(v[2]);
+            d.assigned = lines_of(text(v[3]));
+            d.state = detail::deck_card_state_from(text(v[4]));
+            d.created_at = integer(v[5]);
+            return d;
+        });
 }
 
 done state::save_deck_card(const deck_card_row& d)
@@ -436,11 +418,8 @@ answer<std::optional<call_row>> state::running_call(const std::string& project)
 
 answer<std::optional<std::string>> state::cursor(const std::string& name)
 {
-    params p{name};
-    auto r = co_await run("SELECT value FROM cursors WHERE name = $1", std::move(p));
-    if (!r) co_return r.error();
-    if (r->values.empty()) co_return std::optional<std::string>{};
-    co_return std::optional<std::string>(text(r->values[0][0]));
+    return one_row<std::string>("SELECT value FROM cursors WHERE name = $1", {name},
+                                [](const auto& v) { return text(v[0]); });
 }
 
 done state::set_cursor(const std::string& name, const std::string& value)

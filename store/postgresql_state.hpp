@@ -93,6 +93,11 @@ private:
     // $1), each made by `read` from its values (state.cpp's project_rows).
     template <class Row, class Read>
     answer<std::vector<Row>> project_rows(std::string sql, std::string project, Read read);
+    // The one row a lookup by key yields, made by `read`, or nullopt.
+    template <class Row, class Read>
+    answer<std::optional<Row>> one_row(std::string sql, params p, Read read);
+    // Whether an INSERT … ON CONFLICT wrote its row (false: it was there).
+    answer<bool> wrote_one(std::string sql, params p);
 
     connection& c_;
     std::chrono::milliseconds deadline_;
