@@ -240,34 +240,30 @@ boost::asio::awaitable<std::vector<project_result>> async_poll_projects(cycle_co
     co_return results;
 }
 
-// 4. Everything in one transaction (the caller's), cursors included. True
-// when the cycle was complete: every project took what the cursors cover.
-// `report` is filled only when everything was written.
-boost::asio::awaitable<boost::system::result<bool>> write_cycle(cycle_context& ctx, store::backend& st,
-                                                                std::vector<project_result>& results,
-                                                                const cycle_input& in, std::int64_t activity_cursor,
-                                                                cycle_report& report)
+// 4. Everything in one transaction (the caller's), cursors included.
+// `complete` when every project took what the cursors cover. `report` is
+// filled only when everything was written.
+boost::asio::awaitable<boost::system::error_code> write_cycle(cycle_context& ctx, store::backend& st,
+                                                              std::vector<project_result>& results,
+                                                              const cycle_input& in, std::int64_t activity_cursor,
+                                                              cycle_report& report, bool& complete)
 {
-    using written = boost::system::result<bool>;
     const auto& projects = ctx.config.projects;
     cycle_report staged = report;
     for (std::size_t i = 0; i < results.size(); ++i) {
         auto& r = results[i];
         staged.errors.insert(staged.errors.end(), r.errors.begin(), r.errors.end());
         // The state says why a project is not being polled, for `prereadd status`.
-        if (auto ec = co_await st.upsert_project(projects[i].id, projects[i].folder))
-            co_return written(boost::system::in_place_error, ec);
+        if (auto ec = co_await st.upsert_project(projects[i].id, projects[i].folder)) co_return ec;
         std::optional<std::string> why;
         if (!r.errors.empty()) why = r.errors.front();
         if (r.update && r.update->course_error) {
             ++staged.moodle_errors;
             if (r.errors.empty()) why = r.update->course_error;
         }
-        if (auto ec = co_await st.set_project_error(projects[i].id, why, in.now))
-            co_return written(boost::system::in_place_error, ec);
+        if (auto ec = co_await st.set_project_error(projects[i].id, why, in.now)) co_return ec;
         if (!r.update) continue;
-        if (auto ec = co_await apply(st, *r.update, in.now, staged))
-            co_return written(boost::system::in_place_error, ec);
+        if (auto ec = co_await apply(st, *r.update, in.now, staged)) co_return ec;
         ++staged.projects_ok;
         if (r.errors.empty() && (r.update->checked || r.update->vouched))
             staged.polled.push_back(r.update->project->id);
@@ -275,27 +271,25 @@ boost::asio::awaitable<boost::system::result<bool>> write_cycle(cycle_context& c
     }
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.
-    const bool complete = staged.projects_ok == projects.size() && staged.errors.empty();
+    complete = staged.projects_ok == projects.size() && staged.errors.empty();
     for (const auto& r : results)
         if (r.update && r.update->course_error)
             staged.errors.push_back(r.update->project->id + ": " + *r.update->course_error);
     if (complete) {
         const std::string cursor = std::to_string(activity_cursor);
-        if (auto ec = co_await st.set_cursor("activity", cursor)) co_return written(boost::system::in_place_error, ec);
+        if (auto ec = co_await st.set_cursor("activity", cursor)) co_return ec;
     }
     if (ctx.audit) {
         const std::string position = complete ? ctx.audit->saved_position() : *ctx.memory.pending_from;
-        if (auto ec = co_await st.set_cursor("audit_log", position))
-            co_return written(boost::system::in_place_error, ec);
+        if (auto ec = co_await st.set_cursor("audit_log", position)) co_return ec;
         if (complete) {
             const bool grew = ctx.memory.audit_grew;
-            if (auto ec = co_await watch_the_audit_log(ctx, st, grew, in, staged))
-                co_return written(boost::system::in_place_error, ec);
+            if (auto ec = co_await watch_the_audit_log(ctx, st, grew, in, staged)) co_return ec;
             ctx.memory.audit_grew = false;
         }
     }
     report = std::move(staged);
-    co_return complete;
+    co_return boost::system::error_code{};
 }
 
 }  // namespace
@@ -332,8 +326,8 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         co_return report;
     }
     store::transaction_guard tx(st);
-    const auto complete = co_await write_cycle(ctx, st, results, in, activity_cursor, report);
-    boost::system::error_code failed = complete ? boost::system::error_code{} : complete.error();
+    bool complete = false;
+    auto failed = co_await write_cycle(ctx, st, results, in, activity_cursor, report, complete);
     if (!failed) failed = co_await st.commit();
     tx.ended();
     if (failed) {
@@ -354,7 +348,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
             ctx.memory.failing.insert(ctx.config.projects[i].id);
     }
     for (const auto& [folder, etag] : ancestors.pending_etags) ctx.memory.ancestors[folder].etag = etag;
-    if (*complete) {
+    if (complete) {
         ctx.memory.pending_reads.clear();
         ctx.memory.pending_from.reset();
     }
