@@ -34,12 +34,9 @@ protected:
     {
         test::postgresql_test::SetUp();
         if (IsSkipped() || HasFatalFailure()) return;
-        pg::connection admin(io.get_executor());
-        ASSERT_FALSE(connect(admin, server->uri())) << admin.server_message();
-        name = std::string("cycle_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        ASSERT_TRUE(query(admin, "DROP DATABASE IF EXISTS " + name));
-        ASSERT_TRUE(query(admin, "CREATE DATABASE " + name)) << admin.server_message();
-        ASSERT_FALSE(connect(c, server->database_uri(name))) << c.server_message();
+        uri = fresh_database("cycle_");
+        ASSERT_FALSE(HasFailure());
+        ASSERT_FALSE(connect(c, uri)) << c.server_message();
         ASSERT_TRUE(test::run_awaitable(io, pg::async_migrate(c, 30s), 120s)) << c.server_message();
     }
     tracking::cycle_report cycle(tracking::cycle_context& ctx)
@@ -59,7 +56,7 @@ protected:
     http::client client{io.get_executor(), {}, {"preread", http::secret("app-pw")}};
     config::configuration config;
     std::int64_t clock = 1795610700;
-    std::string name;
+    std::string uri;  // of the test's database
     pg::connection c{io.get_executor()};
     pg::state st{c, 10s};
 };
@@ -99,7 +96,7 @@ TEST_F(postgresql_cycle_test, a_database_that_cannot_be_reached_is_reported_and_
     ASSERT_FALSE(failed.errors.empty());
     EXPECT_THAT(failed.errors.front(), ::testing::HasSubstr("state: "));
     EXPECT_EQ(failed.projects_ok, 0u);
-    ASSERT_FALSE(connect(c, server->database_uri(name))) << c.server_message();
+    ASSERT_FALSE(connect(c, uri)) << c.server_message();
     EXPECT_TRUE(got(st.documents("alpha")).empty()) << "nothing was written";
     const auto again = cycle(ctx);
     ASSERT_TRUE(again.errors.empty()) << again.errors.front();

@@ -32,14 +32,9 @@ protected:
         }
         test::postgresql_test::SetUp();
         if (IsSkipped() || HasFatalFailure()) return;
-        pg::connection admin(io.get_executor());
-        ASSERT_FALSE(connect(admin, server->uri())) << admin.server_message();
-        std::string name = std::string("state_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        for (auto& ch : name)
-            if (ch == '/') ch = '_';
-        ASSERT_TRUE(query(admin, "DROP DATABASE IF EXISTS \"" + name + "\""));
-        ASSERT_TRUE(query(admin, "CREATE DATABASE \"" + name + "\"")) << admin.server_message();
-        ASSERT_FALSE(connect(c, server->database_uri(name))) << c.server_message();
+        const auto uri = fresh_database("state_");
+        ASSERT_FALSE(HasFailure());
+        ASSERT_FALSE(connect(c, uri)) << c.server_message();
         ASSERT_TRUE(test::run_awaitable(io, pg::async_migrate(c, 30s), 120s)) << c.server_message();
         st = std::make_unique<pg::state>(c, 10s);
     }

@@ -41,6 +41,19 @@ protected:
     {
         return run_awaitable(io, c.async_connect(uri, 10s));
     }
+    // An empty database of the server's for the running test, named after it
+    // (made again when a run before left it); its URI.
+    std::string fresh_database(const std::string& prefix)
+    {
+        pg::connection admin(io.get_executor());
+        EXPECT_FALSE(connect(admin, server->uri())) << admin.server_message();
+        std::string name = prefix + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        for (auto& ch : name)
+            if (ch == '/') ch = '_';  // a parameterised test's name
+        EXPECT_TRUE(query(admin, "DROP DATABASE IF EXISTS \"" + name + "\""));
+        EXPECT_TRUE(query(admin, "CREATE DATABASE \"" + name + "\"")) << admin.server_message();
+        return server->database_uri(name);
+    }
     boost::system::result<pg::rows> query(pg::connection& c, std::string sql,
                                           std::vector<std::optional<std::string>> params = {})
     {

@@ -18,17 +18,6 @@ namespace pg = store::postgresql;
 
 class postgresql_schema_test : public test::postgresql_test {
 protected:
-    // A database of its own for each test: migrations start from nothing.
-    std::string fresh_database()
-    {
-        pg::connection admin(io.get_executor());
-        EXPECT_FALSE(connect(admin, server->uri())) << admin.server_message();
-        const std::string name =
-            std::string("schema_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        EXPECT_TRUE(query(admin, "DROP DATABASE IF EXISTS " + name));
-        EXPECT_TRUE(query(admin, "CREATE DATABASE " + name)) << admin.server_message();
-        return server->database_uri(name);
-    }
     boost::system::result<int> migrate(pg::connection& c)
     {
         return test::run_awaitable(io, pg::async_migrate(c, 30s), std::chrono::seconds(120));
@@ -64,7 +53,7 @@ columns sqlite_columns()
 TEST_F(postgresql_schema_test, every_step_runs_and_the_tables_have_sqlites_columns)
 {
     pg::connection c(io.get_executor());
-    ASSERT_FALSE(connect(c, fresh_database())) << c.server_message();
+    ASSERT_FALSE(connect(c, fresh_database("schema_"))) << c.server_message();
     auto version = migrate(c);
     ASSERT_TRUE(version) << c.server_message();
     EXPECT_EQ(*version, static_cast<int>(store::database::migrations().size()));
@@ -93,7 +82,7 @@ TEST_F(postgresql_schema_test, every_step_runs_and_the_tables_have_sqlites_colum
 TEST_F(postgresql_schema_test, migrating_again_changes_nothing)
 {
     pg::connection c(io.get_executor());
-    ASSERT_FALSE(connect(c, fresh_database()));
+    ASSERT_FALSE(connect(c, fresh_database("schema_")));
     ASSERT_TRUE(migrate(c)) << c.server_message();
     auto again = migrate(c);
     ASSERT_TRUE(again) << c.server_message();
@@ -105,7 +94,7 @@ TEST_F(postgresql_schema_test, migrating_again_changes_nothing)
 
 TEST_F(postgresql_schema_test, three_daemons_starting_together_migrate_once)
 {
-    const auto uri = fresh_database();
+    const auto uri = fresh_database("schema_");
     std::vector<std::unique_ptr<pg::connection>> daemons;
     std::vector<boost::system::result<int>> results(3, boost::system::result<int>(0));
     for (int i = 0; i < 3; ++i) {
