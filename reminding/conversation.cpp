@@ -48,28 +48,29 @@ constexpr int pages_per_pass = 10;  // a busy conversation is caught up over a f
 
 }  // namespace
 
-std::map<std::int64_t, store::outbox_row> pass::awaiting_acknowledgement(const config::project_config& p) const
+boost::asio::awaitable<std::map<std::int64_t, store::outbox_row>> pass::awaiting_acknowledgement(
+    const config::project_config& p)
 {
     const std::string channel = talk_prefix + p.talk->conversation;
     std::map<std::int64_t, store::outbox_row> awaiting;  // Talk message id -> reminder
-    for (const auto& row : st_.outbox(p.id))
+    for (const auto& row : need(co_await store_.outbox(p.id)))
         if (row.state == store::outbox_state::sent && row.channel == channel && row.recipient.empty() &&
             row.remote_id && row.session_start && *row.session_start > ctx_.now() &&
             row.item.find("/reminder/") != std::string::npos)
             awaiting.emplace(*row.remote_id, row);
-    return awaiting;
+    co_return awaiting;
 }
 
 boost::asio::awaitable<void> pass::read_conversation(const config::project_config& p,
                                                      const std::vector<scheduler::session>& sessions)
 {
-    const auto awaiting = awaiting_acknowledgement(p);
+    const auto awaiting = co_await awaiting_acknowledgement(p);
     const bool watching = in_call_window(p, sessions, now());
     const bool questions = p.talk->answer_status && (!ctx_.turn || ctx_.turn->count(p.id));
     if ((awaiting.empty() && !watching && !questions) || ctx_.dry_run || ctx_.nextcloud_away) co_return;
     const std::string token = p.talk->conversation;
     const std::string cursor_name = talk_prefix + token;
-    auto cursor = number(st_.cursor(cursor_name));
+    auto cursor = number(need(co_await store_.cursor(cursor_name)));
     if (!cursor && !awaiting.empty()) cursor = awaiting.begin()->first;
     for (int i = 0; i < pages_per_pass; ++i) {
         // Without a cursor the newest messages are where reading starts: older
@@ -103,16 +104,19 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
                                                       [&](const auto& m) { return asks_for_status(m, service); });
         // Only acknowledgements and answers need the project's state; calls do not.
         project_state state;
-        if (asked || !awaiting.empty()) state = load_project_state(st_, ctx_.config, p);
+        if (asked || !awaiting.empty()) state = co_await load_project_state(store_, ctx_.config, p);
         if (asked) co_await learn_zones(p, state);
         std::vector<store::outbox_row> replies;
         {
-            store::transaction tx(ctx_.db);
-            take_acknowledgements(p, messages, awaiting, state);
-            take_calls(p, messages, sessions);
-            if (asked) replies = take_questions(p, messages, sessions, state);
-            st_.set_cursor(cursor_name, std::to_string(next));
-            tx.commit();
+            need(co_await store_.begin());
+            store::transaction_guard tx(store_);
+            co_await take_acknowledgements(p, messages, awaiting, state);
+            co_await take_calls(p, messages, sessions);
+            if (asked) replies = co_await take_questions(p, messages, sessions, state);
+            const auto position = std::to_string(next);
+            need(co_await store_.set_cursor(cursor_name, position));
+            need(co_await store_.commit());
+            tx.ended();
             cursor = next;
         }
         // The intents are written with the cursor: a crash now leaves them to recovery.
@@ -123,9 +127,10 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
 }
 
 // Reactions to the reminders of sessions still to come count as acknowledged.
-void pass::take_acknowledgements(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
-                                 const std::map<std::int64_t, store::outbox_row>& awaiting,
-                                 const project_state& state)
+boost::asio::awaitable<void> pass::take_acknowledgements(const config::project_config& p,
+                                                         const std::vector<ocs::chat_message>& messages,
+                                                         const std::map<std::int64_t, store::outbox_row>& awaiting,
+                                                         const project_state& state)
 {
     for (const auto& m : messages) {
         if (m.system_message != "reaction" || m.actor_type != "users" || !m.parent_id) continue;
@@ -137,31 +142,37 @@ void pass::take_acknowledgements(const config::project_config& p, const std::vec
         s.key = it->second.session_key;
         s.start = date::sys_seconds{std::chrono::seconds(*it->second.session_start)};
         for (const auto& d : documents_for(s, *p.time_zone, state.documents, p.pre_reads, p.pre_read_tag_prefix,
-                                           p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course))
-            if (st_.record({p.id, m.actor_id, d.file_id, store::engagement_kind::acknowledged,
-                            m.timestamp ? m.timestamp : ctx_.now(), "talk"}))
-                ++report_.acknowledged;
+                                           p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course)) {
+            const store::engagement e{p.id,
+                                      m.actor_id,
+                                      d.file_id,
+                                      store::engagement_kind::acknowledged,
+                                      m.timestamp ? m.timestamp : ctx_.now(),
+                                      "talk"};
+            if (need(co_await store_.record(e))) ++report_.acknowledged;
+        }
     }
 }
 
 // Call messages move the conversation's calls on; each call is matched to its session again.
-void pass::take_calls(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
-                      const std::vector<scheduler::session>& sessions)
+boost::asio::awaitable<void> pass::take_calls(const config::project_config& p,
+                                              const std::vector<ocs::chat_message>& messages,
+                                              const std::vector<scheduler::session>& sessions)
 {
     const auto events = call_events(messages);
-    if (events.empty()) return;
+    if (events.empty()) co_return;
     report_.call_events += events.size();
-    for (auto& call : follow_calls(p.id, st_.running_call(p.id), events)) {
+    const auto running = need(co_await store_.running_call(p.id));
+    for (auto& call : follow_calls(p.id, running, events)) {
         assign_session(call, match_call(call, sessions, {p.calls.join_before}, ctx_.now()));
-        st_.save_call(call);
+        need(co_await store_.save_call(call));
     }
 }
 
 // One reply per question, written as an intent (posted by the caller).
-std::vector<store::outbox_row> pass::take_questions(const config::project_config& p,
-                                                    const std::vector<ocs::chat_message>& messages,
-                                                    const std::vector<scheduler::session>& sessions,
-                                                    const project_state& state)
+boost::asio::awaitable<std::vector<store::outbox_row>> pass::take_questions(
+    const config::project_config& p, const std::vector<ocs::chat_message>& messages,
+    const std::vector<scheduler::session>& sessions, const project_state& state)
 {
     std::vector<store::outbox_row> out;
     for (const auto& m : messages) {
@@ -173,9 +184,9 @@ std::vector<store::outbox_row> pass::take_questions(const config::project_config
         row.channel = talk_prefix + p.talk->conversation;
         row.body = status_reply(p, m.actor_id, sessions, state, now()).text;
         row.deadline = m.timestamp + question_lifetime;
-        if (write(row, store::outbox_state::intent)) out.push_back(std::move(row));
+        if (co_await write(row, store::outbox_state::intent)) out.push_back(std::move(row));
     }
-    return out;
+    co_return out;
 }
 
 // Participants' zones: the configuration's, else Nextcloud's (its user

@@ -21,9 +21,9 @@ boost::asio::awaitable<void> pass::update_deck(const config::project_config& p,
     std::optional<std::vector<ocs::deck_card>> on_stack;
     for (const auto& s : sessions) {
         if (s.cancelled || s.start <= t_now || s.start - longest > t_now) continue;
-        auto row = st_.deck_card(p.id, s.key);
+        auto row = need(co_await store_.deck_card(p.id, s.key));
         if (row && row->state != store::deck_card_state::open) continue;
-        if (!state) state = load_project_state(st_, ctx_.config, p);
+        if (!state) state = co_await load_project_state(store_, ctx_.config, p);
         const auto in = input_for(p, s, *state, t_now);
         if (in.documents.empty() || in.participants.empty()) continue;
         if (ctx_.dry_run) {
@@ -47,7 +47,7 @@ boost::asio::awaitable<void> pass::update_deck(const config::project_config& p,
             // Written before the card is created: a crash in between finds it again by its marker.
             row = store::deck_card_row{p.id, s.key, s.start.time_since_epoch().count(), std::nullopt,
                                        "",   {},    store::deck_card_state::open,       ctx_.now()};
-            st_.save_deck_card(*row);
+            need(co_await store_.save_deck_card(*row));
         }
         co_await update_card(p, s, in, *on_stack, *row);
     }
@@ -67,16 +67,17 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
     switch (decide_deck_card(row, card)) {
     case deck_step::gone:
         row.state = store::deck_card_state::gone;
-        st_.save_deck_card(row);
+        need(co_await store_.save_deck_card(row));
         co_return;
     case deck_step::done_by_participant:
         if (card->last_editor && *card->last_editor != service_user)
-            for (const auto& d : in.documents)
-                if (st_.record({p.id, *card->last_editor, d.file_id, store::engagement_kind::acknowledged, ctx_.now(),
-                                "deck"}))
-                    ++report_.acknowledged;
+            for (const auto& d : in.documents) {
+                const store::engagement e{
+                    p.id, *card->last_editor, d.file_id, store::engagement_kind::acknowledged, ctx_.now(), "deck"};
+                if (need(co_await store_.record(e))) ++report_.acknowledged;
+            }
         row.state = store::deck_card_state::done_by_participant;
-        st_.save_deck_card(row);
+        need(co_await store_.save_deck_card(row));
         co_return;
     case deck_step::create: {
         show_deck(p, "creating Deck card \"" + fields.title + "\"", description);
@@ -84,7 +85,7 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
         if (!created) co_return fail(p, created.error());
         row.card_id = created->id;
         row.description = created->description;
-        st_.save_deck_card(row);
+        need(co_await store_.save_deck_card(row));
         break;
     }
     case deck_step::keep:
@@ -96,7 +97,7 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
         auto updated = co_await ocs::async_update_card(ctx_.client, base(), where, *row.card_id, fields);
         if (!updated) co_return fail(p, updated.error());
         row.description = description;
-        st_.save_deck_card(row);
+        need(co_await store_.save_deck_card(row));
     }
     const auto open = pending(in.participants, in.documents, in.done, in.blocked);
     co_await assign_card(p, row, open, in.participants);
@@ -109,7 +110,7 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
         else
             row.state = store::deck_card_state::done;
     }
-    st_.save_deck_card(row);
+    need(co_await store_.save_deck_card(row));
 }
 
 // Assigns the card to who has something left and unassigns the others.
@@ -134,9 +135,10 @@ boost::asio::awaitable<void> pass::assign_card(const config::project_config& p, 
                    assigned.error().detail.find("not part of the board") != std::string::npos) {
             // The board changed since it was read: reported like any non-member, read again next time.
             ctx_.memory.deck_boards.erase(p.deck->board);
-            record_deck_problem(p, user,
-                                "not a member of Deck board " + std::to_string(p.deck->board) + " (Deck: " +
-                                    assigned.error().detail.substr(assigned.error().detail.rfind(": ") + 2) + ")");
+            co_await record_deck_problem(
+                p, user,
+                "not a member of Deck board " + std::to_string(p.deck->board) +
+                    " (Deck: " + assigned.error().detail.substr(assigned.error().detail.rfind(": ") + 2) + ")");
         } else {
             fail(p, assigned.error());
         }
@@ -174,13 +176,13 @@ boost::asio::awaitable<std::vector<std::string>> pass::assignable_of(const confi
                 co_return std::vector<std::string>{};
             }
             cache = {std::move(*board), ctx_.now(), false};
-            resolve_deck_problems(p, cache.board.members, participants);
+            co_await resolve_deck_problems(p, cache.board.members, participants);
         }
         const auto plan = decide_deck_membership({p.deck->board, to_assign, cache.board.members, cache.board.acl,
                                                   p.participants.groups, p.deck->share_with_participants,
                                                   cache.board.may_share, cache.share_refused});
         if (plan.share_groups.empty() && plan.share_users.empty()) {
-            for (const auto& user : plan.unreachable) record_deck_problem(p, user, plan.why);
+            for (const auto& user : plan.unreachable) co_await record_deck_problem(p, user, plan.why);
             co_return plan.assign;
         }
         if (!(co_await share_board(p, plan, cache))) co_return plan.assign;
@@ -212,21 +214,24 @@ boost::asio::awaitable<bool> pass::share_board(const config::project_config& p, 
     co_return true;
 }
 
-void pass::record_deck_problem(const config::project_config& p, const std::string& user, const std::string& why)
+boost::asio::awaitable<void> pass::record_deck_problem(const config::project_config& p, const std::string& user,
+                                                       const std::string& why)
 {
-    if (ctx_.dry_run) return;
-    if (st_.record_problem(p.id, {user, 0, deck_not_member, why, ctx_.now()}))
+    if (ctx_.dry_run) co_return;
+    const store::problem_row problem{user, 0, deck_not_member, why, ctx_.now()};
+    if (need(co_await store_.record_problem(p.id, problem)))
         report_.notices.push_back(p.id + ": the session card cannot be assigned to " + log_text(user) + ", " + why);
 }
-void pass::resolve_deck_problems(const config::project_config& p, const std::vector<std::string>& members,
-                                 const std::vector<std::string>& participants)
+boost::asio::awaitable<void> pass::resolve_deck_problems(const config::project_config& p,
+                                                         const std::vector<std::string>& members,
+                                                         const std::vector<std::string>& participants)
 {
-    for (const auto& problem : st_.open_problems(p.id)) {
+    for (const auto& problem : need(co_await store_.open_problems(p.id))) {
         if (problem.problem != deck_not_member) continue;
         const bool member = std::find(members.begin(), members.end(), problem.user_id) != members.end();
         const bool participant =
             std::find(participants.begin(), participants.end(), problem.user_id) != participants.end();
-        if (member || !participant) st_.resolve_problem(p.id, problem, ctx_.now());
+        if (member || !participant) need(co_await store_.resolve_problem(p.id, problem, ctx_.now()));
     }
 }
 void pass::show_deck(const config::project_config& p, const std::string& what, const std::string& description)

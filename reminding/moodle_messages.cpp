@@ -35,12 +35,16 @@ boost::asio::awaitable<bool> pass::deliver_with(store::outbox_row row, std::vect
     bool fresh = false;
     std::vector<store::outbox_row> to_send;
     {
-        store::transaction tx(ctx_.db);
+        need(co_await store_.begin());
+        store::transaction_guard tx(store_);
         for (auto& m : moodle)
-            if (write(m, store::outbox_state::intent)) to_send.push_back(m);
-        fresh =
-            group_too ? write(row, store::outbox_state::intent) : (record(row, store::outbox_state::skipped), false);
-        tx.commit();
+            if (co_await write(m, store::outbox_state::intent)) to_send.push_back(m);
+        if (group_too)
+            fresh = co_await write(row, store::outbox_state::intent);
+        else
+            co_await record(row, store::outbox_state::skipped);
+        need(co_await store_.commit());
+        tx.ended();
     }
     co_await send_moodle(std::move(to_send));
     if (!fresh) co_return false;
@@ -61,7 +65,7 @@ boost::asio::awaitable<void> pass::send_moodle(std::vector<store::outbox_row> ro
     for (const auto& row : rows) {
         if (ctx_.show) ctx_.show({row.project, row.channel, row.recipient, row.body, ctx_.dry_run});
         if (ctx_.dry_run) {
-            st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now());
+            need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now()));
             ++report_.sent;
             continue;
         }
@@ -86,11 +90,12 @@ boost::asio::awaitable<void> pass::send_moodle(std::vector<store::outbox_row> ro
                                [&](const auto& m) { return m.clientmsgid == row.reference_id; });
         if (it == answer->end()) continue;  // not answered for: recovery looks for it
         if (it->sent()) {
-            st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), it->msgid);
+            const std::optional<std::int64_t> msgid = it->msgid;
+            need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), msgid));
             ++report_.sent;
             if (row.late) ++report_.late;
         } else {
-            st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
+            need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now()));
             ++report_.missed;
             report_.errors.push_back(row.project + ": Moodle refused the message to " + row.recipient + ": " +
                                      it->errormessage);
@@ -125,11 +130,12 @@ boost::asio::awaitable<void> pass::recover_moodle(const config::project_config& 
         auto found =
             std::find_if(sent->begin(), sent->end(), [&](const auto& m) { return m.fullmessagehtml == row.body; });
         if (found != sent->end()) {
-            st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found->id);
+            const std::optional<std::int64_t> found_id = found->id;
+            need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found_id));
             co_return;
         }
     }
-    if (missed_if_late(row)) co_return;
+    if (co_await missed_if_late(row)) co_return;
     // Not among the messages Moodle has: sent as written (its item is handled, so never composed again).
     std::vector<store::outbox_row> again{row};
     co_await send_moodle(std::move(again));

@@ -2,8 +2,12 @@
 // the state it shares between its steps. Internal to the reminding library;
 // its steps live in reminder_pass.cpp (outbox, recovery, problems),
 // session_messages.cpp (reminders, digests, follow-ups, acknowledgements) and
-// deck_cards.cpp. A failing SQLite statement throws (store/state.hpp); every
-// Nextcloud failure is a value, reported in the pass's report.
+// deck_cards.cpp. Every Nextcloud failure is a value, reported in the pass's
+// report. A store that cannot be reached (PostgreSQL on the network) ends the
+// pass: need() throws store_lost, which only pass::run catches and reports --
+// the pass's steps are many and nested, and each outbox row is already its own
+// transaction, so unwinding to the project loop writes nothing half. A failing
+// SQLite statement throws std::runtime_error as before (store/state.hpp).
 #pragma once
 
 #include "reminding/deck_membership.hpp"
@@ -21,12 +25,27 @@ inline const std::string moodle_prefix = "moodle:";  // a Moodle message's chann
 inline constexpr const char* moodle_untracked = "moodle_untracked";  // a problem: tracking/access_check.hpp
 inline const std::string ask_prefix = "ask/";  // outbox items that answer a question in the conversation
 
-project_state load_project_state(const store::state& st, const config::configuration& config,
-                                const config::project_config& p);
+// A store failure inside the pass, carried to pass::run (see above).
+struct store_lost {
+    boost::system::error_code ec;
+};
+template <class T>
+T need(boost::system::result<T> r)
+{
+    if (!r) throw store_lost{r.error()};
+    return std::move(*r);
+}
+inline void need(boost::system::error_code ec)
+{
+    if (ec) throw store_lost{ec};
+}
+
+boost::asio::awaitable<project_state> load_project_state(store::backend& st, const config::configuration& config,
+                                                         const config::project_config& p);
 
 class pass {
 public:
-    pass(reminder_context& ctx, reminder_report& report) : ctx_(ctx), report_(report), st_(ctx.db) {}
+    pass(reminder_context& ctx, reminder_report& report) : ctx_(ctx), report_(report), store_(ctx.store) {}
 
     boost::asio::awaitable<void> run();
 
@@ -39,16 +58,16 @@ private:
     boost::asio::awaitable<bool> post(const store::outbox_row& row);
     boost::asio::awaitable<bool> deliver(store::outbox_row row);
     void keep_open(date::sys_seconds deadline);
-    void record(store::outbox_row row, store::outbox_state final_state);
+    boost::asio::awaitable<void> record(store::outbox_row row, store::outbox_state final_state);
     // Stamps `row` (reference id, state, times) and writes it; false when its reference id is known.
-    bool write(store::outbox_row& row, store::outbox_state state);
+    boost::asio::awaitable<bool> write(store::outbox_row& row, store::outbox_state state);
     boost::asio::awaitable<void> recover(const config::project_config& p);
     // An unconfirmed row could not be looked for: tried again while its deadline allows.
     void lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f);
     // Whether the row's item has rows for other recipients.
-    bool has_siblings(const config::project_config& p, const store::outbox_row& row) const;
+    boost::asio::awaitable<bool> has_siblings(const config::project_config& p, const store::outbox_row& row);
     // Records the row missed when its deadline has passed; false otherwise.
-    bool missed_if_late(const store::outbox_row& row);
+    boost::asio::awaitable<bool> missed_if_late(const store::outbox_row& row);
 
     // Moodle's messages (moodle_messages.cpp), for participants without a Nextcloud account.
     std::vector<store::outbox_row> moodle_rows(const config::project_config& p, const store::outbox_row& group_row,
@@ -67,16 +86,18 @@ private:
     // The project conversation (conversation.cpp): acknowledgements, calls, questions.
     boost::asio::awaitable<void> read_conversation(const config::project_config& p,
                                                    const std::vector<scheduler::session>& sessions);
-    std::map<std::int64_t, store::outbox_row> awaiting_acknowledgement(const config::project_config& p) const;
-    void take_acknowledgements(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
-                               const std::map<std::int64_t, store::outbox_row>& awaiting,
-                               const project_state& state);
-    void take_calls(const config::project_config& p, const std::vector<ocs::chat_message>& messages,
-                    const std::vector<scheduler::session>& sessions);
-    std::vector<store::outbox_row> take_questions(const config::project_config& p,
-                                                  const std::vector<ocs::chat_message>& messages,
-                                                  const std::vector<scheduler::session>& sessions,
-                                                  const project_state& state);
+    boost::asio::awaitable<std::map<std::int64_t, store::outbox_row>> awaiting_acknowledgement(
+        const config::project_config& p);
+    boost::asio::awaitable<void> take_acknowledgements(const config::project_config& p,
+                                                       const std::vector<ocs::chat_message>& messages,
+                                                       const std::map<std::int64_t, store::outbox_row>& awaiting,
+                                                       const project_state& state);
+    boost::asio::awaitable<void> take_calls(const config::project_config& p,
+                                            const std::vector<ocs::chat_message>& messages,
+                                            const std::vector<scheduler::session>& sessions);
+    boost::asio::awaitable<std::vector<store::outbox_row>> take_questions(
+        const config::project_config& p, const std::vector<ocs::chat_message>& messages,
+        const std::vector<scheduler::session>& sessions, const project_state& state);
     boost::asio::awaitable<void> learn_zones(const config::project_config& p, project_state& state);
 
     // Messages about sessions (session_messages.cpp).
@@ -103,14 +124,16 @@ private:
                                                                    const std::vector<std::string>& participants);
     boost::asio::awaitable<bool> share_board(const config::project_config& p, const deck_membership_plan& plan,
                                              reminder_memory::deck_board_cache& cache);
-    void record_deck_problem(const config::project_config& p, const std::string& user, const std::string& why);
-    void resolve_deck_problems(const config::project_config& p, const std::vector<std::string>& members,
-                               const std::vector<std::string>& participants);
+    boost::asio::awaitable<void> record_deck_problem(const config::project_config& p, const std::string& user,
+                                                     const std::string& why);
+    boost::asio::awaitable<void> resolve_deck_problems(const config::project_config& p,
+                                                       const std::vector<std::string>& members,
+                                                       const std::vector<std::string>& participants);
     void show_deck(const config::project_config& p, const std::string& what, const std::string& description);
 
     reminder_context& ctx_;
     reminder_report& report_;
-    store::state st_;
+    store::backend& store_;
     std::map<std::string, std::string> one_to_one_;  // user -> channel, for this pass
 };
 

@@ -26,8 +26,8 @@ std::optional<std::int64_t> reply_to(const store::outbox_row& row)
 
 }  // namespace
 
-project_state load_project_state(const store::state& st, const config::configuration& config,
-                                const config::project_config& p)
+boost::asio::awaitable<project_state> load_project_state(store::backend& st, const config::configuration& config,
+                                                         const config::project_config& p)
 {
     const std::string& project = p.id;
     project_state out;
@@ -36,31 +36,38 @@ project_state load_project_state(const store::state& st, const config::configura
     if (p.talk) out.call_link = base + "/call/" + p.talk->conversation;
     out.file_link = base + "/f/";
     out.zones = p.participants.time_zones;
-    if (p.talk) out.calls = st.calls(project);
-    for (const auto& d : st.documents(project))
+    if (p.talk) out.calls = need(co_await st.calls(project));
+    for (const auto& d : need(co_await st.documents(project)))
         out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags, d.source, d.section, d.section_name, d.link});
-    for (const auto& row : st.participants(project)) {
+    for (const auto& row : need(co_await st.participants(project))) {
         out.participants.push_back(row.user_id);
         if (!row.display_name.empty()) out.display_names[row.user_id] = row.display_name;
     }
-    out.engagements = st.engagements(project);
+    out.engagements = need(co_await st.engagements(project));
     out.done = done_from(out.engagements);
-    for (const auto& problem : st.open_problems(project))
+    for (const auto& problem : need(co_await st.open_problems(project)))
         if (problem.file_id != 0) out.blocked.insert({problem.user_id, problem.file_id});
-    return out;
+    co_return out;
 }
 
 boost::asio::awaitable<void> pass::run()
 {
-    for (const auto& p : ctx_.config.projects) {
-        if (!p.time_zone) continue;
-        co_await recover(p);
-        const auto sessions = co_await sessions_of(p);
-        if (p.talk) co_await read_conversation(p, sessions);
-        co_await send_due(p, sessions);
-        if (p.deck) co_await update_deck(p, sessions);
-        co_await send_problems(p);
+    std::optional<store_lost> lost;
+    try {
+        for (const auto& p : ctx_.config.projects) {
+            if (!p.time_zone) continue;
+            co_await recover(p);
+            const auto sessions = co_await sessions_of(p);
+            if (p.talk) co_await read_conversation(p, sessions);
+            co_await send_due(p, sessions);
+            if (p.deck) co_await update_deck(p, sessions);
+            co_await send_problems(p);
+        }
+    } catch (const store_lost& e) {
+        lost = e;
     }
+    // The store is gone for this pass (its connection is closed): the next pass starts afresh.
+    if (lost) report_.errors.push_back("state: " + lost->ec.message());
 }
 void pass::fail(const config::project_config& p, const http::failure& f)
 {
@@ -71,7 +78,7 @@ boost::asio::awaitable<bool> pass::post(const store::outbox_row& row)
 {
     if (ctx_.show) ctx_.show({row.project, row.channel, row.recipient, row.body, ctx_.dry_run});
     if (ctx_.dry_run) {
-        st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now());
+        need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now()));
         co_return true;
     }
     const std::string token = row.channel.substr(talk_prefix.size());
@@ -82,13 +89,14 @@ boost::asio::awaitable<bool> pass::post(const store::outbox_row& row)
         report_.errors.push_back(row.project + ": " + posted.error().message());
         co_return false;
     }
-    st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), posted->id);
+    const auto posted_id = posted->id;
+    need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), posted_id));
     co_return true;
 }
 // Writes the intent, then posts it. False when it was known already or could not be posted.
 boost::asio::awaitable<bool> pass::deliver(store::outbox_row row)
 {
-    if (!write(row, store::outbox_state::intent)) co_return false;
+    if (!(co_await write(row, store::outbox_state::intent))) co_return false;
     const bool ok = co_await post(row);
     if (ok) {
         ++report_.sent;
@@ -100,19 +108,22 @@ void pass::keep_open(date::sys_seconds deadline)
 {
     if (!report_.open_deadline || deadline < *report_.open_deadline) report_.open_deadline = deadline;
 }
-void pass::record(store::outbox_row row, store::outbox_state final_state) { write(row, final_state); }
-bool pass::write(store::outbox_row& row, store::outbox_state state)
+boost::asio::awaitable<void> pass::record(store::outbox_row row, store::outbox_state final_state)
+{
+    co_await write(row, final_state);
+}
+boost::asio::awaitable<bool> pass::write(store::outbox_row& row, store::outbox_state state)
 {
     row.reference_id = reference_id(row.project, row.item, row.recipient);
     row.state = state;
     row.created_at = ctx_.now();
     if (state != store::outbox_state::intent) row.done_at = ctx_.now();
-    return st_.add_outbox(row);
+    co_return need(co_await store_.add_outbox(row));
 }
 // Intents a crash or a failure left unconfirmed: found in the history, or posted now if still useful.
 boost::asio::awaitable<void> pass::recover(const config::project_config& p)
 {
-    for (const auto& row : st_.unconfirmed(p.id)) {
+    for (const auto& row : need(co_await store_.unconfirmed(p.id))) {
         if (row.channel.starts_with(moodle_prefix)) {
             co_await recover_moodle(p, row);
             continue;
@@ -128,18 +139,19 @@ boost::asio::awaitable<void> pass::recover(const config::project_config& p)
             auto found = std::find_if(history->messages.begin(), history->messages.end(),
                                       [&](const auto& m) { return m.reference_id == row.reference_id; });
             if (found != history->messages.end()) {
-                st_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found->id);
+                const auto found_id = found->id;
+                need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now(), found_id));
                 continue;
             }
         }
-        if (missed_if_late(row)) continue;
+        if (co_await missed_if_late(row)) continue;
         // Not in the conversation: a planned message is composed again by this pass from what
         // is known now (whoever read during the outage is no longer reminded), under the same
         // reference id; other messages go out as written. So does a planned one whose item
         // has other rows (Moodle messages, one-to-one reminders): the plan takes an item
         // with any row as handled and would never compose it again.
-        if (row.session_start && !has_siblings(p, row)) {
-            st_.withdraw_intent(row.reference_id);
+        if (row.session_start && !(co_await has_siblings(p, row))) {
+            need(co_await store_.withdraw_intent(row.reference_id));
             continue;
         }
         if (co_await post(row)) ++report_.sent;
@@ -153,19 +165,19 @@ void pass::lookup_failed(const config::project_config& p, const store::outbox_ro
         ++report_.undelivered;
     }
 }
-bool pass::has_siblings(const config::project_config& p, const store::outbox_row& row) const
+boost::asio::awaitable<bool> pass::has_siblings(const config::project_config& p, const store::outbox_row& row)
 {
-    const auto rows = st_.outbox(p.id);
-    return std::any_of(rows.begin(), rows.end(), [&](const store::outbox_row& other) {
+    const auto rows = need(co_await store_.outbox(p.id));
+    co_return std::any_of(rows.begin(), rows.end(), [&](const store::outbox_row& other) {
         return other.item == row.item && other.reference_id != row.reference_id;
     });
 }
-bool pass::missed_if_late(const store::outbox_row& row)
+boost::asio::awaitable<bool> pass::missed_if_late(const store::outbox_row& row)
 {
-    if (!row.deadline || *row.deadline > ctx_.now()) return false;
-    st_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now());
+    if (!row.deadline || *row.deadline > ctx_.now()) co_return false;
+    need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::missed, ctx_.now()));
     ++report_.missed;
-    return true;
+    co_return true;
 }
 // Access problems, once per problem and facilitator, in a one-to-one conversation.
 boost::asio::awaitable<void> pass::send_problems(const config::project_config& p)
@@ -177,7 +189,7 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     std::vector<std::pair<std::string, std::string>> notes;                         // item, text
     std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> deck;  // first seen -> (user, detail)
     std::map<std::int64_t, std::vector<std::string>> untracked;                     // first seen -> modules
-    for (const auto& problem : st_.open_problems(p.id)) {
+    for (const auto& problem : need(co_await store_.open_problems(p.id))) {
         if (problem.problem == deck_not_member) {
             deck[problem.first_seen].emplace_back(problem.user_id, problem.detail);
             continue;
@@ -204,7 +216,8 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
             row.project = p.id;
             row.item = item;
             row.recipient = facilitator;
-            if (st_.outbox_entry(reference_id(row.project, row.item, row.recipient))) continue;
+            const auto id = reference_id(row.project, row.item, row.recipient);
+            if (need(co_await store_.outbox_entry(id))) continue;
             row.body = text;
             if (!(co_await resolve_one_to_one(p, facilitator, row))) continue;
             co_await deliver(row);

@@ -12,6 +12,8 @@
 #include "moodle/site.hpp"
 #include "ocs/deck.hpp"
 #include "scheduler/sessions.hpp"
+#include "store/backend.hpp"
+#include "store/sqlite_backend.hpp"
 #include "store/state.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -19,6 +21,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -86,15 +89,32 @@ struct reminder_memory {
 // Everything a pass works with, by lifetime: what it depends on (as long as
 // one configuration), how it runs, its knobs and its memory across passes.
 struct reminder_context {
+    // On the daemon's SQLite database, through store::backend.
     reminder_context(http::client& c, const config::configuration& cfg, store::database& database,
                      std::function<std::int64_t()> clock, reminder_tuning knobs = {})
-        : client(c), config(cfg), db(database), now(std::move(clock)), tuning(knobs)
+        : client(c),
+          config(cfg),
+          sqlite_(std::make_unique<store::sqlite_backend>(database)),
+          store(*sqlite_),
+          now(std::move(clock)),
+          tuning(knobs)
+    {
+    }
+    // On any store (PostgreSQL shared by several daemons: docs/scaling.md).
+    reminder_context(http::client& c, const config::configuration& cfg, store::backend& state,
+                     std::function<std::int64_t()> clock, reminder_tuning knobs = {})
+        : client(c), config(cfg), store(state), now(std::move(clock)), tuning(knobs)
     {
     }
 
     http::client& client;
     const config::configuration& config;
-    store::database& db;
+
+private:
+    std::unique_ptr<store::backend> sqlite_;  // declared before `store`, which may refer to it
+
+public:
+    store::backend& store;
     moodle::site* moodle = nullptr;             // the Moodle site, when one is configured
     std::function<std::int64_t()> now;          // unix seconds
     bool dry_run = false;                       // print instead of post (the database is a scratch copy then)
@@ -129,8 +149,10 @@ struct reminder_report {
 };
 
 // One pass over every project. Nextcloud failures are values in the report
-// (the message stays in the outbox for the next pass); a failing SQLite
-// statement throws (store/state.hpp).
+// (the message stays in the outbox for the next pass); so is a store that
+// cannot be reached (PostgreSQL: "state: ..." in the errors, the pass ends
+// there, each outbox row written or not); a failing SQLite statement throws
+// (store/state.hpp).
 boost::asio::awaitable<reminder_report> async_reminders(reminder_context& ctx);
 
 }  // namespace prereadd::reminding

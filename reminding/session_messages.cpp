@@ -56,19 +56,23 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
                                             const std::vector<scheduler::session>& sessions)
 {
     const auto t_now = now();
-    const auto planned =
-        scheduler::plan(sessions, timings_of(p), st_.handled_items(p.id), t_now, ctx_.tuning.missed_lookback);
+    const auto handled = need(co_await store_.handled_items(p.id));
+    const auto planned = scheduler::plan(sessions, timings_of(p), handled, t_now, ctx_.tuning.missed_lookback);
     if (planned.next_due && (!report_.next_due || *planned.next_due < *report_.next_due))
         report_.next_due = planned.next_due;
     if (planned.next_deadline) keep_open(*planned.next_deadline);
     for (const auto& item : planned.missed) {
-        record(row_for(p, item, t_now), store::outbox_state::missed);
+        auto row = row_for(p, item, t_now);
+        co_await record(std::move(row), store::outbox_state::missed);
         ++report_.missed;
     }
-    for (const auto& item : planned.superseded) record(row_for(p, item, t_now), store::outbox_state::superseded);
+    for (const auto& item : planned.superseded) {
+        auto row = row_for(p, item, t_now);
+        co_await record(std::move(row), store::outbox_state::superseded);
+    }
     if (planned.send.empty()) co_return;
 
-    auto state = load_project_state(st_, ctx_.config, p);
+    auto state = co_await load_project_state(store_, ctx_.config, p);
     // Zones are in the reminders' times only.
     if (std::any_of(planned.send.begin(), planned.send.end(),
                     [](const auto& i) { return i.kind == scheduler::item_kind::reminder; }))
@@ -94,8 +98,8 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
             }
             peers = std::move(*now_in_call);
         }
-        const auto text =
-            compose(item, in, state, sessions, first_reminder_of(st_.outbox(p.id), item.about->key), peers);
+        const auto outbox = need(co_await store_.outbox(p.id));
+        const auto text = compose(item, in, state, sessions, first_reminder_of(outbox, item.about->key), peers);
         if (!text) {
             // Nobody in Talk has anything left: nothing to say there.
             co_await deliver_with(row, std::move(by_moodle), false);
@@ -103,10 +107,13 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
             continue;
         }
         row.body = text->text;
-        const auto known = [&] { return st_.outbox_entry(reference_id(row.project, row.item, row.recipient)); };
-        if (!(co_await deliver_with(row, std::move(by_moodle), true)) && !(known() && known()->done_at)) {
-            keep_open(item.deadline);
-            ++report_.undelivered;
+        if (!(co_await deliver_with(row, std::move(by_moodle), true))) {
+            const auto id = reference_id(row.project, row.item, row.recipient);
+            const auto known = need(co_await store_.outbox_entry(id));
+            if (!(known && known->done_at)) {
+                keep_open(item.deadline);
+                ++report_.undelivered;
+            }
         }
         if (item.kind == scheduler::item_kind::reminder && p.personal_reminders) co_await send_personal(p, row, in);
     }
@@ -120,7 +127,8 @@ boost::asio::awaitable<void> pass::send_personal(const config::project_config& p
         store::outbox_row personal = group_row;
         personal.recipient = user;
         personal.body = personal_reminder(in, user).text;
-        if (st_.outbox_entry(reference_id(p.id, personal.item, user))) continue;
+        const auto id = reference_id(p.id, personal.item, user);
+        if (need(co_await store_.outbox_entry(id))) continue;
         if (!(co_await resolve_one_to_one(p, user, personal))) continue;
         co_await deliver(personal);
     }

@@ -1,8 +1,10 @@
-// The poll cycle writing to PostgreSQL (store::backend, docs/scaling.md)
-// against the simulator: what one cycle learns lands in the shared database,
-// and a database that cannot be reached is a value in the cycle's report,
-// nothing written, the next cycle whole. Label postgresql: a real
-// PostgreSQL 15 of the test's own.
+// The poll cycle and the reminder pass on PostgreSQL (store::backend,
+// docs/scaling.md) against the simulator: what one cycle learns lands in the
+// shared database, a reminder goes out once through its outbox, and a
+// database that cannot be reached is a value in the report, nothing written
+// half, nothing posted twice. Label postgresql: a real PostgreSQL 15 of the
+// test's own.
+#include "reminding/reminder_pass.hpp"
 #include "store/postgresql_schema.hpp"
 #include "store/postgresql_state.hpp"
 #include "tests/sim/daemon_config.hpp"
@@ -102,6 +104,86 @@ TEST_F(postgresql_cycle_test, a_database_that_cannot_be_reached_is_reported_and_
     ASSERT_TRUE(again.errors.empty()) << again.errors.front();
     EXPECT_EQ(got(st.documents("alpha")).size(), 2u);
     EXPECT_EQ(got(st.engagements("alpha")).size(), 1u) << "bob's read, logged while the database was down";
+}
+
+constexpr std::int64_t session_start = 1796202000;  // 2026-12-02 10:00 Europe/Berlin (sim::with_kickoff)
+constexpr std::int64_t day = 86400;
+
+class postgresql_reminders_test : public postgresql_cycle_test {
+protected:
+    void SetUp() override
+    {
+        postgresql_cycle_test::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
+        token = sim.control(
+            {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"];
+        sim::with_kickoff(config.projects[0], token);
+        config.projects[0].lead_times = {72h, 24h};
+        clock = session_start - 3 * day;
+        sim.with_world([&](sim::world& w) { w.set_clock(clock); });
+        audit.emplace(dir / "audit.log");
+        poll.emplace(client, config, st, &*audit, [&] { return clock; });
+        const auto polled = cycle(*poll);
+        ASSERT_TRUE(polled.errors.empty()) << polled.errors.front();
+    }
+    reminding::reminder_report remind()
+    {
+        reminding::reminder_context ctx{client, config, st, [&] { return clock; }};
+        return test::run_awaitable(io, reminding::async_reminders(ctx));
+    }
+
+    std::string token;
+    std::optional<tracking::audit_follower> audit;
+    std::optional<tracking::cycle_context> poll;
+};
+
+TEST_F(postgresql_reminders_test, a_reminder_goes_out_once_through_the_shared_outbox)
+{
+    const auto due = remind();
+    ASSERT_TRUE(due.errors.empty()) << due.errors.front();
+    EXPECT_EQ(due.sent, 1u);
+    const auto again = remind();
+    EXPECT_EQ(again.sent, 0u) << "exactly once";
+    EXPECT_EQ(sim::posted_by_service_account(sim, token).size(), 1u);
+    const auto outbox = got(st.outbox("alpha"));
+    ASSERT_EQ(outbox.size(), 1u);
+    EXPECT_EQ(outbox[0].state, store::outbox_state::sent);
+    EXPECT_TRUE(outbox[0].remote_id) << "the Talk message id, confirmed";
+}
+
+// The database down when a reminder is due: the pass says so and posts
+// nothing (an intent must be written before its message goes out); back up,
+// the next pass posts it, once.
+TEST_F(postgresql_reminders_test, a_database_that_cannot_be_reached_ends_the_pass_and_nothing_is_posted_unrecorded)
+{
+    server->stop();
+    const auto failed = remind();
+    server->start();
+    ASSERT_FALSE(failed.errors.empty());
+    EXPECT_THAT(failed.errors.back(), ::testing::HasSubstr("state: "));
+    EXPECT_EQ(failed.sent, 0u);
+    EXPECT_TRUE(sim::posted_by_service_account(sim, token).empty());
+    ASSERT_FALSE(connect(c, uri)) << c.server_message();
+    const auto again = remind();
+    ASSERT_TRUE(again.errors.empty()) << again.errors.front();
+    EXPECT_EQ(again.sent, 1u);
+    EXPECT_EQ(sim::posted_by_service_account(sim, token).size(), 1u);
+}
+
+// Acknowledgements (a reaction, read from the conversation) are written with
+// the conversation's cursor in one PostgreSQL transaction.
+TEST_F(postgresql_reminders_test, a_reaction_is_recorded_with_the_conversation_cursor)
+{
+    ASSERT_EQ(remind().sent, 1u);
+    ASSERT_EQ(sim.control({{"op", "react"}, {"user", "carol"}, {"token", token}, {"reaction", "\u2705"}})["ok"], true);
+    const auto ack = remind();
+    ASSERT_TRUE(ack.errors.empty()) << ack.errors.front();
+    EXPECT_EQ(ack.acknowledged, 2u) << "both pre-reads of the session";
+    EXPECT_TRUE(got(st.cursor("talk:" + token)));
+    std::size_t acknowledged = 0;
+    for (const auto& e : got(st.engagements("alpha")))
+        if (e.kind == store::engagement_kind::acknowledged) ++acknowledged;
+    EXPECT_EQ(acknowledged, 2u);
 }
 
 }  // namespace
