@@ -68,10 +68,22 @@ struct audit_config {
 
 std::string describe(const audit_config& a);
 
+// Where the state lives: absent, SQLite in the state directory (one daemon);
+// a PostgreSQL URI, one database shared by a daemon on each web node, who
+// lease the projects between them (docs/scaling.md).
+struct database_config {
+    std::string uri;  // postgresql://user@host/db, never with a password in it
+    std::optional<http::secret> password;
+    std::filesystem::path password_file;
+    std::chrono::seconds lease_time{60};  // a killed daemon's projects are taken over after this
+    std::string node;                     // this daemon's name among them (default: the host name)
+};
+
 struct global_config {
     std::filesystem::path file;
     nextcloud_config nextcloud;
     std::filesystem::path state_directory = "/var/lib/prereadd";
+    std::optional<database_config> database;
     std::optional<audit_config> audit_log;
     std::optional<moodle_site_config> moodle;
     std::chrono::seconds poll_interval{60};

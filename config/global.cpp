@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -219,6 +220,54 @@ void load_audit(object_reader& r, const json& value, global_config& g, error_sin
     g.audit_log = std::move(a);
 }
 
+// "database": "postgresql://…" or {"url", "password_file", "lease_time", "node"}.
+void load_database(const json& value, const fs::path& config_directory, const environment& env, global_config& g,
+                   error_sink& sink)
+{
+    database_config d;
+    std::optional<std::string> password_file;
+    std::string field = "database";
+    if (value.is_string()) {
+        d.uri = value.get<std::string>();
+    } else if (value.is_object()) {
+        object_reader dr(value, "database", sink, {"url", "password_file", "lease_time", "node"});
+        if (!dr.valid()) return;
+        d.uri = dr.string("url", true).value_or("");
+        field = dr.field("url");
+        password_file = dr.string("password_file", false);
+        if (auto t = dr.duration("lease_time", false, std::chrono::seconds(10), std::chrono::hours(1)))
+            d.lease_time = *t;
+        if (auto node = dr.string("node", false)) d.node = *node;
+        if (password_file)
+            if (auto secret = load_secret_file(dr.field("password_file"), *password_file, config_directory, env,
+                                               "database password", d.password_file, sink))
+                d.password = std::move(*secret);
+    } else {
+        sink.add("database", std::string("must be a postgresql:// URI or an object, not ") + value.type_name());
+        return;
+    }
+    if (d.uri.empty()) return;  // reported by the reader
+    if (!d.uri.starts_with("postgresql://") && !d.uri.starts_with("postgres://")) {
+        // Not repeated: a mistaken URI may hold a password.
+        sink.add(field, "is not a postgresql:// URI (leave \"database\" out for SQLite in the state directory)");
+        return;
+    }
+    // A password in the URI would be in a world-readable configuration file and in `check-config`'s output.
+    const auto authority = d.uri.substr(d.uri.find("://") + 3);
+    const auto at = authority.find('@');
+    if ((at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) ||
+        d.uri.find("password=") != std::string::npos) {
+        sink.add(field, "holds a password: put it in a file of its own and name it in database.password_file");
+        return;
+    }
+    if (d.node.empty()) {
+        char host[256] = {};
+        if (::gethostname(host, sizeof host - 1) == 0) d.node = host;
+        if (d.node.empty()) d.node = "prereadd";
+    }
+    g.database = std::move(d);
+}
+
 }  // namespace
 
 std::optional<global_config> load_global(const fs::path& file, const environment& env, error_sink& sink)
@@ -228,9 +277,9 @@ std::optional<global_config> load_global(const fs::path& file, const environment
     global_config g;
     g.file = file;
     const fs::path directory = file.parent_path();
-    object_reader r(
-        *document, "", sink,
-        {"nextcloud", "state_directory", "audit_log", "poll_interval", "projects_directory", "metrics", "moodle"});
+    object_reader r(*document, "", sink,
+                    {"nextcloud", "state_directory", "database", "audit_log", "poll_interval", "projects_directory",
+                     "metrics", "moodle"});
     if (!r.valid()) return std::nullopt;
 
     if (const json* nc = r.get("nextcloud", true)) {
@@ -250,6 +299,7 @@ std::optional<global_config> load_global(const fs::path& file, const environment
         else
             g.state_directory = fs::path(*dir).lexically_normal();
     }
+    if (const json* db = r.get("database", false); db && !db->is_null()) load_database(*db, directory, env, g, sink);
     if (const json* audit = r.get("audit_log", false); audit && !audit->is_null()) load_audit(r, *audit, g, sink);
     if (auto p = r.duration("poll_interval", false, std::chrono::seconds(10), std::chrono::hours(24)))
         g.poll_interval = *p;

@@ -8,6 +8,9 @@
 #include "daemon/service.hpp"
 #include "daemon/status_report.hpp"
 #include "prereadd/version.hpp"
+#include "reminding/literal.hpp"
+#include "store/leases.hpp"
+#include "store/postgresql_state.hpp"
 #include "scheduler/time.hpp"
 
 #include <CLI/CLI.hpp>
@@ -25,6 +28,7 @@ namespace {
 constexpr int exit_ok = 0;
 constexpr int exit_usage = 64;   // EX_USAGE
 constexpr int exit_config = 78;  // EX_CONFIG
+constexpr int exit_unavailable = 69;  // EX_UNAVAILABLE: the shared database cannot be reached
 
 std::optional<config::configuration> load_or_report(const std::string& path)
 {
@@ -45,6 +49,13 @@ int check_config(const std::string& path)
               << "  nextcloud: " << g.nextcloud.base.to_string() << " as " << g.nextcloud.user << " (app password from "
               << g.nextcloud.app_password_file.string() << ")\n"
               << "  state directory: " << g.state_directory.string() << '\n'
+              << "  state: "
+              << (g.database ? "PostgreSQL " + g.database->uri + " as node " + g.database->node + " (password " +
+                                   (g.database->password ? "from " + g.database->password_file.string()
+                                                         : std::string("none")) +
+                                   "), leases of " + scheduler::format_duration(g.database->lease_time)
+                             : std::string("SQLite in the state directory (one daemon)"))
+              << '\n'
               << "  audit log: "
               << (g.audit_log ? config::describe(*g.audit_log)
                               : std::string("(none: opens only from files_downloadactivity, marked as such)"))
@@ -71,6 +82,55 @@ int check_config(const std::string& path)
     return exit_ok;
 }
 
+// `status` of several daemons sharing PostgreSQL: what every daemon wrote,
+// and which holds each project. A failure is the reason, for the error line.
+boost::asio::awaitable<boost::system::result<std::vector<project_status>>> async_shared_status(
+    const config::database_config& d, std::vector<const config::project_config*> selected, std::string& why,
+    std::vector<std::string>& warnings)
+{
+    namespace pg = store::postgresql;
+    const auto deadline = std::chrono::seconds(10);
+    pg::connection c(co_await boost::asio::this_coro::executor);
+    const std::string password = d.password ? d.password->reveal_for_authorization() : std::string();
+    if (auto ec = co_await c.async_connect(d.uri, deadline, password)) {
+        why = ec.message() + ": " + reminding::log_text(c.server_message());
+        co_return ec;
+    }
+    pg::state st(c, deadline, d.node);
+    auto current = co_await store::leases::async_current(c, deadline);
+    if (!current) {
+        // A database no daemon has migrated yet has no lease table: nothing is held.
+        why = current.error().message() + ": " + reminding::log_text(c.server_message());
+        co_return current.error();
+    }
+    std::string clock = "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint";
+    std::vector<std::optional<std::string>> none;
+    auto now = co_await c.async_query(std::move(clock), std::move(none), deadline);
+    if (!now || now->values.empty()) {
+        why = "the database's clock: " + reminding::log_text(c.server_message());
+        co_return pg::error::query_failed;
+    }
+    const std::int64_t db_now = std::stoll(now->values[0].at(0).value_or("0"));
+    std::vector<project_status> out;
+    for (const auto* p : selected) {
+        auto one = co_await async_load_project_status(st, p->id, p->folder, p->calls.join_before);
+        if (!one) {
+            why = one.error().message() + ": " + reminding::log_text(c.server_message());
+            co_return one.error();
+        }
+        one->leased = true;
+        for (const auto& l : *current)
+            if (l.project == p->id && l.expires >= db_now) {
+                one->holder = l.holder;
+                one->held_since = l.since;
+            }
+        out.push_back(std::move(*one));
+    }
+    auto w = co_await async_load_status_warnings(st);
+    if (w) warnings = std::move(*w);
+    co_return out;
+}
+
 int status(const config::configuration& config, const std::string& only, bool as_json)
 {
     std::vector<const config::project_config*> selected;
@@ -84,7 +144,19 @@ int status(const config::configuration& config, const std::string& only, bool as
     std::vector<project_status> projects;
     std::vector<std::string> warnings;
     std::error_code ec;
-    if (std::filesystem::exists(file, ec)) {
+    if (const auto& d = config.global.database) {
+        boost::asio::io_context io;
+        std::string why;
+        auto done =
+            boost::asio::co_spawn(io, async_shared_status(*d, selected, why, warnings), boost::asio::use_future);
+        io.run();
+        auto loaded = done.get();
+        if (!loaded) {
+            std::cerr << "prereadd: the database " << reminding::log_text(d->uri) << ": " << why << '\n';
+            return exit_unavailable;
+        }
+        projects = std::move(*loaded);
+    } else if (std::filesystem::exists(file, ec)) {
         store::database db(file, store::database::mode::read_only);
         store::state st(db);
         for (const auto* p : selected) projects.push_back(load_project_status(st, p->id, p->folder, p->calls.join_before));

@@ -33,12 +33,13 @@ inline std::vector<std::vector<std::string>> turn_units(const config::configurat
 }
 
 struct generation {
-    generation(boost::asio::any_io_executor ex, config::configuration c, store::database& db, const run_tuning& tuning)
+    generation(boost::asio::any_io_executor ex, config::configuration c, store::backend& store,
+               const run_tuning& tuning)
         : config(std::move(c)),
           client(ex, client_config_of(config), {config.global.nextcloud.user, config.global.nextcloud.app_password}),
           moodle(ex, config),
-          poll(client, config, db, nullptr, unix_now, tuning.poll),
-          reminders(client, config, db, unix_now, tuning.reminders),
+          poll(client, config, store, nullptr, unix_now, tuning.poll),
+          reminders(client, config, store, unix_now, tuning.reminders),
           turns(turn_units(config), config.global.poll_interval, std::chrono::steady_clock::now())
     {
         poll.moodle = reminders.moodle = moodle.site();
@@ -48,9 +49,11 @@ struct generation {
     http::client client;
     moodle_connection moodle;
     std::unique_ptr<tracking::audit_source> audit;
+    bool audit_to_open = false;  // opened at the first pass, where the store says how far it was read
     tracking::cycle_context poll;
     reminding::reminder_context reminders;
     scheduler::poll_schedule turns;  // a new configuration starts with every project due
+    std::set<std::string> held;      // several daemons: the projects leased for this pass
 };
 
 }  // namespace prereadd::daemon

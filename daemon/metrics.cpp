@@ -147,6 +147,11 @@ std::string metrics::render() const
     header(out, "prereadd_credential_rejected", "gauge",
            "1 after Nextcloud answered 401: the app password is not used again until a reload.");
     sample(out, "prereadd_credential_rejected", "", credential_rejected_ ? 1 : 0);
+    if (leases_held_) {
+        header(out, "prereadd_leases_held", "gauge",
+               "Projects whose lease this daemon holds (several daemons sharing one PostgreSQL database).");
+        sample(out, "prereadd_leases_held", "", static_cast<double>(*leases_held_));
+    }
     header(out, "prereadd_last_successful_cycle_timestamp_seconds", "gauge",
            "When each project was last polled without an error.");
     for (const auto& [project, at] : last_success_)

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace prereadd::daemon {
@@ -47,6 +48,7 @@ public:
     void set_open_problems(std::size_t n) { open_problems_ = n; }
     void set_audit_lag(std::uint64_t bytes) { audit_lag_ = bytes; }
     void set_credential_rejected(bool rejected) { credential_rejected_ = rejected; }
+    void set_leases_held(std::size_t n) { leases_held_ = n; }  // several daemons on PostgreSQL only
 
     std::string render() const;
     // Healthy when a cycle polled every project within the last 3 poll intervals.
@@ -63,6 +65,7 @@ private:
     std::size_t open_problems_ = 0;
     std::uint64_t audit_lag_ = 0;
     bool credential_rejected_ = false;
+    std::optional<std::size_t> leases_held_;
     std::map<std::string, std::int64_t> last_success_;  // project -> unix time
     std::int64_t last_complete_cycle_ = 0;
     std::string last_error_;

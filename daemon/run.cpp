@@ -8,6 +8,9 @@
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/pass_outcome.hpp"
+#include "daemon/shared_database.hpp"
+#include "reminding/literal.hpp"
+#include "store/sqlite_backend.hpp"
 #include "tracking/poll_cycle.hpp"
 #include "reminding/reminder_pass.hpp"
 #include "daemon/service.hpp"
@@ -43,6 +46,14 @@ constexpr int exit_cantcreat = 73;  // EX_CANTCREAT
 
 void notify(const std::string& state) { sd_notify(0, state.c_str()); }
 
+// What a reload cannot change: the database (its connection and leases live as long as the process).
+bool same_database(const std::optional<config::database_config>& a, const std::optional<config::database_config>& b)
+{
+    if (a.has_value() != b.has_value()) return false;
+    return !a || (a->uri == b->uri && a->node == b->node && a->lease_time == b->lease_time &&
+                  a->password_file == b->password_file);
+}
+
 std::string monotonic_usec()
 {
     timespec ts{};
@@ -53,11 +64,13 @@ std::string monotonic_usec()
 
 class service {
 public:
-    service(asio::io_context& io, std::filesystem::path config_file, config::configuration config, store::database& db,
-            const run_tuning& tuning)
+    // `shared`: several daemons on one PostgreSQL database, whose store `store` is; null for SQLite.
+    service(asio::io_context& io, std::filesystem::path config_file, config::configuration config,
+            store::backend& store, shared_database* shared, const run_tuning& tuning)
         : io_(io),
           config_file_(std::move(config_file)),
-          db_(db),
+          store_(store),
+          shared_(shared),
           tuning_(tuning),
           rest_(tuning.rest_base, tuning.rest_max, tuning.retry_after_cap),
           sleep_(io),
@@ -94,6 +107,15 @@ public:
         }
         notify("STOPPING=1");
         log(priority::notice, "prereadd stopping");
+        if (shared_) {
+            shared_->stop();
+            // Given back now, so the other daemons take the projects at their next pass.
+            if (auto ec = co_await shared_->async_release_all())
+                log(priority::warning, "database: leases not given back (" + shared_->why(ec) +
+                                           "); the other daemons take them when they expire");
+            else
+                log(priority::notice, "database: leases given back");
+        }
     }
 
     asio::awaitable<void> handle_signals()
@@ -144,17 +166,22 @@ private:
             keep_reads_from = current_->poll.memory.pending_from;
             old_source = current_->config.global.audit_log;
         }
-        auto next = std::make_unique<generation>(io_.get_executor(), std::move(config), db_, tuning_);
+        auto next = std::make_unique<generation>(io_.get_executor(), std::move(config), store_, tuning_);
         if (const auto& source = next->config.global.audit_log) {
-            store::state st(db_);
-            const bool same = old_source == source;
-            next->audit = tracking::open_audit_source(
-                *source, same && keep_reads_from ? *keep_reads_from : saved_audit_position(st));
-            next->poll.audit = next->audit.get();
-            if (same) {
+            if (old_source == source && keep_reads_from) {
+                next->audit = tracking::open_audit_source(*source, *keep_reads_from);
+                next->poll.audit = next->audit.get();
                 next->poll.memory.pending_reads = std::move(pending);
                 next->poll.memory.pending_from = keep_reads_from;
+            } else {
+                next->audit_to_open = true;
             }
+        }
+        if (shared_) {
+            next->poll.held = &next->held;
+            next->poll.shared_reads = &shared_->reads();
+            next->reminders.held = &next->held;
+            next->reminders.may_post = [this] { return shared_->may_post(); };
         }
         next->client.on_exchange([this](const http::exchange_record& r) {
             metrics_.observe(r);
@@ -200,6 +227,13 @@ private:
             log(priority::error, "configuration reload refused (" + std::to_string(loaded.errors.size()) +
                                      " problem(s)); the running configuration stays in force");
             notify("READY=1\nSTATUS=reload refused: the new configuration has errors (see the log)");
+            return;
+        }
+        if (!same_database(current_->config.global.database, loaded.config->global.database)) {
+            log(priority::error,
+                "configuration reload refused: \"database\" changed, which takes a restart "
+                "(systemctl restart prereadd); the running configuration stays in force");
+            notify("READY=1\nSTATUS=reload refused: the database changed, restart to use it");
             return;
         }
         install(std::move(*loaded.config));
@@ -288,6 +322,18 @@ private:
     {
         auto& g = *current_;
         const auto started = std::chrono::steady_clock::now();
+        if (shared_ && !(co_await take_share(g))) co_return wake_plan{std::chrono::system_clock::now() + retry_after()};
+        if (g.audit_to_open) {
+            // Empty: from the start of the log: reads from before the first cycle count too.
+            auto position = co_await store_.cursor("audit_log");
+            if (!position) {
+                log(priority::warning, "state: " + position.error().message() + ": the audit log waits");
+                co_return wake_plan{std::chrono::system_clock::now() + retry_after()};
+            }
+            g.audit = tracking::open_audit_source(*g.config.global.audit_log, position->value_or(""));
+            g.poll.audit = g.audit.get();
+            g.audit_to_open = false;
+        }
         const auto due = g.turns.take_due(started);
         g.poll.due = &due;
         const auto cycle = co_await tracking::async_poll_cycle(g.poll);
@@ -302,13 +348,23 @@ private:
         log_sent(sent);
         const auto took =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        metrics_.observe(cycle, took, unix_now(), g.config.projects.size());
+        metrics_.observe(cycle, took, unix_now(), shared_ ? g.held.size() : g.config.projects.size());
         metrics_.observe(sent);
         {
-            store::state st(db_);
-            std::size_t open = 0;
-            for (const auto& p : g.config.projects) open += st.open_problems(p.id).size();
-            metrics_.set_open_problems(open);
+            std::vector<std::string> ids;
+            for (const auto& p : g.config.projects)
+                if (!shared_ || g.held.count(p.id)) ids.push_back(p.id);
+            if (auto open = co_await store_.open_problem_count(ids)) metrics_.set_open_problems(*open);
+        }
+        if (shared_) {
+            metrics_.set_leases_held(g.held.size());
+            // Now and then the reads every project has taken are dropped from the shared table.
+            if (++passes_ % 20 == 0) {
+                std::vector<std::string> all;
+                for (const auto& p : g.config.projects) all.push_back(p.id);
+                if (auto ec = co_await shared_->reads().forget_reads(all))
+                    log(priority::info, "database: old reads not dropped (" + shared_->why(ec) + "), next time");
+            }
         }
         if (g.audit) metrics_.set_audit_lag(g.audit->unread_bytes());
         metrics_.set_credential_rejected(!g.client.credential_usable());
@@ -335,9 +391,44 @@ private:
         co_return wake_plan{wake};
     }
 
+    // Several daemons: this pass's share of the projects, and whether it may post.
+    // False when the database cannot be reached: nothing is polled or posted.
+    asio::awaitable<bool> take_share(generation& g)
+    {
+        std::vector<std::string> ids;
+        for (const auto& p : g.config.projects) ids.push_back(p.id);
+        const auto ec = co_await shared_->async_take_share(std::move(ids));
+        if (ec) {
+            if (!database_failing_)
+                log(priority::warning, "database: " + shared_->why(ec) +
+                                           ": not polling or posting until it answers (the other daemons take "
+                                           "this one's projects when its leases expire)");
+            database_failing_ = true;
+            notify("STATUS=database unavailable, not polling or posting");
+            g.held.clear();
+            co_return false;
+        }
+        if (database_failing_) log(priority::notice, "database: answering again");
+        database_failing_ = false;
+        if (shared_->held() != g.held)
+            log(priority::info, "database: holding " + std::to_string(shared_->held().size()) + " of " +
+                                    std::to_string(g.config.projects.size()) + " project(s)");
+        g.held = shared_->held();
+        co_return true;
+    }
+    std::chrono::seconds retry_after() const
+    {
+        return shared_ ? std::min(current_->config.global.poll_interval,
+                                  std::max(std::chrono::seconds(1), current_->config.global.database->lease_time / 3))
+                       : current_->config.global.poll_interval;
+    }
+
     asio::io_context& io_;
     std::filesystem::path config_file_;
-    store::database& db_;
+    store::backend& store_;
+    shared_database* shared_;
+    bool database_failing_ = false;
+    std::uint64_t passes_ = 0;
     std::unique_ptr<generation> current_;
     metrics metrics_;  // kept across reloads
     run_tuning tuning_;
@@ -370,15 +461,28 @@ int run_daemon(const std::filesystem::path& config_file, const run_tuning& tunin
                                  ": " + ec.message());
         return exit_cantcreat;
     }
-    store::database db(state_file(*loaded.config));
     asio::io_context io;
-    service s(io, config_file, std::move(*loaded.config), db, tuning);
+    // SQLite in the state directory, or PostgreSQL shared with the other web nodes' daemons.
+    std::unique_ptr<store::database> db;
+    std::unique_ptr<store::backend> sqlite;
+    std::unique_ptr<shared_database> shared;
+    if (const auto& d = loaded.config->global.database) {
+        shared = std::make_unique<shared_database>(io.get_executor(), *d);
+        log(priority::info, "state in PostgreSQL (" + reminding::log_text(d->uri) + ") as " + shared->id() +
+                                ", leases of " + std::to_string(d->lease_time.count()) + " s");
+    } else {
+        db = std::make_unique<store::database>(state_file(*loaded.config));
+        sqlite = std::make_unique<store::sqlite_backend>(*db);
+    }
+    service s(io, config_file, std::move(*loaded.config), shared ? shared->store() : *sqlite, shared.get(), tuning);
     s.start_metrics();
     std::exception_ptr failure;
     asio::co_spawn(io, s.main_loop(), [&](std::exception_ptr e) {
         failure = e;
-        io.stop();  // the signal handler and the watchdog end with the loop
+        if (shared) shared->stop();
+        io.stop();  // the signal handler, the watchdog and the renewals end with the loop
     });
+    if (shared) asio::co_spawn(io, shared->keep_renewing(), asio::detached);
     asio::co_spawn(io, s.handle_signals(), asio::detached);
     asio::co_spawn(io, s.watchdog(), asio::detached);
     io.run();

@@ -139,6 +139,34 @@ project_status load_project_status(const store::state& st, const std::string& id
     return p;
 }
 
+boost::asio::awaitable<boost::system::result<project_status>> async_load_project_status(
+    store::backend& st, std::string id, std::string folder, std::chrono::seconds join_before)
+{
+    project_status p;
+    auto row = co_await st.project(id);
+    if (!row) co_return row.error();
+    if (*row) static_cast<store::project_row&>(p) = std::move(**row);
+    p.id = id;
+    p.folder = folder;
+    p.join_before = join_before;
+    auto participants = co_await st.participants(id);
+    if (!participants) co_return participants.error();
+    p.participants = std::move(*participants);
+    auto documents = co_await st.documents(id);
+    if (!documents) co_return documents.error();
+    p.documents = std::move(*documents);
+    auto engagements = co_await st.engagements(id);
+    if (!engagements) co_return engagements.error();
+    p.engagements = std::move(*engagements);
+    auto problems = co_await st.open_problems(id);
+    if (!problems) co_return problems.error();
+    p.problems = std::move(*problems);
+    auto calls = co_await st.calls(id);
+    if (!calls) co_return calls.error();
+    p.calls = std::move(*calls);
+    co_return p;
+}
+
 std::vector<session_calls> sessions_with_calls(const project_status& p)
 {
     std::vector<session_calls> out;
@@ -165,6 +193,15 @@ std::vector<std::string> load_status_warnings(const store::state& st)
     return out;
 }
 
+boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_load_status_warnings(store::backend& st)
+{
+    auto w = co_await st.cursor(tracking::audit_warning_cursor);
+    if (!w) co_return w.error();
+    std::vector<std::string> out;
+    if (*w && !(*w)->empty()) out.push_back(**w);
+    co_return out;
+}
+
 std::string render_status_text(const std::vector<project_status>& projects, const std::vector<std::string>& warnings)
 {
     std::ostringstream out;
@@ -173,6 +210,11 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
         out << p.id << "  " << p.folder << "  ("
             << (p.last_cycle_at ? "last cycle " + utc(*p.last_cycle_at) + " UTC" : std::string("no poll cycle yet"))
             << ")\n";
+        if (p.holder)
+            out << "  held by " << reminding::log_text(*p.holder)
+                << (p.held_since ? " since " + utc(*p.held_since) + " UTC" : std::string()) << "\n";
+        else if (p.leased)
+            out << "  held by no daemon: the next daemon to pass takes it\n";
         if (p.last_error)
             out << "  NOT POLLED since " << (p.failing_since ? utc(*p.failing_since) + " UTC" : std::string("?"))
                 << ": " << *p.last_error << "\n";
@@ -308,6 +350,12 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
              {"access_problems", problems},
              {"sessions", sessions_json(p)},
              {"unmatched_calls", unmatched_calls_json(p)}});
+        // Only with several daemons on PostgreSQL (docs/status-json.md).
+        if (p.leased)
+            list.back()["lease"] =
+                p.holder ? json{{"holder", *p.holder},
+                                {"since", p.held_since ? json(utc(*p.held_since, "%FT%TZ")) : json(nullptr)}}
+                         : json(nullptr);
     }
     return nlohmann::json::parse(json{{"format", 1}, {"warnings", warnings}, {"projects", list}}.dump());
 }

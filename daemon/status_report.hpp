@@ -2,11 +2,13 @@
 // from the state database alone, as text for people and as stable JSON.
 #pragma once
 
+#include "store/backend.hpp"
 #include "store/state.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -22,10 +24,18 @@ struct project_status : store::project_row {
     std::vector<store::problem_row> problems;
     std::vector<store::call_row> calls;  // the conversation's calls, matched to sessions or not
     std::chrono::seconds join_before{std::chrono::minutes(15)};
+    // Several daemons on PostgreSQL (`leased`): which one holds the project's
+    // lease and since when; none while it is free or expired.
+    bool leased = false;
+    std::optional<std::string> holder;
+    std::optional<std::int64_t> held_since;
 };
 
 project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder,
                                    std::chrono::seconds join_before = std::chrono::minutes(15));
+// The same from any store (PostgreSQL shared by several daemons).
+boost::asio::awaitable<boost::system::result<project_status>> async_load_project_status(
+    store::backend& st, std::string id, std::string folder, std::chrono::seconds join_before);
 
 // A session's call as `status` shows it: who attended (first joined), who did not.
 struct session_calls {
@@ -42,6 +52,7 @@ std::vector<session_calls> sessions_with_calls(const project_status& p);
 // What concerns the whole installation, first in the status: an audit log
 // Nextcloud's log level keeps silent (tracking/audit_silence.hpp).
 std::vector<std::string> load_status_warnings(const store::state& st);
+boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_load_status_warnings(store::backend& st);
 
 // One table per project: a row per document, a column per participant, each
 // cell the strongest mark (acknowledged > commented > edited > opened > synced)

@@ -58,6 +58,10 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
                                                const reminder_input& in, const std::vector<ocs::deck_card>& stack,
                                                store::deck_card_row& row)
 {
+    if (!may_post()) {
+        report_.errors.push_back(p.id + ": leases not renewed in time: Deck card left as it is");
+        co_return;
+    }
     const ocs::deck_place where{p.deck->board, p.deck->stack};
     const auto& service_user = ctx_.config.global.nextcloud.user;
     const std::string description = deck_description(p.id, in);

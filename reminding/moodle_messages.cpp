@@ -76,6 +76,10 @@ boost::asio::awaitable<void> pass::send_moodle(std::vector<store::outbox_row> ro
         report_.errors.push_back(rows.front().project + ": no Moodle site is configured for its Moodle messages");
         co_return;
     }
+    if (!may_post()) {
+        report_.errors.push_back(rows.front().project + ": leases not renewed in time: left in the outbox");
+        co_return;
+    }
     auto answer = co_await ctx_.moodle->async_send(batch);
     if (!answer) {
         // Left as intents: the next pass looks for them before sending again.

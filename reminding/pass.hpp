@@ -53,6 +53,7 @@ private:
     const http::url& base() const { return ctx_.config.global.nextcloud.base; }
     date::sys_seconds now() const { return date::sys_seconds{std::chrono::seconds(ctx_.now())}; }
     void fail(const config::project_config& p, const http::failure& f);
+    bool may_post() const { return !ctx_.may_post || ctx_.may_post(); }
 
     // The outbox (reminder_pass.cpp).
     boost::asio::awaitable<bool> post(const store::outbox_row& row);

@@ -55,7 +55,11 @@ boost::asio::awaitable<void> pass::run()
     std::optional<store_lost> lost;
     try {
         for (const auto& p : ctx_.config.projects) {
-            if (!p.time_zone) continue;
+            if (!p.time_zone || (ctx_.held && !ctx_.held->count(p.id))) continue;
+            if (!may_post()) {
+                report_.errors.push_back("leases not renewed in time: nothing posted until they are");
+                break;
+            }
             co_await recover(p);
             const auto sessions = co_await sessions_of(p);
             if (p.talk) co_await read_conversation(p, sessions);
@@ -76,6 +80,10 @@ void pass::fail(const config::project_config& p, const http::failure& f)
 // Posts one outbox row that is already written as an intent.
 boost::asio::awaitable<bool> pass::post(const store::outbox_row& row)
 {
+    if (!may_post()) {
+        report_.errors.push_back(row.project + ": leases not renewed in time: left in the outbox");
+        co_return false;
+    }
     if (ctx_.show) ctx_.show({row.project, row.channel, row.recipient, row.body, ctx_.dry_run});
     if (ctx_.dry_run) {
         need(co_await store_.finish_outbox(row.reference_id, store::outbox_state::sent, ctx_.now()));

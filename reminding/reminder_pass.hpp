@@ -126,6 +126,13 @@ public:
     // what can wait (reading the conversation, participants' zones) waits for
     // it to answer again; due messages are still tried.
     bool nextcloud_away = false;
+    // Several daemons on one database (docs/scaling.md): the projects whose
+    // lease this daemon holds (null: all), and whether its leases are still
+    // surely its own. Without that the pass posts nothing and says so: a
+    // daemon cut off from the database must not post for projects another
+    // may have taken.
+    const std::set<std::string>* held = nullptr;
+    std::function<bool()> may_post;
     reminder_tuning tuning;
     reminder_memory memory;
 };

@@ -17,6 +17,7 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -52,6 +53,8 @@ public:
     virtual answer<bool> record_problem(const std::string& project, const problem_row& p) = 0;
     virtual done resolve_problem(const std::string& project, const problem_row& p, std::int64_t at) = 0;
     virtual answer<std::vector<problem_row>> open_problems(const std::string& project) = 0;
+    // The open problems of all these projects, for the metrics: one statement, not one per project.
+    virtual answer<std::size_t> open_problem_count(const std::vector<std::string>& projects) = 0;
     virtual answer<bool> record(const engagement& e) = 0;
     virtual answer<std::vector<engagement>> engagements(const std::string& project) = 0;
     virtual answer<bool> add_outbox(const outbox_row& row) = 0;
@@ -76,6 +79,26 @@ public:
     // closes the connection, whose server then rolls back (a destructor
     // cannot await a ROLLBACK), and the next statement reports it lost.
     virtual void abandon() noexcept = 0;
+};
+
+// Several daemons on one PostgreSQL database (docs/scaling.md): each web
+// node's daemon appends the reads its node's audit log gave (with its log
+// position, in one transaction), and the holder of a project maps them from
+// here, so a read is counted whichever node served it. A project's position
+// (the last read it took) goes with the project to whoever holds it next.
+class shared_reads {
+public:
+    struct logged {
+        std::int64_t seq = 0;  // in the order appended, over all nodes
+        std::string line;      // the audit log's line, whole
+    };
+    virtual ~shared_reads() = default;
+    virtual done append_reads(const std::vector<std::string>& lines, std::int64_t at) = 0;
+    virtual answer<std::map<std::string, std::int64_t>> read_positions() = 0;  // by project
+    virtual answer<std::vector<logged>> reads_after(std::int64_t seq) = 0;
+    virtual done set_read_position(const std::string& project, std::int64_t seq) = 0;
+    // Drops the reads every one of `projects` has taken.
+    virtual done forget_reads(const std::vector<std::string>& projects) = 0;
 };
 
 // Abandons the transaction begun unless it was ended (`ended()` after a

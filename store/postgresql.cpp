@@ -99,12 +99,16 @@ boost::asio::awaitable<boost::system::error_code> connection::wait(direction d,
 }
 
 boost::asio::awaitable<boost::system::error_code> connection::async_connect(std::string conninfo,
-                                                                            std::chrono::milliseconds deadline)
+                                                                            std::chrono::milliseconds deadline,
+                                                                            std::string password)
 {
     close();
     server_message_.clear();
     const auto until = std::chrono::steady_clock::now() + deadline;
-    conn_ = PQconnectStart(conninfo.c_str());
+    // expand_dbname: `conninfo` is read as a whole connection string, the password added to it.
+    const char* keywords[] = {"dbname", password.empty() ? nullptr : "password", nullptr};
+    const char* values[] = {conninfo.c_str(), password.empty() ? nullptr : password.c_str(), nullptr};
+    conn_ = PQconnectStartParams(keywords, values, 1);
     if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) {
         server_message_ = conn_ ? one_line(PQerrorMessage(conn_)) : "out of memory";
         close();

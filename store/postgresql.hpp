@@ -66,10 +66,12 @@ public:
     connection& operator=(const connection&) = delete;
     ~connection();
 
-    // `conninfo` is a libpq connection string or URI ("postgresql://…"); a
-    // password comes in it (from the credential file), never from the environment.
+    // `conninfo` is a libpq connection string or URI ("postgresql://…"); the
+    // password, when there is one, apart from it (from the credential file:
+    // the URI is shown in logs and `status`, the password never).
     boost::asio::awaitable<boost::system::error_code> async_connect(std::string conninfo,
-                                                                    std::chrono::milliseconds deadline);
+                                                                    std::chrono::milliseconds deadline,
+                                                                    std::string password = {});
 
     // One statement with $1, $2… parameters sent apart from its text (never
     // spliced into it). Statements asked for while one runs (the poll cycle

@@ -145,6 +145,16 @@ boost::asio::awaitable<boost::system::result<int>> async_migrate(connection& c, 
                 co_await run("ROLLBACK");
                 co_return ec;
             }
+            // The reads every node's audit log gave, for the holders of the projects (backend.hpp, shared_reads).
+            for (const char* shared :
+                 {"CREATE TABLE IF NOT EXISTS logged_reads (seq BIGSERIAL PRIMARY KEY, node TEXT NOT NULL,"
+                  "  logged_at BIGINT NOT NULL, line TEXT NOT NULL)",
+                  "CREATE TABLE IF NOT EXISTS read_positions (project TEXT PRIMARY KEY, seq BIGINT NOT NULL)"}) {
+                if (auto made = co_await run(shared); !made) {
+                    co_await run("ROLLBACK");
+                    co_return made.error();
+                }
+            }
             if (auto done = co_await run("COMMIT"); !done) co_return done.error();
             break;
         }

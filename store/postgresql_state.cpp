@@ -3,6 +3,8 @@
 // statement; the server infers their types from the columns.
 #include "store/postgresql_state.hpp"
 
+#include "store/leases.hpp"
+
 #include "store/names.hpp"
 
 #include <map>
@@ -238,6 +240,15 @@ answer<std::vector<problem_row>> state::open_problems(const std::string& project
         });
 }
 
+answer<std::size_t> state::open_problem_count(const std::vector<std::string>& projects)
+{
+    std::string sql = "SELECT count(*) FROM access_problems WHERE resolved_at IS NULL AND project = ANY($1::text[])";
+    params p{leases::array_literal(projects)};
+    auto r = co_await run(std::move(sql), std::move(p));
+    if (!r) co_return r.error();
+    co_return static_cast<std::size_t>(integer(r->values.at(0).at(0)));
+}
+
 answer<bool> state::record(const engagement& e)
 {
     return wrote_one(
@@ -416,9 +427,15 @@ answer<std::optional<call_row>> state::running_call(const std::string& project)
     co_return std::optional<call_row>{};
 }
 
+std::string state::cursor_key(const std::string& name) const
+{
+    if (node_.empty() || name.starts_with("talk:")) return name;
+    return node_ + "/" + name;
+}
+
 answer<std::optional<std::string>> state::cursor(const std::string& name)
 {
-    return one_row<std::string>("SELECT value FROM cursors WHERE name = $1", {name},
+    return one_row<std::string>("SELECT value FROM cursors WHERE name = $1", {cursor_key(name)},
                                 [](const auto& v) { return text(v[0]); });
 }
 
@@ -427,7 +444,65 @@ done state::set_cursor(const std::string& name, const std::string& value)
     return execute(
         "INSERT INTO cursors(name, value) VALUES ($1, $2) "
         "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        {name, value});
+        {cursor_key(name), value});
+}
+
+done state::append_reads(const std::vector<std::string>& lines, std::int64_t at)
+{
+    if (lines.empty()) co_return boost::system::error_code{};
+    // One statement for all of them, in their order in the log.
+    // Appended one node at a time, each until its transaction ends: numbers
+    // are then committed in their order, and a holder that read up to 105
+    // never sees a 103 committed after it.
+    std::string lock = "LOCK TABLE logged_reads IN EXCLUSIVE MODE";
+    params none;
+    if (auto ec = co_await execute(std::move(lock), std::move(none))) co_return ec;
+    std::string sql =
+        "INSERT INTO logged_reads(node, logged_at, line) "
+        "SELECT $1, $2::bigint, l FROM unnest($3::text[]) WITH ORDINALITY AS t(l, n) ORDER BY n";
+    params p{node_, std::to_string(at), leases::array_literal(lines)};
+    co_return co_await execute(std::move(sql), std::move(p));
+}
+
+answer<std::map<std::string, std::int64_t>> state::read_positions()
+{
+    std::string sql = "SELECT project, seq FROM read_positions";
+    params none;
+    auto r = co_await run(std::move(sql), std::move(none));
+    if (!r) co_return r.error();
+    std::map<std::string, std::int64_t> out;
+    for (const auto& row : r->values) out[text(row.at(0))] = integer(row.at(1));
+    co_return out;
+}
+
+answer<std::vector<shared_reads::logged>> state::reads_after(std::int64_t seq)
+{
+    std::string sql = "SELECT seq, line FROM logged_reads WHERE seq > $1::bigint ORDER BY seq";
+    params p{std::to_string(seq)};
+    auto r = co_await run(std::move(sql), std::move(p));
+    if (!r) co_return r.error();
+    std::vector<logged> out;
+    out.reserve(r->values.size());
+    for (const auto& row : r->values) out.push_back({integer(row.at(0)), text(row.at(1))});
+    co_return out;
+}
+
+done state::set_read_position(const std::string& project, std::int64_t seq)
+{
+    return execute(
+        "INSERT INTO read_positions(project, seq) VALUES ($1, $2::bigint) "
+        "ON CONFLICT(project) DO UPDATE SET seq = GREATEST(read_positions.seq, excluded.seq)",
+        {project, std::to_string(seq)});
+}
+
+done state::forget_reads(const std::vector<std::string>& projects)
+{
+    // A project that has taken no read yet holds every read back (its first
+    // holder maps the reads from before its first cycle too).
+    return execute(
+        "DELETE FROM logged_reads WHERE seq <= (SELECT CASE WHEN count(r.project) < cardinality($1::text[]) "
+        "THEN 0 ELSE min(r.seq) END FROM read_positions r WHERE r.project = ANY($1::text[]))",
+        {leases::array_literal(projects)});
 }
 
 }  // namespace prereadd::store::postgresql

@@ -1,9 +1,12 @@
 // The daemon's state on PostgreSQL: store::state's members (state.hpp), the
 // same rows with the same meaning, run on the asynchronous connection
 // (postgresql.hpp) — for several daemons sharing one database
-// (docs/scaling.md); one store::backend (backend.hpp). Not wired into the
-// daemon yet: the poll cycle and the reminder pass call store::state
-// synchronously.
+// (docs/scaling.md); one store::backend (backend.hpp).
+//
+// Cursors are the node's own, but for a conversation's ("talk:<token>",
+// read by whoever holds its project): each web node has its own audit log
+// and position in it, and each daemon reads the activity stream at its own
+// pace. A node's cursors are stored as "<node>/<name>".
 //
 // Unlike SQLite's, a failure here is expected (the database is on the
 // network): every member returns it as a value (`prereadd.postgresql`), and
@@ -30,9 +33,12 @@ namespace prereadd::store::postgresql {
 using store::answer;
 using store::done;
 
-class state final : public store::backend {
+class state final : public store::backend, public store::shared_reads {
 public:
-    state(connection& c, std::chrono::milliseconds deadline) : c_(c), deadline_(deadline) {}
+    state(connection& c, std::chrono::milliseconds deadline, std::string node = {})
+        : c_(c), deadline_(deadline), node_(std::move(node))
+    {
+    }
 
     done begin() override;
     done commit() override;
@@ -59,6 +65,7 @@ public:
     answer<bool> record_problem(const std::string& project, const problem_row& p) override;
     done resolve_problem(const std::string& project, const problem_row& p, std::int64_t at) override;
     answer<std::vector<problem_row>> open_problems(const std::string& project) override;
+    answer<std::size_t> open_problem_count(const std::vector<std::string>& projects) override;
 
     answer<bool> record(const engagement& e) override;
     answer<std::vector<engagement>> engagements(const std::string& project) override;
@@ -82,6 +89,12 @@ public:
     answer<std::optional<std::string>> cursor(const std::string& name) override;
     done set_cursor(const std::string& name, const std::string& value) override;
 
+    done append_reads(const std::vector<std::string>& lines, std::int64_t at) override;
+    answer<std::map<std::string, std::int64_t>> read_positions() override;
+    answer<std::vector<logged>> reads_after(std::int64_t seq) override;
+    done set_read_position(const std::string& project, std::int64_t seq) override;
+    done forget_reads(const std::vector<std::string>& projects) override;
+
     void abandon() noexcept override { c_.close(); }
 
 private:
@@ -99,8 +112,11 @@ private:
     // Whether an INSERT … ON CONFLICT wrote its row (false: it was there).
     answer<bool> wrote_one(std::string sql, params p);
 
+    std::string cursor_key(const std::string& name) const;
+
     connection& c_;
     std::chrono::milliseconds deadline_;
+    std::string node_;  // empty: cursors unscoped (one daemon, or a test)
 };
 
 }  // namespace prereadd::store::postgresql

@@ -110,6 +110,13 @@ answer<std::vector<problem_row>> sqlite_backend::open_problems(const std::string
     co_return st_.open_problems(project);
 }
 
+answer<std::size_t> sqlite_backend::open_problem_count(const std::vector<std::string>& projects)
+{
+    std::size_t open = 0;
+    for (const auto& p : projects) open += st_.open_problems(p).size();
+    co_return open;
+}
+
 answer<bool> sqlite_backend::record(const engagement& e)
 {
     co_return boost::system::result<bool>(boost::system::in_place_value, st_.record(e));

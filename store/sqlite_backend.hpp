@@ -34,6 +34,7 @@ public:
     answer<bool> record_problem(const std::string& project, const problem_row& p) override;
     done resolve_problem(const std::string& project, const problem_row& p, std::int64_t at) override;
     answer<std::vector<problem_row>> open_problems(const std::string& project) override;
+    answer<std::size_t> open_problem_count(const std::vector<std::string>& projects) override;
     answer<bool> record(const engagement& e) override;
     answer<std::vector<engagement>> engagements(const std::string& project) override;
     answer<bool> add_outbox(const outbox_row& row) override;

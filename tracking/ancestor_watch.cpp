@@ -48,6 +48,8 @@ boost::asio::awaitable<ancestor_findings> async_watch_ancestors(cycle_context& c
         if (ctx.due && std::none_of(group.projects.begin(), group.projects.end(),
                                     [&](const auto& id) { return ctx.due->count(id); }))
             continue;
+        if (std::none_of(group.projects.begin(), group.projects.end(), [&](const auto& id) { return ctx.holds(id); }))
+            continue;
         auto& memory = ctx.memory.ancestors[group.folder];
         const auto step = decide_ancestor_step(memory, ctx.tuning.refresh_every);
         // A project never listed, or whose last poll failed, is asked directly

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -212,17 +213,73 @@ boost::asio::awaitable<boost::system::result<std::int64_t>> async_gather(cycle_c
     co_return activity_cursor;
 }
 
+// Several daemons: this node's new reads into the shared table with its log
+// position (one transaction, so a read is stored once whatever fails after),
+// then every node's reads that a held project has not taken yet.
+boost::asio::awaitable<boost::system::error_code> async_share_reads(cycle_context& ctx, cycle_input& in,
+                                                                    std::vector<logged_read>& taken)
+{
+    auto& st = ctx.store;
+    auto& shared = *ctx.shared_reads;
+    if (ctx.audit && !ctx.memory.pending_reads.empty()) {
+        std::vector<std::string> lines;
+        lines.reserve(ctx.memory.pending_reads.size());
+        for (const auto& r : ctx.memory.pending_reads) lines.push_back(r.line);
+        if (auto ec = co_await st.begin()) co_return ec;
+        store::transaction_guard tx(st);
+        const std::string position = ctx.audit->saved_position();
+        auto ec = co_await shared.append_reads(lines, in.now);
+        if (!ec) ec = co_await st.set_cursor("audit_log", position);
+        if (!ec) ec = co_await st.commit();
+        tx.ended();
+        if (ec) {
+            co_await st.rollback();
+            co_return ec;
+        }
+        ctx.memory.pending_reads.clear();
+    } else if (ctx.audit) {
+        const std::string position = ctx.audit->saved_position();
+        if (auto ec = co_await st.set_cursor("audit_log", position)) co_return ec;
+    }
+    ctx.memory.pending_from.reset();
+    auto positions = co_await shared.read_positions();
+    if (!positions) co_return positions.error();
+    // From the least advanced held project; a project that took none yet takes them all.
+    std::int64_t from = std::numeric_limits<std::int64_t>::max();
+    for (const auto& p : ctx.config.projects) {
+        if (!ctx.holds(p.id)) continue;
+        auto it = positions->find(p.id);
+        from = std::min(from, it == positions->end() ? 0 : it->second);
+    }
+    if (from == std::numeric_limits<std::int64_t>::max()) co_return boost::system::error_code{};  // none held
+    auto reads = co_await shared.reads_after(from);
+    if (!reads) co_return reads.error();
+    std::int64_t upto = from;
+    for (auto& r : *reads) {
+        upto = std::max(upto, r.seq);
+        if (auto a = glance_at_audit_line(r.line)) taken.push_back({std::move(*a), std::move(r.line)});
+    }
+    in.reads = &taken;
+    in.shared_reads_upto = upto;
+    co_return boost::system::error_code{};
+}
+
 // 3. The projects, as many at once as there are connections to use.
 boost::asio::awaitable<std::vector<project_result>> async_poll_projects(cycle_context& ctx, const cycle_input& in)
 {
     const auto& projects = ctx.config.projects;
-    for (const auto& p : projects) ctx.memory.cache[p.id];  // map nodes stay put while the workers run
+    for (const auto& p : projects)
+        if (ctx.holds(p.id))
+            ctx.memory.cache[p.id];  // map nodes stay put while the workers run
+        else
+            ctx.memory.cache.erase(p.id);
     std::vector<project_result> results(projects.size());
     std::size_t next = 0;
     auto worker = [&]() -> boost::asio::awaitable<void> {
         while (next < projects.size()) {
             if (cancelled(co_await boost::asio::this_coro::cancellation_state)) co_return;
             const std::size_t i = next++;
+            if (!ctx.holds(projects[i].id)) continue;
             results[i] = co_await detail::async_poll_project(ctx, projects[i], ctx.memory.cache[projects[i].id], in);
         }
     };
@@ -250,7 +307,10 @@ boost::asio::awaitable<boost::system::error_code> write_cycle(cycle_context& ctx
 {
     const auto& projects = ctx.config.projects;
     cycle_report staged = report;
+    std::size_t held = 0;
     for (std::size_t i = 0; i < results.size(); ++i) {
+        if (!ctx.holds(projects[i].id)) continue;
+        ++held;
         auto& r = results[i];
         staged.errors.insert(staged.errors.end(), r.errors.begin(), r.errors.end());
         // The state says why a project is not being polled, for `prereadd status`.
@@ -271,7 +331,7 @@ boost::asio::awaitable<boost::system::error_code> write_cycle(cycle_context& ctx
     }
     // Cursors move only when every project took what they cover: a project that
     // could not be polled gets the same activity and reads again next cycle.
-    complete = staged.projects_ok == projects.size() && staged.errors.empty();
+    complete = staged.projects_ok == held && staged.errors.empty();
     for (const auto& r : results)
         if (r.update && r.update->course_error)
             staged.errors.push_back(r.update->project->id + ": " + *r.update->course_error);
@@ -279,9 +339,19 @@ boost::asio::awaitable<boost::system::error_code> write_cycle(cycle_context& ctx
         const std::string cursor = std::to_string(activity_cursor);
         if (auto ec = co_await st.set_cursor("activity", cursor)) co_return ec;
     }
+    // Several daemons: each project polled takes the shared reads given (its
+    // node's log position was stored with them); one that failed takes them again.
+    if (ctx.shared_reads && in.shared_reads_upto)
+        for (const auto& r : results)
+            if (r.update && r.errors.empty()) {
+                const auto upto = *in.shared_reads_upto;
+                if (auto ec = co_await ctx.shared_reads->set_read_position(r.update->project->id, upto)) co_return ec;
+            }
     if (ctx.audit) {
-        const std::string position = complete ? ctx.audit->saved_position() : *ctx.memory.pending_from;
-        if (auto ec = co_await st.set_cursor("audit_log", position)) co_return ec;
+        if (!ctx.shared_reads) {
+            const std::string position = complete ? ctx.audit->saved_position() : *ctx.memory.pending_from;
+            if (auto ec = co_await st.set_cursor("audit_log", position)) co_return ec;
+        }
         if (complete) {
             const bool grew = ctx.memory.audit_grew;
             if (auto ec = co_await watch_the_audit_log(ctx, st, grew, in, staged)) co_return ec;
@@ -307,6 +377,13 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         co_return report;
     }
     const auto activity_cursor = *gathered;
+    std::vector<logged_read> shared_reads;  // several daemons: every node's reads, for the held projects
+    if (ctx.shared_reads) {
+        if (auto ec = co_await async_share_reads(ctx, in, shared_reads)) {
+            report.errors.push_back("state: " + ec.message());
+            co_return report;
+        }
+    }
     // Stopped meanwhile (SIGTERM): no new work; nothing is written, so the next start reads the same input.
     if (cancelled(co_await boost::asio::this_coro::cancellation_state)) {
         report.errors.push_back("poll cycle cancelled");
@@ -342,7 +419,9 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
             cache.participants_stored = std::move(r.update->participants);
         }
     for (std::size_t i = 0; i < results.size(); ++i) {
-        if (results[i].update && results[i].errors.empty())
+        if (!ctx.holds(ctx.config.projects[i].id))
+            ctx.memory.failing.erase(ctx.config.projects[i].id);
+        else if (results[i].update && results[i].errors.empty())
             ctx.memory.failing.erase(ctx.config.projects[i].id);
         else
             ctx.memory.failing.insert(ctx.config.projects[i].id);

@@ -151,6 +151,15 @@ public:
     // The others still take this cycle's reads and activity, against their
     // last listing; see scheduler/polling.hpp.
     const std::set<std::string>* due = nullptr;
+    // The projects whose lease this daemon holds (null: all, one daemon):
+    // the others are neither polled nor written, and what is kept of them
+    // is dropped, so a project that comes back is listed afresh.
+    const std::set<std::string>* held = nullptr;
+    // Several daemons: where this node's reads go and every node's come from
+    // (null: the reads are this daemon's own audit log's, kept in memory
+    // until every project took them).
+    store::shared_reads* shared_reads = nullptr;
+    bool holds(const std::string& project) const { return !held || held->count(project); }
 };
 
 struct cycle_report {

@@ -45,6 +45,8 @@ struct cycle_input {
     std::vector<ocs::activity> activities;
     activity_signal downloads = activity_signal::ignored;  // whether file_downloaded entries are reads
     const std::vector<logged_read>* reads = nullptr;
+    // Several daemons: the last of the shared reads given (store::shared_reads), the position each project takes.
+    std::optional<std::int64_t> shared_reads_upto;
     const ancestor_findings* ancestors = nullptr;  // what the parent folders said (null: none watched)
     std::int64_t now = 0;
 };

@@ -69,6 +69,9 @@ int main(int argc, char** argv)
     app.add_flag("--tls", opts.tls, "serve HTTPS with a certificate made at start");
     app.add_option("--ca-out", ca_out, "with --tls: write the CA certificate (PEM) to this file");
     app.add_option("--audit-log", opts.audit_log, "append admin_audit JSON lines to this file");
+    app.add_option("--audit-node", opts.audit_nodes,
+                   "more web nodes of a cluster, each with its audit log in this file (repeatable): requests are "
+                   "served by --audit-log's node and these in turn");
     std::string server = "29";
     app.add_option("--dialect", server, "the Nextcloud to answer as: 29 (captures/) or 34 (captures-34/)")
         ->check(CLI::IsMember({"29", "34"}));

@@ -266,6 +266,54 @@ TEST_F(config_test, moodle_mistakes_are_refused_naming_the_field)
     expect_single_error(global_file(), "moodle.token_file", "readable by its owner only");
 }
 
+// Several daemons on one PostgreSQL database (docs/scaling.md): the URI, its
+// password from a file of its own, the lease time and this node's name.
+TEST_F(config_test, a_shared_postgresql_database_with_its_password_file)
+{
+    auto sqlite = load();
+    ASSERT_TRUE(sqlite.config) << describe(sqlite);
+    EXPECT_FALSE(sqlite.config->global.database) << "SQLite in the state directory unless a database is named";
+
+    edit(global_file(), [](json& j) { j["database"] = "postgresql://prereadd@db.example.org/prereadd"; });
+    auto short_form = load();
+    ASSERT_TRUE(short_form.config) << describe(short_form);
+    const auto& d = *short_form.config->global.database;
+    EXPECT_EQ(d.uri, "postgresql://prereadd@db.example.org/prereadd");
+    EXPECT_FALSE(d.password);
+    EXPECT_EQ(d.lease_time, std::chrono::seconds(60));
+    EXPECT_FALSE(d.node.empty()) << "the host name by default";
+
+    write(dir / "db-password", "db-s3cret\n");
+    ::chmod((dir / "db-password").c_str(), 0600);
+    edit(global_file(), [](json& j) {
+        j["database"] = {{"url", "postgresql://prereadd@db.example.org/prereadd"},
+                         {"password_file", "db-password"},
+                         {"lease_time", "PT30S"},
+                         {"node", "web2"}};
+    });
+    auto full = load();
+    ASSERT_TRUE(full.config) << describe(full);
+    const auto& f = *full.config->global.database;
+    ASSERT_TRUE(f.password);
+    EXPECT_EQ(f.password->reveal_for_authorization(), "db-s3cret");
+    EXPECT_EQ(f.lease_time, std::chrono::seconds(30));
+    EXPECT_EQ(f.node, "web2");
+
+    edit(global_file(), [](json& j) { j["database"] = "postgresql://prereadd:db-s3cret@db.example.org/prereadd"; });
+    expect_single_error(global_file(), "database", "password_file");
+    const auto refused = load();
+    ASSERT_FALSE(refused.errors.empty());
+    EXPECT_THAT(refused.errors.front().to_string(), ::testing::Not(::testing::HasSubstr("db-s3cret")))
+        << "the password is never repeated";
+    edit(global_file(), [](json& j) { j["database"] = "mysql://db.example.org/prereadd"; });
+    expect_single_error(global_file(), "database", "not a postgresql:// URI");
+    ::chmod((dir / "db-password").c_str(), 0644);
+    edit(global_file(), [](json& j) {
+        j["database"] = {{"url", "postgresql://prereadd@db/prereadd"}, {"password_file", "db-password"}};
+    });
+    expect_single_error(global_file(), "database.password_file", "readable by its owner only");
+}
+
 TEST_F(config_test, credentials_directory_is_used_for_relative_password_files)
 {
     fs::create_directories(dir / "creds");
