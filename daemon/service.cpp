@@ -20,6 +20,7 @@ namespace {
 constexpr int exit_ok = 0;
 constexpr int exit_cantcreat = 73;  // EX_CANTCREAT
 constexpr int exit_tempfail = 75;   // EX_TEMPFAIL
+constexpr int exit_config = 78;     // EX_CONFIG
 
 }  // namespace
 
@@ -117,6 +118,12 @@ std::string describe(const reminding::reminder_report& report)
 
 int run_once(const config::configuration& config, const once_options& options, std::ostream& out, std::ostream& err)
 {
+    if (config.global.database) {
+        // A one-off pass beside daemons that lease the projects would poll and post without a lease.
+        err << "prereadd: once works on the SQLite state only; with \"database\" the daemons on the web nodes "
+               "do the work (`prereadd status` shows it, docs/scaling.md)\n";
+        return exit_config;
+    }
     const auto file = state_file(config);
     if (!options.dry_run) {
         if (auto ec = make_state_directory(config)) {
