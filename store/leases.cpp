@@ -93,8 +93,10 @@ boost::asio::awaitable<boost::system::result<heartbeat>> async_heartbeat(postgre
                                                                          std::chrono::milliseconds deadline)
 {
     // The row written is not visible to the same statement's count: the others + 1.
+    // Daemons gone for an hour (killed, their node removed) are forgotten on the way.
     std::string sql = std::string("WITH t AS (SELECT ") + db_now +
                       " AS now), "
+                      "gone AS (DELETE FROM prereadd_daemons d USING t WHERE d.expires < t.now - 3600), "
                       "up AS (INSERT INTO prereadd_daemons(id, node, started, seen, expires) "
                       "  SELECT $1, $2, t.now, t.now, t.now + $3::bigint FROM t "
                       "  ON CONFLICT (id) DO UPDATE SET node = EXCLUDED.node, seen = EXCLUDED.seen,"
