@@ -97,6 +97,25 @@ boost::asio::awaitable<boost::system::result<std::vector<project_status>>> async
         co_return ec;
     }
     pg::state st(c, deadline, d.node);
+    std::string migrated = "SELECT to_regclass('project_leases') IS NOT NULL";
+    std::vector<std::optional<std::string>> no_params;
+    auto known = co_await c.async_query(std::move(migrated), std::move(no_params), deadline);
+    if (!known || known->values.empty()) {
+        why = "cannot read it: " + reminding::log_text(c.server_message());
+        co_return pg::error::query_failed;
+    }
+    if (known->values[0].at(0) != "t") {
+        // No daemon has started on this database yet: the projects as configured, held by nobody.
+        std::vector<project_status> out;
+        for (const auto* p : selected) {
+            project_status known_only;
+            known_only.id = p->id;
+            known_only.folder = p->folder;
+            known_only.leased = true;
+            out.push_back(std::move(known_only));
+        }
+        co_return out;
+    }
     auto current = co_await store::leases::async_current(c, deadline);
     if (!current) {
         // A database no daemon has migrated yet has no lease table: nothing is held.
