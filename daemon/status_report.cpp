@@ -139,6 +139,20 @@ project_status load_project_status(const store::state& st, const std::string& id
     return p;
 }
 
+namespace {
+
+// One of a project's lists into its member of project_status.
+template <class T>
+boost::asio::awaitable<boost::system::error_code> read_into(store::answer<T> asked, T& member)
+{
+    auto r = co_await std::move(asked);
+    if (!r) co_return r.error();
+    member = std::move(*r);
+    co_return boost::system::error_code{};
+}
+
+}  // namespace
+
 boost::asio::awaitable<boost::system::result<project_status>> async_load_project_status(
     store::backend& st, std::string id, std::string folder, std::chrono::seconds join_before)
 {
@@ -149,21 +163,11 @@ boost::asio::awaitable<boost::system::result<project_status>> async_load_project
     p.id = id;
     p.folder = folder;
     p.join_before = join_before;
-    auto participants = co_await st.participants(id);
-    if (!participants) co_return participants.error();
-    p.participants = std::move(*participants);
-    auto documents = co_await st.documents(id);
-    if (!documents) co_return documents.error();
-    p.documents = std::move(*documents);
-    auto engagements = co_await st.engagements(id);
-    if (!engagements) co_return engagements.error();
-    p.engagements = std::move(*engagements);
-    auto problems = co_await st.open_problems(id);
-    if (!problems) co_return problems.error();
-    p.problems = std::move(*problems);
-    auto calls = co_await st.calls(id);
-    if (!calls) co_return calls.error();
-    p.calls = std::move(*calls);
+    if (auto ec = co_await read_into(st.participants(id), p.participants)) co_return ec;
+    if (auto ec = co_await read_into(st.documents(id), p.documents)) co_return ec;
+    if (auto ec = co_await read_into(st.engagements(id), p.engagements)) co_return ec;
+    if (auto ec = co_await read_into(st.open_problems(id), p.problems)) co_return ec;
+    if (auto ec = co_await read_into(st.calls(id), p.calls)) co_return ec;
     co_return p;
 }
 

@@ -2,8 +2,8 @@
 // processes: three `prereadd run`, one per web node of a simulated Nextcloud
 // cluster whose nodes each write their own audit log, 30 projects leased
 // between them. One daemon is killed with SIGKILL at random moments, again
-// and again, and started again at once. Afterwards every reminder exists
-// exactly once and none is missing, every read is counted whichever node
+// and again, and started again at once. Afterwards every reminder, digest
+// and Deck card exists exactly once and none is missing, every read is counted whichever node
 // logged it, and each project is held by one live daemon. A daemon cut off
 // from the database posts nothing. Label postgresql: a real PostgreSQL 15.
 #include "tests/sim/scenarios.hpp"
@@ -133,10 +133,14 @@ protected:
 TEST_F(cluster_test, three_daemons_share_thirty_projects_through_sigkills_every_reminder_once_every_read_counted)
 {
     auto nextcloud = start_nextcloud(nlohmann::json::array());
-    std::map<std::string, std::string> token_of;  // project -> conversation
-    for (int i = 1; i <= project_count; ++i)
+    std::map<std::string, std::string> token_of;     // project -> conversation
+    std::map<std::string, nlohmann::json> board_of;  // project -> its Deck board and stack
+    for (int i = 1; i <= project_count; ++i) {
         token_of[project_id(i)] = nextcloud->control(
             {{"op", "room"}, {"user", "preread"}, {"name", project_id(i)}, {"members", {"alice", "bob"}}})["token"];
+        board_of[project_id(i)] = nextcloud->control({{"op", "board"}, {"user", "preread"}, {"title", project_id(i)}});
+        ASSERT_TRUE(board_of[project_id(i)].contains("board")) << board_of[project_id(i)].dump();
+    }
     // bob reads every project's agenda before anything is due; the nodes serve him in turn.
     for (int i = 1; i <= project_count; ++i)
         ASSERT_EQ(
@@ -144,19 +148,21 @@ TEST_F(cluster_test, three_daemons_share_thirty_projects_through_sigkills_every_
             true);
 
     const auto t0 = date::ceil<std::chrono::seconds>(wall::now());
-    const auto start = t0 + 120s;
+    const auto start = t0 + 130s;
     nlohmann::json projects = nlohmann::json::array();
     for (int i = 1; i <= project_count; ++i)
-        projects.push_back({{"id", project_id(i)},
-                            {"folder", "/Projects/" + project_id(i)},
-                            {"time_zone", "UTC"},
-                            {"participants", {{"groups", {"team-alpha"}}}},
-                            {"sessions",
-                             {{{"title", "Session " + project_id(i)},
-                               {"start", date::format("%FT%T", start + (i % 10) * 1s)},
-                               {"duration", "PT30M"}}}},
-                            {"reminders", {{"lead_times", {"PT80S", "PT40S"}}}},
-                            {"talk", {{"conversation", token_of[project_id(i)]}}}});
+        projects.push_back(
+            {{"id", project_id(i)},
+             {"folder", "/Projects/" + project_id(i)},
+             {"time_zone", "UTC"},
+             {"participants", {{"groups", {"team-alpha"}}}},
+             {"sessions",
+              {{{"title", "Session " + project_id(i)},
+                {"start", date::format("%FT%T", start + (i % 10) * 1s)},
+                {"duration", "PT30M"}}}},
+             {"reminders", {{"lead_times", {"PT90S", "PT50S"}}, {"digest", "PT70S"}}},
+             {"talk", {{"conversation", token_of[project_id(i)]}}},
+             {"deck", {{"board", board_of[project_id(i)]["board"]}, {"stack", board_of[project_id(i)]["stack"]}}}});
     std::vector<std::vector<std::string>> argv;
     for (int n = 1; n <= node_count; ++n) argv.push_back(daemon_argv(n, nextcloud->base_url(), projects, "PT10S"));
 
@@ -184,7 +190,7 @@ TEST_F(cluster_test, three_daemons_share_thirty_projects_through_sigkills_every_
     const auto settle_until = std::chrono::steady_clock::now() + 60s;
     while (std::chrono::steady_clock::now() < settle_until) {
         auto states = outbox_states();
-        if (!states.count("intent") && states["sent"] + states["missed"] >= 2 * project_count &&
+        if (!states.count("intent") && states["sent"] + states["missed"] >= 3 * project_count &&
             held_by(daemons) == project_count)
             break;
         std::this_thread::sleep_for(500ms);
@@ -209,21 +215,24 @@ TEST_F(cluster_test, three_daemons_share_thirty_projects_through_sigkills_every_
     ASSERT_TRUE(released) << c.server_message();
     EXPECT_EQ(released->values[0].at(0), "0") << "SIGTERM gives every lease back";
 
-    // Talk: two reminders per project, each exactly once, none missing; bob read, so only alice is named.
+    // Talk: two reminders and a digest per project, each exactly once, none
+    // missing; bob read, so he is never named. Deck: one card per project.
     std::size_t posted = 0;
     for (const auto& [project, token] : token_of) {
         std::map<std::string, int> by_reference;
         for (const auto& m : nextcloud->control({{"op", "messages"}, {"token", token}})) {
             if (m["actor"] != "preread") continue;
             ++by_reference[m["referenceId"].get<std::string>()];
-            EXPECT_EQ(m["mentions"], nlohmann::json::array({"alice"})) << project << ": " << m["text"];
+            for (const auto& named : m["mentions"]) EXPECT_NE(named, "bob") << project << ": " << m["text"];
         }
         for (const auto& [reference, n] : by_reference)
             EXPECT_EQ(n, 1) << project << ": posted " << n << " times: " << reference;
-        EXPECT_EQ(by_reference.size(), 2u) << project << ": none missing";
+        EXPECT_EQ(by_reference.size(), 3u) << project << ": none missing";
         posted += by_reference.size();
+        const auto cards = nextcloud->control({{"op", "cards"}, {"stack", board_of[project]["stack"]}});
+        EXPECT_EQ(cards.size(), 1u) << project << ": " << cards.dump();
     }
-    EXPECT_EQ(posted, static_cast<std::size_t>(2 * project_count));
+    EXPECT_EQ(posted, static_cast<std::size_t>(3 * project_count));
     auto reads = query(c, "SELECT count(DISTINCT project) FROM engagements WHERE user_id = 'bob' AND kind = 'opened'");
     ASSERT_TRUE(reads) << c.server_message();
     EXPECT_EQ(reads->values[0].at(0), std::to_string(project_count)) << "bob's reads, whichever node logged them";
