@@ -6,6 +6,7 @@
 #include "daemon/doctor.hpp"
 #include "daemon/run.hpp"
 #include "daemon/service.hpp"
+#include "daemon/shared_database.hpp"
 #include "daemon/status_report.hpp"
 #include "prereadd/version.hpp"
 #include "reminding/literal.hpp"
@@ -82,6 +83,21 @@ int check_config(const std::string& path)
     return exit_ok;
 }
 
+// The projects as configured, before any poll cycle (`leased`: on a shared database, held by nobody yet).
+std::vector<project_status> known_only_by_configuration(const std::vector<const config::project_config*>& selected,
+                                                        bool leased)
+{
+    std::vector<project_status> out;
+    for (const auto* p : selected) {
+        project_status known;
+        known.id = p->id;
+        known.folder = p->folder;
+        known.leased = leased;
+        out.push_back(std::move(known));
+    }
+    return out;
+}
+
 // `status` of several daemons sharing PostgreSQL: what every daemon wrote,
 // and which holds each project. A failure is the reason, for the error line.
 boost::asio::awaitable<boost::system::result<std::vector<project_status>>> async_shared_status(
@@ -91,58 +107,31 @@ boost::asio::awaitable<boost::system::result<std::vector<project_status>>> async
     namespace pg = store::postgresql;
     const auto deadline = std::chrono::seconds(10);
     pg::connection c(co_await boost::asio::this_coro::executor);
-    const std::string password = d.password ? d.password->reveal_for_authorization() : std::string();
-    if (auto ec = co_await c.async_connect(d.uri, deadline, password)) {
-        why = ec.message() + ": " + reminding::log_text(c.server_message());
-        co_return ec;
-    }
-    pg::state st(c, deadline, d.node);
+    const auto failed = [&](boost::system::error_code ec) {
+        why = failure_text(ec, c);
+        return ec;
+    };
+    if (auto ec = co_await async_connect(c, d, deadline)) co_return failed(ec);
     std::string migrated = "SELECT to_regclass('project_leases') IS NOT NULL";
     std::vector<std::optional<std::string>> no_params;
     auto known = co_await c.async_query(std::move(migrated), std::move(no_params), deadline);
-    if (!known || known->values.empty()) {
-        why = "cannot read it: " + reminding::log_text(c.server_message());
-        co_return pg::error::query_failed;
-    }
-    if (known->values[0].at(0) != "t") {
-        // No daemon has started on this database yet: the projects as configured, held by nobody.
-        std::vector<project_status> out;
-        for (const auto* p : selected) {
-            project_status known_only;
-            known_only.id = p->id;
-            known_only.folder = p->folder;
-            known_only.leased = true;
-            out.push_back(std::move(known_only));
-        }
-        co_return out;
-    }
-    auto current = co_await store::leases::async_current(c, deadline);
-    if (!current) {
-        // A database no daemon has migrated yet has no lease table: nothing is held.
-        why = current.error().message() + ": " + reminding::log_text(c.server_message());
-        co_return current.error();
-    }
-    std::string clock = "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint";
-    std::vector<std::optional<std::string>> none;
-    auto now = co_await c.async_query(std::move(clock), std::move(none), deadline);
-    if (!now || now->values.empty()) {
-        why = "the database's clock: " + reminding::log_text(c.server_message());
-        co_return pg::error::query_failed;
-    }
-    const std::int64_t db_now = std::stoll(now->values[0].at(0).value_or("0"));
+    if (!known) co_return failed(known.error());
+    // No daemon has started on this database yet: the projects as configured, held by nobody.
+    if (known->values.empty() || known->values[0].at(0) != "t") co_return known_only_by_configuration(selected, true);
+    auto held = co_await store::leases::async_current(c, deadline, true);
+    if (!held) co_return failed(held.error());
+    std::map<std::string, const store::leases::lease*> holder_of;
+    for (const auto& l : *held) holder_of[l.project] = &l;
+    pg::state st(c, deadline, d.node);
     std::vector<project_status> out;
     for (const auto* p : selected) {
         auto one = co_await async_load_project_status(st, p->id, p->folder, p->calls.join_before);
-        if (!one) {
-            why = one.error().message() + ": " + reminding::log_text(c.server_message());
-            co_return one.error();
-        }
+        if (!one) co_return failed(one.error());
         one->leased = true;
-        for (const auto& l : *current)
-            if (l.project == p->id && l.expires >= db_now) {
-                one->holder = l.holder;
-                one->held_since = l.since;
-            }
+        if (auto it = holder_of.find(p->id); it != holder_of.end()) {
+            one->holder = it->second->holder;
+            one->held_since = it->second->since;
+        }
         out.push_back(std::move(*one));
     }
     auto w = co_await async_load_status_warnings(st);
@@ -181,13 +170,7 @@ int status(const config::configuration& config, const std::string& only, bool as
         for (const auto* p : selected) projects.push_back(load_project_status(st, p->id, p->folder, p->calls.join_before));
         warnings = load_status_warnings(st);
     } else {
-        // No poll cycle has run yet: every project is known only by its configuration.
-        for (const auto* p : selected) {
-            project_status known;
-            known.id = p->id;
-            known.folder = p->folder;
-            projects.push_back(std::move(known));
-        }
+        projects = known_only_by_configuration(selected, false);  // no poll cycle has run yet
     }
     if (as_json)
         std::cout << render_status_json(projects, warnings).dump(2) << '\n';

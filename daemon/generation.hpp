@@ -42,6 +42,7 @@ struct generation {
           reminders(client, config, store, unix_now, tuning.reminders),
           turns(turn_units(config), config.global.poll_interval, std::chrono::steady_clock::now())
     {
+        for (const auto& p : config.projects) project_ids.push_back(p.id);
         poll.moodle = reminders.moodle = moodle.site();
         poll.find_in_nextcloud = users_in_nextcloud(client, config.global.nextcloud.base);
     }
@@ -53,7 +54,8 @@ struct generation {
     tracking::cycle_context poll;
     reminding::reminder_context reminders;
     scheduler::poll_schedule turns;  // a new configuration starts with every project due
-    std::set<std::string> held;      // several daemons: the projects leased for this pass
+    std::vector<std::string> project_ids;  // the configuration's, in its order
+    std::set<std::string> held;            // several daemons: the projects leased for this pass
 };
 
 }  // namespace prereadd::daemon

@@ -351,18 +351,14 @@ private:
         metrics_.observe(cycle, took, unix_now(), shared_ ? g.held.size() : g.config.projects.size());
         metrics_.observe(sent);
         {
-            std::vector<std::string> ids;
-            for (const auto& p : g.config.projects)
-                if (!shared_ || g.held.count(p.id)) ids.push_back(p.id);
+            const auto ids = shared_ ? std::vector<std::string>(g.held.begin(), g.held.end()) : g.project_ids;
             if (auto open = co_await store_.open_problem_count(ids)) metrics_.set_open_problems(*open);
         }
         if (shared_) {
             metrics_.set_leases_held(g.held.size());
             // Now and then the reads every project has taken are dropped from the shared table.
             if (++passes_ % 20 == 0) {
-                std::vector<std::string> all;
-                for (const auto& p : g.config.projects) all.push_back(p.id);
-                if (auto ec = co_await shared_->reads().forget_reads(all))
+                if (auto ec = co_await shared_->reads().forget_reads(g.project_ids))
                     log(priority::info, "database: old reads not dropped (" + shared_->why(ec) + "), next time");
             }
         }
@@ -395,9 +391,7 @@ private:
     // False when the database cannot be reached: nothing is polled or posted.
     asio::awaitable<bool> take_share(generation& g)
     {
-        std::vector<std::string> ids;
-        for (const auto& p : g.config.projects) ids.push_back(p.id);
-        const auto ec = co_await shared_->async_take_share(std::move(ids));
+        const auto ec = co_await shared_->async_take_share(g.project_ids);
         if (ec) {
             if (!database_failing_)
                 log(priority::warning, "database: " + shared_->why(ec) +

@@ -47,9 +47,16 @@ shared_database::shared_database(asio::any_io_executor ex, config::database_conf
 {
 }
 
-std::string shared_database::why(const error_code& ec) const
+asio::awaitable<error_code> async_connect(store::postgresql::connection& c, const config::database_config& d,
+                                          std::chrono::milliseconds deadline)
 {
-    const auto& said = connection_.server_message();
+    const std::string password = d.password ? d.password->reveal_for_authorization() : std::string();
+    co_return co_await c.async_connect(d.uri, deadline, password);
+}
+
+std::string failure_text(const error_code& ec, const store::postgresql::connection& c)
+{
+    const auto& said = c.server_message();
     return ec.message() + (said.empty() ? "" : ": " + reminding::log_text(said));
 }
 
@@ -71,10 +78,8 @@ void shared_database::give_turn()
 
 asio::awaitable<error_code> shared_database::async_ready()
 {
-    if (!connection_.open()) {
-        const std::string password = config_.password ? config_.password->reveal_for_authorization() : std::string();
-        if (auto ec = co_await connection_.async_connect(config_.uri, deadline_, password)) co_return ec;
-    }
+    if (!connection_.open())
+        if (auto ec = co_await async_connect(connection_, config_, deadline_)) co_return ec;
     if (!migrated_) {
         // Several daemons starting at once migrate once: the schema takes an advisory lock.
         auto migrated = co_await store::postgresql::async_migrate(connection_, std::chrono::seconds(60));

@@ -27,6 +27,13 @@
 
 namespace prereadd::daemon {
 
+// Connects to the configured database, the password given apart from the URI.
+boost::asio::awaitable<boost::system::error_code> async_connect(store::postgresql::connection& c,
+                                                                const config::database_config& d,
+                                                                std::chrono::milliseconds deadline);
+// A failure as the log and `status` say it: the error and what the server said (never the password).
+std::string failure_text(const boost::system::error_code& ec, const store::postgresql::connection& c);
+
 class shared_database {
 public:
     shared_database(boost::asio::any_io_executor ex, config::database_config config);
@@ -52,8 +59,7 @@ public:
     const std::set<std::string>& held() const noexcept { return held_; }
     const std::vector<store::leases::lease>& leases() const noexcept { return keeper_.held(); }
     bool may_post() const { return keeper_.may_post(std::chrono::steady_clock::now()); }
-    // Why the last statement failed, as the server said (never the password).
-    std::string why(const boost::system::error_code& ec) const;
+    std::string why(const boost::system::error_code& ec) const { return failure_text(ec, connection_); }
 
 private:
     boost::asio::awaitable<boost::system::error_code> async_ready();

@@ -6,8 +6,12 @@
 #include "reminding/attendance.hpp"
 #include "reminding/literal.hpp"
 #include "reminding/messages.hpp"
+#include "store/sqlite_backend.hpp"
 #include "tracking/poll_cycle.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <date/date.h>
 #include <unistr.h>
 #include <uniwidth.h>
@@ -122,23 +126,6 @@ void render_calls(std::ostream& out, const project_status& p)
 
 }  // namespace
 
-project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder,
-                                   std::chrono::seconds join_before)
-{
-    project_status p;
-    if (auto row = st.project(id)) static_cast<store::project_row&>(p) = std::move(*row);
-    // As configured now: a project whose folder was changed shows the new one.
-    p.id = id;
-    p.folder = folder;
-    p.participants = st.participants(id);
-    p.documents = st.documents(id);
-    p.engagements = st.engagements(id);
-    p.problems = st.open_problems(id);
-    p.calls = st.calls(id);
-    p.join_before = join_before;
-    return p;
-}
-
 namespace {
 
 // One of a project's lists into its member of project_status.
@@ -160,6 +147,7 @@ boost::asio::awaitable<boost::system::result<project_status>> async_load_project
     auto row = co_await st.project(id);
     if (!row) co_return row.error();
     if (*row) static_cast<store::project_row&>(p) = std::move(**row);
+    // As configured now: a project whose folder was changed shows the new one.
     p.id = id;
     p.folder = folder;
     p.join_before = join_before;
@@ -190,13 +178,6 @@ std::vector<session_calls> sessions_with_calls(const project_status& p)
     return out;
 }
 
-std::vector<std::string> load_status_warnings(const store::state& st)
-{
-    std::vector<std::string> out;
-    if (auto w = st.cursor(tracking::audit_warning_cursor); w && !w->empty()) out.push_back(*w);
-    return out;
-}
-
 boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_load_status_warnings(store::backend& st)
 {
     auto w = co_await st.cursor(tracking::audit_warning_cursor);
@@ -204,6 +185,33 @@ boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_lo
     std::vector<std::string> out;
     if (*w && !(*w)->empty()) out.push_back(**w);
     co_return out;
+}
+
+namespace {
+
+// The awaitable loaders run to their end on SQLite, whose backend never suspends (its failures throw).
+template <class T>
+T on_sqlite_now(boost::asio::awaitable<boost::system::result<T>> load)
+{
+    boost::asio::io_context io;
+    auto done = boost::asio::co_spawn(io, std::move(load), boost::asio::use_future);
+    io.run();
+    return done.get().value();
+}
+
+}  // namespace
+
+project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder,
+                                   std::chrono::seconds join_before)
+{
+    store::sqlite_backend backend(st.db());
+    return on_sqlite_now(async_load_project_status(backend, id, folder, join_before));
+}
+
+std::vector<std::string> load_status_warnings(const store::state& st)
+{
+    store::sqlite_backend backend(st.db());
+    return on_sqlite_now(async_load_status_warnings(backend));
 }
 
 std::string render_status_text(const std::vector<project_status>& projects, const std::vector<std::string>& warnings)

@@ -31,9 +31,9 @@ struct project_status : store::project_row {
     std::optional<std::int64_t> held_since;
 };
 
+// From any store (PostgreSQL shared by several daemons); the first, on SQLite, runs the second to its end.
 project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder,
                                    std::chrono::seconds join_before = std::chrono::minutes(15));
-// The same from any store (PostgreSQL shared by several daemons).
 boost::asio::awaitable<boost::system::result<project_status>> async_load_project_status(
     store::backend& st, std::string id, std::string folder, std::chrono::seconds join_before);
 

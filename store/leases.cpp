@@ -111,9 +111,12 @@ boost::asio::awaitable<boost::system::result<heartbeat>> async_heartbeat(postgre
 }
 
 boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_current(postgresql::connection& c,
-                                                                                std::chrono::milliseconds deadline)
+                                                                                std::chrono::milliseconds deadline,
+                                                                                bool held_now)
 {
-    std::string sql = "SELECT project, holder, since, expires FROM project_leases ORDER BY project";
+    std::string sql = "SELECT project, holder, since, expires FROM project_leases";
+    if (held_now) sql += std::string(" WHERE expires >= ") + db_now;
+    sql += " ORDER BY project";
     auto r = co_await c.async_query(std::move(sql), {}, deadline);
     if (!r) co_return r.error();
     co_return leases_of(*r);

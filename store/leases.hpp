@@ -70,8 +70,10 @@ boost::asio::awaitable<boost::system::result<heartbeat>> async_heartbeat(postgre
                                                                          std::chrono::seconds lease_for,
                                                                          std::chrono::milliseconds deadline);
 
+// Every lease row, by project; `held_now`: only those not expired by the database's clock (`status`).
 boost::asio::awaitable<boost::system::result<std::vector<lease>>> async_current(postgresql::connection& c,
-                                                                                std::chrono::milliseconds deadline);
+                                                                                std::chrono::milliseconds deadline,
+                                                                                bool held_now = false);
 
 // Takes each project whose lease is free, expired or already `me`'s, in one
 // statement (two daemons asking at once: one wins each project), and

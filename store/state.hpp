@@ -170,6 +170,7 @@ struct call_row {
 class state {
 public:
     explicit state(database& db) : db_(db) {}
+    database& db() const noexcept { return db_; }
 
     void upsert_project(const std::string& id, const std::string& folder);
     std::optional<project_row> project(const std::string& id) const;
