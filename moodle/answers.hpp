@@ -1,5 +1,5 @@
 // The answers of the Moodle web-service functions the daemon calls, parsed
-// from their JSON (shapes as recorded in ../shared/moodle-api/captures; the
+// from their JSON (shapes as recorded in tests/recordings/moodle-api/captures; the
 // README's "Findings" say where Moodle mixes types). Every parser first looks
 // for the HTTP-200 exception object: an error is a value, never a throw.
 #pragma once

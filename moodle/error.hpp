@@ -1,6 +1,6 @@
 // What Moodle's web services can answer instead of data. Moodle says "no" with
 // HTTP 200 and a JSON object {"exception", "errorcode", "message"[, "debuginfo"]}
-// (captures 11a-11s of ../shared/moodle-api): every answer is checked for it,
+// (captures 11a-11s of tests/recordings/moodle-api): every answer is checked for it,
 // and each error code the daemon acts on is a value of its own here.
 #pragma once
 

@@ -90,7 +90,7 @@ capture load_capture(const std::filesystem::path& file)
         std::string body;
         for (std::size_t k = i; k < last; ++k) body += lines[k] + (k + 1 < last ? "\n" : "");
         // A redacted body is shorter than its recorded Content-Length, which
-        // counted the real token or password (../shared/moodle-api/README.md).
+        // counted the real token or password (tests/recordings/moodle-api/README.md).
         const bool redacted =
             body.find("<token>") != std::string::npos || body.find("<password>") != std::string::npos;
         if (auto len = c.request.header("Content-Length"); !len.empty() && !redacted) {

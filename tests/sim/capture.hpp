@@ -1,4 +1,4 @@
-// One recorded exchange from ../shared/nextcloud-api/captures/*.http: the
+// One recorded exchange from tests/recordings/nextcloud-api/captures/*.http: the
 // request as curl sent it and the response as the real Nextcloud answered.
 #pragma once
 

@@ -1,7 +1,7 @@
 // A simulated Moodle 4.5 web-service endpoint, in-process: its own thread and
 // io_context, on 127.0.0.1 at a port chosen at run time, answering
 // /webservice/rest/server.php and /login/token.php the way the recordings in
-// ../shared/moodle-api/captures show (HTTP 200 exception objects, bare arrays,
+// tests/recordings/moodle-api/captures show (HTTP 200 exception objects, bare arrays,
 // completion per user, rewritten message texts). Tests seed and steer it
 // through `control` (operations in tests/sim/README.md) and inject faults.
 #pragma once

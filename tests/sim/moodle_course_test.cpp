@@ -1,5 +1,5 @@
 // A Moodle course as pre-reads, against both simulators: the recorded course
-// ALPHA (three weekly sections, ../shared/moodle-api) beside the Nextcloud
+// ALPHA (three weekly sections, tests/recordings/moodle-api) beside the Nextcloud
 // project alpha. Completion is the engagement (views: opened; a manual tick:
 // acknowledged), mapped participants are reminded in Talk, dave (no Nextcloud
 // account) through Moodle's messages — each exactly once, across restarts

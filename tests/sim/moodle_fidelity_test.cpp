@@ -1,4 +1,4 @@
-// Replays every recording of ../shared/moodle-api/captures against the Moodle
+// Replays every recording of tests/recordings/moodle-api/captures against the Moodle
 // simulator, in the order they were made and with the recorded state, and
 // compares each answer with what the real Moodle 4.5.6 said. One the
 // simulator cannot answer fails the suite.

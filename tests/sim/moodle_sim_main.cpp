@@ -1,6 +1,6 @@
 // moodle-sim: the simulated Moodle 4.5 web services as a process, for the
 // Moodle demo (scripts/demo-moodle). Seeded with the site of
-// ../shared/moodle-api as it was recorded (course ALPHA, its three weekly
+// tests/recordings/moodle-api as it was recorded (course ALPHA, its three weekly
 // sections and seven modules, alice, bob and carol as students, the service
 // user preread and its token); serves on 127.0.0.1 and takes control operations.
 #include "tests/sim/moodle.hpp"

@@ -1,6 +1,6 @@
 // The web-service functions of the Moodle simulator (see moodle.hpp): each
 // answers with the shape, types and errors of its recordings in
-// ../shared/moodle-api/captures, checked in the order Moodle checks them
+// tests/recordings/moodle-api/captures, checked in the order Moodle checks them
 // (token, webservice/rest:use, the function, the service, the parameters,
 // the capability, the records).
 #include "tests/sim/moodle.hpp"

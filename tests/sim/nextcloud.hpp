@@ -1,6 +1,6 @@
 // A simulated Nextcloud in-process: its own thread and io_context, listening
 // on 127.0.0.1 at a port chosen at run time (optionally TLS), answering the
-// way the recordings in ../shared/nextcloud-api/captures show, with faults
+// way the recordings in tests/recordings/nextcloud-api/captures show, with faults
 // that tests inject per route.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The Moodle 4.5.6 of ../shared/moodle-api as it was when recorded: users,
+// The Moodle 4.5.6 of tests/recordings/moodle-api as it was when recorded: users,
 // the ALPHA course, its modules and group, the prereadd service and its
 // tokens, and what changed between recordings (capabilities granted and
 // taken away, debugging, course completion criteria, cron).

@@ -1,5 +1,5 @@
 // The Moodle client's parsers and error classifier fed with every recording
-// of a real Moodle 4.5.6 (../shared/moodle-api/captures and its README).
+// of a real Moodle 4.5.6 (tests/recordings/moodle-api/captures and its README).
 #include "moodle/answers.hpp"
 #include "moodle/site.hpp"
 #include "tests/sim/capture.hpp"
