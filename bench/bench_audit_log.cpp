@@ -3,6 +3,7 @@
 // each line glanced at (who read which file), each read mapped against a
 // project, and the reads of its pre-reads read whole, as one poll cycle does. The lines are the recorded Nextcloud 29
 // "File accessed" line with its user and path changed.
+include "tests/support/source_tree.hpp"
 #include "tracking/audit_follower.hpp"
 #include "tracking/audit_line.hpp"
 #include "tracking/read_mapping.hpp"
@@ -39,7 +40,7 @@ struct log_file {
 
     explicit log_file(std::size_t n)
     {
-        std::ifstream sample(PREREADD_CAPTURES_DIR "/audit-log-sample.jsonl");
+        std::ifstream sample(prereadd::test::nextcloud29_recordings() + "/audit-log-sample.jsonl");
         std::string templ;
         for (std::string line; std::getline(sample, line);)
             if (line.find("File accessed: \\\"/Alpha/agenda.md\\\"") != std::string::npos &&

@@ -2,6 +2,7 @@
 // (target: 200 MB/s). Each entry is the file entry Nextcloud really sent in
 // capture 06 (every property the daemon asks for and more, with the 404
 // propstat), with its name and file id changed.
+include "tests/support/source_tree.hpp"
 #include "tests/sim/capture.hpp"
 #include "webdav/multistatus.hpp"
 
@@ -23,7 +24,7 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 
 std::string ten_thousand_entries()
 {
-    const auto c = prereadd::sim::load_capture(PREREADD_CAPTURES_DIR "/06-propfind-alpha-depth1.http");
+    const auto c = prereadd::sim::load_capture(prereadd::test::nextcloud29_recordings() + "/06-propfind-alpha-depth1.http");
     const std::string& body = c.response.body;
     const auto first_entry = body.find("<d:response>", body.find("<d:response>") + 1);
     const auto file_entry = body.find("<d:response><d:href>/remote.php/dav/files/preread/Projects/Alpha/agenda.md");

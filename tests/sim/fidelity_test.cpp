@@ -2,6 +2,7 @@
 // recorded state, and compares each answer with what the real Nextcloud said.
 // Every recording is replayed; one the simulator cannot answer fails the suite.
 // tests/sim/README.md has the table.
+include "tests/support/source_tree.hpp"
 #include "tests/sim/capture.hpp"
 #include "tests/sim/compare.hpp"
 #include "tests/sim/nextcloud.hpp"
@@ -31,13 +32,13 @@ namespace bhttp = boost::beast::http;
 
 const std::vector<capture>& all_captures()
 {
-    static const std::vector<capture> captures = load_captures(PREREADD_CAPTURES_DIR);
+    static const std::vector<capture> captures = load_captures(prereadd::test::nextcloud29_recordings());
     return captures;
 }
 
 const std::vector<capture>& all_captures_34()
 {
-    static const std::vector<capture> captures = load_captures(PREREADD_CAPTURES_34_DIR);
+    static const std::vector<capture> captures = load_captures(prereadd::test::nextcloud34_recordings());
     return captures;
 }
 
@@ -126,7 +127,7 @@ observed_response send(std::uint16_t port, const capture& c, const id_map& ids =
 
 std::string readme_text()
 {
-    std::ifstream in(PREREADD_SIM_README);
+    std::ifstream in(prereadd::test::source_path("tests/sim/README.md"));
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
@@ -238,7 +239,7 @@ std::vector<std::string> lines_about(const std::vector<std::string>& lines, cons
 
 std::vector<std::string> recorded_audit_lines()
 {
-    std::ifstream in(std::string(PREREADD_CAPTURES_DIR) + "/audit-log-sample.jsonl");
+    std::ifstream in(prereadd::test::nextcloud29_recordings() + "/audit-log-sample.jsonl");
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);)
         if (!line.empty()) lines.push_back(line);
@@ -306,8 +307,8 @@ namespace {
 
 TEST(fidelity_suite, readme_table_says_which_recordings_match)
 {
-    std::ifstream in(PREREADD_SIM_README);
-    ASSERT_TRUE(in) << PREREADD_SIM_README;
+    std::ifstream in(prereadd::test::source_path("tests/sim/README.md"));
+    ASSERT_TRUE(in) << prereadd::test::source_path("tests/sim/README.md");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     for (const auto& c : all_captures()) {
         const std::string row = "| `" + c.name + ".http` | matches |";

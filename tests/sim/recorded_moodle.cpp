@@ -1,5 +1,6 @@
 // The recorded Moodle site (see recorded_moodle.hpp and the README's "How the
 // data was made").
+include "tests/support/source_tree.hpp"
 #include "tests/sim/recorded_moodle.hpp"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ const std::set<std::string> all_capabilities{
 // the recording rather than copied here.
 std::string recorded_group_description()
 {
-    const auto c = load_capture(std::string(PREREADD_MOODLE_CAPTURES_DIR) + "/05b-course-groups.http");
+    const auto c = load_capture(prereadd::test::moodle_recordings() + "/05b-course-groups.http");
     auto groups = nlohmann::json::parse(c.response.body);
     return groups.at(0).at("description").get<std::string>();
 }

@@ -1,6 +1,7 @@
 // files_downloadactivity entries as reads, on the real recordings of both
 // servers (31a): Nextcloud 29 groups one reader's files, 34 several reads of
 // one file under {actor1} with string ids; "via the desktop client" is a sync.
+include "tests/support/source_tree.hpp"
 #include "tracking/activity_reads.hpp"
 #include "tests/sim/capture.hpp"
 
@@ -33,7 +34,7 @@ std::vector<read> all_reads(const std::vector<ocs::activity>& activities)
 
 TEST(activity_reads, nextcloud_29_groups_one_readers_files)
 {
-    const auto activities = recorded(PREREADD_CAPTURES_DIR);
+    const auto activities = recorded(prereadd::test::nextcloud29_recordings());
     ASSERT_EQ(activities.size(), 3u);
     EXPECT_EQ(activities[2].rich_files.size(), 2u);  // "Shared file {file2} and {file1} was downloaded by {actor}"
     const auto reads = all_reads(activities);
@@ -47,7 +48,7 @@ TEST(activity_reads, nextcloud_29_groups_one_readers_files)
 
 TEST(activity_reads, nextcloud_34_names_the_reader_actor1_and_files_by_string_ids)
 {
-    const auto activities = recorded(PREREADD_CAPTURES_34_DIR);
+    const auto activities = recorded(prereadd::test::nextcloud34_recordings());
     ASSERT_EQ(activities.size(), 4u);
     EXPECT_EQ(activities[3].rich_actors, std::vector<std::string>{"alice"});  // {actor1}: two reads merged
     EXPECT_EQ(all_reads(activities), (std::vector<read>{{"bob", 334, access_kind::opened},

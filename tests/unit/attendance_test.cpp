@@ -2,6 +2,7 @@
 // on 34) and the pure logic of attendance: events, calls, matching to
 // sessions, who counts as present; the questions the service account
 // answers; times in participants' own zones across DST changes.
+include "tests/support/source_tree.hpp"
 #include "ocs/api.hpp"
 #include "ocs/envelope.hpp"
 #include "ocs/talk.hpp"
@@ -18,7 +19,7 @@ namespace {
 using k = reminding::call_event::kind;
 
 struct recordings {
-    const char* dir;
+    std::string dir;
     const char* name;
 };
 
@@ -98,13 +99,13 @@ TEST_P(talk_calls, joining_and_leaving_answer_an_ok_envelope)
 }
 
 INSTANTIATE_TEST_SUITE_P(both_versions, talk_calls,
-                         ::testing::Values(recordings{PREREADD_CAPTURES_DIR, "talk17"},
-                                           recordings{PREREADD_CAPTURES_34_DIR, "talk22"}),
+                         ::testing::Values(recordings{prereadd::test::nextcloud29_recordings(), "talk17"},
+                                           recordings{prereadd::test::nextcloud34_recordings(), "talk22"}),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(talk_calls_34, a_call_joined_without_the_session_cookie_is_refused)
 {
-    auto c = sim::load_capture(std::string(PREREADD_CAPTURES_34_DIR) + "/30b0-talk-join-call-no-session-cookie-404.http");
+    auto c = sim::load_capture(prereadd::test::nextcloud34_recordings() + "/30b0-talk-join-call-no-session-cookie-404.http");
     EXPECT_EQ(c.status, 404u);
     EXPECT_FALSE(ocs::parse_ok_data(c.response.body));
 }
@@ -118,10 +119,10 @@ TEST(user_time_zone, only_nextcloud_30_and_later_say_it_and_an_unset_one_is_none
         EXPECT_TRUE(zone) << file;
         return *zone;
     };
-    const auto of_29 = zone_of(std::string(PREREADD_CAPTURES_DIR) + "/22d-user-details-as-subadmin.http");
+    const auto of_29 = zone_of(prereadd::test::nextcloud29_recordings() + "/22d-user-details-as-subadmin.http");
     EXPECT_FALSE(of_29.offered) << "no such field: never asked again";
     EXPECT_EQ(of_29.zone, std::nullopt);
-    const auto of_34 = zone_of(std::string(PREREADD_CAPTURES_34_DIR) + "/22d-user-details-as-subadmin.http");
+    const auto of_34 = zone_of(prereadd::test::nextcloud34_recordings() + "/22d-user-details-as-subadmin.http");
     EXPECT_TRUE(of_34.offered);
     EXPECT_EQ(of_34.zone, std::nullopt) << "alice never set one: \"timezone\": \"\"";
     EXPECT_EQ(ocs::parse_user_time_zone({{"id", "carol"}, {"timezone", "Asia/Kolkata"}})->zone,

@@ -1,5 +1,6 @@
 // admin_audit lines: the recorded Nextcloud 29 sample, the newer file-id
 // format, previews, sync clients, anonymous reads and garbage.
+include "tests/support/source_tree.hpp"
 #include "tracking/audit_line.hpp"
 
 #include <gtest/gtest.h>
@@ -12,7 +13,7 @@ namespace {
 
 std::vector<std::string> recorded_lines()
 {
-    std::ifstream in(std::string(PREREADD_CAPTURES_DIR) + "/audit-log-sample.jsonl");
+    std::ifstream in(prereadd::test::nextcloud29_recordings() + "/audit-log-sample.jsonl");
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     return lines;

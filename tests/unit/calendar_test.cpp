@@ -1,5 +1,6 @@
 // Sessions from CalDAV: the recorded calendar-query answer (capture 19d), a
 // series with a moved and a cancelled occurrence, time zones and filters.
+include "tests/support/source_tree.hpp"
 #include "scheduler/calendar.hpp"
 #include "tests/sim/capture.hpp"
 #include "webdav/multistatus.hpp"
@@ -17,7 +18,7 @@ const time_zone& berlin() { return *locate_zone("Europe/Berlin"); }
 
 std::string recorded_calendar_data(const std::string& name)
 {
-    auto body = sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+    auto body = sim::load_capture(prereadd::test::nextcloud29_recordings() + "/" + name + ".http").response.body;
     auto objects = webdav::parse_calendar_objects(body);
     EXPECT_TRUE(objects) << objects.error().message();
     EXPECT_EQ(objects->size(), 1u);
@@ -40,7 +41,7 @@ TEST(calendar, the_recorded_expanded_weekly_series)
 
 TEST(calendar, the_recorded_object_etag_and_href)
 {
-    auto body = sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/19e-caldav-report-timerange-noexpand.http")
+    auto body = sim::load_capture(prereadd::test::nextcloud29_recordings() + "/19e-caldav-report-timerange-noexpand.http")
                     .response.body;
     auto objects = webdav::parse_calendar_objects(body);
     ASSERT_TRUE(objects);

@@ -1,5 +1,6 @@
 // Message texts against golden files (tests/unit/golden; PREREADD_UPDATE_GOLDEN=1
 // rewrites them, to be reviewed in the diff), and the rules behind them.
+include "tests/support/source_tree.hpp"
 #include "reminding/messages.hpp"
 
 #include <gmock/gmock.h>
@@ -17,7 +18,7 @@ using namespace std::chrono_literals;
 
 void expect_golden(const std::string& name, const std::string& text)
 {
-    const std::string file = std::string(PREREADD_GOLDEN_DIR) + "/" + name + ".txt";
+    const std::string file = prereadd::test::source_path("tests/unit/golden") + "/" + name + ".txt";
     if (const char* update = std::getenv("PREREADD_UPDATE_GOLDEN"); update && *update == '1') {
         std::ofstream(file, std::ios::binary) << text;
         return;

@@ -3,6 +3,7 @@
 // are in Nextcloud (04a, 04b), completion as engagements (07d, 07g, 12b),
 // whose completion to ask for, which modules belong to which session, and
 // what the messages say of modules.
+include "tests/support/source_tree.hpp"
 #include "moodle/answers.hpp"
 #include "ocs/api.hpp"
 #include "reminding/literal.hpp"
@@ -23,7 +24,7 @@ using ::testing::Not;
 
 nlohmann::json recorded_answer(const std::string& name)
 {
-    const auto c = sim::load_capture(std::string(PREREADD_MOODLE_CAPTURES_DIR) + "/" + name + ".http");
+    const auto c = sim::load_capture(prereadd::test::moodle_recordings() + "/" + name + ".http");
     return nlohmann::json::parse(c.response.body);
 }
 

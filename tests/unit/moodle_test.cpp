@@ -1,5 +1,6 @@
 // The Moodle client's parsers and error classifier fed with every recording
 // of a real Moodle 4.5.6 (tests/recordings/moodle-api/captures and its README).
+include "tests/support/source_tree.hpp"
 #include "moodle/answers.hpp"
 #include "moodle/site.hpp"
 #include "tests/sim/capture.hpp"
@@ -15,7 +16,7 @@ using moodle::error;
 
 sim::capture recorded(const std::string& name)
 {
-    return sim::load_capture(std::string(PREREADD_MOODLE_CAPTURES_DIR) + "/" + name + ".http");
+    return sim::load_capture(prereadd::test::moodle_recordings() + "/" + name + ".http");
 }
 
 // The wsfunction a recording called (form body, or the query of 01b).
@@ -78,7 +79,7 @@ const std::map<std::string, expected_error> error_recordings{
 
 TEST(moodle_recordings, every_error_recording_is_classified_and_every_other_is_data)
 {
-    auto all = sim::load_captures(PREREADD_MOODLE_CAPTURES_DIR);
+    auto all = sim::load_captures(prereadd::test::moodle_recordings());
     ASSERT_EQ(all.size(), 68U);
     std::size_t errors = 0;
     for (const auto& c : all) {
@@ -118,7 +119,7 @@ TEST(moodle_recordings, each_function_the_daemon_calls_parses_its_recorded_answe
         {"core_message_get_messages", [](const nlohmann::json& j) { return !!moodle::parse_messages(j); }},
     };
     std::size_t parsed = 0;
-    for (const auto& c : sim::load_captures(PREREADD_MOODLE_CAPTURES_DIR)) {
+    for (const auto& c : sim::load_captures(prereadd::test::moodle_recordings())) {
         auto parser = parsers.find(function_of(c));
         auto answer = answer_of(c);
         if (parser == parsers.end() || !answer) continue;

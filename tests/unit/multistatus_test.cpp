@@ -1,5 +1,6 @@
 // The multistatus parsers fed with the real recorded bodies, and with the
 // hostile variants a server or a proxy could send.
+include "tests/support/source_tree.hpp"
 #include "tests/sim/capture.hpp"
 #include "webdav/error.hpp"
 #include "webdav/multistatus.hpp"
@@ -14,7 +15,7 @@ using namespace std::chrono_literals;
 
 std::string recorded_body(const std::string& name)
 {
-    return sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+    return sim::load_capture(prereadd::test::nextcloud29_recordings() + "/" + name + ".http").response.body;
 }
 
 const file_entry& by_name(const std::vector<file_entry>& entries, const std::string& suffix)

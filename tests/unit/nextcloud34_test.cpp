@@ -1,6 +1,7 @@
 // The daemon's parsers fed with the recordings of a real Nextcloud 34.0.1
 // (Talk 22, Deck 1.18, Activity 7: captures-34/README.md lists how they
 // differ from the 29 set): the same meaning comes out of the new shapes.
+include "tests/support/source_tree.hpp"
 #include "ocs/api.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/envelope.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 sim::capture recorded(const std::string& name)
 {
-    return sim::load_capture(std::string(PREREADD_CAPTURES_34_DIR) + "/" + name + ".http");
+    return sim::load_capture(prereadd::test::nextcloud34_recordings() + "/" + name + ".http");
 }
 
 nlohmann::json ok_data(const std::string& name)

@@ -1,5 +1,6 @@
 // OCS envelopes and payloads from the real recordings: shares, group members,
 // activities, v1 and v2 failures, and bodies that are not envelopes at all.
+include "tests/support/source_tree.hpp"
 #include "ocs/envelope.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/talk.hpp"
@@ -15,7 +16,7 @@ using namespace date;
 
 std::string recorded_body(const std::string& name)
 {
-    return sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+    return sim::load_capture(prereadd::test::nextcloud29_recordings() + "/" + name + ".http").response.body;
 }
 
 TEST(ocs_envelope, v2_success_and_v1_success)

@@ -1,4 +1,5 @@
 // The pure parts of a poll cycle: the access check and the folder diff.
+include "tests/support/source_tree.hpp"
 #include "tracking/access_check.hpp"
 #include "tracking/document_diff.hpp"
 #include "tests/sim/capture.hpp"
@@ -83,7 +84,7 @@ TEST_F(access_check_test, a_share_of_a_sibling_folder_does_not_cover)
 
 std::vector<webdav::file_entry> recorded_listing(const std::string& name)
 {
-    auto body = sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+    auto body = sim::load_capture(prereadd::test::nextcloud29_recordings() + "/" + name + ".http").response.body;
     return *webdav::parse_files(body);
 }
 

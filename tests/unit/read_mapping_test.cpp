@@ -1,5 +1,6 @@
 // Reads from the audit log mapped to pre-reads: by file id, through the
 // reader's group or user share mount, for the owner, and the ambiguous case.
+include "tests/support/source_tree.hpp"
 #include "tracking/read_mapping.hpp"
 #include "tests/sim/capture.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 std::vector<ocs::share> recorded_shares(const std::string& name)
 {
-    auto body = sim::load_capture(std::string(PREREADD_CAPTURES_DIR) + "/" + name + ".http").response.body;
+    auto body = sim::load_capture(prereadd::test::nextcloud29_recordings() + "/" + name + ".http").response.body;
     return *ocs::parse_shares(*ocs::parse_ok_data(body));
 }
 
@@ -174,7 +175,7 @@ TEST_F(read_mapping_test, the_recorded_nextcloud_34_lines_map_by_id)
 {
     // captures-34/audit-log-sample-34.jsonl: ids 334 (agenda.md) and 335 (budget.ods).
     project.pre_reads = {{334, "agenda.md"}, {335, "budget.ods"}, {336, "slides.pdf"}};
-    std::ifstream in(std::string(PREREADD_CAPTURES_34_DIR) + "/audit-log-sample-34.jsonl");
+    std::ifstream in(prereadd::test::nextcloud34_recordings() + "/audit-log-sample-34.jsonl");
     std::vector<std::tuple<std::string, std::int64_t, access_kind>> reads;
     for (std::string line; std::getline(in, line);)
         if (auto a = read_audit_line(line); a && a->kind != access_kind::preview) {
