@@ -3,7 +3,7 @@
 // each line glanced at (who read which file), each read mapped against a
 // project, and the reads of its pre-reads read whole, as one poll cycle does. The lines are the recorded Nextcloud 29
 // "File accessed" line with its user and path changed.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tracking/audit_follower.hpp"
 #include "tracking/audit_line.hpp"
 #include "tracking/read_mapping.hpp"

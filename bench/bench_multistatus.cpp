@@ -2,7 +2,7 @@
 // (target: 200 MB/s). Each entry is the file entry Nextcloud really sent in
 // capture 06 (every property the daemon asks for and more, with the 404
 // propstat), with its name and file id changed.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tests/sim/capture.hpp"
 #include "webdav/multistatus.hpp"
 

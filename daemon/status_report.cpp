@@ -95,12 +95,62 @@ std::string participant_label(const store::participant_row& u)
 
 constexpr std::size_t max_document_column = 48;
 constexpr std::size_t participant_column = 22;
+// Wider than this, a project is shown a line per participant (23 Moodle participants made 600 columns).
+constexpr std::size_t max_table_width = 160;
 
 std::string names(const std::vector<std::string>& users)
 {
     std::string out;
     for (const auto& u : users) out += (out.empty() ? "" : ", ") + reminding::log_text(u);
     return out.empty() ? "nobody" : out;
+}
+
+// The strongest mark of `u` on `d` with its date, "NO ACCESS" or "-".
+std::string cell_of(const project_status& p, const store::participant_row& u, const store::document_row& d)
+{
+    const store::engagement* best = nullptr;
+    for (const auto& e : p.engagements)
+        if (e.user_id == u.user_id && e.file_id == d.file_id && (!best || strength(e.kind) > strength(best->kind)))
+            best = &e;
+    if (best) return engagement_label(*best) + " " + utc(best->first_at, "%m-%d %H:%M");
+    const bool blocked = std::any_of(p.problems.begin(), p.problems.end(),
+                                     [&](const auto& pr) { return pr.user_id == u.user_id && pr.file_id == d.file_id; });
+    return blocked ? "NO ACCESS" : "-";
+}
+
+// A row per document, a column per participant; false (nothing written) when
+// that is wider than a terminal, where render_by_participant takes over.
+bool render_grid(std::ostream& out, const project_status& p)
+{
+    std::size_t first = 8;
+    for (const auto& d : p.documents)
+        first = std::max(first, std::min(columns_of(reminding::plain_line(document_label(d))), max_document_column) + 2);
+    std::size_t column = participant_column;
+    for (const auto& e : p.engagements) column = std::max(column, engagement_label(e).size() + sizeof(" 11-30 09:28"));
+    if (2 + first + column * p.participants.size() > max_table_width) return false;
+    out << "  " << pad("", first);
+    for (const auto& u : p.participants) out << pad(cell_text(participant_label(u), column - 1), column);
+    out << '\n';
+    for (const auto& d : p.documents) {
+        out << "  " << pad(cell_text(document_label(d), first - 2), first);
+        for (const auto& u : p.participants) out << pad(cell_of(p, u, d), column);
+        out << '\n';
+    }
+    return true;
+}
+
+// A line per participant: "Bob: agenda.md opened 11-30 09:28, slides.pdf -".
+void render_by_participant(std::ostream& out, const project_status& p)
+{
+    for (const auto& u : p.participants) {
+        out << "  " << reminding::plain_line(participant_label(u)) << ":";
+        const char* separator = " ";
+        for (const auto& d : p.documents) {
+            out << separator << reminding::plain_line(document_label(d)) << " " << cell_of(p, u, d);
+            separator = ", ";
+        }
+        out << '\n';
+    }
 }
 
 // The sessions' calls (attendance) and the calls near no session.
@@ -140,6 +190,33 @@ boost::asio::awaitable<boost::system::error_code> read_into(store::answer<T> ask
 
 }  // namespace
 
+bool natural_less(std::string_view a, std::string_view b)
+{
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            // Numbers by value: leading zeros skipped, then the longer run is the larger.
+            while (i < a.size() && a[i] == '0') ++i;
+            while (j < b.size() && b[j] == '0') ++j;
+            std::size_t ei = i, ej = j;
+            while (ei < a.size() && digit(a[ei])) ++ei;
+            while (ej < b.size() && digit(b[ej])) ++ej;
+            if (ei - i != ej - j) return ei - i < ej - j;
+            if (auto c = a.substr(i, ei - i).compare(b.substr(j, ej - j)); c != 0) return c < 0;
+            i = ei;
+            j = ej;
+            continue;
+        }
+        if (lower(a[i]) != lower(b[j])) return static_cast<unsigned char>(lower(a[i])) < static_cast<unsigned char>(lower(b[j]));
+        ++i;
+        ++j;
+    }
+    if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+    return a < b;  // equal but for case or zeros: a fixed order all the same
+}
+
 boost::asio::awaitable<boost::system::result<project_status>> async_load_project_status(
     store::backend& st, std::string id, std::string folder, std::chrono::seconds join_before)
 {
@@ -152,6 +229,9 @@ boost::asio::awaitable<boost::system::result<project_status>> async_load_project
     p.folder = folder;
     p.join_before = join_before;
     if (auto ec = co_await read_into(st.participants(id), p.participants)) co_return ec;
+    std::stable_sort(p.participants.begin(), p.participants.end(), [](const auto& a, const auto& b) {
+        return natural_less(participant_label(a), participant_label(b));
+    });
     if (auto ec = co_await read_into(st.documents(id), p.documents)) co_return ec;
     if (auto ec = co_await read_into(st.engagements(id), p.engagements)) co_return ec;
     if (auto ec = co_await read_into(st.open_problems(id), p.problems)) co_return ec;
@@ -236,34 +316,7 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
             out << '\n';
             continue;
         }
-        std::size_t first = 8;
-        for (const auto& d : p.documents)
-            first = std::max(first,
-                             std::min(columns_of(reminding::plain_line(document_label(d))), max_document_column) + 2);
-        std::size_t column = participant_column;
-        for (const auto& e : p.engagements)
-            column = std::max(column, engagement_label(e).size() + sizeof(" 11-30 09:28"));
-        out << "  " << pad("", first);
-        for (const auto& u : p.participants) out << pad(cell_text(participant_label(u), column - 1), column);
-        out << '\n';
-        for (const auto& d : p.documents) {
-            out << "  " << pad(cell_text(document_label(d), first - 2), first);
-            for (const auto& u : p.participants) {
-                const store::engagement* best = nullptr;
-                for (const auto& e : p.engagements)
-                    if (e.user_id == u.user_id && e.file_id == d.file_id &&
-                        (!best || strength(e.kind) > strength(best->kind)))
-                        best = &e;
-                bool blocked = std::any_of(p.problems.begin(), p.problems.end(), [&](const auto& pr) {
-                    return pr.user_id == u.user_id && pr.file_id == d.file_id;
-                });
-                std::string cell = best      ? engagement_label(*best) + " " + utc(best->first_at, "%m-%d %H:%M")
-                                   : blocked ? "NO ACCESS"
-                                             : "-";
-                out << pad(cell, column);
-            }
-            out << '\n';
-        }
+        if (!render_grid(out, p)) render_by_participant(out, p);
         if (!p.problems.empty()) {
             out << "  access problems:\n";
             for (const auto& pr : p.problems)

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prereadd::daemon {
@@ -30,6 +31,10 @@ struct project_status : store::project_row {
     std::optional<std::string> holder;
     std::optional<std::int64_t> held_since;
 };
+
+// Names as people sort them: without regard to ASCII case, and digit runs by
+// value ("Extra 4" before "Extra 20"). Participants are listed in this order.
+bool natural_less(std::string_view a, std::string_view b);
 
 // From any store (PostgreSQL shared by several daemons); the first, on SQLite, runs the second to its end.
 project_status load_project_status(const store::state& st, const std::string& id, const std::string& folder,
@@ -56,7 +61,8 @@ boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_lo
 
 // One table per project: a row per document, a column per participant, each
 // cell the strongest mark (acknowledged > commented > edited > opened > synced)
-// and its date; the installation's warnings above them.
+// and its date; a project too wide for a terminal, a line per participant
+// instead; the installation's warnings above them.
 std::string render_status_text(const std::vector<project_status>& projects,
                                const std::vector<std::string>& warnings = {});
 

@@ -69,6 +69,20 @@ boost::asio::awaitable<http::outcome<std::vector<exact_user>>> async_exact_users
                                       parse_exact_users);
 }
 
+namespace {
+
+// An activity id the app sends in a header, when it is a whole number.
+std::optional<std::int64_t> activity_id_header(const http::response& res, std::string_view name)
+{
+    const auto text = res.header(name);
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
 boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client, const http::url& base,
                                                                       std::int64_t since, int limit)
 {
@@ -87,12 +101,24 @@ boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::clie
     auto items = parse_activities(*data);
     if (!items) co_return http::failure{items.error(), "activity"};
     page.items = std::move(*items);
-    if (auto last = res->header("X-Activity-Last-Given"); !last.empty()) {
-        std::int64_t value = 0;
-        auto [end, ec] = std::from_chars(last.data(), last.data() + last.size(), value);
-        if (ec == std::errc() && end == last.data() + last.size()) page.last_given = value;
-    }
+    page.last_given = activity_id_header(*res, "X-Activity-Last-Given");
+    page.more = res->header("Link").find("rel=\"next\"") != std::string_view::npos;
     co_return page;
+}
+
+boost::asio::awaitable<http::outcome<std::int64_t>> async_newest_activity(http::client& client, const http::url& base)
+{
+    auto req = make_request(base, "/apps/activity/api/v2/activity/all", "sort=desc&limit=1");
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    if (res->status == 304) co_return std::int64_t{0};
+    auto data = read_data(*res, "activity");
+    if (!data) co_return data.error();
+    auto items = parse_activities(*data);
+    if (!items) co_return http::failure{items.error(), "activity"};
+    // Without `since` the app names the newest id it knows (13a, 13b).
+    if (auto newest = activity_id_header(*res, "X-Activity-First-Known")) co_return *newest;
+    co_return items->empty() ? std::int64_t{0} : items->front().id;
 }
 
 boost::system::result<server_status> parse_server_status(std::string_view body)

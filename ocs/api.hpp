@@ -53,11 +53,17 @@ struct activity_page {
     std::vector<activity> items;             // oldest first
     bool not_modified = false;               // 304: nothing after the cursor
     std::optional<std::int64_t> last_given;  // X-Activity-Last-Given: the next cursor
+    bool more = false;  // Link rel="next": the app filled its limit, and more may follow (13b, 13c)
 };
 
 // Activities after `since` (0: from the start), oldest first, at most `limit`.
 boost::asio::awaitable<http::outcome<activity_page>> async_activities(http::client& client, const http::url& base,
                                                                       std::int64_t since, int limit = 100);
+
+// The id of the newest activity the service account can see (0 when it sees
+// none: the app answers 304): where a fresh state starts reading, so that it
+// does not replay the whole history. One request, `sort=desc&limit=1`.
+boost::asio::awaitable<http::outcome<std::int64_t>> async_newest_activity(http::client& client, const http::url& base);
 
 // GET /status.php (captures 01, 21a): unauthenticated and cheap, and it still
 // answers 200 while everything else answers 503 in maintenance mode.

@@ -26,7 +26,7 @@ std::string headline(const reminder_input& in, const date::time_zone* zone = nul
 {
     const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(in.session->start - in.now);
     return "**" + talk_text(in.session->title) + "** — " +
-           time_in_both(in.session->start, zone ? *zone : *in.zone, *in.zone) + ", " + time_until(remaining) + ".";
+           time_in_both(in.session->start, zone ? *zone : *in.zone, *in.zone) + ", " + starts_in(remaining) + ".";
 }
 
 // The call's link and the board worked on in it, each on its line.
@@ -86,17 +86,26 @@ std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (
     return joined(paths);
 }
 
-// " — no access yet, alice has been told": after a document someone cannot open.
-std::string no_access_note(const std::vector<std::string>& facilitators)
+// "alice has been told", "alice and bob have been told"; "" without facilitators.
+std::string facilitators_told(const std::vector<std::string>& facilitators)
 {
-    std::string note = " — no access yet";
-    if (facilitators.empty()) return note;
+    if (facilitators.empty()) return {};
     std::vector<std::string> names;
     for (const auto& f : facilitators) names.push_back(talk_text(f));
     std::string who;
     for (std::size_t i = 0; i < names.size(); ++i)
         who += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-    return note + ", " + who + (names.size() == 1 ? " has" : " have") + " been told";
+    return who + (names.size() == 1 ? " has" : " have") + " been told";
+}
+
+// "a.md (no access yet), b.md (no access yet) — alice has been told": each
+// document marked, so a list of ten does not read as if only the last were meant.
+std::string out_of_reach_list(const std::vector<const pre_read_doc*>& docs, const std::vector<std::string>& facilitators)
+{
+    std::vector<std::string> marked;
+    for (const auto* d : docs) marked.push_back(talk_text(document_label(*d)) + " (no access yet)");
+    const auto told = facilitators_told(facilitators);
+    return joined(marked) + (told.empty() ? "" : " — " + told);
 }
 
 // The lines of a reminder or follow-up: who has what left, their mention only
@@ -117,8 +126,7 @@ void list_what_is_left(const reminder_input& in, std::string& text, message& m)
             text += talk_text(user) + ":";
         }
         if (blocked != unreachable.end())
-            text += std::string(mine != open.end() ? ";" : "") + " " + paths_of(blocked->second, talk_text) +
-                    no_access_note(in.facilitators);
+            text += std::string(mine != open.end() ? ";" : "") + " " + out_of_reach_list(blocked->second, in.facilitators);
     }
 }
 
@@ -163,7 +171,7 @@ std::string local_time(date::sys_seconds t, const date::time_zone& zone)
 std::string time_until(std::chrono::seconds remaining)
 {
     using namespace std::chrono;
-    if (remaining < minutes(1)) return "now";
+    if (remaining < minutes(1)) return "in less than a minute";
     auto plural = [](long long n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); };
     const auto d = duration_cast<days>(remaining).count();
     const auto h = duration_cast<hours>(remaining % days(1)).count();
@@ -171,6 +179,11 @@ std::string time_until(std::chrono::seconds remaining)
     if (d > 0) return "in " + plural(d, "day") + (h > 0 ? " " + plural(h, "hour") : "");
     if (h > 0) return "in " + plural(h, "hour") + (m > 0 ? " " + plural(m, "minute") : "");
     return "in " + plural(m, "minute");
+}
+
+std::string starts_in(std::chrono::seconds remaining)
+{
+    return remaining < std::chrono::minutes(1) ? "starting now" : time_until(remaining);
 }
 
 done_set done_from(const std::vector<store::engagement>& engagements)
@@ -304,9 +317,10 @@ message personal_reminder(const reminder_input& in, const std::string& user)
     std::string text = "Reminder: " + headline(in, zone == in.zones.end() ? nullptr : zone->second) + call_lines(in);
     if (auto it = open.find(user); it != open.end())
         text += "\nNot opened by you yet: " + paths_of(it->second, talk_text) + ".";
-    if (auto it = unreachable.find(user); it != unreachable.end())
-        text += "\nYou cannot open " + paths_of(it->second, talk_text) + " yet" +
-                no_access_note(in.facilitators).substr(std::string(" — no access yet").size()) + ".";
+    if (auto it = unreachable.find(user); it != unreachable.end()) {
+        const auto told = facilitators_told(in.facilitators);
+        text += "\nYou cannot open " + paths_of(it->second, talk_text) + " yet" + (told.empty() ? "" : ", " + told) + ".";
+    }
     return {fitted(std::move(text)), {}};
 }
 
@@ -333,7 +347,7 @@ std::optional<std::string> moodle_reminder(const reminder_input& in, const std::
     if (it == open.end()) return std::nullopt;
     const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(in.session->start - in.now);
     std::string html = "<p>Hello " + html_text(name) + ",</p><p>Reminder: <strong>" + html_text(in.session->title) +
-                       "</strong> — " + html_text(session_time(*in.session, *in.zone)) + ", " + time_until(remaining) +
+                       "</strong> — " + html_text(session_time(*in.session, *in.zone)) + ", " + starts_in(remaining) +
                        ".</p><p>Not opened by you yet:</p><ul>";
     for (const auto* d : it->second) {
         html += "<li><a href=\"" + html_attribute(d->link) + "\">" + html_text(d->path) + "</a>";
@@ -426,38 +440,6 @@ std::string deck_description(const std::string& project, const reminder_input& i
         }
     text += "\n\n" + deck_marker(project, *in.session);
     return text;
-}
-
-message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
-                               const std::string& detail)
-{
-    std::string text = "Access problem in project " + talk_text(project) + " (" + talk_text(folder) + "): ";
-    text +=
-        user.empty() || user.front() == '(' ? talk_text(detail) : talk_text(user) + " cannot open " + talk_text(detail);
-    text += ". Once it is fixed, prereadd notices by itself.";
-    return {fitted(std::move(text)), {}};
-}
-
-message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users)
-{
-    std::string text = "Deck in project " + talk_text(project) + ": the session card cannot be assigned to";
-    for (const auto& [user, why] : users) text += "\n- " + talk_text(user) + ": " + talk_text(why);
-    text +=
-        "\nShare the board with them in Deck: read-only is enough to be assigned the card; to tick it done they "
-        "need edit rights. Once it is fixed, prereadd notices by itself.";
-    return {fitted(std::move(text)), {}};
-}
-
-message untracked_modules_message(const std::string& project, const std::string& course,
-                                  const std::vector<std::string>& modules)
-{
-    std::string text = "Moodle course " + talk_text(course) + " of project " + talk_text(project) +
-                       ": prereadd cannot know who opened these modules, so they are left out of the reminders:";
-    for (const auto& m : modules) text += "\n- " + talk_text(m);
-    text +=
-        "\nIn each module's settings, under Completion conditions, choose \"Add requirements\" and tick \"View\" "
-        "(Students must view this activity to complete it). Once it is on, prereadd notices by itself.";
-    return {fitted(std::move(text)), {}};
 }
 
 }  // namespace prereadd::reminding

@@ -28,8 +28,10 @@ std::string mention(const std::string& user_id);
 std::string local_time(date::sys_seconds t, const date::time_zone& zone);
 std::string session_time(const scheduler::session& s, const date::time_zone& zone);
 
-// "in 3 days", "in 1 day 2 hours", "in 45 minutes", "now".
+// "in 3 days", "in 1 day 2 hours", "in 45 minutes", "in less than a minute".
 std::string time_until(std::chrono::seconds remaining);
+// The same for a session's start: "starting now" within its last minute.
+std::string starts_in(std::chrono::seconds remaining);
 
 using scheduler::documents_for;
 using scheduler::pre_read_doc;
@@ -125,9 +127,10 @@ message digest_message(const digest_input& in);
 // nobody has anything left.
 std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline);
 
-// For a facilitator, once per problem.
-message access_problem_message(const std::string& project, const std::string& folder, const std::string& user,
-                               const std::string& detail);
+// For a facilitator, once for the access problems (user, detail) one pass
+// found: one line each where there are several.
+message access_problems_message(const std::string& project, const std::string& folder,
+                                const std::vector<std::pair<std::string, std::string>>& problems);
 
 // For a facilitator, once for the participants (user, why) the session cards
 // could not be assigned to in one pass.

@@ -191,26 +191,26 @@ boost::asio::awaitable<bool> pass::missed_if_late(const store::outbox_row& row)
 boost::asio::awaitable<void> pass::send_problems(const config::project_config& p)
 {
     if (p.facilitators.empty()) co_return;
-    // One message per access problem; Deck membership problems seen in the
-    // same pass in one message, so a board nobody was added to does not
-    // send a message per participant.
-    std::vector<std::pair<std::string, std::string>> notes;                         // item, text
-    std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> deck;  // first seen -> (user, detail)
-    std::map<std::int64_t, std::vector<std::string>> untracked;                     // first seen -> modules
+    // The problems a pass found, in one message per kind (access, Deck
+    // membership, Moodle completion): someone without access to nine
+    // documents, or a board nobody was added to, is one message, not nine.
+    using user_details = std::vector<std::pair<std::string, std::string>>;  // (user, detail)
+    std::vector<std::pair<std::string, std::string>> notes;                 // item, text
+    std::map<std::int64_t, user_details> access;                            // first seen -> problems
+    std::map<std::int64_t, user_details> deck;
+    std::map<std::int64_t, std::vector<std::string>> untracked;  // first seen -> modules
     for (const auto& problem : need(co_await store_.open_problems(p.id))) {
-        if (problem.problem == deck_not_member) {
+        if (problem.problem == deck_not_member)
             deck[problem.first_seen].emplace_back(problem.user_id, problem.detail);
-            continue;
-        }
-        if (problem.problem == moodle_untracked) {
+        else if (problem.problem == moodle_untracked)
             untracked[problem.first_seen].push_back(problem.detail);
-            continue;
-        }
-        notes.emplace_back("problem/" + problem.user_id + "/" + std::to_string(problem.file_id) + "/" +
-                               problem.problem + "/" + std::to_string(problem.first_seen),
-                           access_problem_message(p.id, p.folder, problem.user_id, problem.detail).text);
+        else
+            access[problem.first_seen].emplace_back(problem.user_id, problem.detail);
     }
     // Keyed by when they were first seen: someone resolved later changes nothing, someone new is a new message.
+    for (const auto& [first_seen, problems] : access)
+        notes.emplace_back("problem/access/" + std::to_string(first_seen),
+                           access_problems_message(p.id, p.folder, problems).text);
     for (const auto& [first_seen, users] : deck)
         notes.emplace_back("problem/" + std::string(deck_not_member) + "/" + std::to_string(first_seen),
                            deck_problem_message(p.id, users).text);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <tuple>
 
 namespace prereadd::scheduler {
 
@@ -28,13 +30,28 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
                                      date::sys_seconds from, date::sys_seconds to)
 {
     std::vector<session> out;
+    // Sessions at one local start, in configuration order: a session the same
+    // in every way as one before it (a single session repeating a weekly
+    // occurrence) is that session; any other is a session of its own (parallel
+    // groups, a slot twice), keyed "<start>#2", "#3"... so the first keeps the
+    // key it always had and its ledger rows, whatever is added beside it.
+    std::map<std::string, std::vector<session>> at_start;
     auto add = [&](const std::string& title, date::local_seconds local, std::chrono::seconds duration,
                    const std::string& whiteboard, const section_choice& section) {
         const auto start = resolve_local(local, zone);
         // The end is a wall-clock time too: a two-hour session over a DST change still ends two hours later.
         const auto end = start + duration;
-        if (end > from && start < to)
-            out.push_back({local_key(local), title, start, end, false, {}, whiteboard, section});
+        if (end <= from || start >= to) return;
+        session s{local_key(local), title, start, end, false, {}, whiteboard, section};
+        auto& same_start = at_start[s.key];
+        const auto same = [&](const session& o) {
+            return std::tie(o.title, o.end, o.whiteboard, o.moodle_section) ==
+                   std::tie(s.title, s.end, s.whiteboard, s.moodle_section);
+        };
+        if (std::any_of(same_start.begin(), same_start.end(), same)) return;
+        if (!same_start.empty()) s.key += "#" + std::to_string(same_start.size() + 1);
+        same_start.push_back(s);
+        out.push_back(std::move(s));
     };
     for (const auto& s : singles) add(s.title, s.start, s.duration, s.whiteboard, s.moodle_section);
     for (const auto& w : weekly) {
@@ -55,8 +72,6 @@ std::vector<session> expand_sessions(const std::vector<single_session>& singles,
     }
     std::sort(out.begin(), out.end(),
               [](const session& a, const session& b) { return std::tie(a.start, a.key) < std::tie(b.start, b.key); });
-    out.erase(std::unique(out.begin(), out.end(), [](const session& a, const session& b) { return a.key == b.key; }),
-              out.end());
     return out;
 }
 

@@ -50,8 +50,10 @@ struct weekly_series {
 
 struct session {
     // Stable identity across restarts and reloads: "2026-12-09T14:00" (the
-    // local start) for configured sessions, "caldav:<UID>/<RECURRENCE-ID>" for
-    // calendar events, so a moved calendar occurrence keeps its identity.
+    // local start) for configured sessions, "2026-12-09T14:00#2" for a second,
+    // different session at the same start (in configuration order),
+    // "caldav:<UID>/<RECURRENCE-ID>" for calendar events, so a moved calendar
+    // occurrence keeps its identity.
     std::string key;
     std::string title;
     date::sys_seconds start;

@@ -82,6 +82,10 @@ struct poll_tuning {
     // An audit log silent this long while the Activity stream reports downloads is
     // a warning (tracking/audit_silence.hpp: Nextcloud's log level keeps it empty).
     std::chrono::seconds audit_quiet_for = std::chrono::hours(1);
+    // Activity pages of 100 read in one pass: the stream is read to its end
+    // (a comment is counted in the next pass, however busy the server was),
+    // and a backlog beyond this many entries carries over to the next pass.
+    unsigned activity_pages = 20;
 };
 
 // What one cycle leaves for the next, in memory (rebuilt after a restart).

@@ -186,6 +186,7 @@ boost::asio::awaitable<boost::system::error_code> async_take_course(cycle_contex
         u.course_error = std::move(polled.error);
         u.course = std::move(polled.update);
     }
+    u.course_known = course.loaded;
     if (course.loaded) {
         merge_course_participants(course.participants, u);
     } else {

@@ -32,6 +32,11 @@ struct project_update {
     std::optional<course_update> course;               // the Moodle course's modules, when read this turn
     std::map<std::string, std::string> display_names;  // Moodle participants' names, by user id
     std::optional<std::string> course_error;           // the Moodle course could not be read
+    // The course's modules are known (read since the start): its problems were
+    // assessed. Otherwise an open Moodle problem stays open: a read that failed
+    // says nothing about it (a restart while Moodle was down closed it, and it
+    // was raised anew, with a new message, when Moodle came back).
+    bool course_known = false;
 };
 
 // One project's share of the cycle: an update, or the errors that stopped it.

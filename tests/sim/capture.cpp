@@ -67,10 +67,14 @@ capture load_capture(const std::filesystem::path& file)
     capture c;
     c.name = file.stem().string();
     auto lines = split_lines(text);
-    if (lines.size() < 4 || !lines[0].starts_with("# ") || !lines[1].starts_with("# curl user: "))
+    // Line 2 names who sent the request: curl as a user, or Nextcloud itself
+    // calling out (a Talk bot's webhook, 41w*: the listener's side recorded).
+    const bool sent_by_server = lines.size() > 1 && lines[1].starts_with("# sent by: ");
+    if (lines.size() < 4 || !lines[0].starts_with("# ") || !(lines[1].starts_with("# curl user: ") || sent_by_server))
         throw std::runtime_error(where + ": missing the two comment lines");
     c.description = lines[0].substr(2);
-    c.user = lines[1].substr(13);
+    c.user = sent_by_server ? "(server)" : lines[1].substr(13);
+    c.sent_by_server = sent_by_server;
 
     std::istringstream request_line(lines[2]);
     std::string version;

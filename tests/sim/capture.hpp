@@ -21,7 +21,8 @@ struct recorded_message {
 struct capture {
     std::string name;         // file name without ".http", e.g. "05-propfind-alpha-depth0"
     std::string description;  // line 1
-    std::string user;         // "preread", "bob", "(none)", or a share token
+    std::string user;         // "preread", "bob", "(none)", a share token, or "(server)"
+    bool sent_by_server = false;  // Nextcloud called out (a webhook); a listener answered
     std::string method;
     std::string target;
     recorded_message request;

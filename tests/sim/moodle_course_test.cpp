@@ -350,6 +350,30 @@ TEST_F(moodle_course_test, a_module_without_completion_is_told_to_the_facilitato
     EXPECT_EQ(told_to_facilitators("cannot know who opened").size(), 1u);
 }
 
+TEST_F(moodle_course_test, a_restart_while_moodle_fails_keeps_the_open_problem_and_tells_it_once)
+{
+    // Issue 27, seen on a real Moodle: the first course read after a restart failed, the
+    // pass closed the "module without completion" problem it could not assess, and
+    // raised it anew when Moodle answered again: a second, identical message.
+    step();
+    ASSERT_EQ(told_to_facilitators("cannot know who opened").size(), 1u);
+    restart();
+    moodle_op({{"op", "fault"}, {"kind", "exception"}, {"function", "core_course_get_contents"}, {"count", 1}});
+    clock += 10 * minute;
+    auto [failed, report] = pass();
+    ASSERT_FALSE(failed.errors.empty()) << "the course could not be read";
+    auto open_moodle_problems = [&] {
+        std::size_t n = 0;
+        for (const auto& pr : store::state(db).open_problems("alpha")) n += pr.problem == "moodle_untracked";
+        return n;
+    };
+    EXPECT_EQ(open_moodle_problems(), 1u) << "a read that failed says nothing about the problem";
+    clock += 10 * minute;
+    step();
+    EXPECT_EQ(open_moodle_problems(), 1u);
+    EXPECT_EQ(told_to_facilitators("cannot know who opened").size(), 1u);
+}
+
 TEST_F(moodle_course_test, the_service_user_without_report_progress_view_is_a_clear_error_naming_it)
 {
     moodle_op({{"op", "capability"}, {"revoke", "report/progress:view"}});

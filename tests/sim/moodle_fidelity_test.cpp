@@ -2,7 +2,7 @@
 // simulator, in the order they were made and with the recorded state, and
 // compares each answer with what the real Moodle 4.5.6 said. One the
 // simulator cannot answer fails the suite.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tests/sim/compare.hpp"
 #include "tests/sim/moodle.hpp"
 #include "tests/sim/recorded_moodle.hpp"

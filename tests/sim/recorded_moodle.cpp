@@ -1,6 +1,6 @@
 // The recorded Moodle site (see recorded_moodle.hpp and the README's "How the
 // data was made").
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tests/sim/recorded_moodle.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // files_downloadactivity entries as reads, on the real recordings of both
 // servers (31a): Nextcloud 29 groups one reader's files, 34 several reads of
 // one file under {actor1} with string ids; "via the desktop client" is a sync.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tracking/activity_reads.hpp"
 #include "tests/sim/capture.hpp"
 

@@ -2,7 +2,7 @@
 // on 34) and the pure logic of attendance: events, calls, matching to
 // sessions, who counts as present; the questions the service account
 // answers; times in participants' own zones across DST changes.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "ocs/api.hpp"
 #include "ocs/envelope.hpp"
 #include "ocs/talk.hpp"

@@ -1,6 +1,6 @@
 // admin_audit lines: the recorded Nextcloud 29 sample, the newer file-id
 // format, previews, sync clients, anonymous reads and garbage.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tracking/audit_line.hpp"
 
 #include <gtest/gtest.h>

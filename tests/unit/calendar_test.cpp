@@ -1,6 +1,6 @@
 // Sessions from CalDAV: the recorded calendar-query answer (capture 19d), a
 // series with a moved and a cancelled occurrence, time zones and filters.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "scheduler/calendar.hpp"
 #include "tests/sim/capture.hpp"
 #include "webdav/multistatus.hpp"

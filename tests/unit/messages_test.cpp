@@ -1,6 +1,6 @@
 // Message texts against golden files (tests/unit/golden; PREREADD_UPDATE_GOLDEN=1
 // rewrites them, to be reviewed in the diff), and the rules behind them.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "reminding/messages.hpp"
 
 #include <gmock/gmock.h>
@@ -89,7 +89,9 @@ TEST_F(messages_test, the_session_time_is_in_the_session_zone)
     EXPECT_EQ(time_until(72h), "in 3 days");
     EXPECT_EQ(time_until(25h), "in 1 day 1 hour");
     EXPECT_EQ(time_until(90min), "in 1 hour 30 minutes");
-    EXPECT_EQ(time_until(59s), "now");
+    EXPECT_EQ(time_until(59s), "in less than a minute");
+    EXPECT_EQ(starts_in(59s), "starting now") << "a reminder sent 28 s before the start (issue 27)";
+    EXPECT_EQ(starts_in(90min), "in 1 hour 30 minutes");
 }
 
 TEST_F(messages_test, a_personal_reminder_lists_only_their_documents)
@@ -132,8 +134,18 @@ TEST_F(messages_test, a_document_someone_cannot_open_is_marked_and_not_held_agai
     ASSERT_TRUE(m);
     EXPECT_EQ(m->mentioned, std::vector<std::string>{"carol"});
     EXPECT_THAT(m->text,
-                ::testing::HasSubstr("- @\"carol\": agenda.md; budget.ods — no access yet, alice has been told"))
+                ::testing::HasSubstr("- @\"carol\": agenda.md; budget.ods (no access yet) — alice has been told"))
         << m->text;
+    // Each document she cannot open is marked, not only the last of the list (issue 27).
+    in.blocked.insert({"carol", 9});
+    in.done.erase({"carol", 9});
+    const auto two = reminder_message(in);
+    ASSERT_TRUE(two);
+    EXPECT_THAT(two->text, ::testing::HasSubstr("- @\"carol\": agenda.md; budget.ods (no access yet), slides.pdf (no "
+                                                "access yet) — alice has been told"))
+        << two->text;
+    in.blocked.erase({"carol", 9});
+    in.done.insert({"carol", 9});
     const auto personal = personal_reminder(in, "carol").text;
     EXPECT_THAT(personal, ::testing::HasSubstr("Not opened by you yet: agenda.md.")) << personal;
     EXPECT_THAT(personal, ::testing::HasSubstr("You cannot open budget.ods yet, alice has been told.")) << personal;
@@ -167,7 +179,18 @@ TEST_F(messages_test, an_access_problem_for_the_facilitator)
 {
     expect_golden(
         "access-problem",
-        access_problem_message("alpha", "/Projects/Alpha", "carol", "slides.pdf: not shared with carol").text);
+        access_problems_message("alpha", "/Projects/Alpha", {{"carol", "slides.pdf: not shared with carol"}}).text);
+}
+
+TEST_F(messages_test, access_problems_found_in_one_pass_are_one_message)
+{
+    // dave lacking access to three documents: one message with a line each (issue 27: it was one message each).
+    expect_golden("access-problems",
+                  access_problems_message("alpha", "/Projects/Alpha",
+                                          {{"dave", "a.md: not shared with dave"},
+                                           {"dave", "b.md: not shared with dave"},
+                                           {"carol", "slides.pdf: the share to carol expired on 2026-12-14"}})
+                      .text);
 }
 
 TEST_F(messages_test, session_folders_hold_their_own_pre_reads)

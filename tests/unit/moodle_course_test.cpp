@@ -3,7 +3,7 @@
 // are in Nextcloud (04a, 04b), completion as engagements (07d, 07g, 12b),
 // whose completion to ask for, which modules belong to which session, and
 // what the messages say of modules.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "moodle/answers.hpp"
 #include "ocs/api.hpp"
 #include "reminding/literal.hpp"

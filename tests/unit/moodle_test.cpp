@@ -1,6 +1,6 @@
 // The Moodle client's parsers and error classifier fed with every recording
 // of a real Moodle 4.5.6 (tests/recordings/moodle-api/captures and its README).
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "moodle/answers.hpp"
 #include "moodle/site.hpp"
 #include "tests/sim/capture.hpp"

@@ -1,6 +1,6 @@
 // The multistatus parsers fed with the real recorded bodies, and with the
 // hostile variants a server or a proxy could send.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tests/sim/capture.hpp"
 #include "webdav/error.hpp"
 #include "webdav/multistatus.hpp"

@@ -1,7 +1,7 @@
 // The daemon's parsers fed with the recordings of a real Nextcloud 34.0.1
 // (Talk 22, Deck 1.18, Activity 7: captures-34/README.md lists how they
 // differ from the 29 set): the same meaning comes out of the new shapes.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "ocs/api.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/envelope.hpp"

@@ -1,6 +1,6 @@
 // OCS envelopes and payloads from the real recordings: shares, group members,
 // activities, v1 and v2 failures, and bodies that are not envelopes at all.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "ocs/envelope.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/talk.hpp"

@@ -1,5 +1,5 @@
 // The pure parts of a poll cycle: the access check and the folder diff.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tracking/access_check.hpp"
 #include "tracking/document_diff.hpp"
 #include "tests/sim/capture.hpp"

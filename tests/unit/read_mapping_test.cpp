@@ -1,6 +1,6 @@
 // Reads from the audit log mapped to pre-reads: by file id, through the
 // reader's group or user share mount, for the owner, and the ambiguous case.
-include "tests/support/source_tree.hpp"
+#include "tests/support/source_tree.hpp"
 #include "tracking/read_mapping.hpp"
 #include "tests/sim/capture.hpp"
 

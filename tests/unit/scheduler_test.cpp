@@ -54,6 +54,37 @@ TEST(sessions, a_single_session_is_its_local_time_in_the_project_zone)
     EXPECT_EQ(out[0].end, utc("2026-12-02T11:00:00Z"));
 }
 
+TEST(sessions, two_different_sessions_at_one_start_are_two_sessions_each_reminded)
+{
+    // Parallel groups in one project: the same minute, each its own pre-reads (issue 27:
+    // they were one item, and the second group was never reminded).
+    single_session a{"Group A", local_days{2026_y / December / 9} + 14h, 1h};
+    single_session b{"Group B", local_days{2026_y / December / 9} + 14h, 1h};
+    a.moodle_section.number = 1;
+    b.moodle_section.number = 2;
+    auto out = expand_sessions({a, b}, {}, zone("Europe/Berlin"), all_from, all_to);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].key, "2026-12-09T14:00") << "the first keeps the key it always had";
+    EXPECT_EQ(out[0].title, "Group A");
+    EXPECT_EQ(out[1].key, "2026-12-09T14:00#2");
+    EXPECT_EQ(out[1].moodle_section.number, 2);
+
+    auto due = plan(out, {{item_kind::reminder, 24h}}, {}, utc("2026-12-08T13:00:00Z"));
+    ASSERT_EQ(due.send.size(), 2u);
+    EXPECT_NE(due.send[0].id(), due.send[1].id());
+    EXPECT_NE(due.send[0].about, due.send[1].about);
+}
+
+TEST(sessions, a_single_session_repeating_a_weekly_occurrence_is_that_occurrence)
+{
+    auto w = mondays_at_nine(local_days{2026_y / December / 7}, 2);
+    single_session same{w.title, local_days{2026_y / December / 7} + 9h, 1h};
+    auto out = expand_sessions({same}, {w}, zone("Europe/Berlin"), all_from, all_to);
+    ASSERT_EQ(out.size(), 2u) << "two Mondays, the first once";
+    EXPECT_EQ(out[0].key, "2026-12-07T09:00");
+    EXPECT_EQ(out[1].key, "2026-12-14T09:00");
+}
+
 TEST(sessions, a_weekly_series_keeps_its_wall_clock_time_over_spring_forward_in_berlin)
 {
     // Europe/Berlin moves from CET to CEST on Sunday 2027-03-28.

@@ -79,6 +79,7 @@ TEST_F(status_report_test, readers_open_the_database_read_only)
     EXPECT_THROW(reader.execute("DELETE FROM documents"), std::runtime_error);
 }
 
+
 }  // namespace
 }  // namespace prereadd::daemon
 
@@ -131,6 +132,53 @@ TEST(status_report_layout, columns_line_up_with_non_ascii_wide_and_long_names)
     // The 83-character name is cut with an ellipsis instead of pushing its row out.
     EXPECT_THAT(text, ::testing::HasSubstr(std::string(47 - 1, 'x') + "\u2026")) << text;
     EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(std::string(80, 'x')))) << text;
+}
+
+
+TEST(status_report_order, participants_sort_as_people_sort_names)
+{
+    // (a, b, a before b): ids compared as text put "Extra 10" before "Extra 5" (issue 27).
+    const struct {
+        const char* a;
+        const char* b;
+        bool less;
+    } cases[] = {
+        {"Extra 4", "Extra 20", true},  {"Extra 20", "Extra 4", false}, {"bob", "Carol", true},
+        {"Carol", "bob", false},        {"Extra 9", "Extra 10", true},  {"x007", "x8", true},
+        {"Extra", "Extra 1", true},     {"alice", "alice", false},      {"Bob", "bob", true},
+        {"file2b", "file2a", false},    {"", "a", true},                {"\u00c9mile", "Zoe", false},
+    };
+    for (const auto& c : cases) EXPECT_EQ(natural_less(c.a, c.b), c.less) << c.a << " < " << c.b;
+}
+
+TEST_F(status_report_test, participants_are_listed_in_natural_order)
+{
+    for (const char* u : {"Extra 20", "Extra 4", "Extra 10"})
+        st.upsert_participant("alpha", {u, store::participant_source::config}, 1795610600);
+    const auto p = load_project_status(st, "alpha", "/Projects/Alpha");
+    std::vector<std::string> order;
+    for (const auto& u : p.participants) order.push_back(u.user_id);
+    EXPECT_EQ(order, (std::vector<std::string>{"alice", "bob", "carol", "Extra 4", "Extra 10", "Extra 20"}));
+}
+
+TEST(status_report_layout, a_wide_project_is_shown_a_line_per_participant)
+{
+    // 23 participants made a 600-column table (issue 27): a line each instead.
+    project_status p;
+    p.id = "alpha";
+    p.folder = "/Projects/Alpha";
+    for (int i = 1; i <= 23; ++i)
+        p.participants.push_back({"moodle:" + std::to_string(i), store::participant_source::moodle,
+                                  "Extra " + std::to_string(i)});
+    p.documents = {{1, "agenda.md", "e", 0}, {2, "slides.pdf", "e", 0}};
+    p.engagements.push_back({"alpha", "moodle:3", 1, store::engagement_kind::opened, 1795610669, "moodle"});
+    const auto text = render_status_text({p});
+    std::size_t longest = 0;
+    for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+        longest = std::max(longest, end - start);
+    EXPECT_LE(longest, 160u) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("  Extra 3 (Moodle): agenda.md opened 11-25 12:44, slides.pdf -\n")) << text;
+    EXPECT_THAT(text, ::testing::HasSubstr("  Extra 23 (Moodle): agenda.md -, slides.pdf -\n")) << text;
 }
 
 }  // namespace
