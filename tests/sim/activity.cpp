@@ -287,6 +287,9 @@ sim_response handle_activity(world& w, const user& who, const sim_request& req, 
         if (a.affected != who.id) continue;
         if (by_object && (a.object_id != object_id || a.app == "settings")) continue;
         newest = std::max(newest, a.id);
+        // The app asks its table for the rows after (or before) `since` and
+        // merges those: no entry merges across the cursor.
+        if (has_since && (ascending ? a.id <= since : a.id >= since)) continue;
         const bool mergeable = a.app == "files" || a.app == "files_downloadactivity";
         bool merge = !by_object && !entries.empty() && mergeable && entries.back().front()->app == a.app &&
                      entries.back().front()->type == a.type && entries.back().front()->subject == a.subject &&

@@ -65,6 +65,12 @@ void learn_ids(const capture& c, const observed_response& observed, id_map& ids)
     auto recorded_etag = c.response.header("ETag");
     for (const auto& [name, value] : observed.headers)
         if (!recorded_etag.empty() && boost::beast::iequals(name, "ETag")) ids["etag:" + recorded_etag] = value;
+    // The newest and the last given activity id the app names in its headers: a
+    // later `since=` quotes them (13d asks after the newest 13b named).
+    for (const char* header : {"X-Activity-First-Known", "X-Activity-Last-Given"})
+        if (const auto recorded_id = c.response.header(header); !recorded_id.empty())
+            for (const auto& [name, value] : observed.headers)
+                if (boost::beast::iequals(name, header)) ids["since=" + std::string(recorded_id)] = "since=" + value;
     auto recorded = nlohmann::json::parse(c.response.body, nullptr, false);
     auto actual = nlohmann::json::parse(observed.body, nullptr, false);
     if (!recorded.is_object() || !actual.is_object() || !recorded.contains("ocs") || !actual.contains("ocs")) return;

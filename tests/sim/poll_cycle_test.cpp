@@ -155,10 +155,17 @@ TEST_F(poll_cycle_test, without_any_audit_log_the_activity_stream_tells_who_down
     // reports bob's browser read, carol's desktop client and alice's thumbnail of
     // slides.pdf (a preview is reported as a download: the recorded weakness).
     sim.control({{"op", "app"}, {"id", "files_downloadactivity"}, {"enabled", true}});
+    // Before prereadd's first pass: a fresh state starts at the newest activity
+    // instead of replaying the history (issue 27), so this one is not taken.
+    ASSERT_EQ(sim.control({{"op", "open"}, {"user", "alice"}, {"path", "/Alpha/budget.ods"}})["ok"], true);
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    auto fresh = cycle(ctx);
+    EXPECT_TRUE(fresh.errors.empty()) << fresh.errors.front();
+    EXPECT_EQ(fresh.engagements_recorded, 0u);
     ASSERT_EQ(sim.control({{"op", "open"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}})["ok"], true);
     ASSERT_EQ(sim.control({{"op", "sync"}, {"user", "carol"}, {"path", "/agenda.md"}})["ok"], true);
     sim.control({{"op", "preview"}, {"user", "alice"}, {"path", "/Alpha/slides.pdf"}});
-    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    clock += 60;
     auto first = cycle(ctx);
     EXPECT_TRUE(first.errors.empty()) << first.errors.front();
     EXPECT_EQ(first.engagements_recorded, 3u);
@@ -569,6 +576,35 @@ TEST_F(poll_cycle_test, a_comment_is_read_though_the_parent_does_not_change)
     EXPECT_EQ(report.folders_vouched, 2u);
     EXPECT_EQ(report.engagements_recorded, 1u);
     EXPECT_TRUE(status()["documents"][0]["engagements"]["bob"].contains("commented")) << status().dump(2);
+}
+
+// After 300 activities, a comment is counted in the next pass: the stream is
+// read page by page to its end (issue 27: one page per pass counted it on the fourth).
+TEST_F(poll_cycle_test, the_activity_stream_is_read_to_its_end_in_one_pass)
+{
+    tracking::cycle_context ctx{client, config, db, nullptr, [&] { return clock; }};
+    ASSERT_TRUE(cycle(ctx).errors.empty());
+    nlohmann::json busy = nlohmann::json::array();
+    for (int i = 0; i < 300; ++i)
+        busy.push_back({{"op", "comment"}, {"user", "alice"}, {"path", "/Alpha/budget.ods"},
+                        {"message", "note " + std::to_string(i)}});
+    sim.control(busy);
+    sim.control({{"op", "comment"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}, {"message", "Read it"}});
+    clock += 60;
+    const auto from = sim.requests_log().size();
+    auto report = cycle(ctx);
+    EXPECT_TRUE(report.errors.empty()) << report.errors.front();
+    EXPECT_TRUE(status()["documents"][0]["engagements"]["bob"].contains("commented")) << status().dump(2);
+    const auto asked = requests_since(sim, from);
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), "GET /ocs/v2.php/apps/activity/api/v2/activity/all"), 4)
+        << "301 entries in pages of 100: " << testing::PrintToString(asked);
+
+    clock += 60;
+    const auto idle_from = sim.requests_log().size();
+    EXPECT_TRUE(cycle(ctx).errors.empty());
+    const auto idle = requests_since(sim, idle_from);
+    EXPECT_EQ(std::count(idle.begin(), idle.end(), "GET /ocs/v2.php/apps/activity/api/v2/activity/all"), 1)
+        << "nothing new: one request, a 304";
 }
 
 // Project folders shared with the service account are mounted in its files
