@@ -121,4 +121,11 @@ std::string describe(const audit_config& a)
     return out;
 }
 
+bool same_database(const std::optional<database_config>& a, const std::optional<database_config>& b)
+{
+    if (a.has_value() != b.has_value()) return false;
+    return !a || (a->uri == b->uri && a->node == b->node && a->lease_time == b->lease_time &&
+                  a->password_file == b->password_file);
+}
+
 }  // namespace prereadd::config

@@ -216,4 +216,7 @@ struct load_result {
 
 load_result load_configuration(const std::filesystem::path& global_file, const environment& env);
 
+// What a reload cannot change: the database (its connection and leases live as long as the process).
+bool same_database(const std::optional<database_config>& a, const std::optional<database_config>& b);
+
 }  // namespace prereadd::config

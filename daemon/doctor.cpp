@@ -3,6 +3,7 @@
 // answers are untrusted text: they reach the terminal through log_text.
 #include "daemon/doctor.hpp"
 
+#include "daemon/detail/doctor_context.hpp"
 #include "daemon/service.hpp"
 
 #include "ocs/api.hpp"
@@ -31,10 +32,12 @@
 namespace prereadd::daemon {
 namespace {
 
+using detail::doctor_context;
+using detail::said;
+
 namespace bhttp = boost::beast::http;
 using checks = std::vector<check_result>;
 
-std::string said(const http::failure& f) { return reminding::log_text(f.message()); }
 
 // The data as it came, for async_exchange.
 boost::system::result<nlohmann::json> whole(const nlohmann::json& data) { return data; }
@@ -48,19 +51,6 @@ boost::asio::awaitable<http::outcome<nlohmann::json>> async_ocs_data(http::clien
                                            "GET " + std::string(api_path), ocs::read_data, whole);
 }
 
-struct doctor_context {
-    http::client& client;
-    const config::configuration& config;
-    doctor_options options;
-    checks out;
-
-    const http::url& base() const { return config.global.nextcloud.base; }
-    const std::string& user() const { return config.global.nextcloud.user; }
-    void add(std::string what, verdict v, std::string detail, std::string fix = {})
-    {
-        out.push_back({std::move(what), v, std::move(detail), std::move(fix)});
-    }
-};
 
 // status.php: the server answers, is installed and not in maintenance. False stops the doctor.
 boost::asio::awaitable<bool> async_check_server(doctor_context& d)
@@ -184,103 +174,6 @@ boost::asio::awaitable<void> async_check_apps(doctor_context& d)
     else
         d.add("app files_downloadactivity", verdict::ok,
               "no download seen lately; not needed while the audit log is live (it stands in when the log is silent)");
-}
-
-// The participants as far as the configuration names them: its users and the
-// members of its groups that can be expanded.
-boost::asio::awaitable<std::set<std::string>> async_check_folder_and_groups(doctor_context& d,
-                                                                            const config::project_config& p)
-{
-    const std::string name = "project " + p.id;
-    std::set<std::string> configured(p.participants.users.begin(), p.participants.users.end());
-    if (p.folder.empty()) co_return configured;  // a Moodle course only
-    auto folder = co_await webdav::async_list(d.client, d.base(), d.user(), p.folder, 0);
-    if (!folder)
-        d.add(name + ": folder", verdict::problem,
-              p.folder + " cannot be listed as " + d.user() + ": " + said(folder.error()),
-              "create " + p.folder + " as " + d.user() +
-                  " (the owner of the project folders), or correct \"folder\" in " + p.file.string());
-    else
-        d.add(name + ": folder", verdict::ok, p.folder + " exists");
-    if (folder) {
-        // The folder's own shares and those of the files in it, as the poll cycle reads them.
-        auto shares = co_await ocs::async_shares(d.client, d.base(), p.folder, false);
-        if (shares && shares->empty()) shares = co_await ocs::async_shares(d.client, d.base(), p.folder, true);
-        if (!shares)
-            d.add(name + ": shares", verdict::problem,
-                  "cannot read the shares of " + p.folder + ": " + said(shares.error()));
-        else if (shares->empty())
-            d.add(name + ": shares", verdict::problem,
-                  p.folder + " is shared with nobody: the participants cannot read it",
-                  "share " + p.folder + " with the participants' group (Files > Share), as " + d.user());
-        else
-            d.add(name + ": shares", verdict::ok, p.folder + ": " + std::to_string(shares->size()) + " share(s)");
-    }
-    std::set<std::string> who(p.participants.users.begin(), p.participants.users.end());
-    for (const auto& g : p.participants.groups) {
-        auto members = co_await ocs::async_group_members(d.client, d.base(), g);
-        if (!members) {
-            d.add(name + ": group " + g, verdict::problem,
-                  d.user() + " cannot list the members of " + g + ": " + said(members.error()),
-                  "make " + d.user() + " a sub-admin of " + g + " (Users > " + d.user() +
-                      " > Group admin for), or: curl -u admin -X POST -H 'OCS-APIRequest: true' " +
-                      d.base().to_string() + "/ocs/v2.php/cloud/users/" + d.user() + "/subadmins -d groupid=" + g);
-            continue;
-        }
-        d.add(name + ": group " + g, verdict::ok, std::to_string(members->size()) + " member(s)");
-        who.insert(members->begin(), members->end());
-    }
-    who.erase(d.user());
-    co_return who;
-}
-
-boost::asio::awaitable<void> async_check_talk(doctor_context& d, const config::project_config& p)
-{
-    const std::string name = "project " + p.id + ": Talk";
-    auto attendees = co_await ocs::async_talk_participants(d.client, d.base(), p.talk->conversation);
-    if (!attendees) {
-        d.add(
-            name, verdict::problem,
-            "conversation " + p.talk->conversation + " cannot be read as " + d.user() + ": " + said(attendees.error()),
-            "add " + d.user() + " to the conversation as a moderator, or correct talk.conversation in " +
-                p.file.string());
-        co_return;
-    }
-    d.add(name, verdict::ok,
-          "conversation " + p.talk->conversation + ", " + std::to_string(attendees->size()) + " attendee(s)");
-}
-
-boost::asio::awaitable<void> async_check_deck(doctor_context& d, const config::project_config& p,
-                                              const std::set<std::string>& who)
-{
-    const std::string name = "project " + p.id + ": Deck";
-    const std::string board_id = std::to_string(p.deck->board);
-    auto board = co_await ocs::async_board(d.client, d.base(), p.deck->board);
-    if (!board) {
-        d.add(name, verdict::problem,
-              "board " + board_id + " cannot be read as " + d.user() + ": " + said(board.error()),
-              "share Deck board " + board_id + " with " + d.user() +
-                  " with edit and share rights, or correct deck.board in " + p.file.string());
-        co_return;
-    }
-    std::vector<std::string> outside;
-    for (const auto& u : who)
-        if (std::find(board->members.begin(), board->members.end(), u) == board->members.end()) outside.push_back(u);
-    std::string names;
-    for (const auto& u : outside) names += (names.empty() ? "" : ", ") + u;
-    if (outside.empty())
-        d.add(name, verdict::ok, "board " + board_id + ": every participant is a member");
-    else if (p.deck->share_with_participants && board->may_share)
-        d.add(name, verdict::ok,
-              "board " + board_id + ": " + names + " not members yet; prereadd shares it with them (read-only)");
-    else
-        d.add(name, verdict::problem,
-              "board " + board_id + " is not shared with " + names + ": Deck cannot assign them the session cards",
-              p.deck->share_with_participants
-                  ? "give " + d.user() + " share rights on board " + board_id +
-                        ", or share it with them in Deck (read-only is enough)"
-                  : "share board " + board_id +
-                        " with them in Deck (read-only is enough), or set deck.share_with_participants");
 }
 
 std::string audit_fix(const config::audit_config& a)
@@ -408,9 +301,7 @@ boost::asio::awaitable<std::vector<check_result>> async_doctor(http::client& cli
     if (!co_await async_check_server(d) || !co_await async_check_credential(d)) co_return std::move(d.out);
     co_await async_check_apps(d);
     for (const auto& p : config.projects) {
-        const auto who = co_await async_check_folder_and_groups(d, p);
-        if (p.talk) co_await async_check_talk(d, p);
-        if (p.deck) co_await async_check_deck(d, p, who);
+        co_await detail::async_check_project(d, p);
     }
     co_await async_check_audit(d);
     if (config.global.moodle) {
@@ -439,7 +330,15 @@ std::string render_doctor_text(const std::vector<check_result>& checks)
     }
     const auto problems =
         std::count_if(checks.begin(), checks.end(), [](const auto& c) { return c.result == verdict::problem; });
-    out << (problems ? std::to_string(problems) + " problem(s)" : std::string("all ok")) << '\n';
+    const auto warnings =
+        std::count_if(checks.begin(), checks.end(), [](const auto& c) { return c.result == verdict::warning; });
+    // "all ok" only when nothing was said: right after a WARNING line it read as if there were none.
+    if (problems)
+        out << problems << " problem(s)" << (warnings ? ", " + std::to_string(warnings) + " warning(s)" : "") << '\n';
+    else if (warnings)
+        out << "no problems, " << warnings << " warning(s)" << '\n';
+    else
+        out << "all ok" << '\n';
     return out.str();
 }
 

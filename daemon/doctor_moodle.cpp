@@ -5,6 +5,7 @@
 #include "daemon/doctor.hpp"
 
 #include "moodle/site.hpp"
+#include "scheduler/sessions.hpp"
 #include "reminding/literal.hpp"
 #include "tracking/moodle_course.hpp"
 
@@ -14,6 +15,30 @@ namespace prereadd::daemon {
 namespace {
 
 std::string said(const http::failure& f) { return reminding::log_text(f.message()); }
+
+// The fix a failure of the token or of the site itself needs, else `otherwise`:
+// what Moodle's answer means, not what the call was about.
+std::string fix_for(const http::failure& f, std::string otherwise)
+{
+    if (f.code == moodle::error::invalid_token || f.code == moodle::error::token_rejected) return moodle::token_fix;
+    if (f.code == moodle::error::access_exception)
+        return "give the service user's site role webservice/rest:use (Site administration > Users > Define roles), "
+               "and check that the prereadd service has the function (Server > Web services > External services > "
+               "Functions)";
+    if (f.status == 503)
+        return "Moodle answers 503: it is in maintenance mode (or overloaded); once an upgrade is done: php "
+               "admin/cli/maintenance.php --disable";
+    return otherwise;
+}
+
+// A session's Moodle section, by number or name, among the course's sections.
+bool has_section(const std::vector<moodle::section>& sections, const scheduler::section_choice& wanted)
+{
+    return std::any_of(sections.begin(), sections.end(), [&](const moodle::section& s) {
+        return wanted.number ? s.number == *wanted.number
+                             : scheduler::ascii_lower(s.name) == scheduler::ascii_lower(wanted.name);
+    });
+}
 
 // What the daemon calls, and why it needs each (operations.md, step 3).
 const std::pair<const char*, const char*> needed_functions[] = {
@@ -41,8 +66,9 @@ boost::asio::awaitable<std::optional<moodle::site_info>> async_check_token(moodl
     auto info = co_await d.site.async_site_info();
     if (!info) {
         d.add("moodle", verdict::problem, m.base.to_string() + ": " + said(info.error()),
-              "check moodle.url, that web services and the REST protocol are on, and the token in " +
-                  m.token_file.string() + " (Site administration > Server > Web services > Manage tokens)");
+              fix_for(info.error(), "check moodle.url, that web services and the REST protocol are on, and the token "
+                                    "in " + m.token_file.string() +
+                                        " (Site administration > Server > Web services > Manage tokens)"));
         co_return std::nullopt;
     }
     d.add("moodle", verdict::ok,
@@ -61,6 +87,40 @@ boost::asio::awaitable<std::optional<moodle::site_info>> async_check_token(moodl
               "Functions)");
     }
     co_return std::optional<moodle::site_info>(std::move(*info));
+}
+
+// Each session's section (moodle_section, a series' moodle_first_section and
+// its last) is one the course has: a name that matches none selects nothing,
+// and its session would get no reminder.
+void check_sections(moodle_doctor& d, const config::project_config& p, const std::vector<moodle::section>& sections)
+{
+    std::vector<std::pair<std::string, scheduler::section_choice>> wanted;  // (whose, which)
+    for (const auto& s : p.sessions)
+        if (!s.moodle_section.empty()) wanted.emplace_back("session \"" + s.title + "\"", s.moodle_section);
+    for (const auto& w : p.weekly)
+        if (w.moodle_first_section) {
+            wanted.emplace_back("series \"" + w.title + "\"", scheduler::section_choice{*w.moodle_first_section});
+            if (w.count && *w.count > 1)
+                wanted.emplace_back("series \"" + w.title + "\" (its last)",
+                                    scheduler::section_choice{*w.moodle_first_section + static_cast<int>(*w.count) - 1});
+        }
+    const std::string name = "project " + p.id + ": Moodle sections";
+    std::vector<std::string> missing;
+    for (const auto& [whose, which] : wanted)
+        if (!has_section(sections, which))
+            missing.push_back(reminding::log_text(whose) + ": section " +
+                              (which.number ? std::to_string(*which.number)
+                                            : "\"" + reminding::log_text(which.name) + "\""));
+    if (wanted.empty()) return;
+    if (missing.empty()) {
+        d.add(name, verdict::ok, "every section the sessions name is in the course");
+        return;
+    }
+    std::string known, list;
+    for (const auto& s : sections) known += (known.empty() ? "" : ", ") + reminding::log_text(s.name);
+    for (const auto& m : missing) list += (list.empty() ? "" : "; ") + m;
+    d.add(name, verdict::problem, list + ": the course has no such section, so it selects no pre-read",
+          "name one of the course's sections (" + known + ") in " + p.file.string());
 }
 
 boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::project_config& p,
@@ -86,8 +146,9 @@ boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::
 
     auto contents = co_await d.site.async_contents(course.id);
     if (!contents) {
-        d.add(name + " modules", verdict::problem, said(contents.error()));
+        d.add(name + " modules", verdict::problem, said(contents.error()), fix_for(contents.error(), {}));
     } else {
+        check_sections(d, p, *contents);
         const auto modules = tracking::modules_of(*contents, tracking::names_general_section(p), 0);
         if (modules.untracked.empty()) {
             d.add(name + " modules", verdict::ok,
@@ -105,10 +166,23 @@ boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::
     auto users = co_await d.site.async_enrolled_users(course.id, std::nullopt);
     if (!users) {
         d.add(name + " participants", verdict::problem, said(users.error()),
-              "give the service user the Non-editing teacher role in the course");
+              fix_for(users.error(), "give the service user the Non-editing teacher role in the course"));
         co_return;
     }
-    auto mapped = tracking::participants_of(*users, c, std::nullopt, service_user, {});
+    auto group = co_await tracking::async_course_group(d.site, c, course.id);
+    if (!group) {
+        const bool missing = group.error().code == moodle::error::missing_record;
+        d.add(name + " group", verdict::problem, said(group.error()),
+              missing ? "create the group in the course (Participants > Groups), or correct moodle.group in " +
+                            p.file.string()
+                      : fix_for(group.error(), "grant moodle/course:managegroups and moodle/site:accessallgroups to the "
+                                               "service user's role in the course (or its site role)"));
+        co_return;
+    }
+    if (c.group)
+        d.add(name + " group", verdict::ok,
+              reminding::log_text(*c.group) + ": " + std::to_string((*group)->size()) + " member(s)");
+    auto mapped = tracking::participants_of(*users, c, *group, service_user, {});
     if (mapped.error) {
         d.add(name + " participants", verdict::problem, reminding::log_text(*mapped.error),
               "grant moodle/user:viewalldetails to the service user's site role (Site administration > Users > "
@@ -121,7 +195,8 @@ boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::
     auto completion = co_await d.site.async_completion(course.id, mapped.participants.front().moodle_id);
     if (!completion)
         d.add(name + " completion", verdict::problem, said(completion.error()),
-              "the service user needs report/progress:view in the course (the Non-editing teacher role has it)");
+              fix_for(completion.error(),
+                      "the service user needs report/progress:view in the course (the Non-editing teacher role has it)"));
     else
         d.add(name + " completion", verdict::ok, "the service user may read another user's activity completion");
 }

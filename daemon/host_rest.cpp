@@ -24,10 +24,13 @@ void host_rest::observe(const http::exchange_record& r)
                             r.error.category() == boost::asio::error::get_misc_category());
     if (busy_status) {
         unavailable_ = true;
-        reason_ = "HTTP " + std::to_string(r.status) + (r.status == 503 ? " (maintenance or overload)" : "");
+        maintenance_ = r.error == http::error::maintenance_mode;
+        reason_ = maintenance_ ? std::string("maintenance mode")
+                               : "HTTP " + std::to_string(r.status) + (r.status == 503 ? " (overload)" : "");
         if (r.retry_after) retry_after_ = std::max(retry_after_, std::min(*r.retry_after, retry_after_cap_));
     } else if (no_answer) {
         unavailable_ = true;
+        maintenance_ = false;
         reason_ = "no connection: " + r.error.message();
     } else if (r.status != 0) {
         answered_ = true;  // any other status, 4xx included, is Nextcloud answering
@@ -47,6 +50,7 @@ std::chrono::seconds host_rest::end_pass()
         reason_.clear();
     }
     answered_ = unavailable_ = false;
+    if (rest == std::chrono::seconds::zero()) maintenance_ = false;
     retry_after_ = std::chrono::seconds(0);
     return rest;
 }

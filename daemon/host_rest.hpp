@@ -33,12 +33,16 @@ public:
     // Why, for the log and the status line ("HTTP 503", "no connection: Connection refused").
     const std::string& reason() const { return reason_; }
     unsigned failed_passes() const { return failures_; }
+    // The last pass was turned away because Nextcloud is in maintenance mode:
+    // run.cpp then watches status.php, and says so once, instead of a back-off.
+    bool in_maintenance() const { return maintenance_; }
 
 private:
     std::chrono::seconds base_, max_, retry_after_cap_;
     unsigned failures_ = 0;
     bool answered_ = false;
     bool unavailable_ = false;
+    bool maintenance_ = false;
     std::chrono::seconds retry_after_{0};
     std::string reason_;
 };

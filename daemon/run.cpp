@@ -4,7 +4,7 @@
 #include "daemon/run.hpp"
 
 #include "daemon/generation.hpp"
-#include "daemon/host_rest.hpp"
+#include "daemon/away_watch.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/pass_outcome.hpp"
@@ -32,7 +32,6 @@
 #include <ctime>
 #include <memory>
 #include <optional>
-#include <random>
 
 namespace prereadd::daemon {
 namespace {
@@ -46,21 +45,6 @@ constexpr int exit_cantcreat = 73;  // EX_CANTCREAT
 
 void notify(const std::string& state) { sd_notify(0, state.c_str()); }
 
-// What a reload cannot change: the database (its connection and leases live as long as the process).
-bool same_database(const std::optional<config::database_config>& a, const std::optional<config::database_config>& b)
-{
-    if (a.has_value() != b.has_value()) return false;
-    return !a || (a->uri == b->uri && a->node == b->node && a->lease_time == b->lease_time &&
-                  a->password_file == b->password_file);
-}
-
-std::string monotonic_usec()
-{
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::to_string(static_cast<std::uint64_t>(ts.tv_sec) * 1000000u +
-                          static_cast<std::uint64_t>(ts.tv_nsec) / 1000u);
-}
 
 class service {
 public:
@@ -72,7 +56,7 @@ public:
           store_(store),
           shared_(shared),
           tuning_(tuning),
-          rest_(tuning.rest_base, tuning.rest_max, tuning.retry_after_cap),
+          away_(tuning),
           sleep_(io),
           stop_(io),
           signals_(io, SIGINT, SIGTERM, SIGHUP)
@@ -185,7 +169,7 @@ private:
         }
         next->client.on_exchange([this](const http::exchange_record& r) {
             metrics_.observe(r);
-            rest_.observe(r);
+            away_.observe(r);
         });
         current_ = std::move(next);
     }
@@ -229,7 +213,7 @@ private:
             notify("READY=1\nSTATUS=reload refused: the new configuration has errors (see the log)");
             return;
         }
-        if (!same_database(current_->config.global.database, loaded.config->global.database)) {
+        if (!config::same_database(current_->config.global.database, loaded.config->global.database)) {
             log(priority::error,
                 "configuration reload refused: \"database\" changed, which takes a restart "
                 "(systemctl restart prereadd); the running configuration stays in force");
@@ -280,28 +264,13 @@ private:
             const auto& status = std::get<0>(asked);
             const bool in_maintenance = status && status->maintenance;
             if (!in_maintenance) {
-                if (watching_maintenance_) {
-                    watching_maintenance_ = false;
-                    log(priority::notice, "Nextcloud left maintenance mode: resuming now");
-                    notify("STATUS=Nextcloud left maintenance mode, resuming");
-                    co_return;
-                }
-                // Not maintenance (down, overloaded, unreachable): the back-off stands.
-                co_await sleep_until(wake);
+                // Over: the next pass now. Not maintenance (down, overloaded, unreachable): the back-off stands.
+                if (!away_.maintenance_over()) co_await sleep_until(wake);
                 co_return;
             }
-            if (!watching_maintenance_) {
-                // Said once per maintenance, not at every pass that tries in between.
-                log(priority::notice, "Nextcloud is in maintenance mode: asking status.php every " +
-                                          std::to_string(tuning_.maintenance_watch.count()) + " ms until it is over");
-                watching_maintenance_ = true;
-            }
-            notify("STATUS=Nextcloud is in maintenance mode, waiting for it to end");
+            const auto pause = away_.still_in_maintenance();
             const auto now = std::chrono::system_clock::now();
             if (now >= wake) co_return;  // a message's deadline (or the back-off's end): one more try
-            std::uniform_real_distribution<double> jitter(0.8, 1.2);
-            const auto pause = std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                tuning_.maintenance_watch * jitter(random_));
             if (!(co_await sleep_until(std::min(wake, now + pause)))) co_return;
         }
     }
@@ -340,12 +309,12 @@ private:
         g.poll.due = nullptr;
         if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
             co_return wake_plan{std::chrono::system_clock::now()};  // stopping: no messages half sent
-        log_cycle(cycle);
+        log_cycle(cycle, cycle_failures_, g.project_ids, &due);
         g.reminders.turn = due;
-        g.reminders.nextcloud_away = rest_.turned_away();
+        g.reminders.nextcloud_away = away_.turned_away();
         const auto sent = co_await reminding::async_reminders(g.reminders);
         g.reminders.turn.reset();
-        log_sent(sent);
+        log_sent(sent, sent_failures_);
         const auto took =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         metrics_.observe(cycle, took, unix_now(), shared_ ? g.held.size() : g.config.projects.size());
@@ -367,22 +336,7 @@ private:
 
         auto wake = next_wake(std::chrono::system_clock::now(), std::chrono::steady_clock::now(), g.turns.next(),
                               g.config.global.poll_interval, sent);
-        // Nextcloud turned every request away: leave it alone for a while, however soon the next turn or message.
-        if (const auto rest = rest_.end_pass(); rest > std::chrono::seconds::zero()) {
-            const auto now = std::chrono::system_clock::now();
-            std::optional<std::chrono::system_clock::time_point> deadline;
-            if (sent.open_deadline) deadline = std::chrono::system_clock::time_point(*sent.open_deadline);
-            wake = next_attempt(now, wake, rest, sent.undelivered > 0, deadline, tuning_.deadline_margin);
-            const auto in = std::chrono::duration_cast<std::chrono::seconds>(wake - now).count();
-            log(priority::warning,
-                "Nextcloud unavailable (" + rest_.reason() + "): next attempt in " + std::to_string(in) + " s (" +
-                    std::to_string(rest_.failed_passes()) + " pass(es) in a row" +
-                    (in < rest.count() ? ", sooner than the back-off for a message still due" : "") + ")");
-            notify("STATUS=Nextcloud unavailable (" + rest_.reason() + "), next attempt in " + std::to_string(in) +
-                   " s");
-            co_return wake_plan{wake, true};
-        }
-        watching_maintenance_ = false;  // Nextcloud answered: whatever comes next is news
+        if (const auto away = away_.after_pass(wake, sent)) co_return wake_plan{*away, true};
         notify("STATUS=" + pass_status(cycle, sent, g.config.projects.size(), took));
         co_return wake_plan{wake};
     }
@@ -426,9 +380,8 @@ private:
     std::unique_ptr<generation> current_;
     metrics metrics_;  // kept across reloads
     run_tuning tuning_;
-    host_rest rest_;  // so is the back-off: a reload does not make Nextcloud available
-    std::minstd_rand random_{std::random_device{}()};
-    bool watching_maintenance_ = false;  // status.php said "maintenance" and has not said otherwise since
+    away_watch away_;  // so are the back-off and the maintenance watch
+    failure_memory cycle_failures_, sent_failures_;  // what the log said is failing
     std::unique_ptr<metrics_server> server_;
     std::optional<std::pair<std::string, std::uint16_t>> metrics_wanted_;  // what server_ was bound for
     asio::steady_timer sleep_;

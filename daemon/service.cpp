@@ -10,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <ostream>
 #include <sstream>
 #include <system_error>
@@ -180,6 +181,14 @@ int run_once(const config::configuration& config, const once_options& options, s
     // message that could not go out stays in the outbox for the next run and is
     // reported above; it does not change the exit code.
     return report.errors.empty() ? exit_ok : exit_tempfail;
+}
+
+std::string monotonic_usec()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::to_string(static_cast<std::uint64_t>(ts.tv_sec) * 1000000u +
+                          static_cast<std::uint64_t>(ts.tv_nsec) / 1000u);
 }
 
 }  // namespace prereadd::daemon

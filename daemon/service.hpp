@@ -28,6 +28,8 @@ std::error_code make_state_directory(const config::configuration& config);
 
 // The wall clock in unix seconds, as the poll cycle and the reminders take it.
 std::int64_t unix_now();
+// CLOCK_MONOTONIC in microseconds, as systemd's MONOTONIC_USEC= wants it.
+std::string monotonic_usec();
 
 http::client_config client_config_of(const config::configuration& config);
 

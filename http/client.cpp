@@ -38,6 +38,14 @@ bool is_redirect(unsigned status)
 
 std::string body_excerpt(const std::string& body);
 
+// Nextcloud in maintenance mode: OCS, Talk and Deck say it in a header (21c-21e),
+// WebDAV only in its Sabre error body (21b: OCA\DAV\Exception\ServerMaintenanceMode).
+bool says_maintenance(const response& res)
+{
+    return res.status == 503 && (res.header("X-Nextcloud-Maintenance-Mode") == "1" ||
+                                 res.body.find("ServerMaintenanceMode") != std::string::npos);
+}
+
 // The failure a final status is (401, 403, 429, 502-504), or nothing.
 std::optional<failure> failure_of_status(const response& res, bhttp::verb method, const url& target,
                                          std::optional<std::chrono::seconds> retry_after)
@@ -51,7 +59,8 @@ std::optional<failure> failure_of_status(const response& res, bhttp::verb method
     case 503:
     case 504: {
         std::string why = where + " answered " + std::to_string(res.status);
-        if (res.header("X-Nextcloud-Maintenance-Mode") == "1") why += " (maintenance mode)";
+        if (says_maintenance(res))
+            return failure{http::error::maintenance_mode, why + " (maintenance mode)", res.status, retry_after};
         return failure{http::error::server_unavailable, why, res.status, retry_after};
     }
     default: return std::nullopt;
@@ -212,6 +221,7 @@ asio::awaitable<outcome<response>> client::async_with_retries(const url& target,
             seen.status = result->status;
             if (auto value = result->header("Retry-After"); !value.empty())
                 seen.retry_after = parse_retry_after(value, std::chrono::system_clock::now());
+            seen.maintenance = says_maintenance(*result);
         }
         retry_after = seen.retry_after;
         auto decision = decide_retry(config_.retry, retry_as, attempt, seen, jitter_());

@@ -23,8 +23,9 @@ constexpr const char* words[] = {
     "redirect to another host refused",
     "too many redirects",
     "invalid URL",
+    "Nextcloud is in maintenance mode",
 };
-static_assert(std::size(words) == static_cast<std::size_t>(error::invalid_url));
+static_assert(std::size(words) == static_cast<std::size_t>(error::maintenance_mode));
 
 }  // namespace
 

@@ -30,6 +30,7 @@ enum class error {
     redirect_to_other_host,   // Location points at another scheme, host or port
     too_many_redirects,
     invalid_url,
+    maintenance_mode,  // 503 with X-Nextcloud-Maintenance-Mode: 1 (capture 21b); not retried
 };
 
 }  // namespace prereadd::http

@@ -55,7 +55,8 @@ retry_decision decide_retry(const retry_config& config, bhttp::verb method, unsi
     if (result.transport) {
         retryable = is_transient(result.transport);
     } else {
-        retryable = result.status == 429 || result.status == 502 || result.status == 503 || result.status == 504;
+        retryable = result.status == 429 || result.status == 502 || (result.status == 503 && !result.maintenance) ||
+                    result.status == 504;
     }
     if (!retryable) return {};
 

@@ -31,6 +31,10 @@ struct attempt_result {
     boost::system::error_code transport;  // set when no complete response arrived
     unsigned status = 0;
     std::optional<std::chrono::seconds> retry_after;
+    // A 503 that says Nextcloud is in maintenance mode (captures 21b-21e). Not retried:
+    // maintenance lasts minutes, and the daemon watches status.php for its
+    // end instead (daemon/run.cpp), so each failed pass costs one request.
+    bool maintenance = false;
 };
 
 struct retry_decision {

@@ -6,6 +6,63 @@
 #include <charconv>
 
 namespace prereadd::moodle {
+
+std::string decode_html_text(std::string_view html)
+{
+    static const std::pair<std::string_view, std::string_view> named[] = {
+        {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", "\u00a0"}};
+    std::string out;
+    out.reserve(html.size());
+    for (std::size_t at = 0; at < html.size();) {
+        const auto semicolon = html[at] == '&' ? html.find(';', at) : std::string_view::npos;
+        if (semicolon == std::string_view::npos || semicolon - at > 10) {
+            out += html[at++];
+            continue;
+        }
+        const auto name = html.substr(at + 1, semicolon - at - 1);
+        std::optional<char32_t> code;
+        if (name.size() > 1 && name[0] == '#') {
+            const bool hex = name[1] == 'x' || name[1] == 'X';
+            std::uint32_t value = 0;
+            const auto digits = name.substr(hex ? 2 : 1);
+            auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
+            // No control characters, surrogates or values past Unicode: those stay as written.
+            if (ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty() && value >= 0x20 &&
+                value != 0x7f && (value < 0xd800 || value > 0xdfff) && value <= 0x10ffff)
+                code = value;
+        }
+        std::string_view replacement;
+        for (const auto& [n, r] : named)
+            if (n == name) replacement = r;
+        if (!code && replacement.empty()) {
+            out += html[at++];  // not an entity Moodle writes: literal
+            continue;
+        }
+        if (code) {
+            const auto c = *code;
+            if (c < 0x80) {
+                out += static_cast<char>(c);
+            } else if (c < 0x800) {
+                out += static_cast<char>(0xc0 | (c >> 6));
+                out += static_cast<char>(0x80 | (c & 0x3f));
+            } else if (c < 0x10000) {
+                out += static_cast<char>(0xe0 | (c >> 12));
+                out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+                out += static_cast<char>(0x80 | (c & 0x3f));
+            } else {
+                out += static_cast<char>(0xf0 | (c >> 18));
+                out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+                out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+                out += static_cast<char>(0x80 | (c & 0x3f));
+            }
+        } else {
+            out += replacement;
+        }
+        at = semicolon + 1;
+    }
+    return out;
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -34,6 +91,10 @@ std::string text(const json& object, const char* key)
     auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
+
+// A name Moodle ran through format_string (course, section, module, group):
+// HTML-escaped there, decoded here, once, so each channel escapes it once.
+std::string formatted(const json& object, const char* key) { return decode_html_text(text(object, key)); }
 
 bool flag(const json& object, const char* key, bool fallback)
 {
@@ -110,7 +171,7 @@ boost::system::result<std::vector<course>> parse_courses(const json& answer)
     for (const auto& c : *courses) {
         auto id = c.is_object() ? integer(c, "id") : std::nullopt;
         if (!id) return unexpected();
-        out.push_back({*id, text(c, "shortname"), text(c, "fullname"), flag(c, "enablecompletion", false)});
+        out.push_back({*id, formatted(c, "shortname"), formatted(c, "fullname"), flag(c, "enablecompletion", false)});
     }
     return out;
 }
@@ -125,7 +186,7 @@ boost::system::result<std::vector<section>> parse_contents(const json& answer)
         section sec;
         sec.id = *id;
         sec.number = static_cast<int>(integer_or(s, "section", 0));
-        sec.name = text(s, "name");
+        sec.name = formatted(s, "name");
         sec.visible = flag(s, "visible", true) && flag(s, "uservisible", true);
         if (auto modules = s.find("modules"); modules != s.end() && modules->is_array()) {
             for (const auto& m : *modules) {
@@ -133,7 +194,7 @@ boost::system::result<std::vector<section>> parse_contents(const json& answer)
                 if (!cmid) return unexpected();
                 module mod;
                 mod.cmid = *cmid;
-                mod.name = text(m, "name");
+                mod.name = formatted(m, "name");
                 mod.modname = text(m, "modname");
                 mod.url = text(m, "url");
                 mod.visible = flag(m, "visible", true) && flag(m, "uservisible", true);
@@ -178,7 +239,7 @@ boost::system::result<std::vector<group>> parse_groups(const json& answer)
     for (const auto& g : answer) {
         auto id = g.is_object() ? integer(g, "id") : std::nullopt;
         if (!id) return unexpected();
-        out.push_back({*id, text(g, "name"), text(g, "idnumber")});
+        out.push_back({*id, formatted(g, "name"), text(g, "idnumber")});
     }
     return out;
 }

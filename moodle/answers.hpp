@@ -19,6 +19,12 @@
 
 namespace prereadd::moodle {
 
+// Text Moodle HTML-escaped (format_string: "Q&amp;A session" for a module
+// named "Q&A session"; numeric references too), as plain text: decoded once,
+// where it is read. Unknown entities and references to control characters
+// stay as written.
+std::string decode_html_text(std::string_view html);
+
 // The body of an answer as JSON, or the failure it stands for: XML (13a/13b),
 // not JSON, or an exception object (classified, naming `function`).
 http::outcome<nlohmann::json> read_answer(std::string_view body, std::string_view content_type,

@@ -104,4 +104,11 @@ http::failure failure_of(const ws_exception& e, std::string_view function)
     return http::failure{value, std::move(detail)};
 }
 
+bool site_failure(const boost::system::error_code& ec)
+{
+    if (ec == error::invalid_token || ec == error::token_rejected || ec == error::access_exception) return true;
+    // Not Moodle's words at all: the HTTP layer's (down, maintenance, refused connection, timeout).
+    return ec.category() != error_category();
+}
+
 }  // namespace prereadd::moodle

@@ -59,6 +59,16 @@ std::optional<ws_exception> exception_of(const nlohmann::json& answer);
 // The error value an exception stands for.
 error classify(const ws_exception& e);
 
+// A failure that is about the site or its token, not about the user or course a
+// call named: the token refused, the service not usable, Moodle down or in
+// maintenance. Said once for the site, with the fix, never as one participant's.
+bool site_failure(const boost::system::error_code& ec);
+
+// What an admin does about a refused token (issue 27): a new one, and SIGHUP.
+inline constexpr const char* token_fix =
+    "make a new token for the service user and the prereadd service (Site administration > Server > Web "
+    "services > Manage tokens), write it to the token file, then: systemctl reload prereadd";
+
 // The capability a nopermissions answer names. Moodle gives only its display
 // name in parentheses ("... permissions to do that (Manage groups)."): the
 // ones the daemon's calls can meet are mapped back to the capability an

@@ -50,6 +50,7 @@ void site::reset_token(http::secret token)
 {
     token_ = std::move(token);
     token_rejected_ = false;
+    service_user_ = 0;  // a new token may be another user's
 }
 
 asio::awaitable<http::outcome<nlohmann::json>> site::async_call(std::string function, parameters params,
@@ -73,6 +74,16 @@ asio::awaitable<http::outcome<nlohmann::json>> site::async_call(std::string func
     auto answer = read_answer(res->body, res->header("Content-Type"), function);
     if (!answer && answer.error().code == error::invalid_token) token_rejected_ = true;
     co_return answer;
+}
+
+asio::awaitable<http::outcome<std::int64_t>> site::async_service_user()
+{
+    if (service_user_ == 0) {
+        auto info = co_await async_site_info();
+        if (!info) co_return info.error();
+        service_user_ = info->userid;
+    }
+    co_return service_user_;
 }
 
 asio::awaitable<http::outcome<site_info>> site::async_site_info()

@@ -46,6 +46,9 @@ public:
                                                                      bool safe_to_repeat = true);
 
     boost::asio::awaitable<http::outcome<site_info>> async_site_info();
+    // The service user's id (site info's userid), asked once per token: the
+    // poll cycle and the reminder pass share it.
+    boost::asio::awaitable<http::outcome<std::int64_t>> async_service_user();
     // By shortname (nothing found: an empty list) or by id.
     boost::asio::awaitable<http::outcome<std::vector<course>>> async_courses(std::string field, std::string value);
     boost::asio::awaitable<http::outcome<std::vector<section>>> async_contents(std::int64_t course);
@@ -77,6 +80,7 @@ private:
     http::url base_;
     http::secret token_;
     bool token_rejected_ = false;
+    std::int64_t service_user_ = 0;  // 0: not asked yet with this token
 };
 
 }  // namespace prereadd::moodle

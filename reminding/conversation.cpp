@@ -6,6 +6,8 @@
 // answered — so an idle project costs at most one request per poll interval.
 #include "reminding/pass.hpp"
 
+#include "reminding/literal.hpp"
+
 #include "ocs/api.hpp"
 #include "ocs/talk.hpp"
 #include "scheduler/time.hpp"
@@ -208,8 +210,18 @@ boost::asio::awaitable<void> pass::learn_zones(const config::project_config& p, 
             known.fetched_at = ctx_.now();
             known.zone = nullptr;
             if (answer && !answer->offered) ctx_.memory.zones_not_offered_at = ctx_.now();
-            if (answer && answer->zone)
-                if (auto found = scheduler::find_time_zone(*answer->zone)) known.zone = *found;
+            if (answer && answer->zone) {
+                if (auto found = scheduler::find_time_zone(*answer->zone))
+                    known.zone = *found;
+                else if (known.unknown_zone != *answer->zone) {
+                    // Said once per user and name (asked again a day later): times stay in the project's zone.
+                    known.unknown_zone = *answer->zone;
+                    report_.notices.push_back(p.id + ": " + log_text(user) + "'s time zone in Nextcloud, \"" +
+                                              log_text(*answer->zone) +
+                                              "\", is no IANA zone this system knows: their times are shown in " +
+                                              p.time_zone->name() + " only");
+                }
+            }
         }
         if (known.zone && known.zone != p.time_zone) state.zones[user] = known.zone;
     }

@@ -23,6 +23,21 @@ std::string session_folder(const config::project_config& p, const scheduler::ses
 
 }  // namespace
 
+std::optional<std::string> empty_selection(const config::project_config& p, const scheduler::session& s)
+{
+    const auto day = date::format("%F", date::floor<date::days>(p.time_zone->to_local(s.start)));
+    if (s.moodle_section.number) return "its Moodle section " + std::to_string(*s.moodle_section.number) + " has no module";
+    if (!s.moodle_section.name.empty())
+        return "its Moodle section \"" + s.moodle_section.name + "\" matches no section with modules";
+    if (p.pre_reads == scheduler::pre_read_scope::session_folder)
+        return "the project folder has no file at its top and none in " + day + "/";
+    if (p.pre_reads == scheduler::pre_read_scope::tag)
+        return "no untagged document and none tagged " + p.pre_read_tag_prefix + day;
+    if (p.moodle && p.moodle->modules == scheduler::module_scope::section_with_date && p.folder.empty())
+        return "no Moodle section's name holds its date (" + day + ")";
+    return std::nullopt;
+}
+
 std::vector<const pre_read_doc*> follow_ups_of(const reminder_input& in)
 {
     std::vector<const pre_read_doc*> out;

@@ -30,6 +30,13 @@ struct project_state {
 };
 
 // What the messages about session `s` are made from.
+// Why a session's own selection chose no pre-read at all: its Moodle section,
+// its dated sub-folder or tag, or its dated Moodle section names nothing
+// (issue 27: a section named "Q&A week" selected nothing, and the session got
+// no reminder and no word). Nothing where an empty selection just means an
+// empty project folder.
+std::optional<std::string> empty_selection(const config::project_config& p, const scheduler::session& s);
+
 reminder_input input_for(const config::project_config& p, const scheduler::session& s, const project_state& state,
                          date::sys_seconds now);
 

@@ -86,16 +86,22 @@ std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (
     return joined(paths);
 }
 
+// "alice", "alice and bob", "alice, bob and carol" (each already literal).
+std::string and_list(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out;
+}
+
 // "alice has been told", "alice and bob have been told"; "" without facilitators.
 std::string facilitators_told(const std::vector<std::string>& facilitators)
 {
     if (facilitators.empty()) return {};
     std::vector<std::string> names;
     for (const auto& f : facilitators) names.push_back(talk_text(f));
-    std::string who;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        who += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-    return who + (names.size() == 1 ? " has" : " have") + " been told";
+    return and_list(names) + (names.size() == 1 ? " has" : " have") + " been told";
 }
 
 // "a.md (no access yet), b.md (no access yet) — alice has been told": each
@@ -137,6 +143,30 @@ std::vector<std::string> missed_the_call(const reminder_input& in)
     if (!in.attendance || !in.attendance->call_happened) return out;
     for (const auto& user : in.participants)
         if (!in.attendance->present.count(user)) out.push_back(user);
+    return out;
+}
+
+// Where those who missed the call catch up: the session's folder, offered
+// only to those who can open it (no pre-read out of their reach); the others
+// are told who to ask.
+std::string catch_up_line(const reminder_input& in)
+{
+    std::vector<std::string> can, cannot;
+    for (const auto& user : missed_the_call(in)) {
+        const bool blocked = std::any_of(in.blocked.begin(), in.blocked.end(), [&](const auto& b) { return b.first == user; });
+        (blocked ? cannot : can).push_back(talk_text(user));
+    }
+    std::string out;
+    if (!can.empty())
+        out += "\nFor " + (cannot.empty() ? std::string("those who did not attend") : and_list(can)) +
+               ": the session's folder " + talk_text(in.session_folder) + " (minutes, recording).";
+    if (!cannot.empty()) {
+        std::vector<std::string> facilitators;
+        for (const auto& name : in.facilitators) facilitators.push_back(talk_text(name));
+        out += "\n" + and_list(cannot) + " cannot open the session's folder yet: ask " +
+               (facilitators.empty() ? std::string("the project's facilitator") : and_list(facilitators)) +
+               " for access to it.";
+    }
     return out;
 }
 
@@ -303,9 +333,7 @@ message summary_message(const reminder_input& in, const std::vector<const pre_re
     text += "\nAttended: " + (present.empty() ? std::string("nobody") : joined(present));
     text += "\nDid not attend: " + (absent.empty() ? std::string("nobody") : joined(absent));
     if (!follow_ups.empty()) text += "\nFollow-ups now due: " + paths_of(follow_ups, talk_text);
-    if (!absent.empty())
-        text += "\nFor those who did not attend: the session's folder " + talk_text(in.session_folder) +
-                " (minutes, recording).";
+    text += catch_up_line(in);
     return {fitted(std::move(text)), {}};
 }
 
@@ -414,32 +442,6 @@ message digest_message(const digest_input& in)
     return {fitted(std::move(text)), {}};
 }
 
-std::string deck_title(const scheduler::session& s, const date::time_zone& zone)
-{
-    const date::year_month_day ymd{date::floor<date::days>(zone.to_local(s.start))};
-    return "Pre-reads: " + plain_line(s.title) + " (" + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
-           std::string(month_names[static_cast<unsigned>(ymd.month()) - 1]).substr(0, 3) + " " +
-           std::to_string(static_cast<int>(ymd.year())) + ")";
-}
-
-std::string deck_marker(const std::string& project, const scheduler::session& s)
-{
-    return "prereadd: " + project + "/" + s.key;
-}
-
-std::string deck_description(const std::string& project, const reminder_input& in)
-{
-    std::string text =
-        "Pre-reads for **" + deck_text(in.session->title) + "** — " + session_time(*in.session, *in.zone) + "\n";
-    for (const auto& user : in.participants)
-        for (const auto& d : in.documents) {
-            const bool done = in.done.count({user, d.file_id}) != 0;
-            text += std::string("\n- [") + (done ? "x" : " ") + "] " + deck_text(user) + ": " +
-                    deck_text(document_label(d));
-            if (!done && in.blocked.count({user, d.file_id})) text += " — no access yet";
-        }
-    text += "\n\n" + deck_marker(project, *in.session);
-    return text;
-}
+std::string month_name(date::month m) { return month_names[static_cast<unsigned>(m) - 1]; }
 
 }  // namespace prereadd::reminding

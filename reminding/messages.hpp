@@ -30,6 +30,8 @@ std::string session_time(const scheduler::session& s, const date::time_zone& zon
 
 // "in 3 days", "in 1 day 2 hours", "in 45 minutes", "in less than a minute".
 std::string time_until(std::chrono::seconds remaining);
+// "December" (English for now, as every sentence here).
+std::string month_name(date::month m);
 // The same for a session's start: "starting now" within its last minute.
 std::string starts_in(std::chrono::seconds remaining);
 

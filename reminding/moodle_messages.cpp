@@ -109,14 +109,12 @@ boost::asio::awaitable<void> pass::send_moodle(std::vector<store::outbox_row> ro
 
 boost::asio::awaitable<std::optional<std::int64_t>> pass::moodle_self(const config::project_config& p)
 {
-    if (ctx_.memory.moodle_self != 0) co_return ctx_.memory.moodle_self;
-    auto info = co_await ctx_.moodle->async_site_info();
-    if (!info) {
-        fail(p, info.error());
+    auto self = co_await ctx_.moodle->async_service_user();
+    if (!self) {
+        fail(p, self.error(), "Moodle");
         co_return std::nullopt;
     }
-    ctx_.memory.moodle_self = info->userid;
-    co_return info->userid;
+    co_return *self;
 }
 
 boost::asio::awaitable<void> pass::recover_moodle(const config::project_config& p, const store::outbox_row& row)
@@ -128,7 +126,7 @@ boost::asio::awaitable<void> pass::recover_moodle(const config::project_config& 
         if (!self) co_return;
         auto sent = co_await ctx_.moodle->async_messages_to(*to, *self);
         if (!sent) {
-            lookup_failed(p, row, sent.error());
+            lookup_failed(p, row, sent.error(), "Moodle");
             co_return;
         }
         auto found =

@@ -52,7 +52,8 @@ public:
 private:
     const http::url& base() const { return ctx_.config.global.nextcloud.base; }
     date::sys_seconds now() const { return date::sys_seconds{std::chrono::seconds(ctx_.now())}; }
-    void fail(const config::project_config& p, const http::failure& f);
+    // "<project>: <system>: <failure>"; `system` names Moodle where it failed (Nextcloud's failures name their URL).
+    void fail(const config::project_config& p, const http::failure& f, std::string_view system = {});
     bool may_post() const { return !ctx_.may_post || ctx_.may_post(); }
 
     // The outbox (reminder_pass.cpp).
@@ -64,7 +65,8 @@ private:
     boost::asio::awaitable<bool> write(store::outbox_row& row, store::outbox_state state);
     boost::asio::awaitable<void> recover(const config::project_config& p);
     // An unconfirmed row could not be looked for: tried again while its deadline allows.
-    void lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f);
+    void lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f,
+                       std::string_view system = {});
     // Whether the row's item has rows for other recipients.
     boost::asio::awaitable<bool> has_siblings(const config::project_config& p, const store::outbox_row& row);
     // Records the row missed when its deadline has passed; false otherwise.

@@ -73,9 +73,9 @@ boost::asio::awaitable<void> pass::run()
     // The store is gone for this pass (its connection is closed): the next pass starts afresh.
     if (lost) report_.errors.push_back("state: " + lost->ec.message());
 }
-void pass::fail(const config::project_config& p, const http::failure& f)
+void pass::fail(const config::project_config& p, const http::failure& f, std::string_view system)
 {
-    report_.errors.push_back(p.id + ": " + f.message());
+    report_.errors.push_back(p.id + ": " + (system.empty() ? std::string() : std::string(system) + ": ") + f.message());
 }
 // Posts one outbox row that is already written as an intent.
 boost::asio::awaitable<bool> pass::post(const store::outbox_row& row)
@@ -162,12 +162,17 @@ boost::asio::awaitable<void> pass::recover(const config::project_config& p)
             need(co_await store_.withdraw_intent(row.reference_id));
             continue;
         }
-        if (co_await post(row)) ++report_.sent;
+        if (co_await post(row)) {
+            ++report_.sent;
+            // Posted by a later pass than the one that wrote it: after its time, so late.
+            if (row.late || ctx_.now() - row.created_at > 60) ++report_.late;
+        }
     }
 }
-void pass::lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f)
+void pass::lookup_failed(const config::project_config& p, const store::outbox_row& row, const http::failure& f,
+                         std::string_view system)
 {
-    fail(p, f);
+    fail(p, f, system);
     if (row.deadline && *row.deadline > ctx_.now()) {
         keep_open(date::sys_seconds{std::chrono::seconds(*row.deadline)});
         ++report_.undelivered;

@@ -79,11 +79,12 @@ struct reminder_memory {
     struct user_zone {
         std::int64_t fetched_at = 0;
         const date::time_zone* zone = nullptr;  // none set, or Nextcloud does not say (29)
+        std::string unknown_zone;               // a name Nextcloud gave that is no zone here, logged once
     };
     std::map<std::string, user_zone> user_zones;  // by user id, from Nextcloud's user details
+    std::set<std::string> empty_selections_said;  // "<project>/<session key>": told once that it selects nothing
     // When Nextcloud last answered user details without a `timezone` (29): not asked again for a refresh.
     std::int64_t zones_not_offered_at = 0;
-    std::int64_t moodle_self = 0;  // the Moodle service user's id (site info), once asked
 };
 
 // Everything a pass works with, by lifetime: what it depends on (as long as

@@ -3,6 +3,9 @@
 // reactions that acknowledge a reminder (see pass.hpp).
 #include "reminding/pass.hpp"
 
+#include "reminding/decisions.hpp"
+#include "reminding/literal.hpp"
+
 #include "ocs/talk.hpp"
 #include "scheduler/calendar.hpp"
 #include "scheduler/time.hpp"
@@ -101,7 +104,14 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
         const auto outbox = need(co_await store_.outbox(p.id));
         const auto text = compose(item, in, state, sessions, first_reminder_of(outbox, item.about->key), peers);
         if (!text) {
-            // Nobody in Talk has anything left: nothing to say there.
+            // Nobody in Talk has anything left: nothing to say there. Or nothing was
+            // selected for the session, which is no "everyone ready": said once.
+            if (item.kind == scheduler::item_kind::reminder && in.documents.empty())
+                if (auto why = empty_selection(p, *item.about);
+                    why && ctx_.memory.empty_selections_said.insert(p.id + "/" + item.about->key).second)
+                    report_.notices.push_back(p.id + ": session \"" + log_text(item.about->title) + "\" (" +
+                                              item.about->key + ") has no pre-read: " + log_text(*why) +
+                                              "; no reminder for it (prereadd doctor checks the selections)");
             co_await deliver_with(row, std::move(by_moodle), false);
             ++report_.skipped;
             continue;

@@ -13,6 +13,15 @@
 namespace prereadd::tracking {
 namespace {
 
+// "Moodle course ALPHA: <failure>", and the fix where the token was refused.
+std::string course_failure(const std::string& course, const http::failure& e)
+{
+    std::string text = "Moodle course " + course + ": " + e.message();
+    if (e.code == moodle::error::invalid_token || e.code == moodle::error::token_rejected)
+        text += "; " + std::string(moodle::token_fix);
+    return text;
+}
+
 using scheduler::ascii_lower;
 
 bool has_role(const moodle::enrolled_user& u, const std::vector<std::string>& roles)
@@ -186,7 +195,7 @@ boost::asio::awaitable<std::optional<std::string>> async_find_course(moodle::sit
     const std::string field = c.course_id ? "id" : "shortname";
     const std::string value = c.course_id ? std::to_string(*c.course_id) : c.shortname;
     auto courses = co_await site.async_courses(field, value);
-    if (!courses) co_return "Moodle course " + c.course_name() + ": " + courses.error().message();
+    if (!courses) co_return course_failure(c.course_name(), courses.error());
     if (courses->empty())
         co_return "Moodle has no course " + c.course_name() + " (or the service user is not enrolled in it)";
     cache.course_id = courses->front().id;
@@ -194,43 +203,24 @@ boost::asio::awaitable<std::optional<std::string>> async_find_course(moodle::sit
 }
 
 // The group's members, when one is configured.
-boost::asio::awaitable<http::outcome<std::optional<std::set<std::int64_t>>>> async_group(
-    moodle::site& site, const config::moodle_course_config& c, std::int64_t course)
-{
-    using result = http::outcome<std::optional<std::set<std::int64_t>>>;
-    if (!c.group) co_return result(std::optional<std::set<std::int64_t>>{});
-    auto groups = co_await site.async_groups(course);
-    if (!groups) co_return result(boost::system::in_place_error, groups.error());
-    auto it = std::find_if(groups->begin(), groups->end(), [&](const auto& g) { return g.name == *c.group; });
-    if (it == groups->end()) {
-        http::failure f;
-        f.code = moodle::make_error_code(moodle::error::missing_record);
-        f.detail = "the course has no group named \"" + *c.group + "\"";
-        co_return result(boost::system::in_place_error, std::move(f));
-    }
-    auto members = co_await site.async_group_members(it->id);
-    if (!members) co_return result(boost::system::in_place_error, members.error());
-    co_return result(std::optional<std::set<std::int64_t>>(std::set<std::int64_t>(members->begin(), members->end())));
-}
-
 // Sections and enrolments: at the first turn and every `refresh_every` turns.
 boost::asio::awaitable<std::optional<std::string>> async_refresh_course(const course_poll_input& in,
                                                                         course_cache& cache)
 {
     const auto& c = *in.project.moodle;
     if (cache.service_user == 0) {
-        auto info = co_await in.site.async_site_info();
-        if (!info) co_return "Moodle: " + info.error().message();
-        cache.service_user = info->userid;
+        auto self = co_await in.site.async_service_user();
+        if (!self) co_return "Moodle: " + self.error().message();
+        cache.service_user = *self;
     }
     if (cache.course_id == 0)
         if (auto failed = co_await async_find_course(in.site, c, cache)) co_return failed;
     auto contents = co_await in.site.async_contents(cache.course_id);
-    if (!contents) co_return "Moodle course " + c.course_name() + ": " + contents.error().message();
-    auto group = co_await async_group(in.site, c, cache.course_id);
-    if (!group) co_return "Moodle course " + c.course_name() + ": " + group.error().message();
+    if (!contents) co_return course_failure(c.course_name(), contents.error());
+    auto group = co_await async_course_group(in.site, c, cache.course_id);
+    if (!group) co_return course_failure(c.course_name(), group.error());
     auto users = co_await in.site.async_enrolled_users(cache.course_id, std::nullopt);
-    if (!users) co_return "Moodle course " + c.course_name() + ": " + users.error().message();
+    if (!users) co_return course_failure(c.course_name(), users.error());
     if (in.find_in_nextcloud) {
         std::vector<std::string> unknown;
         for (auto& key : lookups_for(*users, c, cache.service_user))
@@ -280,8 +270,12 @@ boost::asio::awaitable<course_result> async_poll_course(course_poll_input in, co
             auto statuses = co_await in.site.async_completion(cache.course_id, p->moodle_id);
             ++u.completion_requests;
             if (!statuses) {
-                failure = "Moodle course " + in.project.moodle->course_name() + ", completion of " + p->fullname +
-                          ": " + statuses.error().message();
+                // A refused token or Moodle down is the site's failure, not this participant's.
+                const auto& e = statuses.error();
+                failure = moodle::site_failure(e.code)
+                              ? course_failure(in.project.moodle->course_name(), e)
+                              : "Moodle course " + in.project.moodle->course_name() + ", completion of " +
+                                    p->fullname + ": " + e.message();
                 co_return;
             }
             auto found = engagements_of(in.project.id, p->user_id, *statuses, cmids, in.now);
@@ -304,5 +298,25 @@ boost::asio::awaitable<course_result> async_poll_course(course_poll_input in, co
     out.update = std::move(u);
     co_return out;
 }
+
+boost::asio::awaitable<http::outcome<std::optional<std::set<std::int64_t>>>> async_course_group(
+    moodle::site& site, const config::moodle_course_config& c, std::int64_t course)
+{
+    using result = http::outcome<std::optional<std::set<std::int64_t>>>;
+    if (!c.group) co_return result(std::optional<std::set<std::int64_t>>{});
+    auto groups = co_await site.async_groups(course);
+    if (!groups) co_return result(boost::system::in_place_error, groups.error());
+    auto it = std::find_if(groups->begin(), groups->end(), [&](const auto& g) { return g.name == *c.group; });
+    if (it == groups->end()) {
+        http::failure f;
+        f.code = moodle::make_error_code(moodle::error::missing_record);
+        f.detail = "the course has no group named \"" + *c.group + "\"";
+        co_return result(boost::system::in_place_error, std::move(f));
+    }
+    auto members = co_await site.async_group_members(it->id);
+    if (!members) co_return result(boost::system::in_place_error, members.error());
+    co_return result(std::optional<std::set<std::int64_t>>(std::set<std::int64_t>(members->begin(), members->end())));
+}
+
 
 }  // namespace prereadd::tracking

@@ -67,6 +67,11 @@ struct mapped_participants {
     std::vector<moodle_participant> participants;
     std::optional<std::string> error;
 };
+// The members of the course group moodle.group names (nothing when it names
+// none); a group the course does not have is a missing_record failure.
+boost::asio::awaitable<http::outcome<std::optional<std::set<std::int64_t>>>> async_course_group(
+    moodle::site& site, const config::moodle_course_config& c, std::int64_t course);
+
 mapped_participants participants_of(const std::vector<moodle::enrolled_user>& users,
                                     const config::moodle_course_config& c,
                                     const std::optional<std::set<std::int64_t>>& group_members,

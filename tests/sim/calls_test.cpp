@@ -404,5 +404,20 @@ TEST_F(calls_34_test, talk_22_calls_and_the_zone_nextcloud_34_knows)
     EXPECT_EQ(s[0]["attended"]["carol"]["first_joined"], "2026-12-02T09:03:00Z");
 }
 
+TEST_F(calls_34_test, a_time_zone_nextcloud_gives_that_is_no_zone_is_said)
+{
+    // Issue 27: a zone that is not one (Mars/Olympus) was dropped without a word.
+    sim.control({{"op", "user"}, {"id", "carol"}, {"password", "pw"}, {"timezone", "Mars/Olympus"}});
+    sim.control({{"op", "group"}, {"id", "team-carol"}, {"members", {"carol"}}});
+    sim.control({{"op", "subadmin"}, {"user", "preread"}, {"group", "team-carol"}});
+    const auto report = step();
+    ASSERT_EQ(report.notices.size(), 1u) << testing::PrintToString(report.notices);
+    EXPECT_EQ(report.notices[0], "alpha: carol's time zone in Nextcloud, \"Mars/Olympus\", is no IANA zone this "
+                                 "system knows: their times are shown in Europe/Berlin only");
+    auto group = posted_with("Still to read");
+    ASSERT_EQ(group.size(), 1u);
+    EXPECT_THAT(group[0].text, Not(HasSubstr("In other time zones")));
+}
+
 }  // namespace
 }  // namespace prereadd

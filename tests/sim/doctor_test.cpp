@@ -26,7 +26,7 @@ protected:
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
         const auto token =
             sim.control(
-                   {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob"}}})["token"]
+                   {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"]
                 .get<std::string>();
         const auto board =
             sim.control({{"op", "board"}, {"user", "preread"}, {"title", "Alpha"}, {"stack", "Pre-reads"}});
@@ -92,6 +92,54 @@ TEST_F(doctor_test, a_good_setup_is_all_ok_and_the_probe_read_is_seen_in_the_aud
     EXPECT_EQ(json["checks"][0]["check"], "server");
 }
 
+TEST_F(doctor_test, a_participant_the_folder_is_not_shared_with_cannot_open_its_files)
+{
+    // Issue 27: participants team-alpha plus dave, the folder shared with team-alpha only. Doctor
+    // said "shares: 1 share(s)" and "all ok" while the daemon reported "dave cannot open agenda.md".
+    sim.control({{"op", "user"}, {"id", "dave"}, {"password", "pw"}});
+    config.projects[0].participants.users.push_back("dave");
+    const auto checks = doctor();
+    const auto text = daemon::render_doctor_text(checks);
+    EXPECT_FALSE(daemon::all_ok(checks)) << text;
+    const auto access = find(checks, "project alpha: access");
+    EXPECT_EQ(access.result, daemon::verdict::problem) << text;
+    EXPECT_EQ(access.detail,
+              "dave cannot open 2 of 2 file(s) in /Projects/Alpha: agenda.md and budget.ods (not shared with dave)");
+    EXPECT_EQ(access.fix, "share /Projects/Alpha with dave or a group of theirs (Files > Share), as preread");
+    // dave is no member of the board (prereadd shares it) and not in the conversation.
+    EXPECT_THAT(text, HasSubstr("alice, bob and dave are not members yet; prereadd shares the board with each "
+                                "(read-only) before assigning a card"))
+        << text;
+    EXPECT_THAT(text, HasSubstr("WARNING  project alpha: Talk: dave is not in conversation")) << text;
+    EXPECT_THAT(text, ::testing::EndsWith("1 problem(s), 1 warning(s)\n")) << text;
+    EXPECT_EQ(text.find(" \n"), std::string::npos) << "a line ends in a space:\n" << text;
+}
+
+TEST_F(doctor_test, warnings_alone_are_no_problems_but_not_all_ok_either)
+{
+    sim.control({{"op", "user"}, {"id", "erin"}, {"password", "pw"}});
+    sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha"}, {"type", "user"}, {"with", "erin"}});
+    config.projects[0].participants.users.push_back("erin");
+    config.projects[0].deck.reset();
+    const auto checks = doctor();
+    const auto text = daemon::render_doctor_text(checks);
+    EXPECT_TRUE(daemon::all_ok(checks)) << text;
+    EXPECT_THAT(text, HasSubstr("WARNING  project alpha: Talk: erin is not in conversation")) << text;
+    EXPECT_THAT(text, ::testing::EndsWith("no problems, 1 warning(s)\n")) << text;
+}
+
+TEST_F(doctor_test, a_board_deck_refuses_may_have_been_deleted)
+{
+    // Deck answers 403 for a deleted board, also to its owner (issue 27: it was described as
+    // a sharing problem to the board's own owner).
+    config.projects[0].deck->board = 999;
+    const auto checks = doctor();
+    const auto deck = find(checks, "project alpha: Deck");
+    EXPECT_EQ(deck.result, daemon::verdict::problem);
+    EXPECT_EQ(deck.detail, "Deck refuses board 999 to preread: it may have been deleted, or it is not shared with preread");
+    EXPECT_THAT(deck.fix, HasSubstr("restore it in Deck (Deleted boards) or set deck.board in "));
+}
+
 TEST_F(doctor_test, a_wrong_app_password_is_found_and_nothing_else_is_tried)
 {
     const auto checks = doctor("wrong");
@@ -136,7 +184,7 @@ TEST_F(doctor_test, a_deck_board_the_participants_are_not_members_of)
     config.projects[0].deck->share_with_participants = false;
     const auto checks = doctor();
     EXPECT_EQ(problems(checks), std::vector<std::string>{"project alpha: Deck"}) << daemon::render_doctor_text(checks);
-    EXPECT_THAT(find(checks, "project alpha: Deck").detail, HasSubstr("alice, bob"));
+    EXPECT_THAT(find(checks, "project alpha: Deck").detail, HasSubstr("alice and bob"));
 }
 
 TEST_F(doctor_test, an_audit_log_path_that_is_wrong)

@@ -206,7 +206,8 @@ TEST_F(fault_test, maintenance_mode_is_reported_as_such)
     sim.set_maintenance(true);
     auto dav = propfind();
     ASSERT_FALSE(dav);
-    EXPECT_EQ(dav.error().code, make_error_code(error::server_unavailable));
+    EXPECT_EQ(dav.error().code, make_error_code(error::maintenance_mode));
+    EXPECT_EQ(sim.requests_served(), 1u) << "not retried: the daemon watches status.php for its end";
     auto ocs = capabilities();
     ASSERT_FALSE(ocs);
     EXPECT_THAT(ocs.error().detail, ::testing::HasSubstr("maintenance mode")) << ocs.error().detail;

@@ -264,6 +264,28 @@ TEST_F(moodle_course_test, a_project_of_a_moodle_course_alone_needs_no_folder_an
     EXPECT_EQ(status["participants"].size(), 4u);
 }
 
+TEST_F(moodle_course_test, a_session_whose_section_matches_none_is_said_not_taken_for_everyone_ready)
+{
+    // Issue 27, seen on a real Moodle: "0 sent, 1 skipped (everyone ready)", and no word, for a
+    // session whose moodle_section matched no section.
+    alpha().folder.clear();
+    alpha().participants = {};
+    alpha().weekly.clear();
+    config::session_config qa;
+    qa.title = "Q&A";
+    qa.start = date::local_days{date::year{2026} / 12 / 2} + 10h;
+    qa.duration = 2h;
+    qa.moodle_section.name = "Q&A week";
+    alpha().sessions = {qa};
+    clock = week_1 - day;
+    auto [cycle, report] = pass();
+    EXPECT_TRUE(reminders_in_talk().empty());
+    ASSERT_EQ(report.notices.size(), 1u) << testing::PrintToString(report.notices);
+    EXPECT_EQ(report.notices[0], "alpha: session \"Q&A\" (2026-12-02T10:00) has no pre-read: its Moodle section "
+                                 "\"Q&A week\" matches no section with modules; no reminder for it (prereadd doctor "
+                                 "checks the selections)");
+}
+
 TEST_F(moodle_course_test, a_recipient_moodle_refuses_is_missed_alone_and_the_others_get_theirs)
 {
     moodle_op(nlohmann::json::array({{{"op", "user"}, {"username", "erin"}, {"firstname", "Erin"}},
@@ -442,6 +464,46 @@ TEST_F(moodle_course_test, doctor_names_each_missing_function_capability_and_com
     const auto completion = find(checks, "project alpha: Moodle course completion");
     EXPECT_EQ(completion.result, daemon::verdict::problem);
     EXPECT_THAT(completion.detail + completion.fix, HasSubstr("report/progress:view"));
+}
+
+TEST_F(moodle_course_test, doctor_checks_the_sections_the_group_and_says_what_a_refused_token_needs)
+{
+    // Issue 27, seen on a real Moodle: a session's section that matches none gave no reminder and no
+    // word; moodle.group was not checked; a revoked token was blamed on a participant, with no fix.
+    auto run_doctor = [&] { return test::run_awaitable(io, daemon::async_doctor_moodle(site, config)); };
+    auto find = [](const std::vector<daemon::check_result>& checks, const std::string& what) {
+        auto it = std::find_if(checks.begin(), checks.end(), [&](const auto& c) { return c.what == what; });
+        return it == checks.end() ? daemon::check_result{what, daemon::verdict::ok, "not checked", ""} : *it;
+    };
+    EXPECT_EQ(find(run_doctor(), "project alpha: Moodle sections").result, daemon::verdict::ok);
+    config::session_config extra;
+    extra.title = "Q&A";
+    extra.start = date::local_days{date::year{2026} / 12 / 16} + 10h;
+    extra.moodle_section.name = "Q&A week";
+    alpha().sessions.push_back(extra);
+    alpha().moodle->group = "no-such-group";
+    auto checks = run_doctor();
+    const auto sections = find(checks, "project alpha: Moodle sections");
+    EXPECT_EQ(sections.result, daemon::verdict::problem);
+    EXPECT_EQ(sections.detail,
+              "session \"Q&A\": section \"Q&A week\": the course has no such section, so it selects no pre-read");
+    EXPECT_THAT(sections.fix, HasSubstr("(General, Week 1, Week 2, Week 3)"));
+    const auto group = find(checks, "project alpha: Moodle course group");
+    EXPECT_EQ(group.result, daemon::verdict::problem);
+    EXPECT_THAT(group.detail, HasSubstr("no group named \"no-such-group\""));
+    EXPECT_THAT(group.fix, HasSubstr("correct moodle.group"));
+
+    alpha().moodle->group = "team-alpha";
+    moodle_op({{"op", "capability"}, {"revoke", "moodle/course:managegroups"}});
+    EXPECT_THAT(find(run_doctor(), "project alpha: Moodle course group").fix, HasSubstr("moodle/course:managegroups"));
+    moodle_op({{"op", "capability"}, {"grant", "moodle/course:managegroups"}});
+    EXPECT_EQ(find(run_doctor(), "project alpha: Moodle course group").result, daemon::verdict::ok);
+
+    site.reset_token(http::secret("revoked-token"));
+    const auto token = find(run_doctor(), "moodle");
+    EXPECT_EQ(token.result, daemon::verdict::problem);
+    EXPECT_THAT(token.fix, HasSubstr("make a new token")) << token.fix;
+    EXPECT_THAT(token.fix, HasSubstr("systemctl reload prereadd"));
 }
 
 // The figure of docs/performance.md: Moodle requests per poll interval for a

@@ -39,7 +39,24 @@ TEST(host_rest_test, maintenance_passes_double_the_rest_up_to_the_cap)
         rests.push_back(rest.end_pass());
     }
     EXPECT_EQ(rests, (std::vector<std::chrono::seconds>{10s, 20s, 40s, 60s, 60s}));
-    EXPECT_EQ(rest.reason(), "HTTP 503 (maintenance or overload)");
+    EXPECT_EQ(rest.reason(), "HTTP 503 (overload)");
+    EXPECT_FALSE(rest.in_maintenance());
+}
+
+TEST(host_rest_test, maintenance_mode_is_told_apart_from_overload)
+{
+    // run.cpp watches status.php in maintenance and tells no back-off then (issue 27).
+    host_rest rest(10s, 60s);
+    rest.observe(failed(503, http::error::maintenance_mode));
+    EXPECT_EQ(rest.end_pass(), 10s);
+    EXPECT_TRUE(rest.in_maintenance());
+    EXPECT_EQ(rest.reason(), "maintenance mode");
+    rest.observe(failed(0, boost::asio::error::connection_refused));
+    EXPECT_EQ(rest.end_pass(), 20s);
+    EXPECT_FALSE(rest.in_maintenance()) << "the last pass met no maintenance";
+    rest.observe(answered(200));
+    EXPECT_EQ(rest.end_pass(), 0s);
+    EXPECT_FALSE(rest.in_maintenance());
 }
 
 TEST(host_rest_test, refused_connections_and_timeouts_are_unavailability_too)

@@ -279,8 +279,9 @@ TEST_F(http_client_test, maintenance_mode_is_named_in_the_failure)
     make_client();
     auto res = get(server.url("/ocs/v2.php/cloud/capabilities"));
     ASSERT_FALSE(res);
-    EXPECT_EQ(res.error().code, make_error_code(error::server_unavailable));
+    EXPECT_EQ(res.error().code, make_error_code(error::maintenance_mode));
     EXPECT_THAT(res.error().detail, ::testing::HasSubstr("maintenance mode")) << res.error().detail;
+    EXPECT_EQ(server.requests().size(), 1u) << "not retried: the daemon watches status.php for its end";
 }
 
 TEST_F(http_client_test, post_is_never_retried)

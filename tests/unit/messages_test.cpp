@@ -30,6 +30,8 @@ void expect_golden(const std::string& name, const std::string& text)
     EXPECT_EQ(text, expected.str()) << name;
 }
 
+std::int64_t to_unix(sys_seconds t) { return t.time_since_epoch().count(); }
+
 class messages_test : public ::testing::Test {
 protected:
     messages_test()
@@ -191,6 +193,28 @@ TEST_F(messages_test, access_problems_found_in_one_pass_are_one_message)
                                            {"dave", "b.md: not shared with dave"},
                                            {"carol", "slides.pdf: the share to carol expired on 2026-12-14"}})
                       .text);
+}
+
+TEST_F(messages_test, the_summary_offers_the_folder_only_to_those_who_can_open_it)
+{
+    // Issue 27: carol, who cannot open the folder, was pointed to it like the others.
+    reminding::session_attendance a;
+    a.call_happened = true;
+    a.present = {{"alice", to_unix(session.start + 1min)}};
+    in.attendance = a;
+    in.now = session.end + 45min;
+    in.session_folder = "/Alpha";
+    in.facilitators = {"alice"};
+    in.blocked = {{"carol", 8}};
+    EXPECT_EQ(summary_message(in, {}).text,
+              "Summary of **Weekly sync** (Monday 7 December 2026, 09:00 (Europe/Berlin)):\n"
+              "Attended: alice (joined 09:01)\n"
+              "Did not attend: bob, carol\n"
+              "For bob: the session's folder /Alpha (minutes, recording).\n"
+              "carol cannot open the session's folder yet: ask alice for access to it.");
+    in.blocked.clear();
+    EXPECT_THAT(summary_message(in, {}).text,
+                ::testing::EndsWith("\nFor those who did not attend: the session's folder /Alpha (minutes, recording)."));
 }
 
 TEST_F(messages_test, session_folders_hold_their_own_pre_reads)

@@ -3,6 +3,7 @@
 #include "tests/support/source_tree.hpp"
 #include "moodle/answers.hpp"
 #include "moodle/site.hpp"
+#include "reminding/literal.hpp"
 #include "tests/sim/capture.hpp"
 
 #include <gtest/gtest.h>
@@ -295,6 +296,44 @@ TEST(moodle_requests, the_form_body_encodes_like_the_recordings)
     auto body = moodle::form_body(http::secret("<token>"), "core_enrol_get_enrolled_users", params);
     auto recorded_body = recorded("04b-enrolled-users-userfields").request.body;
     EXPECT_EQ(body.substr(body.find('&')), recorded_body.substr(recorded_body.find('&')));
+}
+
+TEST(moodle_text, names_moodle_escaped_are_decoded_once)
+{
+    // format_string escapes names (issue 27: "Q&A session" arrived as "Q&amp;A session").
+    const std::pair<const char*, const char*> cases[] = {
+        {"Q&amp;A session", "Q&A session"},
+        {"&lt;b&gt;bold&lt;/b&gt;", "<b>bold</b>"},
+        {"&quot;quoted&quot; &#039;single&#39;", "\"quoted\" 'single'"},
+        {"caf&#233; &#x65E5;&#X672C;", "caf\u00e9 \u65e5\u672c"},
+        {"&amp;amp; stays one level", "&amp; stays one level"},
+        {"5 & 6 &unknown; &#0; &#xD800; &#99999999;", "5 & 6 &unknown; &#0; &#xD800; &#99999999;"},
+        {"no entity", "no entity"},
+        {"&", "&"},
+        {"trailing &amp", "trailing &amp"},
+    };
+    for (const auto& [in, out] : cases) EXPECT_EQ(moodle::decode_html_text(in), out) << in;
+}
+
+TEST(moodle_text, a_module_name_is_escaped_once_in_every_channel)
+{
+    // A module named  Q&A <b>"x"</b> &amp; é  as Moodle sends it in core_course_get_contents.
+    const auto answer = nlohmann::json::parse(R"([{"id":1,"section":1,"name":"Week &lt;1&gt;","modules":[
+        {"id":9,"name":"Q&amp;A &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp;amp; &#233;","modname":"page","url":"u",
+         "completion":1}]}])");
+    const auto sections = moodle::parse_contents(answer);
+    ASSERT_TRUE(sections);
+    const auto& name = (*sections)[0].modules[0].name;
+    EXPECT_EQ(name, "Q&A <b>\"x\"</b> &amp; \u00e9");
+    EXPECT_EQ((*sections)[0].name, "Week <1>");
+    // Moodle message (HTML): escaped once, so students read the name as it is.
+    EXPECT_EQ(reminding::html_text(name), "Q&amp;A &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp;amp; \u00e9");
+    // Talk and Deck (Markdown): each special character escaped once, no entity left to decode.
+    EXPECT_EQ(reminding::talk_text(name), "Q\\&A \\<b\\>\"x\"\\</b\\> \\&amp; \u00e9");
+    EXPECT_EQ(reminding::deck_text(name), reminding::talk_text(name));
+    // status and the log: as it is.
+    EXPECT_EQ(reminding::plain_line(name), name);
+    EXPECT_EQ(reminding::log_text(name), name);
 }
 
 }  // namespace

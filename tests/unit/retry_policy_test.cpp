@@ -45,6 +45,18 @@ TEST(retry_policy, retryable_statuses)
         EXPECT_FALSE(decide_retry(c, verb::get, 1, status(s), 0.5).retry) << s;
 }
 
+TEST(retry_policy, maintenance_mode_is_not_retried_within_a_request)
+{
+    // Issue 27: each failed pass in maintenance sent four PROPFINDs; the daemon
+    // watches status.php for the end of maintenance instead.
+    retry_config c;
+    auto maintenance = status(503);
+    maintenance.maintenance = true;
+    EXPECT_FALSE(decide_retry(c, verb::get, 1, maintenance, 0.5).retry);
+    maintenance.retry_after = std::chrono::seconds(1);
+    EXPECT_FALSE(decide_retry(c, verb::get, 1, maintenance, 0.5).retry);
+}
+
 TEST(retry_policy, transient_transport_errors_are_retried)
 {
     retry_config c;
