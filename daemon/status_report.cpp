@@ -236,6 +236,9 @@ boost::asio::awaitable<boost::system::result<project_status>> async_load_project
     if (auto ec = co_await read_into(st.engagements(id), p.engagements)) co_return ec;
     if (auto ec = co_await read_into(st.open_problems(id), p.problems)) co_return ec;
     if (auto ec = co_await read_into(st.calls(id), p.calls)) co_return ec;
+    std::optional<std::string> asked;
+    if (auto ec = co_await read_into(st.cursor(tracking::moodle_completion_cursor(id)), asked)) co_return ec;
+    if (asked && !asked->empty()) p.moodle_completion_asked = std::stoll(*asked);
     co_return p;
 }
 
@@ -317,6 +320,9 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
             continue;
         }
         if (!render_grid(out, p)) render_by_participant(out, p);
+        if (p.moodle_completion_asked)
+            out << "  Moodle completion last asked " << utc(*p.moodle_completion_asked)
+                << " UTC (asked within reminder windows only: a later view shows then)\n";
         if (!p.problems.empty()) {
             out << "  access problems:\n";
             for (const auto& pr : p.problems)
@@ -414,7 +420,9 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
              {"documents", docs},
              {"access_problems", problems},
              {"sessions", sessions_json(p)},
-             {"unmatched_calls", unmatched_calls_json(p)}});
+             {"unmatched_calls", unmatched_calls_json(p)},
+             {"moodle_completion_asked",
+              p.moodle_completion_asked ? json(utc(*p.moodle_completion_asked, "%FT%TZ")) : json(nullptr)}});
         // Only with several daemons on PostgreSQL (docs/status-json.md).
         if (p.leased)
             list.back()["lease"] =

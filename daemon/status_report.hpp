@@ -30,6 +30,8 @@ struct project_status : store::project_row {
     bool leased = false;
     std::optional<std::string> holder;
     std::optional<std::int64_t> held_since;
+    // A Moodle course's completion, asked only within reminder windows: when last.
+    std::optional<std::int64_t> moodle_completion_asked;
 };
 
 // Names as people sort them: without regard to ASCII case, and digit runs by

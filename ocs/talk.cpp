@@ -168,6 +168,21 @@ boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client
     co_return token;
 }
 
+boost::asio::awaitable<http::outcome<void>> async_add_to_conversation(http::client& client, const http::url& base,
+                                                                      const std::string& token,
+                                                                      const std::string& user)
+{
+    auto req = make_request(base, "/apps/spreed/api/v4/room/" + token + "/participants");
+    req.method = boost::beast::http::verb::post;
+    req.headers.set(boost::beast::http::field::content_type, "application/x-www-form-urlencoded");
+    req.body = "newParticipant=" + encode_component(user) + "&source=users";
+    auto res = co_await client.async_request(std::move(req));
+    if (!res) co_return res.error();
+    auto data = read_data(*res, "adding " + user + " to conversation " + token);
+    if (!data) co_return data.error();
+    co_return http::outcome<void>{};
+}
+
 boost::system::result<std::vector<std::string>> parse_call_peers(const nlohmann::json& data)
 {
     auto attendees = parse_talk_participants(data);

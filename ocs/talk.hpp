@@ -80,6 +80,11 @@ boost::asio::awaitable<http::outcome<chat_page>> async_chat_since(http::client& 
                                                                   const std::string& token, std::int64_t last_known,
                                                                   int limit = 100);
 
+// Adds `user` to the conversation (41b: a moderator's right; 403 otherwise).
+boost::asio::awaitable<http::outcome<void>> async_add_to_conversation(http::client& client, const http::url& base,
+                                                                      const std::string& token,
+                                                                      const std::string& user);
+
 // The one-to-one conversation with `user`, created if missing: Talk answers
 // an existing one with 200, a new one with 201 (capture 16a).
 boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client& client, const http::url& base,

@@ -227,4 +227,39 @@ boost::asio::awaitable<void> pass::learn_zones(const config::project_config& p, 
     }
 }
 
+// The mentioned who are not in the project's conversation: a mention of them
+// notifies nobody (issue 27: a member of the participant group who was not in
+// the room). prereadd adds them where it is one of the conversation's
+// moderators (it created it); else the facilitators are told, once.
+boost::asio::awaitable<void> pass::bring_into_conversation(const config::project_config& p,
+                                                           const std::vector<std::string>& mentioned)
+{
+    if (mentioned.empty() || ctx_.dry_run) co_return;
+    const auto& token = p.talk->conversation;
+    auto attendees = co_await ocs::async_talk_participants(ctx_.client, base(), token);
+    if (!attendees) co_return;  // the post that follows says what is wrong
+    const auto in_room = ocs::talk_users(*attendees);
+    const auto& self = ctx_.config.global.nextcloud.user;
+    const bool moderator = std::any_of(attendees->begin(), attendees->end(), [&](const ocs::talk_attendee& a) {
+        return a.actor_type == "users" && a.actor_id == self && (a.participant_type == 1 || a.participant_type == 2);
+    });
+    for (const auto& problem : need(co_await store_.open_problems(p.id)))
+        if (problem.problem == talk_not_member && std::binary_search(in_room.begin(), in_room.end(), problem.user_id))
+            need(co_await store_.resolve_problem(p.id, problem, ctx_.now()));
+    for (const auto& user : mentioned) {
+        if (std::binary_search(in_room.begin(), in_room.end(), user)) continue;
+        if (moderator) {
+            auto added = co_await ocs::async_add_to_conversation(ctx_.client, base(), token, user);
+            if (added) {
+                report_.notices.push_back(p.id + ": added " + log_text(user) + " to conversation " + token +
+                                          ", so that the reminders' mentions reach them");
+                continue;
+            }
+        }
+        const store::problem_row row{user, 0, talk_not_member,
+                                     "not in conversation " + token + ": mentions do not reach them", ctx_.now()};
+        need(co_await store_.record_problem(p.id, row));
+    }
+}
+
 }  // namespace prereadd::reminding

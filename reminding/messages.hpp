@@ -134,6 +134,11 @@ std::optional<message> follow_up_message(const reminder_input& in, date::sys_sec
 message access_problems_message(const std::string& project, const std::string& folder,
                                 const std::vector<std::pair<std::string, std::string>>& problems);
 
+// For a facilitator, once for the participants a reminder mentioned who are
+// not in the project's conversation, where prereadd may not add them.
+message talk_problem_message(const std::string& project, const std::string& conversation,
+                             const std::vector<std::string>& users);
+
 // For a facilitator, once for the participants (user, why) the session cards
 // could not be assigned to in one pass.
 message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users);

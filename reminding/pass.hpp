@@ -23,6 +23,9 @@ namespace prereadd::reminding {
 inline const std::string talk_prefix = "talk:";
 inline const std::string moodle_prefix = "moodle:";  // a Moodle message's channel: moodle:<Moodle user id>
 inline constexpr const char* moodle_untracked = "moodle_untracked";  // a problem: tracking/access_check.hpp
+// A participant a reminder mentions who is not in the project's conversation
+// (a problem of the reminder pass's own, like Deck's: tracking leaves it alone).
+inline constexpr const char* talk_not_member = "talk_not_member";
 inline const std::string ask_prefix = "ask/";  // outbox items that answer a question in the conversation
 
 // A store failure inside the pass, carried to pass::run (see above).
@@ -102,6 +105,8 @@ private:
         const config::project_config& p, const std::vector<ocs::chat_message>& messages,
         const std::vector<scheduler::session>& sessions, const project_state& state);
     boost::asio::awaitable<void> learn_zones(const config::project_config& p, project_state& state);
+    boost::asio::awaitable<void> bring_into_conversation(const config::project_config& p,
+                                                         const std::vector<std::string>& mentioned);
 
     // Messages about sessions (session_messages.cpp).
     boost::asio::awaitable<std::vector<scheduler::session>> sessions_of(const config::project_config& p);

@@ -203,10 +203,13 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     std::vector<std::pair<std::string, std::string>> notes;                 // item, text
     std::map<std::int64_t, user_details> access;                            // first seen -> problems
     std::map<std::int64_t, user_details> deck;
+    std::map<std::int64_t, std::vector<std::string>> talk;       // first seen -> users
     std::map<std::int64_t, std::vector<std::string>> untracked;  // first seen -> modules
     for (const auto& problem : need(co_await store_.open_problems(p.id))) {
         if (problem.problem == deck_not_member)
             deck[problem.first_seen].emplace_back(problem.user_id, problem.detail);
+        else if (problem.problem == talk_not_member)
+            talk[problem.first_seen].push_back(problem.user_id);
         else if (problem.problem == moodle_untracked)
             untracked[problem.first_seen].push_back(problem.detail);
         else
@@ -219,6 +222,9 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     for (const auto& [first_seen, users] : deck)
         notes.emplace_back("problem/" + std::string(deck_not_member) + "/" + std::to_string(first_seen),
                            deck_problem_message(p.id, users).text);
+    for (const auto& [first_seen, users] : talk)
+        notes.emplace_back("problem/" + std::string(talk_not_member) + "/" + std::to_string(first_seen),
+                           talk_problem_message(p.id, p.talk ? p.talk->conversation : "", users).text);
     // The modules whose completion cannot tell who opened them, in one message per pass that found them.
     for (const auto& [first_seen, modules] : untracked)
         notes.emplace_back("problem/" + std::string(moodle_untracked) + "/" + std::to_string(first_seen),

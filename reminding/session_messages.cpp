@@ -117,6 +117,7 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
             continue;
         }
         row.body = text->text;
+        if (item.kind == scheduler::item_kind::reminder) co_await bring_into_conversation(p, text->mentioned);
         if (!(co_await deliver_with(row, std::move(by_moodle), true))) {
             const auto id = reference_id(row.project, row.item, row.recipient);
             const auto known = need(co_await store_.outbox_entry(id));

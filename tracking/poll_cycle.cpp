@@ -87,6 +87,8 @@ boost::asio::awaitable<boost::system::error_code> apply(store::backend& st, cons
         for (const auto& [file_id, gone] : known)
             if (auto ec = co_await st.mark_document_removed(id, file_id, now)) co_return ec;
         report.moodle_requests += u.course->completion_requests;
+        if (u.course->completion_requests > 0)
+            if (auto ec = co_await st.set_cursor(moodle_completion_cursor(id), std::to_string(now))) co_return ec;
     }
     for (const auto& [user, name] : u.display_names)
         if (auto it = u.participants->find(user);
@@ -110,14 +112,15 @@ boost::asio::awaitable<boost::system::error_code> apply(store::backend& st, cons
         if (!fresh) co_return fresh.error();
         if (*fresh) report.new_problems.emplace_back(id, pr);
     }
-    // A problem is closed only when it is seen resolved: Deck membership ones by
-    // the reminder pass, which resolves them itself; a Moodle course's only by a
+    // A problem is closed only when it is seen resolved: Deck and Talk membership
+    // ones by the reminder pass, which resolves them itself; a Moodle course's only by a
     // pass that knows the course.
     auto open = co_await st.open_problems(id);
     if (!open) co_return open.error();
     const std::string moodle_problem = to_string(access_problem::kind::moodle_untracked);
     for (const auto& problem : *open)
-        if (!problem.problem.starts_with("deck_") && (u.course_known || problem.problem != moodle_problem) &&
+        if (!problem.problem.starts_with("deck_") && !problem.problem.starts_with("talk_") &&
+            (u.course_known || problem.problem != moodle_problem) &&
             !current.count({problem.user_id, problem.file_id, problem.problem}))
             if (auto ec = co_await st.resolve_problem(id, problem, now)) co_return ec;
     if (u.checked || u.vouched)

@@ -187,6 +187,11 @@ struct cycle_report {
 // (empty when there is none); `prereadd status` shows it.
 inline constexpr const char* audit_warning_cursor = "audit_log_warning";
 
+// The cursor that holds when a project's Moodle completion was last asked (unix
+// seconds): only within a reminder window, so `status` says when, and a view
+// not shown yet is not taken for no view.
+inline std::string moodle_completion_cursor(const std::string& project) { return "moodle_completion/" + project; }
+
 // Projects are polled concurrently, as many at once as the configuration
 // allows connections to Nextcloud (a request waiting for a connection would
 // otherwise spend its deadline in the queue). One project's failure is

@@ -82,6 +82,51 @@ TEST_F(reminders_test, a_reminder_goes_out_at_its_time_and_mentions_only_who_has
     EXPECT_EQ(posted(token).size(), 1u);
 }
 
+// Issue 27: a member of the participant group who was not in the room was mentioned, never notified.
+TEST_F(reminders_test, a_participant_outside_the_conversation_is_added_where_prereadd_moderates_it)
+{
+    const std::string room = sim.control(
+        {{"op", "room"}, {"user", "preread"}, {"name", "Alpha two"}, {"members", {"alice", "bob"}}})["token"];
+    config.projects[0].talk->conversation = room;
+    clock = session_start - 3 * day;
+    const auto due = step();
+    EXPECT_THAT(due.notices, ::testing::Contains(::testing::HasSubstr("added carol to conversation " + room)));
+    const auto messages = posted(room);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_THAT(messages[0].mentions, ::testing::Contains("carol"));
+    EXPECT_TRUE(sim.with_world([&](sim::world& w) {
+        for (const auto& r : w.talk.rooms)
+            if (r.token == room)
+                for (const auto& a : r.attendees)
+                    if (a.actor == "carol") return true;
+        return false;
+    })) << "carol is in the conversation before the reminder mentions her";
+}
+
+TEST_F(reminders_test, where_prereadd_may_not_add_them_the_facilitators_are_told_once)
+{
+    // alice's conversation, prereadd a plain member: Talk refuses it adding anyone (403).
+    const std::string room = sim.control(
+        {{"op", "room"}, {"user", "alice"}, {"name", "Alpha of alice"}, {"members", {"bob", "preread"}}})["token"];
+    config.projects[0].talk->conversation = room;
+    config.projects[0].facilitators = {"alice"};
+    clock = session_start - 3 * day;
+    step();
+    clock = session_start - day;
+    step();
+    const auto told = sim.with_world([&](sim::world& w) {
+        std::vector<std::string> out;
+        for (const auto& m : w.talk.messages)
+            if (m.actor == "preread" && m.token != room && m.text.find("Talk in project") != std::string::npos)
+                out.push_back(m.text);
+        return out;
+    });
+    ASSERT_EQ(told.size(), 1u) << "once, though two reminders mentioned carol";
+    EXPECT_EQ(told[0], "Talk in project alpha: carol is not in conversation " + room +
+                           ", so the reminders' mentions do not reach them. Add them to the conversation, or make "
+                           "prereadd's account one of its moderators so it adds them itself.");
+}
+
 TEST_F(reminders_test, whoever_opens_in_between_drops_out_of_the_next_reminder)
 {
     clock = session_start - 3 * day;
@@ -252,6 +297,26 @@ TEST_F(reminders_test, an_access_problem_reaches_the_facilitator_once)
     EXPECT_THAT(messages[0].text, ::testing::HasSubstr("carol cannot open slides.pdf")) << messages[0].text;
     step();
     EXPECT_EQ(posted(one_to_one).size(), 1u) << "once per problem";
+}
+
+TEST_F(reminders_test, access_problems_found_in_one_pass_are_one_message_to_the_facilitator)
+{
+    // Issue 27: dave lacking access to nine documents sent alice nine messages in the same second.
+    config.projects[0].facilitators = {"alice"};
+    sim.control({{"op", "user"}, {"id", "dave"}, {"password", "pw"}});
+    config.projects[0].participants.users.push_back("dave");
+    step();
+    std::vector<std::string> told;
+    sim.with_world([&](sim::world& w) {
+        for (const auto& m : w.talk.messages)
+            if (m.actor == "preread" && m.token != token && m.text.find("Access problem") != std::string::npos)
+                told.push_back(m.text);
+    });
+    ASSERT_EQ(told.size(), 1u) << testing::PrintToString(told);
+    EXPECT_EQ(told[0],
+              "Access problems in project alpha (/Projects/Alpha):\n- dave cannot open agenda.md: not shared with "
+              "dave\n- dave cannot open budget.ods: not shared with dave\nOnce they are fixed, prereadd notices by "
+              "itself.");
 }
 
 TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)

@@ -577,6 +577,11 @@ sim_response handle_talk(world& w, const user& who, const sim_request& req, cons
             return ocs_reply(req, 200, "OK", list);
         }
         if (tail == "/participants" && req.method == "POST") {
+            // RoomController::addParticipantToRoom is #[RequireModeratorParticipant]: anyone
+            // else is refused with 403 by the middleware (NotAModeratorException).
+            const talk_attendee* me = attendee_of(*room, who.id);
+            if (!me || (me->participant_type != 1 && me->participant_type != 2))
+                return ocs_reply(req, 403, "", json::array());
             const std::string source = param("source", "users");
             const std::string id = param("newParticipant");
             if (source == "groups") {

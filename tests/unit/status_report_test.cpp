@@ -1,6 +1,7 @@
 // `prereadd status` from a state database: the strongest mark per cell, access
 // problems, and the stable JSON form.
 #include "daemon/status_report.hpp"
+#include "tracking/poll_cycle.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gmock/gmock.h>
@@ -62,6 +63,17 @@ TEST_F(status_report_test, json_is_stable_and_complete)
     EXPECT_EQ(p["documents"][0]["engagements"]["bob"]["commented"]["source"], "activity");
     EXPECT_EQ(p["access_problems"][0]["problem"], "no_share");
     EXPECT_EQ(p["access_problems"][0]["since"], "2026-11-25T12:45:00Z");
+    EXPECT_TRUE(p["moodle_completion_asked"].is_null()) << "no course, never asked";
+}
+
+TEST_F(status_report_test, when_moodle_completion_was_last_asked)
+{
+    // Asked within reminder windows only: status says when, so a view not shown yet is not
+    // taken for no view (issue 27).
+    st.set_cursor(tracking::moodle_completion_cursor("alpha"), "1795610700");
+    const auto p = load_project_status(st, "alpha", "/Projects/Alpha");
+    EXPECT_THAT(render_status_text({p}), ::testing::HasSubstr("Moodle completion last asked 2026-11-25 12:45 UTC"));
+    EXPECT_EQ(render_status_json({p})["projects"][0]["moodle_completion_asked"], "2026-11-25T12:45:00Z");
 }
 
 TEST_F(status_report_test, a_resolved_problem_disappears_and_counts_as_new_when_it_returns)
