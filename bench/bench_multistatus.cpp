@@ -24,7 +24,8 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 
 std::string ten_thousand_entries()
 {
-    const auto c = prereadd::sim::load_capture(prereadd::test::nextcloud29_recordings() + "/06-propfind-alpha-depth1.http");
+    const auto c =
+        prereadd::sim::load_capture(prereadd::test::nextcloud29_recordings() + "/06-propfind-alpha-depth1.http");
     const std::string& body = c.response.body;
     const auto first_entry = body.find("<d:response>", body.find("<d:response>") + 1);
     const auto file_entry = body.find("<d:response><d:href>/remote.php/dav/files/preread/Projects/Alpha/agenda.md");

@@ -18,7 +18,7 @@ away_watch::away_watch(const run_tuning& tuning)
 }
 
 std::optional<std::chrono::system_clock::time_point> away_watch::after_pass(std::chrono::system_clock::time_point wake,
-                                                                           const reminding::reminder_report& sent)
+                                                                            const reminding::reminder_report& sent)
 {
     const auto rest = rest_.end_pass();
     if (rest == std::chrono::seconds::zero()) {
@@ -51,8 +51,7 @@ std::chrono::system_clock::duration away_watch::still_in_maintenance()
 {
     say_maintenance();
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    return std::chrono::duration_cast<std::chrono::system_clock::duration>(tuning_.maintenance_watch *
-                                                                           jitter(random_));
+    return std::chrono::duration_cast<std::chrono::system_clock::duration>(tuning_.maintenance_watch * jitter(random_));
 }
 
 bool away_watch::maintenance_over()

@@ -25,7 +25,7 @@ public:
     // answered (it says so if it was in maintenance); else when to try again,
     // having said why — a back-off, or, in maintenance, that status.php is watched.
     std::optional<std::chrono::system_clock::time_point> after_pass(std::chrono::system_clock::time_point wake,
-                                                                     const reminding::reminder_report& sent);
+                                                                    const reminding::reminder_report& sent);
 
     // While resting, status.php said maintenance: said once; when to look again (jittered).
     std::chrono::system_clock::duration still_in_maintenance();

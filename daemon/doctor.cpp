@@ -38,7 +38,6 @@ using detail::said;
 namespace bhttp = boost::beast::http;
 using checks = std::vector<check_result>;
 
-
 // The data as it came, for async_exchange.
 boost::system::result<nlohmann::json> whole(const nlohmann::json& data) { return data; }
 
@@ -50,7 +49,6 @@ boost::asio::awaitable<http::outcome<nlohmann::json>> async_ocs_data(http::clien
     co_return co_await ocs::async_exchange(client, ocs::make_request(base, api_path, query),
                                            "GET " + std::string(api_path), ocs::read_data, whole);
 }
-
 
 // status.php: the server answers, is installed and not in maintenance. False stops the doctor.
 boost::asio::awaitable<bool> async_check_server(doctor_context& d)

@@ -66,9 +66,10 @@ boost::asio::awaitable<std::optional<moodle::site_info>> async_check_token(moodl
     auto info = co_await d.site.async_site_info();
     if (!info) {
         d.add("moodle", verdict::problem, m.base.to_string() + ": " + said(info.error()),
-              fix_for(info.error(), "check moodle.url, that web services and the REST protocol are on, and the token "
-                                    "in " + m.token_file.string() +
-                                        " (Site administration > Server > Web services > Manage tokens)"));
+              fix_for(info.error(),
+                      "check moodle.url, that web services and the REST protocol are on, and the token "
+                      "in " +
+                          m.token_file.string() + " (Site administration > Server > Web services > Manage tokens)"));
         co_return std::nullopt;
     }
     d.add("moodle", verdict::ok,
@@ -101,16 +102,17 @@ void check_sections(moodle_doctor& d, const config::project_config& p, const std
         if (w.moodle_first_section) {
             wanted.emplace_back("series \"" + w.title + "\"", scheduler::section_choice{*w.moodle_first_section});
             if (w.count && *w.count > 1)
-                wanted.emplace_back("series \"" + w.title + "\" (its last)",
-                                    scheduler::section_choice{*w.moodle_first_section + static_cast<int>(*w.count) - 1});
+                wanted.emplace_back(
+                    "series \"" + w.title + "\" (its last)",
+                    scheduler::section_choice{*w.moodle_first_section + static_cast<int>(*w.count) - 1});
         }
     const std::string name = "project " + p.id + ": Moodle sections";
     std::vector<std::string> missing;
     for (const auto& [whose, which] : wanted)
         if (!has_section(sections, which))
-            missing.push_back(reminding::log_text(whose) + ": section " +
-                              (which.number ? std::to_string(*which.number)
-                                            : "\"" + reminding::log_text(which.name) + "\""));
+            missing.push_back(
+                reminding::log_text(whose) + ": section " +
+                (which.number ? std::to_string(*which.number) : "\"" + reminding::log_text(which.name) + "\""));
     if (wanted.empty()) return;
     if (missing.empty()) {
         d.add(name, verdict::ok, "every section the sessions name is in the course");
@@ -175,8 +177,9 @@ boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::
         d.add(name + " group", verdict::problem, said(group.error()),
               missing ? "create the group in the course (Participants > Groups), or correct moodle.group in " +
                             p.file.string()
-                      : fix_for(group.error(), "grant moodle/course:managegroups and moodle/site:accessallgroups to the "
-                                               "service user's role in the course (or its site role)"));
+                      : fix_for(group.error(),
+                                "grant moodle/course:managegroups and moodle/site:accessallgroups to the "
+                                "service user's role in the course (or its site role)"));
         co_return;
     }
     if (c.group)
@@ -194,9 +197,10 @@ boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::
     if (mapped.participants.empty()) co_return;
     auto completion = co_await d.site.async_completion(course.id, mapped.participants.front().moodle_id);
     if (!completion)
-        d.add(name + " completion", verdict::problem, said(completion.error()),
-              fix_for(completion.error(),
-                      "the service user needs report/progress:view in the course (the Non-editing teacher role has it)"));
+        d.add(
+            name + " completion", verdict::problem, said(completion.error()),
+            fix_for(completion.error(),
+                    "the service user needs report/progress:view in the course (the Non-editing teacher role has it)"));
     else
         d.add(name + " completion", verdict::ok, "the service user may read another user's activity completion");
 }

@@ -114,7 +114,8 @@ boost::asio::awaitable<void> async_check_access(doctor_context& d, const config:
     // The groups shared with that the participants' groups did not list already.
     for (const auto& s : facts.shares)
         if (s.type == ocs::share_with_group && !members.count(s.share_with))
-            if (auto m = co_await ocs::async_group_members(d.client, d.base(), s.share_with)) members[s.share_with] = *m;
+            if (auto m = co_await ocs::async_group_members(d.client, d.base(), s.share_with))
+                members[s.share_with] = *m;
     const tracking::project_view view{d.user(), p.folder, facts.files, facts.shares};
     const tracking::group_membership is_member = [&](const std::string& user, const std::string& group) {
         auto it = members.find(group);
@@ -125,7 +126,8 @@ boost::asio::awaitable<void> async_check_access(doctor_context& d, const config:
     // user -> reason -> the files: "agenda.md and budget.ods (not shared with dave)"
     std::map<std::string, std::map<std::string, std::vector<std::string>>> by_user;
     for (const auto& pr : problems) {
-        auto file = std::find_if(facts.files.begin(), facts.files.end(), [&](const auto& f) { return f.file_id == pr.file_id; });
+        auto file = std::find_if(facts.files.begin(), facts.files.end(),
+                                 [&](const auto& f) { return f.file_id == pr.file_id; });
         const std::string prefix = file == facts.files.end() ? std::string() : file->path + ": ";
         if (!prefix.empty() && pr.detail.starts_with(prefix))
             by_user[pr.user][pr.detail.substr(prefix.size())].push_back(file->path);
@@ -147,8 +149,8 @@ boost::asio::awaitable<void> async_check_access(doctor_context& d, const config:
         d.add(name, verdict::problem,
               reminding::log_text(user) + " cannot open " + std::to_string(count) + " of " +
                   std::to_string(facts.files.size()) + " file(s) in " + p.folder + ": " + joined(parts, "; "),
-              "share " + p.folder + " with " + reminding::log_text(user) + " or a group of theirs (Files > Share), as " +
-                  d.user());
+              "share " + p.folder + " with " + reminding::log_text(user) +
+                  " or a group of theirs (Files > Share), as " + d.user());
     }
 }
 
@@ -195,7 +197,8 @@ boost::asio::awaitable<void> async_check_deck(doctor_context& d, const config::p
         co_return;
     }
     if (!board) {
-        d.add(name, verdict::problem, "board " + board_id + " cannot be read as " + d.user() + ": " + said(board.error()),
+        d.add(name, verdict::problem,
+              "board " + board_id + " cannot be read as " + d.user() + ": " + said(board.error()),
               "share Deck board " + board_id + " with " + d.user() +
                   " with edit and share rights, or correct deck.board in " + p.file.string());
         co_return;
@@ -210,7 +213,8 @@ boost::asio::awaitable<void> async_check_deck(doctor_context& d, const config::p
     else if (p.deck->share_with_participants && board->may_share)
         d.add(name, verdict::ok,
               "board " + board_id + ": " + names + (one ? " is not a member" : " are not members") +
-                  " yet; prereadd shares the board with " + (one ? "them" : "each") + " (read-only) before assigning a card");
+                  " yet; prereadd shares the board with " + (one ? "them" : "each") +
+                  " (read-only) before assigning a card");
     else
         d.add(name, verdict::problem,
               "board " + board_id + " is not shared with " + names + ": Deck cannot assign them the session cards",

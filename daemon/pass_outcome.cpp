@@ -18,7 +18,8 @@ failure_memory::news failure_memory::update(const std::vector<std::string>& line
         if (open_.insert(line).second) out.began.push_back(line);
     for (auto it = open_.begin(); it != open_.end();) {
         const auto colon = it->find(": ");
-        const std::string_view prefix = colon == std::string::npos ? std::string_view() : std::string_view(*it).substr(0, colon);
+        const std::string_view prefix =
+            colon == std::string::npos ? std::string_view() : std::string_view(*it).substr(0, colon);
         if (!now.count(*it) && assessed(prefix)) {
             out.ended.push_back(*it);
             it = open_.erase(it);

@@ -45,7 +45,6 @@ constexpr int exit_cantcreat = 73;  // EX_CANTCREAT
 
 void notify(const std::string& state) { sd_notify(0, state.c_str()); }
 
-
 class service {
 public:
     // `shared`: several daemons on one PostgreSQL database, whose store `store` is; null for SQLite.
@@ -380,7 +379,7 @@ private:
     std::unique_ptr<generation> current_;
     metrics metrics_;  // kept across reloads
     run_tuning tuning_;
-    away_watch away_;  // so are the back-off and the maintenance watch
+    away_watch away_;                                // so are the back-off and the maintenance watch
     failure_memory cycle_failures_, sent_failures_;  // what the log said is failing
     std::unique_ptr<metrics_server> server_;
     std::optional<std::pair<std::string, std::uint16_t>> metrics_wanted_;  // what server_ was bound for

@@ -113,8 +113,9 @@ std::string cell_of(const project_status& p, const store::participant_row& u, co
         if (e.user_id == u.user_id && e.file_id == d.file_id && (!best || strength(e.kind) > strength(best->kind)))
             best = &e;
     if (best) return engagement_label(*best) + " " + utc(best->first_at, "%m-%d %H:%M");
-    const bool blocked = std::any_of(p.problems.begin(), p.problems.end(),
-                                     [&](const auto& pr) { return pr.user_id == u.user_id && pr.file_id == d.file_id; });
+    const bool blocked = std::any_of(p.problems.begin(), p.problems.end(), [&](const auto& pr) {
+        return pr.user_id == u.user_id && pr.file_id == d.file_id;
+    });
     return blocked ? "NO ACCESS" : "-";
 }
 
@@ -124,7 +125,8 @@ bool render_grid(std::ostream& out, const project_status& p)
 {
     std::size_t first = 8;
     for (const auto& d : p.documents)
-        first = std::max(first, std::min(columns_of(reminding::plain_line(document_label(d))), max_document_column) + 2);
+        first =
+            std::max(first, std::min(columns_of(reminding::plain_line(document_label(d))), max_document_column) + 2);
     std::size_t column = participant_column;
     for (const auto& e : p.engagements) column = std::max(column, engagement_label(e).size() + sizeof(" 11-30 09:28"));
     if (2 + first + column * p.participants.size() > max_table_width) return false;
@@ -209,7 +211,8 @@ bool natural_less(std::string_view a, std::string_view b)
             j = ej;
             continue;
         }
-        if (lower(a[i]) != lower(b[j])) return static_cast<unsigned char>(lower(a[i])) < static_cast<unsigned char>(lower(b[j]));
+        if (lower(a[i]) != lower(b[j]))
+            return static_cast<unsigned char>(lower(a[i])) < static_cast<unsigned char>(lower(b[j]));
         ++i;
         ++j;
     }

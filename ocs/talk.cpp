@@ -169,8 +169,7 @@ boost::asio::awaitable<http::outcome<std::string>> async_one_to_one(http::client
 }
 
 boost::asio::awaitable<http::outcome<void>> async_add_to_conversation(http::client& client, const http::url& base,
-                                                                      const std::string& token,
-                                                                      const std::string& user)
+                                                                      const std::string& token, const std::string& user)
 {
     auto req = make_request(base, "/apps/spreed/api/v4/room/" + token + "/participants");
     req.method = boost::beast::http::verb::post;

@@ -26,7 +26,8 @@ std::string session_folder(const config::project_config& p, const scheduler::ses
 std::optional<std::string> empty_selection(const config::project_config& p, const scheduler::session& s)
 {
     const auto day = date::format("%F", date::floor<date::days>(p.time_zone->to_local(s.start)));
-    if (s.moodle_section.number) return "its Moodle section " + std::to_string(*s.moodle_section.number) + " has no module";
+    if (s.moodle_section.number)
+        return "its Moodle section " + std::to_string(*s.moodle_section.number) + " has no module";
     if (!s.moodle_section.name.empty())
         return "its Moodle section \"" + s.moodle_section.name + "\" matches no section with modules";
     if (p.pre_reads == scheduler::pre_read_scope::session_folder)

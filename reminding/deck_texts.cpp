@@ -9,8 +9,7 @@ std::string deck_title(const scheduler::session& s, const date::time_zone& zone)
 {
     const date::year_month_day ymd{date::floor<date::days>(zone.to_local(s.start))};
     return "Pre-reads: " + plain_line(s.title) + " (" + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
-           month_name(ymd.month()).substr(0, 3) + " " +
-           std::to_string(static_cast<int>(ymd.year())) + ")";
+           month_name(ymd.month()).substr(0, 3) + " " + std::to_string(static_cast<int>(ymd.year())) + ")";
 }
 
 std::string deck_marker(const std::string& project, const scheduler::session& s)

@@ -106,7 +106,8 @@ std::string facilitators_told(const std::vector<std::string>& facilitators)
 
 // "a.md (no access yet), b.md (no access yet) — alice has been told": each
 // document marked, so a list of ten does not read as if only the last were meant.
-std::string out_of_reach_list(const std::vector<const pre_read_doc*>& docs, const std::vector<std::string>& facilitators)
+std::string out_of_reach_list(const std::vector<const pre_read_doc*>& docs,
+                              const std::vector<std::string>& facilitators)
 {
     std::vector<std::string> marked;
     for (const auto* d : docs) marked.push_back(talk_text(document_label(*d)) + " (no access yet)");
@@ -132,7 +133,8 @@ void list_what_is_left(const reminder_input& in, std::string& text, message& m)
             text += talk_text(user) + ":";
         }
         if (blocked != unreachable.end())
-            text += std::string(mine != open.end() ? ";" : "") + " " + out_of_reach_list(blocked->second, in.facilitators);
+            text +=
+                std::string(mine != open.end() ? ";" : "") + " " + out_of_reach_list(blocked->second, in.facilitators);
     }
 }
 
@@ -153,7 +155,8 @@ std::string catch_up_line(const reminder_input& in)
 {
     std::vector<std::string> can, cannot;
     for (const auto& user : missed_the_call(in)) {
-        const bool blocked = std::any_of(in.blocked.begin(), in.blocked.end(), [&](const auto& b) { return b.first == user; });
+        const bool blocked =
+            std::any_of(in.blocked.begin(), in.blocked.end(), [&](const auto& b) { return b.first == user; });
         (blocked ? cannot : can).push_back(talk_text(user));
     }
     std::string out;
@@ -347,7 +350,8 @@ message personal_reminder(const reminder_input& in, const std::string& user)
         text += "\nNot opened by you yet: " + paths_of(it->second, talk_text) + ".";
     if (auto it = unreachable.find(user); it != unreachable.end()) {
         const auto told = facilitators_told(in.facilitators);
-        text += "\nYou cannot open " + paths_of(it->second, talk_text) + " yet" + (told.empty() ? "" : ", " + told) + ".";
+        text +=
+            "\nYou cannot open " + paths_of(it->second, talk_text) + " yet" + (told.empty() ? "" : ", " + told) + ".";
     }
     return {fitted(std::move(text)), {}};
 }

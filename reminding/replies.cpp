@@ -97,11 +97,12 @@ message status_reply(const config::project_config& p, const std::string& asker,
     } else {
         const auto in = input_for(p, *next, state, now);
         auto zone = in.zones.find(asker);
-        text = "**" + talk_text(next->title) + "** — " +
-               time_in_both(next->start, zone == in.zones.end() ? *p.time_zone : *zone->second, *p.time_zone) +
-               (next->start > now ? ", " + starts_in(std::chrono::duration_cast<std::chrono::seconds>(next->start - now))
-                                  : ", under way") +
-               ".";
+        text =
+            "**" + talk_text(next->title) + "** — " +
+            time_in_both(next->start, zone == in.zones.end() ? *p.time_zone : *zone->second, *p.time_zone) +
+            (next->start > now ? ", " + starts_in(std::chrono::duration_cast<std::chrono::seconds>(next->start - now))
+                               : ", under way") +
+            ".";
         const auto open = pending(in.participants, in.documents, in.done, in.blocked);
         const auto unreachable = out_of_reach(in.participants, in.documents, in.done, in.blocked);
         auto line_of = [&](const std::string& user) {

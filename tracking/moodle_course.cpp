@@ -272,10 +272,9 @@ boost::asio::awaitable<course_result> async_poll_course(course_poll_input in, co
             if (!statuses) {
                 // A refused token or Moodle down is the site's failure, not this participant's.
                 const auto& e = statuses.error();
-                failure = moodle::site_failure(e.code)
-                              ? course_failure(in.project.moodle->course_name(), e)
-                              : "Moodle course " + in.project.moodle->course_name() + ", completion of " +
-                                    p->fullname + ": " + e.message();
+                failure = moodle::site_failure(e.code) ? course_failure(in.project.moodle->course_name(), e)
+                                                       : "Moodle course " + in.project.moodle->course_name() +
+                                                             ", completion of " + p->fullname + ": " + e.message();
                 co_return;
             }
             auto found = engagements_of(in.project.id, p->user_id, *statuses, cmids, in.now);
@@ -317,6 +316,5 @@ boost::asio::awaitable<http::outcome<std::optional<std::set<std::int64_t>>>> asy
     if (!members) co_return result(boost::system::in_place_error, members.error());
     co_return result(std::optional<std::set<std::int64_t>>(std::set<std::int64_t>(members->begin(), members->end())));
 }
-
 
 }  // namespace prereadd::tracking

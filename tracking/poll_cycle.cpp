@@ -185,10 +185,8 @@ bool first_sight(poll_memory& memory, const file_access& a)
 // state starts at the newest entry instead of replaying the whole history,
 // and stores that start at once: a pass that fails later must not make the
 // next one start afresh and skip what came in between.
-boost::asio::awaitable<boost::system::result<std::int64_t>> async_read_activity(cycle_context& ctx,
-                                                                                store::backend& st,
-                                                                                cycle_input& in,
-                                                                                cycle_report& report)
+boost::asio::awaitable<boost::system::result<std::int64_t>> async_read_activity(cycle_context& ctx, store::backend& st,
+                                                                                cycle_input& in, cycle_report& report)
 {
     const auto& base = ctx.config.global.nextcloud.base;
     auto stored = co_await st.cursor("activity");

@@ -272,7 +272,8 @@ TEST_F(cluster_test, a_daemon_cut_off_from_the_database_posts_nothing)
     server->start();
     ASSERT_TRUE(daemon.wait_for("database: answering again", 40s)) << daemon.seen();
     std::size_t posted = 0;
-    const auto until = std::chrono::steady_clock::now() + 60s;  // the next pass: at most a poll interval, on a busy machine more
+    const auto until =
+        std::chrono::steady_clock::now() + 60s;  // the next pass: at most a poll interval, on a busy machine more
     while (std::chrono::steady_clock::now() < until && posted == 0) {
         (void)daemon.read_line(500ms);
         posted = nextcloud->control({{"op", "messages"}, {"token", token}}).size();

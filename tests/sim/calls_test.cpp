@@ -412,8 +412,9 @@ TEST_F(calls_34_test, a_time_zone_nextcloud_gives_that_is_no_zone_is_said)
     sim.control({{"op", "subadmin"}, {"user", "preread"}, {"group", "team-carol"}});
     const auto report = step();
     ASSERT_EQ(report.notices.size(), 1u) << testing::PrintToString(report.notices);
-    EXPECT_EQ(report.notices[0], "alpha: carol's time zone in Nextcloud, \"Mars/Olympus\", is no IANA zone this "
-                                 "system knows: their times are shown in Europe/Berlin only");
+    EXPECT_EQ(report.notices[0],
+              "alpha: carol's time zone in Nextcloud, \"Mars/Olympus\", is no IANA zone this "
+              "system knows: their times are shown in Europe/Berlin only");
     auto group = posted_with("Still to read");
     ASSERT_EQ(group.size(), 1u);
     EXPECT_THAT(group[0].text, Not(HasSubstr("In other time zones")));

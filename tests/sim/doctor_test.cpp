@@ -24,10 +24,11 @@ protected:
     doctor_test() : sim(sim::audit_to(dir / "audit.log"))
     {
         sim.control(sim::with(sim::alpha_team("app-pw"), sim::agenda_and_budget_for_carol()));
-        const auto token =
-            sim.control(
-                   {{"op", "room"}, {"user", "preread"}, {"name", "Alpha"}, {"members", {"alice", "bob", "carol"}}})["token"]
-                .get<std::string>();
+        const auto token = sim.control({{"op", "room"},
+                                        {"user", "preread"},
+                                        {"name", "Alpha"},
+                                        {"members", {"alice", "bob", "carol"}}})["token"]
+                               .get<std::string>();
         const auto board =
             sim.control({{"op", "board"}, {"user", "preread"}, {"title", "Alpha"}, {"stack", "Pre-reads"}});
         config = sim::alpha_configuration(sim.base_url());
@@ -118,7 +119,8 @@ TEST_F(doctor_test, a_participant_the_folder_is_not_shared_with_cannot_open_its_
 TEST_F(doctor_test, warnings_alone_are_no_problems_but_not_all_ok_either)
 {
     sim.control({{"op", "user"}, {"id", "erin"}, {"password", "pw"}});
-    sim.control({{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha"}, {"type", "user"}, {"with", "erin"}});
+    sim.control(
+        {{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Alpha"}, {"type", "user"}, {"with", "erin"}});
     config.projects[0].participants.users.push_back("erin");
     config.projects[0].deck.reset();
     const auto checks = doctor();
@@ -136,7 +138,8 @@ TEST_F(doctor_test, a_board_deck_refuses_may_have_been_deleted)
     const auto checks = doctor();
     const auto deck = find(checks, "project alpha: Deck");
     EXPECT_EQ(deck.result, daemon::verdict::problem);
-    EXPECT_EQ(deck.detail, "Deck refuses board 999 to preread: it may have been deleted, or it is not shared with preread");
+    EXPECT_EQ(deck.detail,
+              "Deck refuses board 999 to preread: it may have been deleted, or it is not shared with preread");
     EXPECT_THAT(deck.fix, HasSubstr("restore it in Deck (Deleted boards) or set deck.board in "));
 }
 

@@ -221,7 +221,8 @@ class fidelity_34 : public ::testing::TestWithParam<std::size_t> {};
 
 TEST_P(fidelity_34, simulator_answers_like_the_recording)
 {
-    replay_and_compare(nextcloud_34, GetParam(), differs_by_readme("captures-34/" + all_captures_34().at(GetParam()).name));
+    replay_and_compare(nextcloud_34, GetParam(),
+                       differs_by_readme("captures-34/" + all_captures_34().at(GetParam()).name));
 }
 
 INSTANTIATE_TEST_SUITE_P(recordings34, fidelity_34, ::testing::Range<std::size_t>(0, all_captures_34().size()),

@@ -281,9 +281,10 @@ TEST_F(moodle_course_test, a_session_whose_section_matches_none_is_said_not_take
     auto [cycle, report] = pass();
     EXPECT_TRUE(reminders_in_talk().empty());
     ASSERT_EQ(report.notices.size(), 1u) << testing::PrintToString(report.notices);
-    EXPECT_EQ(report.notices[0], "alpha: session \"Q&A\" (2026-12-02T10:00) has no pre-read: its Moodle section "
-                                 "\"Q&A week\" matches no section with modules; no reminder for it (prereadd doctor "
-                                 "checks the selections)");
+    EXPECT_EQ(report.notices[0],
+              "alpha: session \"Q&A\" (2026-12-02T10:00) has no pre-read: its Moodle section "
+              "\"Q&A week\" matches no section with modules; no reminder for it (prereadd doctor "
+              "checks the selections)");
 }
 
 TEST_F(moodle_course_test, a_recipient_moodle_refuses_is_missed_alone_and_the_others_get_theirs)

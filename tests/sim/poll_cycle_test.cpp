@@ -586,7 +586,9 @@ TEST_F(poll_cycle_test, the_activity_stream_is_read_to_its_end_in_one_pass)
     ASSERT_TRUE(cycle(ctx).errors.empty());
     nlohmann::json busy = nlohmann::json::array();
     for (int i = 0; i < 300; ++i)
-        busy.push_back({{"op", "comment"}, {"user", "alice"}, {"path", "/Alpha/budget.ods"},
+        busy.push_back({{"op", "comment"},
+                        {"user", "alice"},
+                        {"path", "/Alpha/budget.ods"},
                         {"message", "note " + std::to_string(i)}});
     sim.control(busy);
     sim.control({{"op", "comment"}, {"user", "bob"}, {"path", "/Alpha/agenda.md"}, {"message", "Read it"}});

@@ -105,7 +105,8 @@ INSTANTIATE_TEST_SUITE_P(both_versions, talk_calls,
 
 TEST(talk_calls_34, a_call_joined_without_the_session_cookie_is_refused)
 {
-    auto c = sim::load_capture(prereadd::test::nextcloud34_recordings() + "/30b0-talk-join-call-no-session-cookie-404.http");
+    auto c =
+        sim::load_capture(prereadd::test::nextcloud34_recordings() + "/30b0-talk-join-call-no-session-cookie-404.http");
     EXPECT_EQ(c.status, 404u);
     EXPECT_FALSE(ocs::parse_ok_data(c.response.body));
 }

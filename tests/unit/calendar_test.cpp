@@ -41,8 +41,9 @@ TEST(calendar, the_recorded_expanded_weekly_series)
 
 TEST(calendar, the_recorded_object_etag_and_href)
 {
-    auto body = sim::load_capture(prereadd::test::nextcloud29_recordings() + "/19e-caldav-report-timerange-noexpand.http")
-                    .response.body;
+    auto body =
+        sim::load_capture(prereadd::test::nextcloud29_recordings() + "/19e-caldav-report-timerange-noexpand.http")
+            .response.body;
     auto objects = webdav::parse_calendar_objects(body);
     ASSERT_TRUE(objects);
     ASSERT_EQ(objects->size(), 1u);

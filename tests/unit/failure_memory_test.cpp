@@ -14,7 +14,8 @@ TEST(failure_memory, moodle_down_for_many_passes_is_two_lines)
     // Issue 27: while Moodle was down each project logged its lines every turn (18 a minute).
     failure_memory memory;
     const auto all = [](std::string_view) { return true; };
-    const lines down = {"alpha: Moodle course ALPHA: Connection refused", "beta: Moodle course BETA: Connection refused"};
+    const lines down = {"alpha: Moodle course ALPHA: Connection refused",
+                        "beta: Moodle course BETA: Connection refused"};
     auto first = memory.update(down, all);
     EXPECT_EQ(first.began, down);
     EXPECT_TRUE(first.ended.empty());

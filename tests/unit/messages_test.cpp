@@ -213,8 +213,9 @@ TEST_F(messages_test, the_summary_offers_the_folder_only_to_those_who_can_open_i
               "For bob: the session's folder /Alpha (minutes, recording).\n"
               "carol cannot open the session's folder yet: ask alice for access to it.");
     in.blocked.clear();
-    EXPECT_THAT(summary_message(in, {}).text,
-                ::testing::EndsWith("\nFor those who did not attend: the session's folder /Alpha (minutes, recording)."));
+    EXPECT_THAT(
+        summary_message(in, {}).text,
+        ::testing::EndsWith("\nFor those who did not attend: the session's folder /Alpha (minutes, recording)."));
 }
 
 TEST_F(messages_test, session_folders_hold_their_own_pre_reads)

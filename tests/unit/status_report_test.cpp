@@ -91,7 +91,6 @@ TEST_F(status_report_test, readers_open_the_database_read_only)
     EXPECT_THROW(reader.execute("DELETE FROM documents"), std::runtime_error);
 }
 
-
 }  // namespace
 }  // namespace prereadd::daemon
 
@@ -146,7 +145,6 @@ TEST(status_report_layout, columns_line_up_with_non_ascii_wide_and_long_names)
     EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(std::string(80, 'x')))) << text;
 }
 
-
 TEST(status_report_order, participants_sort_as_people_sort_names)
 {
     // (a, b, a before b): ids compared as text put "Extra 10" before "Extra 5" (issue 27).
@@ -155,10 +153,18 @@ TEST(status_report_order, participants_sort_as_people_sort_names)
         const char* b;
         bool less;
     } cases[] = {
-        {"Extra 4", "Extra 20", true},  {"Extra 20", "Extra 4", false}, {"bob", "Carol", true},
-        {"Carol", "bob", false},        {"Extra 9", "Extra 10", true},  {"x007", "x8", true},
-        {"Extra", "Extra 1", true},     {"alice", "alice", false},      {"Bob", "bob", true},
-        {"file2b", "file2a", false},    {"", "a", true},                {"\u00c9mile", "Zoe", false},
+        {"Extra 4", "Extra 20", true},
+        {"Extra 20", "Extra 4", false},
+        {"bob", "Carol", true},
+        {"Carol", "bob", false},
+        {"Extra 9", "Extra 10", true},
+        {"x007", "x8", true},
+        {"Extra", "Extra 1", true},
+        {"alice", "alice", false},
+        {"Bob", "bob", true},
+        {"file2b", "file2a", false},
+        {"", "a", true},
+        {"\u00c9mile", "Zoe", false},
     };
     for (const auto& c : cases) EXPECT_EQ(natural_less(c.a, c.b), c.less) << c.a << " < " << c.b;
 }
@@ -180,8 +186,8 @@ TEST(status_report_layout, a_wide_project_is_shown_a_line_per_participant)
     p.id = "alpha";
     p.folder = "/Projects/Alpha";
     for (int i = 1; i <= 23; ++i)
-        p.participants.push_back({"moodle:" + std::to_string(i), store::participant_source::moodle,
-                                  "Extra " + std::to_string(i)});
+        p.participants.push_back(
+            {"moodle:" + std::to_string(i), store::participant_source::moodle, "Extra " + std::to_string(i)});
     p.documents = {{1, "agenda.md", "e", 0}, {2, "slides.pdf", "e", 0}};
     p.engagements.push_back({"alpha", "moodle:3", 1, store::engagement_kind::opened, 1795610669, "moodle"});
     const auto text = render_status_text({p});
