@@ -6,6 +6,7 @@
 #include "ocs/api.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/talk.hpp"
+#include "scheduler/sessions.hpp"
 #include "tracking/access_check.hpp"
 #include "webdav/requests.hpp"
 
@@ -39,8 +40,9 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
 
 // What the folder holds and who it is shared with, as the poll cycle reads them.
 struct folder_facts {
-    std::vector<tracking::pre_read> files;  // directly in the folder
-    std::vector<ocs::share> shares;         // of the folder and of the files in it
+    std::vector<tracking::pre_read> files;           // directly in the folder
+    std::vector<scheduler::pre_read_doc> documents;  // the same, with their collaborative tags
+    std::vector<ocs::share> shares;                  // of the folder and of the files in it
 };
 
 boost::asio::awaitable<std::optional<folder_facts>> async_check_folder(doctor_context& d,
@@ -61,6 +63,7 @@ boost::asio::awaitable<std::optional<folder_facts>> async_check_folder(doctor_co
         if (!e.collection && e.file_id) {
             const auto slash = e.href.find_last_of('/');
             facts.files.push_back({*e.file_id, slash == std::string::npos ? e.href : e.href.substr(slash + 1)});
+            facts.documents.push_back({*e.file_id, facts.files.back().path, 0, e.system_tags});
         }
     for (const bool of_files : {false, true}) {
         auto shares = co_await ocs::async_shares(d.client, d.base(), p.folder, of_files);
@@ -154,6 +157,47 @@ boost::asio::awaitable<void> async_check_access(doctor_context& d, const config:
     }
 }
 
+// The coming sessions whose own selection (the dated
+// sub-folder, the dated tag) selects no file: the daemon would remind them of
+// nothing (issue 27). Calendar sessions are not expanded here.
+boost::asio::awaitable<void> async_check_selections(doctor_context& d, const config::project_config& p,
+                                                    const folder_facts& facts)
+{
+    using scheduler::pre_read_scope;
+    if (p.pre_reads == pre_read_scope::folder) co_return;
+    const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    // The sessions a reminder may be about soon: the longest lead time ahead, and two weeks at least.
+    const auto ahead = std::max<std::chrono::seconds>(config::longest_lead(p), std::chrono::hours(24 * 14));
+    const auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone, now, now + ahead);
+    std::vector<std::string> empty;
+    for (const auto& s : sessions) {
+        auto documents = facts.documents;
+        const auto day = date::format("%F", date::floor<date::days>(p.time_zone->to_local(s.start)));
+        if (p.pre_reads == pre_read_scope::session_folder)
+            if (auto dated = co_await webdav::async_list(d.client, d.base(), d.user(), p.folder + "/" + day, 1))
+                for (const auto& e : *dated)
+                    if (!e.collection && e.file_id)
+                        documents.push_back({*e.file_id, day + "/" + e.href.substr(e.href.find_last_of('/') + 1)});
+        if (scheduler::documents_for(s, *p.time_zone, documents, p.pre_reads, p.pre_read_tag_prefix).empty())
+            empty.push_back("\"" + reminding::log_text(s.title) + "\" (" + s.key + ")");
+    }
+    const std::string name = "project " + p.id + ": pre-reads";
+    if (sessions.empty()) co_return;
+    if (empty.empty()) {
+        d.add(name, verdict::ok,
+              "each session of the next " + std::to_string(ahead.count() / 86400) + " days has pre-reads");
+        co_return;
+    }
+    const bool by_folder = p.pre_reads == pre_read_scope::session_folder;
+    d.add(name, verdict::problem,
+          listed(empty) + (empty.size() == 1 ? " selects" : " select") + " no file: " +
+              (by_folder ? "nothing at the top of " + p.folder + " and nothing in the dated sub-folder"
+                         : "no untagged file and none tagged " + p.pre_read_tag_prefix + "<its date>") +
+              ", so its reminders would list nothing",
+          by_folder ? "put each session's pre-reads in " + p.folder + "/<YYYY-MM-DD of the session>/"
+                    : "tag each session's pre-reads " + p.pre_read_tag_prefix + "<YYYY-MM-DD of the session>");
+}
+
 boost::asio::awaitable<void> async_check_talk(doctor_context& d, const config::project_config& p,
                                               const std::set<std::string>& who)
 {
@@ -234,6 +278,7 @@ boost::asio::awaitable<void> async_check_project(doctor_context& d, const config
     group_members members;
     const auto who = co_await async_check_groups(d, p, members);
     if (folder) co_await async_check_access(d, p, *folder, who, members);
+    if (folder) co_await async_check_selections(d, p, *folder);
     if (p.talk) co_await async_check_talk(d, p, who);
     if (p.deck) co_await async_check_deck(d, p, who);
 }

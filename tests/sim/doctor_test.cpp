@@ -130,6 +130,35 @@ TEST_F(doctor_test, warnings_alone_are_no_problems_but_not_all_ok_either)
     EXPECT_THAT(text, ::testing::EndsWith("no problems, 1 warning(s)\n")) << text;
 }
 
+TEST_F(doctor_test, a_session_whose_dated_sub_folder_holds_nothing_selects_no_pre_read)
+{
+    // Issue 27: a selection that matches nothing gave no reminder and no word. The session is two
+    // days from now (the doctor looks at what the next reminders would list), in an empty folder.
+    sim.control({{"op", "mkdir"}, {"user", "preread"}, {"path", "/Projects/Gamma"}});
+    sim.control(
+        {{"op", "share"}, {"user", "preread"}, {"path", "/Projects/Gamma"}, {"type", "group"}, {"with", "team-alpha"}});
+    auto& p = config.projects[0];
+    p.folder = "/Projects/Gamma";
+    p.pre_reads = scheduler::pre_read_scope::session_folder;
+    p.deck.reset();
+    p.time_zone_name = "Europe/Berlin";
+    p.time_zone = date::locate_zone("Europe/Berlin");
+    using namespace std::chrono_literals;
+    const date::local_seconds local =
+        date::floor<std::chrono::minutes>(p.time_zone->to_local(std::chrono::system_clock::now())) + 48h;
+    const std::string day = date::format("%F", date::floor<date::days>(local));
+    p.sessions = {{"Planning", local, 1h}};
+    auto selection = find(doctor(), "project alpha: pre-reads");
+    EXPECT_EQ(selection.result, daemon::verdict::problem) << selection.detail;
+    EXPECT_THAT(selection.detail, HasSubstr("\"Planning\" (" + date::format("%FT%H:%M", local) + ") selects no file"));
+    EXPECT_THAT(selection.fix, HasSubstr("/Projects/Gamma/<YYYY-MM-DD of the session>/"));
+
+    sim.control({{"op", "mkdir"}, {"user", "preread"}, {"path", "/Projects/Gamma/" + day}});
+    sim.control(
+        {{"op", "put"}, {"user", "preread"}, {"path", "/Projects/Gamma/" + day + "/plan.md"}, {"content", "#"}});
+    EXPECT_EQ(find(doctor(), "project alpha: pre-reads").result, daemon::verdict::ok);
+}
+
 TEST_F(doctor_test, a_board_deck_refuses_may_have_been_deleted)
 {
     // Deck answers 403 for a deleted board, also to its owner (issue 27: it was described as
