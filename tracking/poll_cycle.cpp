@@ -432,8 +432,17 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
         co_return report;
     }
     // Written whole or not at all: a failure (or an exception, or SIGTERM
-    // mid-write) leaves the state as the last cycle left it.
+    // mid-write) leaves the state as the last cycle left it. The memory the
+    // polling updated (a folder's new ETag, its listing) then speaks of what
+    // was never written: those projects are forgotten and listed afresh, or an
+    // unchanged ETag would keep their documents out of the store (a database
+    // cut off during the first cycle's write left a project without pre-reads).
+    const auto forget_polled = [&] {
+        for (const auto& r : results)
+            if (r.update) ctx.memory.cache.erase(r.update->project->id);
+    };
     if (auto ec = co_await st.begin()) {
+        forget_polled();
         report.errors.push_back("state: " + ec.message());
         co_return report;
     }
@@ -444,6 +453,7 @@ boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx)
     tx.ended();
     if (failed) {
         co_await st.rollback();
+        forget_polled();
         report.errors.push_back("state: " + failed.message());
         co_return report;
     }
