@@ -86,15 +86,6 @@ std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (
     return joined(paths);
 }
 
-// "alice", "alice and bob", "alice, bob and carol" (each already literal).
-std::string and_list(const std::vector<std::string>& names)
-{
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-    return out;
-}
-
 // "alice has been told", "alice and bob have been told"; "" without facilitators.
 std::string facilitators_told(const std::vector<std::string>& facilitators)
 {
@@ -174,6 +165,14 @@ std::string catch_up_line(const reminder_input& in)
 }
 
 }  // namespace
+
+std::string and_list(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out;
+}
 
 std::string fitted(std::string text)
 {

@@ -159,4 +159,7 @@ constexpr std::size_t max_message_length = 32000;
 // `text` cut at a line boundary to fit, with that note.
 std::string fitted(std::string text);
 
+// "alice", "alice and bob", "alice, bob and carol" (each name already literal).
+std::string and_list(const std::vector<std::string>& names);
+
 }  // namespace prereadd::reminding

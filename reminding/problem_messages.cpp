@@ -34,11 +34,10 @@ message access_problems_message(const std::string& project, const std::string& f
 message talk_problem_message(const std::string& project, const std::string& conversation,
                              const std::vector<std::string>& users)
 {
-    std::string names;
-    for (std::size_t i = 0; i < users.size(); ++i)
-        names += (i == 0 ? "" : i + 1 == users.size() ? " and " : ", ") + talk_text(users[i]);
-    return {fitted("Talk in project " + talk_text(project) + ": " + names + (users.size() == 1 ? " is" : " are") +
-                   " not in conversation " + talk_text(conversation) +
+    std::vector<std::string> names;
+    for (const auto& user : users) names.push_back(talk_text(user));
+    return {fitted("Talk in project " + talk_text(project) + ": " + and_list(names) +
+                   (users.size() == 1 ? " is" : " are") + " not in conversation " + talk_text(conversation) +
                    ", so the reminders' mentions do not reach them. Add them to the conversation, or make prereadd's "
                    "account one of its moderators so it adds them itself."),
             {}};

@@ -180,51 +180,13 @@ bool first_sight(poll_memory& memory, const file_access& a)
     return true;
 }
 
-// The activity stream after the stored cursor, page by page to its end (at
-// most tuning.activity_pages; a longer backlog goes on next pass). A fresh
-// state starts at the newest entry instead of replaying the whole history,
-// and stores that start at once: a pass that fails later must not make the
-// next one start afresh and skip what came in between.
-boost::asio::awaitable<boost::system::result<std::int64_t>> async_read_activity(cycle_context& ctx, store::backend& st,
-                                                                                cycle_input& in, cycle_report& report)
-{
-    const auto& base = ctx.config.global.nextcloud.base;
-    auto stored = co_await st.cursor("activity");
-    if (!stored) co_return stored.error();
-    std::int64_t cursor = 0;
-    if (!*stored) {
-        auto newest = co_await ocs::async_newest_activity(ctx.client, base);
-        if (!newest) {
-            report.errors.push_back("activity: " + newest.error().message());
-            co_return cursor;
-        }
-        if (auto ec = co_await st.set_cursor("activity", std::to_string(*newest))) co_return ec;
-        co_return *newest;
-    }
-    std::from_chars((*stored)->data(), (*stored)->data() + (*stored)->size(), cursor);
-    for (unsigned pages = 0; pages < ctx.tuning.activity_pages; ++pages) {
-        auto page = co_await ocs::async_activities(ctx.client, base, cursor);
-        if (!page) {
-            report.errors.push_back("activity: " + page.error().message());
-            break;
-        }
-        if (page->not_modified) break;
-        in.activities.insert(in.activities.end(), std::make_move_iterator(page->items.begin()),
-                             std::make_move_iterator(page->items.end()));
-        if (!page->last_given || *page->last_given <= cursor) break;
-        cursor = *page->last_given;
-        if (!page->more) break;
-    }
-    co_return cursor;
-}
-
 // 1. The activity stream to its end (one request, 304, when nothing is new), and
 // 2. the new lines of the audit log. Returns the activity cursor to store
 // once every project took what it covers.
 boost::asio::awaitable<boost::system::result<std::int64_t>> async_gather(cycle_context& ctx, store::backend& st,
                                                                          cycle_input& in, cycle_report& report)
 {
-    auto activity_cursor = co_await async_read_activity(ctx, st, in, report);
+    auto activity_cursor = co_await detail::async_read_activity(ctx, st, in.activities, report);
     if (!activity_cursor) co_return activity_cursor.error();
     const auto silence = co_await stored_silence(st);
     if (!silence) co_return silence.error();

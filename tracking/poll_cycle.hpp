@@ -200,4 +200,18 @@ inline std::string moodle_completion_cursor(const std::string& project) { return
 // the cycle, and `run` with it, rather than losing reads.
 boost::asio::awaitable<cycle_report> async_poll_cycle(cycle_context& ctx);
 
+namespace detail {
+
+// The activity stream after the stored cursor, page by page to its end (at
+// most tuning.activity_pages; a longer backlog goes on next pass), appended
+// to `activities`; the cursor to store once every project took them. A fresh
+// state starts at the newest entry instead of replaying the whole history,
+// and stores that start at once: a pass that fails later must not make the
+// next one start afresh and skip what came in between.
+boost::asio::awaitable<boost::system::result<std::int64_t>> async_read_activity(cycle_context& ctx, store::backend& st,
+                                                                                std::vector<ocs::activity>& activities,
+                                                                                cycle_report& report);
+
+}  // namespace detail
+
 }  // namespace prereadd::tracking
