@@ -172,6 +172,10 @@ int status(const config::configuration& config, const std::string& only, bool as
     } else {
         projects = known_only_by_configuration(selected, false);  // no poll cycle has run yet
     }
+    const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    for (auto& shown : projects)
+        for (const auto* p : selected)
+            if (p->id == shown.id) note_selecting_nothing(shown, *p, now);
     if (as_json)
         std::cout << render_status_json(projects, warnings).dump(2) << '\n';
     else

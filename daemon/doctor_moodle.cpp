@@ -130,16 +130,14 @@ boost::asio::awaitable<void> async_check_course(moodle_doctor& d, const config::
 {
     const auto& c = *p.moodle;
     const std::string name = "project " + p.id + ": Moodle course";
-    const std::string field = c.course_id ? "id" : "shortname";
-    const std::string value = c.course_id ? std::to_string(*c.course_id) : c.shortname;
-    auto courses = co_await d.site.async_courses(field, value);
-    if (!courses || courses->empty()) {
+    auto found = co_await tracking::async_lookup_course(d.site, c);
+    if (!found || !*found) {
         d.add(name, verdict::problem,
-              c.course_name() + (courses ? std::string(" is not found") : ": " + said(courses.error())),
+              c.course_name() + (found ? std::string(" is not found") : ": " + said(found.error())),
               "correct moodle.course in " + p.file.string() + ", or enrol the service user in the course");
         co_return;
     }
-    const auto course = courses->front();
+    const auto course = **found;
     if (!course.completion_enabled)
         d.add(name, verdict::problem, reminding::log_text(course.fullname) + ": completion tracking is off",
               "Course settings > Completion tracking > Enable completion tracking: Yes");

@@ -3,7 +3,7 @@
 // session's time zone.
 #include "daemon/status_report.hpp"
 
-#include "reminding/attendance.hpp"
+#include "daemon/detail/status_parts.hpp"
 #include "reminding/literal.hpp"
 #include "reminding/messages.hpp"
 #include "store/sqlite_backend.hpp"
@@ -23,12 +23,10 @@
 #include <sstream>
 
 namespace prereadd::daemon {
-namespace {
 
-std::string utc(std::int64_t t, const char* format = "%Y-%m-%d %H:%M")
-{
-    return date::format(format, date::sys_seconds{std::chrono::seconds(t)});
-}
+using detail::utc;
+
+namespace {
 
 int strength(store::engagement_kind k)
 {
@@ -98,13 +96,6 @@ constexpr std::size_t participant_column = 22;
 // Wider than this, a project is shown a line per participant (23 Moodle participants made 600 columns).
 constexpr std::size_t max_table_width = 160;
 
-std::string names(const std::vector<std::string>& users)
-{
-    std::string out;
-    for (const auto& u : users) out += (out.empty() ? "" : ", ") + reminding::log_text(u);
-    return out.empty() ? "nobody" : out;
-}
-
 // The strongest mark of `u` on `d` with its date, "NO ACCESS" or "-".
 std::string cell_of(const project_status& p, const store::participant_row& u, const store::document_row& d)
 {
@@ -152,27 +143,6 @@ void render_by_participant(std::ostream& out, const project_status& p)
             separator = ", ";
         }
         out << '\n';
-    }
-}
-
-// The sessions' calls (attendance) and the calls near no session.
-void render_calls(std::ostream& out, const project_status& p)
-{
-    if (p.calls.empty()) return;
-    out << "  calls (UTC):\n";
-    for (const auto& s : sessions_with_calls(p)) {
-        std::vector<std::string> attended;
-        for (const auto& [user, at] : s.attended) attended.push_back(user + " (" + utc(at, "%H:%M") + ")");
-        out << "    " << reminding::log_text(s.title) << " " << utc(s.start) << (s.running ? " (call running)" : "")
-            << ": attended " << names(attended) << "; did not attend " << names(s.absent) << '\n';
-    }
-    for (const auto& c : p.calls) {
-        if (!c.session_key.empty()) continue;
-        std::vector<std::string> who;
-        for (const auto& [user, presence] : c.attendees) who.push_back(user);
-        out << "    no session near the call of " << utc(c.started_at)
-            << (c.ended_at ? "-" + utc(*c.ended_at, "%H:%M") : std::string(" (running)")) << " with " << names(who)
-            << '\n';
     }
 }
 
@@ -245,25 +215,6 @@ boost::asio::awaitable<boost::system::result<project_status>> async_load_project
     co_return p;
 }
 
-std::vector<session_calls> sessions_with_calls(const project_status& p)
-{
-    std::vector<session_calls> out;
-    std::set<std::pair<std::int64_t, std::string>> seen;
-    for (const auto& c : p.calls) {
-        if (c.session_key.empty() || !seen.insert({c.session_start, c.session_key}).second) continue;
-        // A call still running counts everyone in it: status has no clock of its own.
-        const auto a = reminding::attendance_of(c.session_key, c.session_start, c.session_end, p.calls,
-                                                {p.join_before}, std::numeric_limits<std::int64_t>::max() / 2);
-        session_calls s{c.session_key, c.session_title, c.session_start, c.session_end, a.call_running, {}, {}};
-        for (const auto& [user, at] : a.present) s.attended.emplace_back(user, at);
-        for (const auto& u : p.participants)
-            if (!a.present.count(u.user_id)) s.absent.push_back(u.user_id);
-        out.push_back(std::move(s));
-    }
-    std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.start < y.start; });
-    return out;
-}
-
 boost::asio::awaitable<boost::system::result<std::vector<std::string>>> async_load_status_warnings(store::backend& st)
 {
     auto w = co_await st.cursor(tracking::audit_warning_cursor);
@@ -318,7 +269,7 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
                 << ": " << *p.last_error << "\n";
         if (p.documents.empty() || p.participants.empty()) {
             out << "  " << p.documents.size() << " pre-read(s), " << p.participants.size() << " participant(s)\n";
-            render_calls(out, p);
+            detail::render_sessions(out, p);
             out << '\n';
             continue;
         }
@@ -331,48 +282,11 @@ std::string render_status_text(const std::vector<project_status>& projects, cons
             for (const auto& pr : p.problems)
                 out << "    " << reminding::log_text(pr.user_id) << ": " << reminding::log_text(pr.detail) << '\n';
         }
-        render_calls(out, p);
+        detail::render_sessions(out, p);
         out << '\n';
     }
     return out.str();
 }
-
-namespace {
-
-nlohmann::ordered_json sessions_json(const project_status& p)
-{
-    using json = nlohmann::ordered_json;
-    json out = json::array();
-    for (const auto& s : sessions_with_calls(p)) {
-        json attended = json::object();
-        for (const auto& [user, at] : s.attended) attended[user] = {{"first_joined", utc(at, "%FT%TZ")}};
-        out.push_back({{"key", s.key},
-                       {"title", s.title},
-                       {"start", utc(s.start, "%FT%TZ")},
-                       {"end", utc(s.end, "%FT%TZ")},
-                       {"call", s.running ? "running" : "ended"},
-                       {"attended", attended},
-                       {"absent", s.absent}});
-    }
-    return out;
-}
-
-nlohmann::ordered_json unmatched_calls_json(const project_status& p)
-{
-    using json = nlohmann::ordered_json;
-    json out = json::array();
-    for (const auto& c : p.calls) {
-        if (!c.session_key.empty()) continue;
-        json who = json::array();
-        for (const auto& [user, presence] : c.attendees) who.push_back(user);
-        out.push_back({{"started", utc(c.started_at, "%FT%TZ")},
-                       {"ended", c.ended_at ? json(utc(*c.ended_at, "%FT%TZ")) : json(nullptr)},
-                       {"attendees", who}});
-    }
-    return out;
-}
-
-}  // namespace
 
 nlohmann::json render_status_json(const std::vector<project_status>& projects, const std::vector<std::string>& warnings)
 {
@@ -422,8 +336,9 @@ nlohmann::json render_status_json(const std::vector<project_status>& projects, c
              {"participants", participants},
              {"documents", docs},
              {"access_problems", problems},
-             {"sessions", sessions_json(p)},
-             {"unmatched_calls", unmatched_calls_json(p)},
+             {"sessions", detail::sessions_json(p)},
+             {"unmatched_calls", detail::unmatched_calls_json(p)},
+             {"sessions_selecting_nothing", detail::selecting_nothing_json(p)},
              {"moodle_completion_asked",
               p.moodle_completion_asked ? json(utc(*p.moodle_completion_asked, "%FT%TZ")) : json(nullptr)}});
         // Only with several daemons on PostgreSQL (docs/status-json.md).

@@ -2,6 +2,7 @@
 // from the state database alone, as text for people and as stable JSON.
 #pragma once
 
+#include "config/configuration.hpp"
 #include "store/backend.hpp"
 #include "store/state.hpp"
 
@@ -32,6 +33,14 @@ struct project_status : store::project_row {
     std::optional<std::int64_t> held_since;
     // A Moodle course's completion, asked only within reminder windows: when last.
     std::optional<std::int64_t> moodle_completion_asked;
+    // The coming sessions whose own selection chose none of the documents (note_selecting_nothing).
+    struct empty_session {
+        std::string key;
+        std::string title;
+        std::int64_t start = 0;
+        std::string why;
+    };
+    std::vector<empty_session> selecting_nothing;
 };
 
 // Names as people sort them: without regard to ASCII case, and digit runs by
@@ -43,6 +52,12 @@ project_status load_project_status(const store::state& st, const std::string& id
                                    std::chrono::seconds join_before = std::chrono::minutes(15));
 boost::asio::awaitable<boost::system::result<project_status>> async_load_project_status(
     store::backend& st, std::string id, std::string folder, std::chrono::seconds join_before);
+
+// Fills `status.selecting_nothing` from the configuration: the sessions of the
+// next two weeks (or the longest lead time) whose dated sub-folder, tag or
+// Moodle section selects none of the tracked documents. Nothing before the
+// first poll cycle.
+void note_selecting_nothing(project_status& status, const config::project_config& p, date::sys_seconds now);
 
 // A session's call as `status` shows it: who attended (first joined), who did not.
 struct session_calls {

@@ -39,6 +39,20 @@ std::optional<std::string> empty_selection(const config::project_config& p, cons
     return std::nullopt;
 }
 
+pre_read_doc pre_read_of(const store::document_row& d)
+{
+    return {d.file_id, d.path, d.first_seen, d.tags, d.source, d.section, d.section_name, d.link};
+}
+
+std::optional<std::string> selects_nothing(const config::project_config& p, const scheduler::session& s,
+                                           const std::vector<pre_read_doc>& documents)
+{
+    const auto modules = p.moodle ? p.moodle->modules : scheduler::module_scope::whole_course;
+    if (!documents_for(s, *p.time_zone, documents, p.pre_reads, p.pre_read_tag_prefix, modules).empty())
+        return std::nullopt;
+    return empty_selection(p, s);
+}
+
 std::vector<const pre_read_doc*> follow_ups_of(const reminder_input& in)
 {
     std::vector<const pre_read_doc*> out;

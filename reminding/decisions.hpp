@@ -29,7 +29,9 @@ struct project_state {
     std::map<std::string, std::string> display_names;     // Moodle participants without a Nextcloud account
 };
 
-// What the messages about session `s` are made from.
+// A tracked document as the messages know it.
+pre_read_doc pre_read_of(const store::document_row& d);
+
 // Why a session's own selection chose no pre-read at all: its Moodle section,
 // its dated sub-folder or tag, or its dated Moodle section names nothing
 // (issue 27: a section named "Q&A week" selected nothing, and the session got
@@ -37,6 +39,12 @@ struct project_state {
 // empty project folder.
 std::optional<std::string> empty_selection(const config::project_config& p, const scheduler::session& s);
 
+// The same for a session and the project's tracked `documents`: why it selects
+// none of them, or nothing when it selects some (what `status` shows).
+std::optional<std::string> selects_nothing(const config::project_config& p, const scheduler::session& s,
+                                           const std::vector<pre_read_doc>& documents);
+
+// What the messages about session `s` are made from.
 reminder_input input_for(const config::project_config& p, const scheduler::session& s, const project_state& state,
                          date::sys_seconds now);
 

@@ -37,8 +37,7 @@ boost::asio::awaitable<project_state> load_project_state(store::backend& st, con
     out.file_link = base + "/f/";
     out.zones = p.participants.time_zones;
     if (p.talk) out.calls = need(co_await st.calls(project));
-    for (const auto& d : need(co_await st.documents(project)))
-        out.documents.push_back({d.file_id, d.path, d.first_seen, d.tags, d.source, d.section, d.section_name, d.link});
+    for (const auto& d : need(co_await st.documents(project))) out.documents.push_back(pre_read_of(d));
     for (const auto& row : need(co_await st.participants(project))) {
         out.participants.push_back(row.user_id);
         if (!row.display_name.empty()) out.display_names[row.user_id] = row.display_name;

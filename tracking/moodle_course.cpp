@@ -1,11 +1,7 @@
 // A Moodle course as pre-reads and participants (see moodle_course.hpp).
 #include "tracking/moodle_course.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "tracking/bounded_each.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -191,14 +187,10 @@ boost::asio::awaitable<std::optional<std::string>> async_find_course(moodle::sit
                                                                      const config::moodle_course_config& c,
                                                                      course_cache& cache)
 {
-    // Two statements: g++ 12 miscompiles co_await inside ?: (a double free).
-    const std::string field = c.course_id ? "id" : "shortname";
-    const std::string value = c.course_id ? std::to_string(*c.course_id) : c.shortname;
-    auto courses = co_await site.async_courses(field, value);
-    if (!courses) co_return course_failure(c.course_name(), courses.error());
-    if (courses->empty())
-        co_return "Moodle has no course " + c.course_name() + " (or the service user is not enrolled in it)";
-    cache.course_id = courses->front().id;
+    auto course = co_await async_lookup_course(site, c);
+    if (!course) co_return course_failure(c.course_name(), course.error());
+    if (!*course) co_return "Moodle has no course " + c.course_name() + " (or the service user is not enrolled in it)";
+    cache.course_id = (*course)->id;
     co_return std::nullopt;
 }
 
@@ -245,57 +237,62 @@ boost::asio::awaitable<std::optional<std::string>> async_refresh_course(const co
 boost::asio::awaitable<course_result> async_poll_course(course_poll_input in, course_cache& cache)
 {
     course_result out;
-    if (!cache.loaded || ++cache.turns_since_refresh >= in.refresh_every)
+    if (!cache.loaded || ++cache.turns_since_refresh >= in.refresh_every) {
         if (auto failed = co_await async_refresh_course(in, cache)) {
             out.error = std::move(failed);
             co_return out;
         }
+        in.window.reset();  // the modules may have changed
+    }
     course_update u;
     for (const auto& d : cache.modules.pre_reads)
         u.modules.push_back({d.file_id, d.path, "", d.first_seen, {}, d.source, d.section, d.section_name, d.link});
     u.participants = cache.participants;
     u.untracked = cache.modules.untracked;
 
-    auto window = window_modules(in.project, cache.modules.pre_reads, date::sys_seconds{std::chrono::seconds(in.now)});
+    auto window = in.window ? std::move(*in.window)
+                            : window_modules(in.project, cache.modules.pre_reads,
+                                             date::sys_seconds{std::chrono::seconds(in.now)});
     std::set<std::int64_t> cmids;
     for (const auto& d : cache.modules.pre_reads) cmids.insert(-d.file_id);
     const auto asking = to_ask(cache.participants, window.modules, in.done);
-    // As many at once as the Moodle host may take; a request waiting for a
-    // connection would spend its deadline in the queue.
-    std::size_t next = 0;
+    // As many at once as the Moodle host may take.
     std::optional<std::string> failure;
-    auto worker = [&]() -> boost::asio::awaitable<void> {
-        while (next < asking.size() && !failure) {
-            const auto* p = asking[next++];
-            auto statuses = co_await in.site.async_completion(cache.course_id, p->moodle_id);
-            ++u.completion_requests;
-            if (!statuses) {
-                // A refused token or Moodle down is the site's failure, not this participant's.
-                const auto& e = statuses.error();
+    co_await async_each_at_most(asking.size(), in.max_at_once, [&](std::size_t i) -> boost::asio::awaitable<bool> {
+        const auto* p = asking[i];
+        auto statuses = co_await in.site.async_completion(cache.course_id, p->moodle_id);
+        ++u.completion_requests;
+        if (!statuses) {
+            // A refused token or Moodle down is the site's failure, not this participant's.
+            const auto& e = statuses.error();
+            if (!failure)
                 failure = moodle::site_failure(e.code) ? course_failure(in.project.moodle->course_name(), e)
                                                        : "Moodle course " + in.project.moodle->course_name() +
                                                              ", completion of " + p->fullname + ": " + e.message();
-                co_return;
-            }
-            auto found = engagements_of(in.project.id, p->user_id, *statuses, cmids, in.now);
-            u.engagements.insert(u.engagements.end(), found.begin(), found.end());
+            co_return false;
         }
-    };
-    auto executor = co_await boost::asio::this_coro::executor;
-    using spawned = decltype(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
-    std::vector<spawned> running;
-    const std::size_t workers = std::clamp<std::size_t>(in.max_at_once, 1, std::max<std::size_t>(asking.size(), 1));
-    for (std::size_t w = 0; w < workers; ++w)
-        running.push_back(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
-    auto [order, failures] = co_await boost::asio::experimental::make_parallel_group(std::move(running))
-                                 .async_wait(boost::asio::experimental::wait_for_all(), boost::asio::use_awaitable);
-    for (const auto& f : failures)
-        if (f) std::rethrow_exception(f);
+        auto found = engagements_of(in.project.id, p->user_id, *statuses, cmids, in.now);
+        u.engagements.insert(u.engagements.end(), found.begin(), found.end());
+        co_return true;
+    });
     // What was learnt before a failure still counts (engagements are idempotent).
     if (!failure) cache.leads_asked = std::move(window.leads_passed);
     out.error = std::move(failure);
     out.update = std::move(u);
     co_return out;
+}
+
+boost::asio::awaitable<http::outcome<std::optional<moodle::course>>> async_lookup_course(
+    moodle::site& site, const config::moodle_course_config& c)
+{
+    using result = http::outcome<std::optional<moodle::course>>;
+    // Two statements: g++ 12 miscompiles co_await inside ?: (a double free).
+    const std::string field = c.course_id ? "id" : "shortname";
+    const std::string value = c.course_id ? std::to_string(*c.course_id) : c.shortname;
+    auto courses = co_await site.async_courses(field, value);
+    if (!courses) co_return result(boost::system::in_place_error, courses.error());
+    if (courses->empty()) co_return result(std::optional<moodle::course>{});
+    co_return result(std::optional<moodle::course>(courses->front()));
 }
 
 boost::asio::awaitable<http::outcome<std::optional<std::set<std::int64_t>>>> async_course_group(

@@ -67,6 +67,11 @@ struct mapped_participants {
     std::vector<moodle_participant> participants;
     std::optional<std::string> error;
 };
+// The configured course as Moodle has it: by its id, else by its shortname;
+// nothing when Moodle has no such course (or the service user is not enrolled).
+boost::asio::awaitable<http::outcome<std::optional<moodle::course>>> async_lookup_course(
+    moodle::site& site, const config::moodle_course_config& c);
+
 // The members of the course group moodle.group names (nothing when it names
 // none); a group the course does not have is a missing_record failure.
 boost::asio::awaitable<http::outcome<std::optional<std::set<std::int64_t>>>> async_course_group(
@@ -150,6 +155,9 @@ struct course_poll_input {
     // Nextcloud's sharee search finds them exactly (the caller's).
     std::function<boost::asio::awaitable<std::map<std::string, std::string>>(std::vector<std::string>, bool by_email)>
         find_in_nextcloud{};
+    // The caller's window_modules of the course as cached, which decided that the
+    // course is due; computed anew only where the course is refreshed first.
+    std::optional<reminder_windows> window{};
 };
 
 boost::asio::awaitable<course_result> async_poll_course(course_poll_input in, course_cache& cache);

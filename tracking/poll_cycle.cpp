@@ -9,11 +9,9 @@
 #include "tracking/project_poll.hpp"
 #include "ocs/api.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
+#include "tracking/bounded_each.hpp"
+
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -271,26 +269,14 @@ boost::asio::awaitable<std::vector<project_result>> async_poll_projects(cycle_co
         else
             ctx.memory.cache.erase(p.id);
     std::vector<project_result> results(projects.size());
-    std::size_t next = 0;
-    auto worker = [&]() -> boost::asio::awaitable<void> {
-        while (next < projects.size()) {
-            if (cancelled(co_await boost::asio::this_coro::cancellation_state)) co_return;
-            const std::size_t i = next++;
-            if (!ctx.holds(projects[i].id)) continue;
-            results[i] = co_await detail::async_poll_project(ctx, projects[i], ctx.memory.cache[projects[i].id], in);
-        }
-    };
-    const std::size_t workers = std::clamp<std::size_t>(ctx.config.global.nextcloud.max_connections, 1,
-                                                        std::max<std::size_t>(projects.size(), 1));
-    auto executor = co_await boost::asio::this_coro::executor;
-    using spawned = decltype(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
-    std::vector<spawned> running;
-    for (std::size_t w = 0; w < workers; ++w)
-        running.push_back(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
-    auto [order, failures] = co_await boost::asio::experimental::make_parallel_group(std::move(running))
-                                 .async_wait(boost::asio::experimental::wait_for_all(), boost::asio::use_awaitable);
-    for (const auto& failure : failures)
-        if (failure) std::rethrow_exception(failure);  // a programming error, not a Nextcloud failure
+    co_await async_each_at_most(
+        projects.size(), ctx.config.global.nextcloud.max_connections,
+        [&](std::size_t i) -> boost::asio::awaitable<bool> {
+            if (ctx.holds(projects[i].id))
+                results[i] =
+                    co_await detail::async_poll_project(ctx, projects[i], ctx.memory.cache[projects[i].id], in);
+            co_return true;  // a project's failure is its own: the others are polled all the same
+        });
     co_return results;
 }
 

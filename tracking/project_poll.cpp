@@ -169,12 +169,12 @@ boost::asio::awaitable<boost::system::error_code> async_take_course(cycle_contex
 {
     auto& st = ctx.store;
     auto& course = cache.course;
-    const auto leads =
-        course.loaded
-            ? window_modules(p, course.modules.pre_reads, date::sys_seconds{std::chrono::seconds(in.now)}).leads_passed
-            : std::set<std::string>{};
-    if (ctx.moodle && course_due(course, due, leads)) {
+    std::optional<reminder_windows> window;
+    if (course.loaded)
+        window = window_modules(p, course.modules.pre_reads, date::sys_seconds{std::chrono::seconds(in.now)});
+    if (ctx.moodle && course_due(course, due, window ? window->leads_passed : std::set<std::string>{})) {
         course_poll_input ask{*ctx.moodle, p};
+        ask.window = std::move(window);
         ask.refresh_every = ctx.config.global.moodle ? ctx.config.global.moodle->refresh_every : 10;
         ask.max_at_once = ctx.config.global.moodle ? ctx.config.global.moodle->max_connections : 4;
         auto done = co_await st.engagements(p.id);

@@ -5,8 +5,11 @@
 // after the start. The back-off alone (10, 20, 40, 80, 160 s) comes back
 // after the session started; watching status.php, the daemon resumes the
 // moment maintenance ends. Once as it happened (about four minutes, not
-// repeated under ASan) and once ten times faster, every interval of the
-// daemon's timing a tenth of its default.
+// repeated under ASan) and once five times faster, every interval of the
+// daemon's timing a fifth of its default. (Ten times faster left 3 s between
+// the end of maintenance and the session: at the start of a CTest run, beside
+// the SIGKILL and cluster tests starting their daemons and PostgreSQL servers,
+// a pass could take longer than that, and the reminder was rightly missed.)
 #include "daemon/run.hpp"
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
@@ -130,7 +133,7 @@ TEST(maintenance_test, as_it_happened_the_reminder_goes_out_the_moment_maintenan
     the_reminder_goes_out_the_moment_maintenance_ends(1);
 }
 
-TEST(maintenance_test, ten_times_faster_the_same) { the_reminder_goes_out_the_moment_maintenance_ends(10); }
+TEST(maintenance_test, five_times_faster_the_same) { the_reminder_goes_out_the_moment_maintenance_ends(5); }
 
 }  // namespace
 }  // namespace prereadd

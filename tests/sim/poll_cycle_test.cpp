@@ -7,6 +7,8 @@
 #include "tests/sim/daemon_config.hpp"
 #include "tests/sim/nextcloud.hpp"
 #include "tests/sim/scenarios.hpp"
+#include "store/sqlite_backend.hpp"
+#include "tests/support/interrupted_backend.hpp"
 #include "tests/support/run.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -273,6 +275,28 @@ TEST_F(poll_cycle_test, a_read_during_an_outage_is_counted_after_recovery)
     EXPECT_TRUE(up.errors.empty()) << up.errors.front();
     EXPECT_EQ(up.engagements_recorded, 1u) << "bob's open, read during the outage, is not lost";
     EXPECT_TRUE(status()["last_error"].is_null());
+}
+
+// A cycle whose write fails (PostgreSQL cut off at the commit) leaves the state as the last
+// cycle left it; the folder's new ETag, taken by the polling, must not keep the next cycle
+// from listing it (issue 27: a project cut off during its first write stayed without pre-reads).
+TEST_F(poll_cycle_test, after_a_write_that_failed_the_next_cycle_lists_the_folder_afresh)
+{
+    store::sqlite_backend sqlite(db);
+    test::interrupted_backend st(sqlite);
+    tracking::audit_follower audit(dir / "audit.log");
+    tracking::cycle_context ctx{client, config, st, &audit, [&] { return clock; }};
+    st.fail_next.insert("commit");
+    const auto cut = cycle(ctx);
+    ASSERT_FALSE(cut.errors.empty());
+    EXPECT_THAT(cut.errors.front(), ::testing::HasSubstr("state: "));
+    EXPECT_TRUE(status()["documents"].empty()) << "rolled back";
+
+    clock += 60;
+    const auto next = cycle(ctx);
+    EXPECT_TRUE(next.errors.empty()) << next.errors.front();
+    EXPECT_EQ(status()["documents"].size(), 3u) << status().dump(2);
+    EXPECT_EQ(status()["participants"].size(), 3u);
 }
 
 TEST_F(poll_cycle_test, a_group_that_cannot_be_expanded_is_a_reported_problem)

@@ -259,6 +259,48 @@ TEST_F(reminders_test, the_digest_before_the_session)
     EXPECT_THAT(digest.text, ::testing::HasSubstr("agenda.md: opened by bob")) << digest.text;
 }
 
+// Issue 27: a digest posted after its due time, Nextcloud in maintenance at that time, was not counted as late.
+TEST_F(reminders_test, a_digest_posted_after_its_time_counts_as_late)
+{
+    config.projects[0].digest = 1h;
+    config.projects[0].lead_times = {24h};
+    clock = session_start - 2 * day;
+    step();
+    clock = session_start - day;
+    ASSERT_EQ(step().sent, 1u) << "the P1D reminder, on time";
+    sim.set_maintenance(true);
+    clock = session_start - 3600;
+    const auto down = step(false);
+    EXPECT_EQ(down.sent, 0u);
+    sim.set_maintenance(false);
+    clock = session_start - 1800;
+    const auto back = step();
+    EXPECT_EQ(back.sent, 1u) << "the digest";
+    EXPECT_EQ(back.late, 1u) << "half an hour after its time";
+    EXPECT_THAT(posted(token).back().text, ::testing::HasSubstr("Digest before **Kick-off**"));
+}
+
+// Issue 27: messages posted by a later pass than the one that composed them (Talk turned the
+// posts away) were not counted as late; the one-to-one rows make the group row's item one the
+// plan takes as handled, so all are posted as written.
+TEST_F(reminders_test, messages_posted_as_written_by_a_later_pass_count_as_late)
+{
+    config.projects[0].personal_reminders = true;
+    clock = session_start - 3 * day;
+    sim.control({{"op", "fault"},
+                 {"kind", "status"},
+                 {"route", "/ocs/v2.php/apps/spreed/api/v1/chat/"},
+                 {"status", 400},
+                 {"count", 50}});
+    const auto refused = step(false);
+    EXPECT_EQ(refused.sent, 0u);
+    sim.control({{"op", "clear_faults"}});
+    clock += 600;
+    const auto later = step();
+    EXPECT_EQ(later.sent, 4u) << "the group reminder and alice's, bob's and carol's";
+    EXPECT_EQ(later.late, 4u) << "each posted ten minutes after it was composed";
+}
+
 TEST_F(reminders_test, a_project_set_up_shortly_before_its_session_has_no_documents_added_after_the_first_reminder)
 {
     // The folder is first seen in the pass that sends the (late) first reminder.

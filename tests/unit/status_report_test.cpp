@@ -201,3 +201,99 @@ TEST(status_report_layout, a_wide_project_is_shown_a_line_per_participant)
 
 }  // namespace
 }  // namespace prereadd::daemon
+
+namespace prereadd::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Weekly on Wednesdays at 10:00 Berlin from 2026-12-02, three times.
+config::project_config weekly_alpha(scheduler::pre_read_scope scope)
+{
+    config::project_config p;
+    p.id = "alpha";
+    p.folder = "/Projects/Alpha";
+    p.time_zone = date::locate_zone("Europe/Berlin");
+    p.lead_times = {72h, 24h};
+    p.pre_reads = scope;
+    p.pre_read_tag_prefix = "alpha-";
+    config::weekly_series_config w;
+    w.title = "Training";
+    w.days = {date::Wednesday};
+    w.time_of_day = 10h;
+    w.first = date::local_days{date::year{2026} / 12 / 2};
+    w.count = 3;
+    p.weekly = {w};
+    return p;
+}
+
+project_status polled_with(std::vector<store::document_row> documents)
+{
+    project_status s;
+    s.id = "alpha";
+    s.folder = "/Projects/Alpha";
+    s.last_cycle_at = 1795610700;
+    s.participants = {{"bob", store::participant_source::config}};
+    s.documents = std::move(documents);
+    return s;
+}
+
+const auto before_the_series = date::sys_days{date::year{2026} / 11 / 30} + 8h;
+
+// Issue 27: a session whose own selection chose nothing got no reminder and no word in `status`.
+TEST(status_selections, a_session_whose_dated_sub_folder_holds_nothing_is_shown)
+{
+    auto s = polled_with({{14, "2026-12-02/agenda.md", "e", 0}});
+    note_selecting_nothing(s, weekly_alpha(scheduler::pre_read_scope::session_folder), before_the_series);
+    // The 16 December session is more than two weeks (and the longest lead) ahead: not yet.
+    ASSERT_EQ(s.selecting_nothing.size(), 1u);
+    EXPECT_EQ(s.selecting_nothing[0].key, "2026-12-09T10:00");
+    EXPECT_EQ(s.selecting_nothing[0].why, "the project folder has no file at its top and none in 2026-12-09/");
+    const auto text = render_status_text({s});
+    EXPECT_THAT(text,
+                ::testing::HasSubstr("  session \"Training\" 2026-12-09 09:00 UTC selects no pre-read, so it gets "
+                                     "no reminder: the project folder has no file at its top and none in "
+                                     "2026-12-09/\n"))
+        << text;
+    const auto j = render_status_json({s})["projects"][0]["sessions_selecting_nothing"];
+    ASSERT_EQ(j.size(), 1u) << j.dump(2);
+    EXPECT_EQ(j[0]["start"], "2026-12-09T09:00:00Z");
+    EXPECT_EQ(j[0]["title"], "Training");
+}
+
+TEST(status_selections, sessions_that_select_something_are_not_shown)
+{
+    const struct {
+        const char* name;
+        scheduler::pre_read_scope scope;
+        std::vector<store::document_row> documents;
+    } cases[] = {
+        {"a file at the folder's top", scheduler::pre_read_scope::session_folder, {{14, "agenda.md", "e", 0}}},
+        {"the whole folder, empty", scheduler::pre_read_scope::folder, {}},
+        {"an untagged file", scheduler::pre_read_scope::tag, {{14, "agenda.md", "e", 0}}},
+    };
+    for (const auto& c : cases) {
+        auto s = polled_with(c.documents);
+        note_selecting_nothing(s, weekly_alpha(c.scope), before_the_series);
+        EXPECT_TRUE(s.selecting_nothing.empty()) << c.name << ": " << s.selecting_nothing[0].why;
+        EXPECT_THAT(render_status_text({s}), ::testing::Not(::testing::HasSubstr("selects no pre-read"))) << c.name;
+    }
+}
+
+TEST(status_selections, tags_of_other_dates_select_nothing_and_nothing_is_said_before_the_first_cycle)
+{
+    store::document_row tagged{14, "agenda.md", "e", 0};
+    tagged.tags = {"alpha-2026-12-02"};
+    auto s = polled_with({tagged});
+    note_selecting_nothing(s, weekly_alpha(scheduler::pre_read_scope::tag), before_the_series);
+    ASSERT_EQ(s.selecting_nothing.size(), 1u);
+    EXPECT_EQ(s.selecting_nothing[0].why, "no untagged document and none tagged alpha-2026-12-09");
+
+    auto unpolled = polled_with({});
+    unpolled.last_cycle_at.reset();
+    note_selecting_nothing(unpolled, weekly_alpha(scheduler::pre_read_scope::session_folder), before_the_series);
+    EXPECT_TRUE(unpolled.selecting_nothing.empty()) << "nothing is tracked yet: no verdict";
+}
+
+}  // namespace
+}  // namespace prereadd::daemon
