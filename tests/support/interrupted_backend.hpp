@@ -13,6 +13,8 @@
 
 namespace prereadd::test {
 
+// (An error_code converts to each answer but `bool`, which it converts to as
+// well: there the error is named in place, as store/postgresql_state.cpp does.)
 class interrupted_backend final : public store::backend {
 public:
     explicit interrupted_backend(store::backend& inner) : inner_(inner) {}
@@ -55,8 +57,7 @@ public:
     }
     answer<std::optional<project_row>> project(const std::string& id) override
     {
-        if (fails("project"))
-            co_return boost::system::result<std::optional<project_row>>(boost::system::in_place_error, cut_off());
+        if (fails("project")) co_return cut_off();
         co_return co_await inner_.project(id);
     }
     done set_last_cycle(const std::string& project, std::int64_t at) override
@@ -87,8 +88,7 @@ public:
     }
     answer<std::vector<document_row>> documents(const std::string& project) override
     {
-        if (fails("documents"))
-            co_return boost::system::result<std::vector<document_row>>(boost::system::in_place_error, cut_off());
+        if (fails("documents")) co_return cut_off();
         co_return co_await inner_.documents(project);
     }
     done upsert_participant(const std::string& project, const participant_row& p, std::int64_t at) override
@@ -98,8 +98,7 @@ public:
     }
     answer<std::vector<participant_row>> participants(const std::string& project) override
     {
-        if (fails("participants"))
-            co_return boost::system::result<std::vector<participant_row>>(boost::system::in_place_error, cut_off());
+        if (fails("participants")) co_return cut_off();
         co_return co_await inner_.participants(project);
     }
     done mark_participant_removed(const std::string& project, const std::string& user_id, std::int64_t at) override
@@ -114,8 +113,7 @@ public:
     }
     answer<std::vector<unmapped_read_row>> unmapped_reads(const std::string& project) override
     {
-        if (fails("unmapped_reads"))
-            co_return boost::system::result<std::vector<unmapped_read_row>>(boost::system::in_place_error, cut_off());
+        if (fails("unmapped_reads")) co_return cut_off();
         co_return co_await inner_.unmapped_reads(project);
     }
     answer<bool> record_problem(const std::string& project, const problem_row& p) override
@@ -130,14 +128,12 @@ public:
     }
     answer<std::vector<problem_row>> open_problems(const std::string& project) override
     {
-        if (fails("open_problems"))
-            co_return boost::system::result<std::vector<problem_row>>(boost::system::in_place_error, cut_off());
+        if (fails("open_problems")) co_return cut_off();
         co_return co_await inner_.open_problems(project);
     }
     answer<std::size_t> open_problem_count(const std::vector<std::string>& projects) override
     {
-        if (fails("open_problem_count"))
-            co_return boost::system::result<std::size_t>(boost::system::in_place_error, cut_off());
+        if (fails("open_problem_count")) co_return cut_off();
         co_return co_await inner_.open_problem_count(projects);
     }
     answer<bool> record(const engagement& e) override
@@ -147,8 +143,7 @@ public:
     }
     answer<std::vector<engagement>> engagements(const std::string& project) override
     {
-        if (fails("engagements"))
-            co_return boost::system::result<std::vector<engagement>>(boost::system::in_place_error, cut_off());
+        if (fails("engagements")) co_return cut_off();
         co_return co_await inner_.engagements(project);
     }
     answer<bool> add_outbox(const outbox_row& row) override
@@ -169,32 +164,27 @@ public:
     }
     answer<std::optional<outbox_row>> outbox_entry(const std::string& reference_id) override
     {
-        if (fails("outbox_entry"))
-            co_return boost::system::result<std::optional<outbox_row>>(boost::system::in_place_error, cut_off());
+        if (fails("outbox_entry")) co_return cut_off();
         co_return co_await inner_.outbox_entry(reference_id);
     }
     answer<std::vector<outbox_row>> outbox(const std::string& project) override
     {
-        if (fails("outbox"))
-            co_return boost::system::result<std::vector<outbox_row>>(boost::system::in_place_error, cut_off());
+        if (fails("outbox")) co_return cut_off();
         co_return co_await inner_.outbox(project);
     }
     answer<std::vector<outbox_row>> unconfirmed(const std::string& project) override
     {
-        if (fails("unconfirmed"))
-            co_return boost::system::result<std::vector<outbox_row>>(boost::system::in_place_error, cut_off());
+        if (fails("unconfirmed")) co_return cut_off();
         co_return co_await inner_.unconfirmed(project);
     }
     answer<std::set<std::string>> handled_items(const std::string& project) override
     {
-        if (fails("handled_items"))
-            co_return boost::system::result<std::set<std::string>>(boost::system::in_place_error, cut_off());
+        if (fails("handled_items")) co_return cut_off();
         co_return co_await inner_.handled_items(project);
     }
     answer<std::optional<deck_card_row>> deck_card(const std::string& project, const std::string& session_key) override
     {
-        if (fails("deck_card"))
-            co_return boost::system::result<std::optional<deck_card_row>>(boost::system::in_place_error, cut_off());
+        if (fails("deck_card")) co_return cut_off();
         co_return co_await inner_.deck_card(project, session_key);
     }
     done save_deck_card(const deck_card_row& row) override
@@ -209,20 +199,17 @@ public:
     }
     answer<std::vector<call_row>> calls(const std::string& project) override
     {
-        if (fails("calls"))
-            co_return boost::system::result<std::vector<call_row>>(boost::system::in_place_error, cut_off());
+        if (fails("calls")) co_return cut_off();
         co_return co_await inner_.calls(project);
     }
     answer<std::optional<call_row>> running_call(const std::string& project) override
     {
-        if (fails("running_call"))
-            co_return boost::system::result<std::optional<call_row>>(boost::system::in_place_error, cut_off());
+        if (fails("running_call")) co_return cut_off();
         co_return co_await inner_.running_call(project);
     }
     answer<std::optional<std::string>> cursor(const std::string& name) override
     {
-        if (fails("cursor"))
-            co_return boost::system::result<std::optional<std::string>>(boost::system::in_place_error, cut_off());
+        if (fails("cursor")) co_return cut_off();
         co_return co_await inner_.cursor(name);
     }
     done set_cursor(const std::string& name, const std::string& value) override
