@@ -89,6 +89,10 @@ struct global_config {
     std::chrono::seconds poll_interval{60};
     std::filesystem::path projects_directory;  // absolute after loading
     metrics_config metrics;
+    // The language of the projects' conversations and cards ("de"; one of
+    // i18n::language::codes()); empty: the service account's in Nextcloud,
+    // else English (docs/languages.md).
+    std::string language;
 };
 
 struct participants_config {
@@ -99,6 +103,9 @@ struct participants_config {
     // user -> zone their messages give times in; from Nextcloud (its user
     // details' `timezone`, Nextcloud 30+) for those not named here.
     std::map<std::string, const date::time_zone*> time_zones;
+    // user -> the language their one-to-one messages are in, over what
+    // Nextcloud or Moodle says of them (docs/languages.md).
+    std::map<std::string, std::string> languages;
 };
 
 using session_config = scheduler::single_session;
@@ -157,6 +164,7 @@ struct project_config {
     std::string folder;  // path in the service account's files, starting with '/'; empty: a Moodle course only
     std::string time_zone_name;
     const date::time_zone* time_zone = nullptr;
+    std::string language;  // of its conversation and cards; empty: the installation's
     participants_config participants;
     std::vector<std::string> facilitators;
     std::vector<session_config> sessions;

@@ -279,7 +279,7 @@ std::optional<global_config> load_global(const fs::path& file, const environment
     const fs::path directory = file.parent_path();
     object_reader r(*document, "", sink,
                     {"nextcloud", "state_directory", "database", "audit_log", "poll_interval", "projects_directory",
-                     "metrics", "moodle"});
+                     "metrics", "moodle", "language"});
     if (!r.valid()) return std::nullopt;
 
     if (const json* nc = r.get("nextcloud", true)) {
@@ -308,6 +308,7 @@ std::optional<global_config> load_global(const fs::path& file, const environment
         object_reader mr(*m, "metrics", sink, {"enabled", "listen", "allow_non_loopback"});
         load_metrics(mr, g.metrics, sink);
     }
+    if (auto language = r.string("language", false)) g.language = checked_language(*language, "language", sink);
     return g;
 }
 

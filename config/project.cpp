@@ -68,18 +68,40 @@ void load_time_zones(object_reader& pr, participants_config& out)
     }
 }
 
+// "languages": {"carol": "de"}, each a language prereadd has.
+void load_languages(object_reader& pr, participants_config& out)
+{
+    const json* languages = pr.get("languages", false);
+    if (!languages) return;
+    const std::string path = pr.field("languages");
+    if (!languages->is_object()) {
+        pr.sink().add(path, std::string("must be an object of user id to language, not ") + languages->type_name());
+        return;
+    }
+    for (const auto& [user, language] : languages->items()) {
+        const std::string field = path + "." + user;
+        if (!valid_principal(user))
+            pr.sink().add(field, in_quotes(user) + " is not a Nextcloud user id");
+        else if (!language.is_string())
+            pr.sink().add(field, std::string("must be a language code, not ") + language.type_name());
+        else if (auto code = checked_language(language.get<std::string>(), field, pr.sink()); !code.empty())
+            out.languages[user] = code;
+    }
+}
+
 void load_participants(object_reader& r, project_config& p)
 {
     // A Moodle course brings its participants: the object is optional then.
     if (const json* pj = r.get("participants", !r.get("moodle", false))) {
         object_reader pr(*pj, "participants", r.sink(),
-                         {"users", "groups", "from_shares", "from_talk", "time_zones"});
+                         {"users", "groups", "from_shares", "from_talk", "time_zones", "languages"});
         if (pr.valid()) {
             p.participants.users = pr.strings("users", valid_principal, "a Nextcloud user id");
             p.participants.groups = pr.strings("groups", valid_principal, "a Nextcloud group id");
             p.participants.from_shares = pr.boolean("from_shares").value_or(false);
             p.participants.from_talk = pr.boolean("from_talk").value_or(false);
             load_time_zones(pr, p.participants);
+            load_languages(pr, p.participants);
             if (p.participants.users.empty() && p.participants.groups.empty() && !p.participants.from_shares &&
                 !p.participants.from_talk && !pr.get("users", false) && !pr.get("groups", false))
                 r.sink().add("participants", "names no participants: give users, groups, from_shares or from_talk");
@@ -278,10 +300,11 @@ std::optional<project_config> load_project(const std::filesystem::path& file, er
     project_config p;
     p.file = file;
     object_reader r(*document, "", sink,
-                    {"id", "folder", "time_zone", "participants", "facilitators", "sessions", "weekly", "reminders",
-                     "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "calls", "deck", "moodle"});
+                    {"id", "folder", "time_zone", "language", "participants", "facilitators", "sessions", "weekly",
+                     "reminders", "pre_reads", "pre_read_tag_prefix", "calendar", "talk", "calls", "deck", "moodle"});
     if (!r.valid()) return std::nullopt;
     load_identity(r, p);
+    if (auto language = r.string("language", false)) p.language = checked_language(*language, "language", sink);
     load_participants(r, p);
     load_sessions(r, p);
     load_reminders(r, p);

@@ -1,6 +1,8 @@
 // Reading the configuration files (see reader.hpp).
 #include "config/reader.hpp"
 
+#include "i18n/language.hpp"
+
 #include "config/hints.hpp"
 #include "scheduler/time.hpp"
 
@@ -193,6 +195,15 @@ std::optional<json> parse_json_file(const fs::path& path, error_sink& sink)
 fs::path resolve_against(const fs::path& base_directory, const fs::path& p)
 {
     return p.is_absolute() ? p.lexically_normal() : (base_directory / p).lexically_normal();
+}
+
+std::string checked_language(const std::string& text, const std::string& field, error_sink& sink)
+{
+    if (const auto* found = i18n::language::find(text)) return found->code();
+    std::string known;
+    for (const auto& code : i18n::language::codes()) known += (known.empty() ? "" : ", ") + code;
+    sink.add(field, in_quotes(text) + " is not a language prereadd speaks (" + known + ")");
+    return {};
 }
 
 }  // namespace prereadd::config::detail

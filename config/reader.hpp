@@ -46,6 +46,10 @@ std::string member(const std::string& base, std::string_view key);
 std::string element(const std::string& base, std::size_t i);
 std::string in_quotes(std::string_view s);
 
+// A language code from a configuration file ("de", "pt_BR" -> its catalogue's
+// "de", "pt"), or "" after telling `sink` that prereadd has no such language.
+std::string checked_language(const std::string& text, const std::string& field, error_sink& sink);
+
 // Reads the members of one JSON object, remembering which keys were asked
 // for so that everything else can be reported as unknown (with a "did you
 // mean" from hints.hpp when a known key is close).

@@ -24,21 +24,23 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                       parse_group_members);
 }
 
-boost::system::result<user_time_zone> parse_user_time_zone(const nlohmann::json& data)
+boost::system::result<user_settings> parse_user_settings(const nlohmann::json& data)
 {
     if (!data.is_object()) return make_error_code(error::unexpected_data);
-    user_time_zone out;
-    out.offered = data.contains("timezone");
+    user_settings out;
+    out.zone_offered = data.contains("timezone");
     if (auto zone = string_field(data, "timezone"); zone && !zone->empty()) out.zone = zone;
+    out.language = string_field(data, "language").value_or("");
+    out.locale = string_field(data, "locale").value_or("");
     return out;
 }
 
-boost::asio::awaitable<http::outcome<user_time_zone>> async_user_time_zone(http::client& client, const http::url& base,
-                                                                           const std::string& user)
+boost::asio::awaitable<http::outcome<user_settings>> async_user_settings(http::client& client, const http::url& base,
+                                                                         const std::string& user)
 {
     auto req = make_request(base, "/cloud/users/" + encode_component(user));
     co_return co_await async_exchange(client, std::move(req), "details of user " + user, read_data,
-                                      parse_user_time_zone);
+                                      parse_user_settings);
 }
 
 boost::system::result<std::vector<exact_user>> parse_exact_users(const nlohmann::json& data)

@@ -24,17 +24,21 @@ boost::asio::awaitable<http::outcome<std::vector<std::string>>> async_group_memb
                                                                                     const http::url& base,
                                                                                     const std::string& group);
 
-// A user's time zone as Nextcloud knows it (the `timezone` of their details,
-// captures-34/22d; `offered` is false on Nextcloud 29, whose details have no
-// such field, 22d of 29): nothing when unset. Needs the same rights as the
-// group members above (22e: refused).
-struct user_time_zone {
-    bool offered = false;
+// What a user's details say of how to write to them: their time zone (the
+// `timezone` of their details, captures-34/22d; `zone_offered` is false on
+// Nextcloud 29, whose details have no such field, 22d of 29: nothing when
+// unset), their language and locale (42a-42d: an unset language is "en",
+// an unset locale ""). Needs the same rights as the group members above
+// (22e: refused); one's own details need none (42h).
+struct user_settings {
+    bool zone_offered = false;
     std::optional<std::string> zone;
+    std::string language;  // "de", "pt_BR"
+    std::string locale;    // "de_DE", or empty
 };
-boost::system::result<user_time_zone> parse_user_time_zone(const nlohmann::json& data);
-boost::asio::awaitable<http::outcome<user_time_zone>> async_user_time_zone(http::client& client, const http::url& base,
-                                                                           const std::string& user);
+boost::system::result<user_settings> parse_user_settings(const nlohmann::json& data);
+boost::asio::awaitable<http::outcome<user_settings>> async_user_settings(http::client& client, const http::url& base,
+                                                                         const std::string& user);
 
 // The users the sharee search gives as exact matches for a text: a user
 // whose id, display name or e-mail address is the text, as Nextcloud offers

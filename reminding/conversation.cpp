@@ -107,7 +107,7 @@ boost::asio::awaitable<void> pass::read_conversation(const config::project_confi
         // Only acknowledgements and answers need the project's state; calls do not.
         project_state state;
         if (asked || !awaiting.empty()) state = co_await load_project_state(store_, ctx_.config, p);
-        if (asked) co_await learn_zones(p, state);
+        if (asked) co_await learn_about_people(p, state);
         std::vector<store::outbox_row> replies;
         {
             need(co_await store_.begin());
@@ -189,42 +189,6 @@ boost::asio::awaitable<std::vector<store::outbox_row>> pass::take_questions(
         if (co_await write(row, store::outbox_state::intent)) out.push_back(std::move(row));
     }
     co_return out;
-}
-
-// Participants' zones: the configuration's, else Nextcloud's (its user
-// details, 30+), asked at most once a day per user, and not at all of a
-// server whose details have no zone (29). A refusal (not a sub-admin of the
-// user's group: 22e) is no zone for a day; any other failure (Nextcloud busy
-// or away) ends the asking for this pass, so a due message is not held up.
-boost::asio::awaitable<void> pass::learn_zones(const config::project_config& p, project_state& state)
-{
-    if (ctx_.nextcloud_away) co_return;
-    const std::int64_t refresh = std::chrono::seconds(ctx_.tuning.user_zone_refresh).count();
-    const auto stale = [&](std::int64_t at) { return at == 0 || ctx_.now() - at >= refresh; };
-    for (const auto& user : state.participants) {
-        if (state.zones.count(user)) continue;
-        auto& known = ctx_.memory.user_zones[user];
-        if (stale(known.fetched_at) && stale(ctx_.memory.zones_not_offered_at) && !ctx_.dry_run) {
-            auto answer = co_await ocs::async_user_time_zone(ctx_.client, base(), user);
-            if (!answer && answer.error().status != 403 && answer.error().status != 404) break;
-            known.fetched_at = ctx_.now();
-            known.zone = nullptr;
-            if (answer && !answer->offered) ctx_.memory.zones_not_offered_at = ctx_.now();
-            if (answer && answer->zone) {
-                if (auto found = scheduler::find_time_zone(*answer->zone))
-                    known.zone = *found;
-                else if (known.unknown_zone != *answer->zone) {
-                    // Said once per user and name (asked again a day later): times stay in the project's zone.
-                    known.unknown_zone = *answer->zone;
-                    report_.notices.push_back(p.id + ": " + log_text(user) + "'s time zone in Nextcloud, \"" +
-                                              log_text(*answer->zone) +
-                                              "\", is no IANA zone this system knows: their times are shown in " +
-                                              p.time_zone->name() + " only");
-                }
-            }
-        }
-        if (known.zone && known.zone != p.time_zone) state.zones[user] = known.zone;
-    }
 }
 
 // The mentioned who are not in the project's conversation: a mention of them

@@ -79,6 +79,8 @@ reminder_input input_for(const config::project_config& p, const scheduler::sessi
     in.when_all_ready = p.when_all_ready;
     in.call_link = p.talk && p.talk->call_link ? state.call_link : std::string();
     in.zones = state.zones;
+    in.language = state.language;
+    in.languages = state.languages;
     if (!s.whiteboard.empty()) {
         // The board is worked on in the call, not read before it.
         in.whiteboard = s.whiteboard;

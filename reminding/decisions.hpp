@@ -27,6 +27,10 @@ struct project_state {
     std::string file_link;                                // "<base>/f/": a file's link is this and its id
     std::map<std::string, const date::time_zone*> zones;  // participants' zones, where known
     std::map<std::string, std::string> display_names;     // Moodle participants without a Nextcloud account
+    // The project's language (its conversation's, its Deck card's) and the
+    // participants' own where known (docs/languages.md).
+    const i18n::language* language = &english();
+    std::map<std::string, const i18n::language*> languages;
 };
 
 // A tracked document as the messages know it.

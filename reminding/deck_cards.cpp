@@ -23,7 +23,10 @@ boost::asio::awaitable<void> pass::update_deck(const config::project_config& p,
         if (s.cancelled || s.start <= t_now || s.start - longest > t_now) continue;
         auto row = need(co_await store_.deck_card(p.id, s.key));
         if (row && row->state != store::deck_card_state::open) continue;
-        if (!state) state = co_await load_project_state(store_, ctx_.config, p);
+        if (!state) {
+            state = co_await load_project_state(store_, ctx_.config, p);
+            co_await learn_project_language(p, *state);
+        }
         const auto in = input_for(p, s, *state, t_now);
         if (in.documents.empty() || in.participants.empty()) continue;
         if (ctx_.dry_run) {
@@ -31,7 +34,7 @@ boost::asio::awaitable<void> pass::update_deck(const config::project_config& p,
             if (!row || row->description != description)
                 show_deck(p,
                           std::string(row ? "would update" : "would create") + " Deck card \"" +
-                              deck_title(s, *p.time_zone) + "\"",
+                              deck_title(s, *p.time_zone, *in.language) + "\"",
                           description);
             continue;
         }
@@ -65,8 +68,8 @@ boost::asio::awaitable<void> pass::update_card(const config::project_config& p, 
     const ocs::deck_place where{p.deck->board, p.deck->stack};
     const auto& service_user = ctx_.config.global.nextcloud.user;
     const std::string description = deck_description(p.id, in);
-    ocs::card_fields fields{deck_title(s, *p.time_zone), description, date::format("%FT%T+00:00", s.start),
-                            std::nullopt, service_user};
+    ocs::card_fields fields{deck_title(s, *p.time_zone, *in.language), description,
+                            date::format("%FT%T+00:00", s.start), std::nullopt, service_user};
     const ocs::deck_card* card = find_card(stack, row, deck_marker(p.id, s));
     switch (decide_deck_card(row, card)) {
     case deck_step::gone:

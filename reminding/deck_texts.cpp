@@ -1,15 +1,20 @@
 // The texts of a session's Deck card (see messages.hpp): its title, its
-// description's checklist and the marker prereadd finds its cards by.
+// description's checklist and the marker prereadd finds its cards by, in the
+// project's language (the marker never: it is looked for).
+#include "reminding/detail/wording.hpp"
 #include "reminding/literal.hpp"
-#include "reminding/messages.hpp"
 
 namespace prereadd::reminding {
 
-std::string deck_title(const scheduler::session& s, const date::time_zone& zone)
+using i18n::filled;
+using i18n::translated;
+
+std::string deck_title(const scheduler::session& s, const date::time_zone& zone, const i18n::language& l)
 {
-    const date::year_month_day ymd{date::floor<date::days>(zone.to_local(s.start))};
-    return "Pre-reads: " + plain_line(s.title) + " (" + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
-           month_name(ymd.month()).substr(0, 3) + " " + std::to_string(static_cast<int>(ymd.year())) + ")";
+    return filled(
+        // TRANSLATORS: a Deck card's title: "Pre-reads: Kick-off (2 Dec 2026)".
+        translated(l, "Pre-reads: {title} ({date})"),
+        {{"title", plain_line(s.title)}, {"date", l.short_date(date::floor<date::days>(zone.to_local(s.start)))}});
 }
 
 std::string deck_marker(const std::string& project, const scheduler::session& s)
@@ -19,14 +24,19 @@ std::string deck_marker(const std::string& project, const scheduler::session& s)
 
 std::string deck_description(const std::string& project, const reminder_input& in)
 {
+    const auto& l = *in.language;
     std::string text =
-        "Pre-reads for **" + deck_text(in.session->title) + "** — " + session_time(*in.session, *in.zone) + "\n";
+        // TRANSLATORS: a Deck card's description: the first line; a checklist follows.
+        filled(translated(l, "Pre-reads for {title} — {time}"), {{"title", "**" + deck_text(in.session->title) + "**"},
+                                                                 {"time", session_time(*in.session, *in.zone, l)}}) +
+        "\n";
     for (const auto& user : in.participants)
         for (const auto& d : in.documents) {
             const bool done = in.done.count({user, d.file_id}) != 0;
             text += std::string("\n- [") + (done ? "x" : " ") + "] " + deck_text(user) + ": " +
                     deck_text(document_label(d));
-            if (!done && in.blocked.count({user, d.file_id})) text += " — no access yet";
+            // TRANSLATORS: a Deck card's checklist, after a document its participant cannot open.
+            if (!done && in.blocked.count({user, d.file_id})) text += " — " + translated(l, "no access yet");
         }
     text += "\n\n" + deck_marker(project, *in.session);
     return text;

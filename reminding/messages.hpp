@@ -3,8 +3,12 @@
 // the facilitators. Pure functions of the state; no I/O. Talk renders
 // Markdown and turns @"user id" into a mention; every text from elsewhere goes
 // through reminding/literal.hpp, so the only mentions are the ones made here.
+// Each message is in its reader's language (i18n/language.hpp): the group's
+// in the project's, a one-to-one message in its recipient's; English where
+// no language is given.
 #pragma once
 
+#include "i18n/language.hpp"
 #include "reminding/attendance.hpp"
 #include "scheduler/sessions.hpp"
 #include "store/state.hpp"
@@ -24,16 +28,17 @@ namespace prereadd::reminding {
 // (`@"bob"` in capture 15a; Nextcloud's mention pattern `@"[a-z0-9_\-@.' ]+"`).
 std::string mention(const std::string& user_id);
 
-// "Monday 7 December 2026, 09:00 (Europe/Berlin)".
-std::string local_time(date::sys_seconds t, const date::time_zone& zone);
-std::string session_time(const scheduler::session& s, const date::time_zone& zone);
+// English, where a function is given no language.
+inline const i18n::language& english() { return i18n::language::english(); }
+
+// "Monday, 7 December 2026, 09:00 (Europe/Berlin)", in `l`.
+std::string local_time(date::sys_seconds t, const date::time_zone& zone, const i18n::language& l = english());
+std::string session_time(const scheduler::session& s, const date::time_zone& zone, const i18n::language& l = english());
 
 // "in 3 days", "in 1 day 2 hours", "in 45 minutes", "in less than a minute".
-std::string time_until(std::chrono::seconds remaining);
-// "December" (English for now, as every sentence here).
-std::string month_name(date::month m);
+std::string time_until(std::chrono::seconds remaining, const i18n::language& l = english());
 // The same for a session's start: "starting now" within its last minute.
-std::string starts_in(std::chrono::seconds remaining);
+std::string starts_in(std::chrono::seconds remaining, const i18n::language& l = english());
 
 using scheduler::documents_for;
 using scheduler::pre_read_doc;
@@ -84,11 +89,18 @@ struct reminder_input {
     std::map<std::string, const date::time_zone*> zones;  // participants' own zones, where known
     std::optional<session_attendance> attendance;         // from the session's window on
     std::string session_folder;  // where its minutes and recording go, as a participant names it
+    // The conversation's language (the project's), and the participants' own where known.
+    const i18n::language* language = &english();
+    std::map<std::string, const i18n::language*> languages;
 };
 
-// "Monday 7 December 2026, 18:30 (Asia/Kolkata) = 14:00 (Europe/Berlin)":
+// The language `user` reads: their own, else the conversation's.
+const i18n::language& language_of(const reminder_input& in, const std::string& user);
+
+// "Monday, 7 December 2026, 18:30 (Asia/Kolkata) = 14:00 (Europe/Berlin)":
 // the time in `zone` and, when it differs, in the project's.
-std::string time_in_both(date::sys_seconds t, const date::time_zone& zone, const date::time_zone& project_zone);
+std::string time_in_both(date::sys_seconds t, const date::time_zone& zone, const date::time_zone& project_zone,
+                         const i18n::language& l = english());
 
 // During the session, the participants not in its call yet (those in it: `peers`),
 // mentioned with the link; nothing when nobody is missing.
@@ -129,37 +141,38 @@ message digest_message(const digest_input& in);
 // nobody has anything left.
 std::optional<message> follow_up_message(const reminder_input& in, date::sys_seconds deadline);
 
-// For a facilitator, once for the access problems (user, detail) one pass
-// found: one line each where there are several.
+// For a facilitator, in their language `l`, once for the access problems
+// (user, detail) one pass found: one line each where there are several. The
+// details are the daemon's own words (English, as in its log).
 message access_problems_message(const std::string& project, const std::string& folder,
-                                const std::vector<std::pair<std::string, std::string>>& problems);
+                                const std::vector<std::pair<std::string, std::string>>& problems,
+                                const i18n::language& l = english());
 
 // For a facilitator, once for the participants a reminder mentioned who are
 // not in the project's conversation, where prereadd may not add them.
 message talk_problem_message(const std::string& project, const std::string& conversation,
-                             const std::vector<std::string>& users);
+                             const std::vector<std::string>& users, const i18n::language& l = english());
 
 // For a facilitator, once for the participants (user, why) the session cards
 // could not be assigned to in one pass.
-message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users);
+message deck_problem_message(const std::string& project, const std::vector<std::pair<std::string, std::string>>& users,
+                             const i18n::language& l = english());
 
 // For a facilitator, once: the course's modules whose completion cannot say who
 // opened them ("Name (Section): why"), left out of the reminders until it can.
 message untracked_modules_message(const std::string& project, const std::string& course,
-                                  const std::vector<std::string>& modules);
+                                  const std::vector<std::string>& modules, const i18n::language& l = english());
 
-// A session's Deck card: its title, and a description with the checklist
-// participant x document and, last, the marker that finds the card again.
-std::string deck_title(const scheduler::session& s, const date::time_zone& zone);
+// A session's Deck card, in the project's language: its title, and a
+// description with the checklist participant x document and, last, the
+// marker that finds the card again (never translated: it is looked for).
+std::string deck_title(const scheduler::session& s, const date::time_zone& zone, const i18n::language& l = english());
 std::string deck_marker(const std::string& project, const scheduler::session& s);
 std::string deck_description(const std::string& project, const reminder_input& in);
 
 // Talk refuses messages over 32000 characters (capture 17b); longer lists are cut with a note.
 constexpr std::size_t max_message_length = 32000;
-// `text` cut at a line boundary to fit, with that note.
-std::string fitted(std::string text);
-
-// "alice", "alice and bob", "alice, bob and carol" (each name already literal).
-std::string and_list(const std::vector<std::string>& names);
+// `text` cut at a line boundary to fit, with that note in `l`.
+std::string fitted(std::string text, const i18n::language& l = english());
 
 }  // namespace prereadd::reminding

@@ -104,7 +104,14 @@ private:
     boost::asio::awaitable<std::vector<store::outbox_row>> take_questions(
         const config::project_config& p, const std::vector<ocs::chat_message>& messages,
         const std::vector<scheduler::session>& sessions, const project_state& state);
-    boost::asio::awaitable<void> learn_zones(const config::project_config& p, project_state& state);
+    // The zones and languages of the state's participants and of `others`
+    // (facilitators), and the project's language (people.cpp).
+    boost::asio::awaitable<void> learn_about_people(const config::project_config& p, project_state& state,
+                                                    const std::vector<std::string>& others = {});
+    boost::asio::awaitable<void> learn_project_language(const config::project_config& p, project_state& state);
+    boost::asio::awaitable<void> learn_service_language();
+    // The language of `user` as the state knows it, else the project's.
+    static const i18n::language& language_for(const project_state& state, const std::string& user);
     boost::asio::awaitable<void> bring_into_conversation(const config::project_config& p,
                                                          const std::vector<std::string>& mentioned);
 

@@ -199,8 +199,9 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     // membership, Moodle completion): someone without access to nine
     // documents, or a board nobody was added to, is one message, not nine.
     using user_details = std::vector<std::pair<std::string, std::string>>;  // (user, detail)
-    std::vector<std::pair<std::string, std::string>> notes;                 // item, text
-    std::map<std::int64_t, user_details> access;                            // first seen -> problems
+    using wording = std::function<message(const i18n::language&)>;
+    std::vector<std::pair<std::string, wording>> notes;  // item, its text in a facilitator's language
+    std::map<std::int64_t, user_details> access;         // first seen -> problems
     std::map<std::int64_t, user_details> deck;
     std::map<std::int64_t, std::vector<std::string>> talk;       // first seen -> users
     std::map<std::int64_t, std::vector<std::string>> untracked;  // first seen -> modules
@@ -216,19 +217,28 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
     }
     // Keyed by when they were first seen: someone resolved later changes nothing, someone new is a new message.
     for (const auto& [first_seen, problems] : access)
-        notes.emplace_back("problem/access/" + std::to_string(first_seen),
-                           access_problems_message(p.id, p.folder, problems).text);
+        notes.emplace_back("problem/access/" + std::to_string(first_seen), [&](const i18n::language& l) {
+            return access_problems_message(p.id, p.folder, problems, l);
+        });
     for (const auto& [first_seen, users] : deck)
         notes.emplace_back("problem/" + std::string(deck_not_member) + "/" + std::to_string(first_seen),
-                           deck_problem_message(p.id, users).text);
+                           [&](const i18n::language& l) { return deck_problem_message(p.id, users, l); });
     for (const auto& [first_seen, users] : talk)
         notes.emplace_back("problem/" + std::string(talk_not_member) + "/" + std::to_string(first_seen),
-                           talk_problem_message(p.id, p.talk ? p.talk->conversation : "", users).text);
+                           [&](const i18n::language& l) {
+                               return talk_problem_message(p.id, p.talk ? p.talk->conversation : "", users, l);
+                           });
     // The modules whose completion cannot tell who opened them, in one message per pass that found them.
     for (const auto& [first_seen, modules] : untracked)
         notes.emplace_back("problem/" + std::string(moodle_untracked) + "/" + std::to_string(first_seen),
-                           untracked_modules_message(p.id, p.moodle ? p.moodle->course_name() : "", modules).text);
-    for (const auto& [item, text] : notes)
+                           [&](const i18n::language& l) {
+                               return untracked_modules_message(p.id, p.moodle ? p.moodle->course_name() : "", modules,
+                                                                l);
+                           });
+    if (notes.empty()) co_return;
+    project_state people;  // only the facilitators' languages
+    co_await learn_about_people(p, people, p.facilitators);
+    for (const auto& [item, text_in] : notes)
         for (const auto& facilitator : p.facilitators) {
             store::outbox_row row;
             row.project = p.id;
@@ -236,7 +246,7 @@ boost::asio::awaitable<void> pass::send_problems(const config::project_config& p
             row.recipient = facilitator;
             const auto id = reference_id(row.project, row.item, row.recipient);
             if (need(co_await store_.outbox_entry(id))) continue;
-            row.body = text;
+            row.body = text_in(language_for(people, facilitator)).text;
             if (!(co_await resolve_one_to_one(p, facilitator, row))) continue;
             co_await deliver(row);
         }

@@ -10,6 +10,7 @@
 #include "config/configuration.hpp"
 #include "http/client.hpp"
 #include "moodle/site.hpp"
+#include "i18n/language.hpp"
 #include "ocs/deck.hpp"
 #include "scheduler/sessions.hpp"
 #include "store/backend.hpp"
@@ -59,8 +60,8 @@ struct reminder_tuning {
     std::chrono::hours history{24 * 62};
     std::chrono::hours sessions_ahead{24 * 366};
     std::chrono::hours calendar_ahead{24 * 35};
-    // A participant's time zone as Nextcloud has it is asked again after this.
-    std::chrono::hours user_zone_refresh{24};
+    // A participant's time zone and language as Nextcloud has them are asked again after this.
+    std::chrono::hours user_settings_refresh{24};
 };
 
 // What one pass leaves for the next, in memory (read again after a restart).
@@ -76,15 +77,16 @@ struct reminder_memory {
         bool share_refused = false;  // a share was answered 403 since the board was read
     };
     std::map<std::int64_t, deck_board_cache> deck_boards;  // by board id
-    struct user_zone {
+    // What Nextcloud's user details say of a person (asked once a day).
+    struct user_setting {
         std::int64_t fetched_at = 0;
-        const date::time_zone* zone = nullptr;  // none set, or Nextcloud does not say (29)
-        std::string unknown_zone;               // a name Nextcloud gave that is no zone here, logged once
+        const date::time_zone* zone = nullptr;     // none set, or Nextcloud does not say (29)
+        std::string unknown_zone;                  // a name Nextcloud gave that is no zone here, logged once
+        const i18n::language* language = nullptr;  // none prereadd has, or not said
     };
-    std::map<std::string, user_zone> user_zones;  // by user id, from Nextcloud's user details
-    std::set<std::string> empty_selections_said;  // "<project>/<session key>": told once that it selects nothing
-    // When Nextcloud last answered user details without a `timezone` (29): not asked again for a refresh.
-    std::int64_t zones_not_offered_at = 0;
+    std::map<std::string, user_setting> user_settings;  // by user id
+    user_setting service_account;                       // its language is the projects' by default
+    std::set<std::string> empty_selections_said;        // "<project>/<session key>": told once that it selects nothing
 };
 
 // Everything a pass works with, by lifetime: what it depends on (as long as

@@ -9,6 +9,8 @@
 
 namespace prereadd::reminding {
 
+using i18n::filled;
+using i18n::translated;
 using scheduler::seconds_of;
 
 namespace {
@@ -49,7 +51,7 @@ std::string list_of(const std::vector<const pre_read_doc*>& docs)
 
 // "Last session (…): attended alice, bob; did not attend carol." or nothing.
 std::string last_session_line(const config::project_config& p, const std::vector<scheduler::session>& sessions,
-                              const project_state& state, date::sys_seconds now)
+                              const project_state& state, date::sys_seconds now, const i18n::language& l)
 {
     const scheduler::session* last = nullptr;
     for (const auto& s : sessions)
@@ -57,15 +59,45 @@ std::string last_session_line(const config::project_config& p, const std::vector
     if (!last) return {};
     const auto a = attendance_of(last->key, seconds_of(last->start), seconds_of(last->end), state.calls,
                                  {p.calls.join_before}, seconds_of(now));
-    std::string line = "\nLast session (" + talk_text(last->title) + ", " + local_time(last->start, *p.time_zone) + "): ";
-    if (!a.call_happened) return line + "no call in this conversation.";
+    const auto title = talk_text(last->title);
+    const auto time = local_time(last->start, *p.time_zone, l);
+    if (!a.call_happened)
+        // TRANSLATORS: a reply to "status" in Talk, for a facilitator.
+        return "\n" + filled(translated(l, "Last session ({title}, {time}): no call in this conversation."),
+                             {{"title", title}, {"time", time}});
     std::string present, absent;
     for (const auto& user : state.participants) {
         std::string& to = a.present.count(user) ? present : absent;
         to += (to.empty() ? "" : ", ") + talk_text(user);
     }
-    return line + "attended: " + (present.empty() ? "nobody" : present) +
-           "; did not attend: " + (absent.empty() ? "nobody" : absent) + ".";
+    const auto nobody = translated(l, "nobody");
+    return "\n" +
+           // TRANSLATORS: a reply to "status" in Talk, for a facilitator; {present} and {absent} are lists of names.
+           filled(translated(l, "Last session ({title}, {time}): attended: {present}; did not attend: {absent}."),
+                  {{"title", title},
+                   {"time", time},
+                   {"present", present.empty() ? nobody : present},
+                   {"absent", absent.empty() ? nobody : absent}});
+}
+
+// "2 of 3 left: a.md, b.md; no access yet to c.md", or "ready".
+std::string left_line(const reminder_input& in, const std::string& user, const i18n::language& l)
+{
+    const auto open = pending(in.participants, in.documents, in.done, in.blocked);
+    const auto unreachable = out_of_reach(in.participants, in.documents, in.done, in.blocked);
+    std::string line;
+    if (auto it = open.find(user); it != open.end())
+        // TRANSLATORS: a reply to "status": a participant's documents left.
+        line = filled(translated(l, "{left} of {total} left: {documents}"),
+                      {{"left", l.number(static_cast<long long>(it->second.size()))},
+                       {"total", l.number(static_cast<long long>(in.documents.size()))},
+                       {"documents", list_of(it->second)}});
+    if (auto it = unreachable.find(user); it != unreachable.end())
+        line += (line.empty() ? "" : "; ") +
+                // TRANSLATORS: a reply to "status", after the documents left (or alone).
+                filled(translated(l, "no access yet to {documents}"), {{"documents", list_of(it->second)}});
+    // TRANSLATORS: a reply to "status": a participant with nothing left.
+    return line.empty() ? translated(l, "ready") : line;
 }
 
 }  // namespace
@@ -91,42 +123,44 @@ message status_reply(const config::project_config& p, const std::string& asker,
     const bool facilitator = std::find(p.facilitators.begin(), p.facilitators.end(), asker) != p.facilitators.end();
     const bool participant = std::find(state.participants.begin(), state.participants.end(), asker) !=
                              state.participants.end();
+    auto own = state.languages.find(asker);
+    const auto& l = own != state.languages.end() && own->second ? *own->second : *state.language;
     std::string text;
     if (!next) {
-        text = "No session is planned in project " + talk_text(p.id) + ".";
+        // TRANSLATORS: a reply to "status" in Talk.
+        text = filled(translated(l, "No session is planned in project {project}."), {{"project", talk_text(p.id)}});
     } else {
         const auto in = input_for(p, *next, state, now);
         auto zone = in.zones.find(asker);
+        const auto time =
+            time_in_both(next->start, zone == in.zones.end() ? *p.time_zone : *zone->second, *p.time_zone, l);
         text =
-            "**" + talk_text(next->title) + "** — " +
-            time_in_both(next->start, zone == in.zones.end() ? *p.time_zone : *zone->second, *p.time_zone) +
-            (next->start > now ? ", " + starts_in(std::chrono::duration_cast<std::chrono::seconds>(next->start - now))
-                               : ", under way") +
-            ".";
-        const auto open = pending(in.participants, in.documents, in.done, in.blocked);
-        const auto unreachable = out_of_reach(in.participants, in.documents, in.done, in.blocked);
-        auto line_of = [&](const std::string& user) {
-            std::string line;
-            if (auto it = open.find(user); it != open.end())
-                line = std::to_string(it->second.size()) + " of " + std::to_string(in.documents.size()) +
-                       " left: " + list_of(it->second);
-            if (auto it = unreachable.find(user); it != unreachable.end())
-                line += (line.empty() ? "" : "; ") + std::string("no access yet to ") + list_of(it->second);
-            return line.empty() ? std::string("ready") : line;
-        };
+            // TRANSLATORS: a reply to "status": the next session; {how_soon} is "in 3 days" or "under way".
+            filled(translated(l, "{title} — {time}, {how_soon}."),
+                   {{"title", "**" + talk_text(next->title) + "**"},
+                    {"time", time},
+                    {"how_soon", next->start > now
+                                     ? starts_in(std::chrono::duration_cast<std::chrono::seconds>(next->start - now), l)
+                                     // TRANSLATORS: a reply to "status": the session has started.
+                                     : translated(l, "under way")}});
         if (facilitator) {
             // The last session's attendance first: a long table is what gets cut.
-            text += last_session_line(p, sessions, state, now);
-            text += "\nPre-reads (" + std::to_string(in.documents.size()) + "):";
-            for (const auto& user : in.participants) text += "\n- " + talk_text(user) + ": " + line_of(user);
+            text += last_session_line(p, sessions, state, now, l);
+            // TRANSLATORS: a reply to "status" for a facilitator; a line per participant follows.
+            text += "\n" + filled(translated(l, "Pre-reads ({n}):"),
+                                  {{"n", l.number(static_cast<long long>(in.documents.size()))}});
+            for (const auto& user : in.participants) text += "\n- " + talk_text(user) + ": " + left_line(in, user, l);
         } else if (participant) {
-            text += "\nYou: " + line_of(asker);
+            // TRANSLATORS: a reply to "status" for a participant: their own line.
+            text += "\n" + filled(translated(l, "You: {left}"), {{"left", left_line(in, asker, l)}});
         } else {
-            text += "\nYou are not among the participants of project " + talk_text(p.id) + ".";
+            // TRANSLATORS: a reply to "status" for someone who is no participant.
+            text += "\n" + filled(translated(l, "You are not among the participants of project {project}."),
+                                  {{"project", talk_text(p.id)}});
         }
     }
-    if (facilitator && !next) text += last_session_line(p, sessions, state, now);
-    return {fitted(std::move(text)), {}};
+    if (facilitator && !next) text += last_session_line(p, sessions, state, now, l);
+    return {fitted(std::move(text), l), {}};
 }
 
 }  // namespace prereadd::reminding

@@ -76,10 +76,8 @@ boost::asio::awaitable<void> pass::send_due(const config::project_config& p,
     if (planned.send.empty()) co_return;
 
     auto state = co_await load_project_state(store_, ctx_.config, p);
-    // Zones are in the reminders' times only.
-    if (std::any_of(planned.send.begin(), planned.send.end(),
-                    [](const auto& i) { return i.kind == scheduler::item_kind::reminder; }))
-        co_await learn_zones(p, state);
+    // Whose zone and language: the messages are written in them.
+    co_await learn_about_people(p, state);
     for (const auto& item : planned.send) {
         auto row = row_for(p, item, t_now);
         const auto in = input_for(p, *item.about, state, t_now);

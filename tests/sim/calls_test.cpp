@@ -224,7 +224,7 @@ TEST_F(calls_test, a_participant_in_kolkata_gets_her_own_time_and_the_group_mess
     step();
     auto group = posted_with("Still to read");
     ASSERT_EQ(group.size(), 1u);
-    EXPECT_THAT(group[0].text, HasSubstr("Wednesday 2 December 2026, 10:00 (Europe/Berlin)"));
+    EXPECT_THAT(group[0].text, HasSubstr("Wednesday, 2 December 2026, 10:00 (Europe/Berlin)"));
     EXPECT_THAT(group[0].text, HasSubstr("In other time zones: 14:30 (Asia/Kolkata)."));
     auto personal = sim.with_world([&](const sim::world& w) {
         std::map<std::string, std::string> by_user;  // the other member of each one-to-one -> text
@@ -239,8 +239,8 @@ TEST_F(calls_test, a_participant_in_kolkata_gets_her_own_time_and_the_group_mess
     });
     ASSERT_TRUE(personal.count("carol"));
     EXPECT_THAT(personal["carol"],
-                HasSubstr("Wednesday 2 December 2026, 14:30 (Asia/Kolkata) = 10:00 (Europe/Berlin)"));
-    EXPECT_THAT(personal["bob"], HasSubstr("Wednesday 2 December 2026, 10:00 (Europe/Berlin), in 1 day"));
+                HasSubstr("Wednesday, 2 December 2026, 14:30 (Asia/Kolkata) = 10:00 (Europe/Berlin)"));
+    EXPECT_THAT(personal["bob"], HasSubstr("Wednesday, 2 December 2026, 10:00 (Europe/Berlin), in 1 day"));
 }
 
 TEST_F(calls_test, messages_go_out_exactly_once_across_a_restart_mid_call)
@@ -342,8 +342,8 @@ TEST_F(calls_test, a_facilitator_asking_after_a_session_gets_its_attendance_and_
     auto replies = posted_with("Last session");
     ASSERT_EQ(replies.size(), 1u);
     const auto& text = replies[0].text;
-    EXPECT_THAT(text, HasSubstr("**Review** — Wednesday 9 December 2026, 10:00 (Europe/Berlin), in 5 days"));
-    EXPECT_THAT(text, HasSubstr("Last session (Kick-off, Wednesday 2 December 2026, 10:00 (Europe/Berlin)): "
+    EXPECT_THAT(text, HasSubstr("**Review** — Wednesday, 9 December 2026, 10:00 (Europe/Berlin), in 5 days"));
+    EXPECT_THAT(text, HasSubstr("Last session (Kick-off, Wednesday, 2 December 2026, 10:00 (Europe/Berlin)): "
                                 "attended: alice, bob; did not attend: carol."));
     EXPECT_LT(text.find("Last session"), text.find("Pre-reads (2):")) << "before the table, which may be cut";
 }
@@ -418,6 +418,66 @@ TEST_F(calls_34_test, a_time_zone_nextcloud_gives_that_is_no_zone_is_said)
     auto group = posted_with("Still to read");
     ASSERT_EQ(group.size(), 1u);
     EXPECT_THAT(group[0].text, Not(HasSubstr("In other time zones")));
+}
+
+}  // namespace
+}  // namespace prereadd
+
+namespace prereadd {
+namespace {
+
+// Issue 28: a one-to-one reminder in its reader's language (Nextcloud's user
+// details: 42b, 42d), the group reminder in the project's.
+// What the service account wrote anywhere (the project's conversation and the one-to-one ones) with `marker`.
+std::vector<std::string> written_with(sim::nextcloud& sim, const std::string& marker)
+{
+    return sim.with_world([&](sim::world& w) {
+        std::vector<std::string> out;
+        for (const auto& m : w.talk.messages)
+            if (m.actor == "preread" && m.text.find(marker) != std::string::npos) out.push_back(m.text);
+        return out;
+    });
+}
+
+TEST_F(calls_test, each_reads_their_reminder_in_their_own_language)
+{
+    sim.control({{"op", "user"}, {"id", "carol"}, {"password", "pw"}, {"language", "de"}, {"locale", "de_DE"}});
+    sim.control({{"op", "user"}, {"id", "bob"}, {"password", "pw"}, {"language", "fr"}, {"locale", "fr_FR"}});
+    sim.control({{"op", "group"}, {"id", "team-people"}, {"members", {"alice", "bob", "carol"}}});
+    sim.control({{"op", "subadmin"}, {"user", "preread"}, {"group", "team-people"}});
+    alpha().personal_reminders = true;
+    alpha().language = "es";
+    step();
+    const auto group = posted_with("Falta por leer:");
+    ASSERT_EQ(group.size(), 1u) << "the group reminder in the project's language";
+    EXPECT_THAT(group[0].text, HasSubstr("miércoles, 2 de diciembre de 2026, a las 10:00 (Europe/Berlin)"));
+    const auto german = written_with(sim, "Erinnerung: ");
+    ASSERT_EQ(german.size(), 1u);
+    EXPECT_THAT(german[0], HasSubstr("Mittwoch, 2. Dezember 2026, 10:00 (Europe/Berlin)"));
+    EXPECT_THAT(german[0], HasSubstr("Von dir noch nicht geöffnet: "));
+    const auto french = written_with(sim, "Rappel : ");
+    ASSERT_EQ(french.size(), 1u);
+    EXPECT_THAT(french[0], HasSubstr("mercredi 2 décembre 2026 à 10:00 (Europe/Berlin)"));
+    EXPECT_EQ(written_with(sim, "Reminder: ").size(), 1u) << "alice never chose a language: English (42a)";
+}
+
+TEST_F(calls_test, without_a_configured_language_the_group_reads_the_service_accounts)
+{
+    sim.control(
+        {{"op", "user"}, {"id", "preread"}, {"password", "app-pw"}, {"app_password", "app-pw"}, {"language", "de"}});
+    step();
+    EXPECT_EQ(posted_with("Noch zu lesen:").size(), 1u) << "the service account's own language (42k)";
+    EXPECT_TRUE(posted_with("Still to read:").empty());
+}
+
+TEST_F(calls_test, the_configuration_names_a_participants_language_over_nextclouds)
+{
+    sim.control({{"op", "user"}, {"id", "carol"}, {"password", "pw"}, {"language", "de"}});
+    alpha().personal_reminders = true;
+    alpha().participants.languages = {{"carol", "pt"}};
+    step();
+    EXPECT_EQ(written_with(sim, "Lembrete: ").size(), 1u);
+    EXPECT_TRUE(written_with(sim, "Erinnerung: ").empty());
 }
 
 }  // namespace

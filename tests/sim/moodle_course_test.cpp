@@ -29,7 +29,7 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr std::int64_t week_1 = 1796202000;  // Wednesday 2 December 2026, 10:00 Europe/Berlin
+constexpr std::int64_t week_1 = 1796202000;  // Wednesday, 2 December 2026, 10:00 Europe/Berlin
 constexpr std::int64_t week = 7 * 86400;
 constexpr std::int64_t day = 86400;
 constexpr std::int64_t minute = 60;

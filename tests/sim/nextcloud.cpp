@@ -386,6 +386,8 @@ nlohmann::json nextcloud::control(const nlohmann::json& operation)
             user& u = w.add_user(text("id"), text("password", "password"), text("display_name"));
             if (auto app = text("app_password"); !app.empty()) u.app_passwords.insert(app);
             u.time_zone = text("timezone");
+            u.language = text("language", "en");
+            u.locale = text("locale");
             u.email = text("email");
             return {{"ok", true}};
         }

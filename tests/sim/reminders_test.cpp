@@ -74,7 +74,7 @@ TEST_F(reminders_test, a_reminder_goes_out_at_its_time_and_mentions_only_who_has
     EXPECT_EQ(messages[0].mentions, (std::vector<std::string>{"bob", "carol"})) << messages[0].text;
     EXPECT_EQ(messages[0].reference_id.size(), 64u);
     EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Kick-off"));
-    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Wednesday 2 December 2026, 10:00 (Europe/Berlin)"))
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Wednesday, 2 December 2026, 10:00 (Europe/Berlin)"))
         << messages[0].text;
 
     auto again = step();
@@ -364,7 +364,7 @@ TEST_F(reminders_test, access_problems_found_in_one_pass_are_one_message_to_the_
 TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
 {
     // A weekly series on Thursdays 10:00 UTC from 2026-11-26; the 3 December one cancelled,
-    // the 10 December one moved to Friday 11 December 14:00.
+    // the 10 December one moved to Friday, 11 December 14:00.
     const std::string series =
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
         "BEGIN:VEVENT\r\nUID:sync@preread\r\nDTSTART:20261126T100000Z\r\nDTEND:20261126T110000Z\r\n"
@@ -391,7 +391,7 @@ TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
     auto first = step();
     EXPECT_TRUE(first.errors.empty()) << first.errors.front();
     ASSERT_TRUE(first.next_due);
-    // Not Thursday 3 December (cancelled): Friday 11 December 14:00 minus one day.
+    // Not Thursday, 3 December (cancelled): Friday, 11 December 14:00 minus one day.
     EXPECT_EQ(date::format("%FT%TZ", *first.next_due), "2026-12-10T14:00:00Z");
     clock = first.next_due->time_since_epoch().count();
     auto due = step();
@@ -400,7 +400,7 @@ TEST_F(reminders_test, calendar_sessions_follow_moved_and_cancelled_occurrences)
     ASSERT_EQ(messages.size(), 1u);
     // The event's title, kept literal in Talk's Markdown (its brackets escaped).
     EXPECT_THAT(messages[0].text, ::testing::HasSubstr("\\[Alpha\\] Weekly sync (moved)")) << messages[0].text;
-    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Friday 11 December 2026, 15:00 (Europe/Berlin)"))
+    EXPECT_THAT(messages[0].text, ::testing::HasSubstr("Friday, 11 December 2026, 15:00 (Europe/Berlin)"))
         << messages[0].text;
 }
 

@@ -211,8 +211,8 @@ json user_json(world& w, const user& u)
             {"profile_enabled", "1"},
             {"profile_enabledScope", "v2-local"},
             {"groups", w.groups_of(u.id)},
-            {"language", "en"},
-            {"locale", ""},
+            {"language", u.language},
+            {"locale", u.locale},
             {"notify_email", nullptr},
             {"backendCapabilities", {{"setDisplayName", true}, {"setPassword", true}}}};
 }

@@ -25,6 +25,8 @@ struct user {
     std::int64_t last_login_ms = 0;
     bool logged_in = false;  // the skeleton files appear at the first login
     std::string time_zone;   // the `core/timezone` preference; in the user details from Nextcloud 30 on (22d of 34)
+    std::string language = "en";  // `core/lang`: unset reads "en" (42a); set with occ user:setting (42b)
+    std::string locale;           // `core/locale`: unset reads "" (42a)
     std::string email;       // empty: none set (22d shows null)
 };
 

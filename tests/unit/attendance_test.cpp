@@ -111,23 +111,45 @@ TEST(talk_calls_34, a_call_joined_without_the_session_cookie_is_refused)
     EXPECT_FALSE(ocs::parse_ok_data(c.response.body));
 }
 
-TEST(user_time_zone, only_nextcloud_30_and_later_say_it_and_an_unset_one_is_none)
+TEST(user_settings, only_nextcloud_30_and_later_say_the_zone_and_an_unset_one_is_none)
 {
-    auto zone_of = [](const std::string& file) {
+    auto settings_of = [](const std::string& file) {
         auto data = ocs::parse_ok_data(sim::load_capture(file).response.body);
         EXPECT_TRUE(data) << file;
-        auto zone = ocs::parse_user_time_zone(*data);
-        EXPECT_TRUE(zone) << file;
-        return *zone;
+        auto settings = ocs::parse_user_settings(*data);
+        EXPECT_TRUE(settings) << file;
+        return *settings;
     };
-    const auto of_29 = zone_of(prereadd::test::nextcloud29_recordings() + "/22d-user-details-as-subadmin.http");
-    EXPECT_FALSE(of_29.offered) << "no such field: never asked again";
+    const auto of_29 = settings_of(prereadd::test::nextcloud29_recordings() + "/22d-user-details-as-subadmin.http");
+    EXPECT_FALSE(of_29.zone_offered) << "no such field: never asked again";
     EXPECT_EQ(of_29.zone, std::nullopt);
-    const auto of_34 = zone_of(prereadd::test::nextcloud34_recordings() + "/22d-user-details-as-subadmin.http");
-    EXPECT_TRUE(of_34.offered);
+    const auto of_34 = settings_of(prereadd::test::nextcloud34_recordings() + "/22d-user-details-as-subadmin.http");
+    EXPECT_TRUE(of_34.zone_offered);
     EXPECT_EQ(of_34.zone, std::nullopt) << "alice never set one: \"timezone\": \"\"";
-    EXPECT_EQ(ocs::parse_user_time_zone({{"id", "carol"}, {"timezone", "Asia/Kolkata"}})->zone,
+    EXPECT_EQ(ocs::parse_user_settings({{"id", "carol"}, {"timezone", "Asia/Kolkata"}})->zone,
               std::optional<std::string>("Asia/Kolkata"));
+}
+
+TEST(user_settings, language_and_locale_as_both_versions_give_them)
+{
+    for (const auto& set : {prereadd::test::nextcloud29_recordings(), prereadd::test::nextcloud34_recordings()}) {
+        auto settings_of = [&](const std::string& file) {
+            auto data = ocs::parse_ok_data(sim::load_capture(set + "/" + file).response.body);
+            EXPECT_TRUE(data) << set << "/" << file;
+            return *ocs::parse_user_settings(*data);
+        };
+        const auto before = settings_of("42a-user-details-carol-before.http");
+        EXPECT_EQ(before.language, "en") << "unset is the default language";
+        EXPECT_EQ(before.locale, "") << "unset is empty";
+        const auto carol = settings_of("42b-user-details-carol-as-subadmin.http");
+        EXPECT_EQ(carol.language, "de");
+        EXPECT_EQ(carol.locale, "de_DE");
+        const auto bob = settings_of("42d-user-details-bob-as-subadmin.http");
+        EXPECT_EQ(bob.language, "fr");
+        EXPECT_EQ(bob.locale, "fr_FR");
+        const auto service = settings_of("42k-user-details-service-account-german.http");
+        EXPECT_EQ(service.language, "de");
+    }
 }
 
 TEST(call_duration, talks_forms_and_what_is_not_one)
@@ -305,18 +327,18 @@ TEST(time_in_both, a_participants_own_zone_across_dst_changes)
     const auto before = at(date::local_days{date::year{2027} / 3 / 26} + 10h);  // CET; India has no DST
     const auto after = at(date::local_days{date::year{2027} / 3 / 29} + 10h);   // CEST since the 28th
     EXPECT_EQ(reminding::time_in_both(before, *kolkata, *berlin),
-              "Friday 26 March 2027, 14:30 (Asia/Kolkata) = 10:00 (Europe/Berlin)");
+              "Friday, 26 March 2027, 14:30 (Asia/Kolkata) = 10:00 (Europe/Berlin)");
     EXPECT_EQ(reminding::time_in_both(after, *kolkata, *berlin),
-              "Monday 29 March 2027, 13:30 (Asia/Kolkata) = 10:00 (Europe/Berlin)");
+              "Monday, 29 March 2027, 13:30 (Asia/Kolkata) = 10:00 (Europe/Berlin)");
     // New York moved on 14 March, Berlin on 28 March: for two weeks they are 5 hours apart, not 6.
     const auto between = at(date::local_days{date::year{2027} / 3 / 22} + 10h);
     EXPECT_EQ(reminding::time_in_both(between, *new_york, *berlin),
-              "Monday 22 March 2027, 05:00 (America/New_York) = 10:00 (Europe/Berlin)");
+              "Monday, 22 March 2027, 05:00 (America/New_York) = 10:00 (Europe/Berlin)");
     const auto early = at(date::local_days{date::year{2027} / 3 / 8} + 3h);
     EXPECT_EQ(reminding::time_in_both(early, *new_york, *berlin),
-              "Sunday 7 March 2027, 21:00 (America/New_York) = Monday 8 March, 03:00 (Europe/Berlin)")
+              "Sunday, 7 March 2027, 21:00 (America/New_York) = Monday, 8 March, 03:00 (Europe/Berlin)")
         << "the project's day is named when it is not theirs";
-    EXPECT_EQ(reminding::time_in_both(before, *berlin, *berlin), "Friday 26 March 2027, 10:00 (Europe/Berlin)");
+    EXPECT_EQ(reminding::time_in_both(before, *berlin, *berlin), "Friday, 26 March 2027, 10:00 (Europe/Berlin)");
 }
 
 }  // namespace

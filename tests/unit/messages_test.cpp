@@ -85,9 +85,9 @@ TEST_F(messages_test, mentions_of_user_ids_with_spaces_and_at_signs)
 
 TEST_F(messages_test, the_session_time_is_in_the_session_zone)
 {
-    EXPECT_EQ(session_time(session, *locate_zone("Europe/Berlin")), "Monday 7 December 2026, 09:00 (Europe/Berlin)");
+    EXPECT_EQ(session_time(session, *locate_zone("Europe/Berlin")), "Monday, 7 December 2026, 09:00 (Europe/Berlin)");
     EXPECT_EQ(session_time(session, *locate_zone("America/New_York")),
-              "Monday 7 December 2026, 03:00 (America/New_York)");
+              "Monday, 7 December 2026, 03:00 (America/New_York)");
     EXPECT_EQ(time_until(72h), "in 3 days");
     EXPECT_EQ(time_until(25h), "in 1 day 1 hour");
     EXPECT_EQ(time_until(90min), "in 1 hour 30 minutes");
@@ -207,7 +207,7 @@ TEST_F(messages_test, the_summary_offers_the_folder_only_to_those_who_can_open_i
     in.facilitators = {"alice"};
     in.blocked = {{"carol", 8}};
     EXPECT_EQ(summary_message(in, {}).text,
-              "Summary of **Weekly sync** (Monday 7 December 2026, 09:00 (Europe/Berlin)):\n"
+              "Summary of **Weekly sync** (Monday, 7 December 2026, 09:00 (Europe/Berlin)):\n"
               "Attended: alice (joined 09:01)\n"
               "Did not attend: bob, carol\n"
               "For bob: the session's folder /Alpha (minutes, recording).\n"
