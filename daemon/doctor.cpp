@@ -3,6 +3,8 @@
 // answers are untrusted text: they reach the terminal through log_text.
 #include "daemon/doctor.hpp"
 
+#include "i18n/language.hpp"
+
 #include "daemon/detail/doctor_context.hpp"
 #include "daemon/service.hpp"
 
@@ -70,8 +72,8 @@ boost::asio::awaitable<bool> async_check_server(doctor_context& d)
     co_return true;
 }
 
-// The credential works, is an app password, and the account's language (the
-// activity subjects are read in English). False stops the doctor: more
+// The credential works, is an app password, and the language the account
+// gives the projects' messages. False stops the doctor: more
 // attempts with a rejected password would only feed the brute-force protection.
 boost::asio::awaitable<bool> async_check_credential(doctor_context& d)
 {
@@ -115,13 +117,24 @@ boost::asio::awaitable<bool> async_check_credential(doctor_context& d)
         d.add("app password", verdict::warning, "could not tell whether it is an app password",
               "use an app password: occ user:add-app-password " + d.user());
     }
+    // The projects' messages are in the service account's language unless
+    // the configuration names one (docs/languages.md); what prereadd reads of
+    // Nextcloud does not depend on it.
     const auto language = data->value("language", std::string());
-    if (!language.empty() && !language.starts_with("en"))
+    const auto* speaks = i18n::language::find(language, data->value("locale", std::string()));
+    if (!d.config.global.language.empty())
+        d.add("language", verdict::ok,
+              "conversations and Deck cards in " + d.config.global.language + " (\"language\" in " +
+                  d.config.global.file.string() + "), one-to-one messages in each reader's");
+    else if (speaks)
+        d.add("language", verdict::ok,
+              "conversations and Deck cards in " + speaks->code() + ", " + d.user() +
+                  "'s language, one-to-one messages in each reader's");
+    else
         d.add("language", verdict::warning,
-              d.user() + "'s language is " + reminding::log_text(language) +
-                  ": files_downloadactivity's \"via the desktop client\" is only recognised in English, so syncs "
-                  "would count as opens",
-              "occ user:setting " + d.user() + " core lang en");
+              d.user() + "'s language, " + reminding::log_text(language) +
+                  ", is none prereadd writes: conversations and Deck cards are in English",
+              "name one in \"language\" of " + d.config.global.file.string() + " (en, de, fr, es, pt)");
     co_return true;
 }
 

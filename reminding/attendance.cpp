@@ -13,27 +13,34 @@ using scheduler::seconds_of;
 
 std::optional<std::int64_t> call_duration(std::string_view text)
 {
-    const std::string_view marker = "(Duration ";
-    auto at = text.rfind(marker);
-    if (at == std::string_view::npos) return std::nullopt;
-    auto rest = text.substr(at + marker.size());
-    auto close = rest.find(')');
-    if (close == std::string_view::npos) return std::nullopt;
-    rest = rest.substr(0, close);
-    std::int64_t total = 0;
-    int parts = 0;
-    while (!rest.empty()) {
-        auto colon = rest.find(':');
-        auto part = rest.substr(0, colon);
-        std::int64_t v = 0;
-        auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-        if (ec != std::errc() || end != part.data() + part.size() || part.empty()) return std::nullopt;
-        total = total * 60 + v;
-        ++parts;
-        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    // The last "H:MM" or "H:MM:SS" of the text, whatever word stands before it:
+    // Talk writes the message in the reader's language ("(Duration 0:12)",
+    // "(Dauer 0:06)": 42j), and only the digits are the same in all of them.
+    // The names in it are placeholders ({user1}), never digits.
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    for (auto end = text.size(); end > 0; --end) {
+        if (!digit(text[end - 1])) continue;
+        auto begin = end;
+        while (begin > 0 && (digit(text[begin - 1]) || text[begin - 1] == ':')) --begin;
+        auto span = text.substr(begin, end - begin);
+        std::int64_t total = 0;
+        int parts = 0;
+        bool valid = !span.empty() && span.front() != ':';
+        while (valid && !span.empty()) {
+            auto colon = span.find(':');
+            auto part = span.substr(0, colon);
+            std::int64_t v = 0;
+            auto [stop, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+            valid = ec == std::errc() && stop == part.data() + part.size() && !part.empty() &&
+                    (parts == 0 || (part.size() == 2 && v < 60));
+            total = total * 60 + v;
+            ++parts;
+            span = colon == std::string_view::npos ? std::string_view() : span.substr(colon + 1);
+        }
+        if (valid && parts >= 2 && parts <= 3) return total;
+        end = begin + 1;  // the loop's --end steps before this group
     }
-    if (parts < 2 || parts > 3) return std::nullopt;
-    return total;
+    return std::nullopt;
 }
 
 std::vector<call_event> call_events(const std::vector<ocs::chat_message>& messages)

@@ -9,11 +9,9 @@ std::vector<activity_read> reads_of(const ocs::activity& a, std::int64_t now)
 {
     std::vector<activity_read> out;
     if (a.type != "file_downloaded") return out;
-    // The app's subject names the client in the owner's language; only the
-    // English "desktop client" is recognised (`prereadd doctor` says so when
-    // the service account's language is another).
-    const auto kind = a.subject_template.find("via the desktop client") != std::string::npos ? access_kind::synced
-                                                                                             : access_kind::opened;
+    // The app's subject names the client in the reader's language (the
+    // service account's): its sentence in every language the app ships.
+    const auto kind = is_desktop_download(a.subject_template) ? access_kind::synced : access_kind::opened;
     const auto at = a.datetime ? a.datetime->time_since_epoch().count() : now;
     std::vector<std::string> readers = a.rich_actors;
     if (readers.empty() && !a.user.empty()) readers.push_back(a.user);

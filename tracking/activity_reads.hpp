@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prereadd::tracking {
@@ -25,6 +26,10 @@ struct activity_read {
 // file ({actor1}: 34). Anything else gives nothing. `now` stands in for an
 // entry without a time.
 std::vector<activity_read> reads_of(const ocs::activity& a, std::int64_t now);
+
+// Whether a files_downloadactivity subject template says "via the desktop
+// client", in any language the app has (desktop_downloads.cpp).
+bool is_desktop_download(std::string_view subject_template);
 
 // How the daemon weighs this source against the audit log.
 enum class activity_signal {

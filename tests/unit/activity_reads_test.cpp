@@ -32,6 +32,26 @@ std::vector<read> all_reads(const std::vector<ocs::activity>& activities)
     return out;
 }
 
+// Issue 28: the subject is in the service account's language (42i: a German
+// account); the desktop client's download is a sync in every language.
+TEST(activity_reads, a_german_service_account_reads_the_desktop_client_as_a_sync)
+{
+    for (const auto& dir : {prereadd::test::nextcloud29_recordings(), prereadd::test::nextcloud34_recordings()}) {
+        const auto body = sim::load_capture(dir + "/42i-activity-service-account-german.http").response.body;
+        auto activities = ocs::parse_activities(*ocs::parse_ok_data(body));
+        ASSERT_TRUE(activities) << dir;
+        std::vector<access_kind> kinds;
+        for (const auto& a : *activities)
+            for (const auto& r : reads_of(a, 0)) kinds.push_back(r.kind);
+        EXPECT_EQ(kinds, (std::vector<access_kind>{access_kind::opened, access_kind::synced}))
+            << dir << ": the browser's download, then the desktop client's";
+    }
+    EXPECT_TRUE(is_desktop_download("Shared file {file} was downloaded by {actor} via the desktop client"));
+    EXPECT_TRUE(is_desktop_download("Geteilte Datei {file} wurde von {actor} mit dem Desktop-Client heruntergeladen"));
+    EXPECT_FALSE(is_desktop_download("Geteilte Datei {file} wurde von {actor} mit dem Browser heruntergeladen"));
+    EXPECT_FALSE(is_desktop_download("Shared file {file} was downloaded by {actor} via the browser"));
+}
+
 TEST(activity_reads, nextcloud_29_groups_one_readers_files)
 {
     const auto activities = recorded(prereadd::test::nextcloud29_recordings());

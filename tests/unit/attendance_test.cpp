@@ -157,7 +157,12 @@ TEST(call_duration, talks_forms_and_what_is_not_one)
     EXPECT_EQ(reminding::call_duration("Call with {user1} and {user2} (Duration 0:12)"), 12);
     EXPECT_EQ(reminding::call_duration("Call with {user1} and {user2} ended (Duration 1:02:03)"), 3723);
     EXPECT_EQ(reminding::call_duration("{actor} ended the call (Duration 45:00)"), 2700);
-    EXPECT_EQ(reminding::call_duration("Anruf mit {user1} (Dauer 0:12)"), std::nullopt) << "another language";
+    // Talk writes it in the reader's language (issue 28): a German service account reads 42j.
+    EXPECT_EQ(reminding::call_duration("Anruf mit {user1} und {user2} (Dauer 0:06)"), 6);
+    EXPECT_EQ(reminding::call_duration("Anruf mit {user1} und {user2} wurde beendet (Dauer 0:07)"), 7);
+    EXPECT_EQ(reminding::call_duration("{actor} hat den Anruf mit {user1} beendet (Duration 0:04)"), 4);
+    EXPECT_EQ(reminding::call_duration("Appel avec {user1} (Durée 1:02:03)"), 3723);
+    EXPECT_EQ(reminding::call_duration("Call with {user1} at 10:61"), std::nullopt) << "no minute has 61 seconds";
     EXPECT_EQ(reminding::call_duration("(Duration 12)"), std::nullopt);
     EXPECT_EQ(reminding::call_duration("(Duration 1:x2)"), std::nullopt);
 }

@@ -212,6 +212,21 @@ TEST(catalogues, every_catalogue_has_every_sentence_with_its_placeholders_and_no
     }
 }
 
+TEST(catalogues, no_entry_is_fuzzy)
+{
+    // msgfmt leaves a fuzzy entry out of the compiled catalogue: its readers would get English.
+    for (const auto& code : catalogued()) {
+        std::ifstream in(test::source_path("po/" + code + ".po"));
+        std::string line;
+        std::size_t number = 0;
+        while (std::getline(in, line)) {
+            ++number;
+            EXPECT_FALSE(line.rfind("#,", 0) == 0 && line.find("fuzzy") != std::string::npos)
+                << "po/" << code << ".po:" << number << " is fuzzy: review it and drop the flag";
+        }
+    }
+}
+
 TEST(catalogues, each_sentence_is_read_from_the_built_in_catalogue)
 {
     EXPECT_EQ(translated(in("de"), "Still to read:"), "Noch zu lesen:");
