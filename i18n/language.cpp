@@ -88,6 +88,14 @@ struct language::formats {
     std::unique_ptr<icu::ListFormatter> and_list;
     std::unique_ptr<icu::NumberFormat> number;
     std::locale messages;  // Boost.Locale's, with the catalogue's facet
+
+    std::string formatted(const icu::SimpleDateFormat& format, UDate at)
+    {
+        std::lock_guard guard(lock);
+        icu::UnicodeString out;
+        format.format(at, out);
+        return utf8(out);
+    }
 };
 
 namespace {
@@ -189,35 +197,20 @@ std::string language::text_n(const char* singular, const char* plural, long long
 
 std::string language::full_date(date::local_days day) const
 {
-    std::lock_guard guard(formats_->lock);
-    icu::UnicodeString out;
-    formats_->full_date->format(as_udate(day), out);
-    return utf8(out);
+    return formats_->formatted(*formats_->full_date, as_udate(day));
 }
 
 std::string language::day_and_month(date::local_days day) const
 {
-    std::lock_guard guard(formats_->lock);
-    icu::UnicodeString out;
-    formats_->day_and_month->format(as_udate(day), out);
-    return utf8(out);
+    return formats_->formatted(*formats_->day_and_month, as_udate(day));
 }
 
 std::string language::short_date(date::local_days day) const
 {
-    std::lock_guard guard(formats_->lock);
-    icu::UnicodeString out;
-    formats_->short_date->format(as_udate(day), out);
-    return utf8(out);
+    return formats_->formatted(*formats_->short_date, as_udate(day));
 }
 
-std::string language::clock(date::local_seconds t) const
-{
-    std::lock_guard guard(formats_->lock);
-    icu::UnicodeString out;
-    formats_->clock->format(as_udate(t), out);
-    return utf8(out);
-}
+std::string language::clock(date::local_seconds t) const { return formats_->formatted(*formats_->clock, as_udate(t)); }
 
 std::string language::and_list(const std::vector<std::string>& items) const
 {

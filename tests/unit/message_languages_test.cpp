@@ -2,13 +2,11 @@
 // reviewed file per language (tests/unit/golden/languages/<code>.txt;
 // PREREADD_UPDATE_GOLDEN=1 rewrites them, to be read in the diff): a changed
 // sentence is a visible change in each language.
-#include "tests/support/source_tree.hpp"
+#include "tests/support/golden.hpp"
 #include "reminding/messages.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 namespace prereadd::reminding {
@@ -107,17 +105,7 @@ TEST(message_languages, every_kind_in_every_language_as_reviewed)
     for (const auto& code : i18n::language::codes()) {
         const auto* l = i18n::language::find(code);
         ASSERT_NE(l, nullptr) << code;
-        const auto text = render_all(*l);
-        const std::string file = prereadd::test::source_path("tests/unit/golden/languages") + "/" + code + ".txt";
-        if (const char* update = std::getenv("PREREADD_UPDATE_GOLDEN"); update && *update == '1') {
-            std::ofstream(file, std::ios::binary) << text;
-            continue;
-        }
-        std::ifstream in(file, std::ios::binary);
-        ASSERT_TRUE(in) << "no file " << file << " (run with PREREADD_UPDATE_GOLDEN=1)";
-        std::stringstream expected;
-        expected << in.rdbuf();
-        EXPECT_EQ(text, expected.str()) << code;
+        test::expect_golden("languages/" + code, render_all(*l));
     }
 }
 

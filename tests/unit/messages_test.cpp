@@ -1,6 +1,6 @@
 // Message texts against golden files (tests/unit/golden; PREREADD_UPDATE_GOLDEN=1
 // rewrites them, to be reviewed in the diff), and the rules behind them.
-#include "tests/support/source_tree.hpp"
+#include "tests/support/golden.hpp"
 #include "reminding/messages.hpp"
 
 #include <gmock/gmock.h>
@@ -16,19 +16,7 @@ namespace {
 using namespace date;
 using namespace std::chrono_literals;
 
-void expect_golden(const std::string& name, const std::string& text)
-{
-    const std::string file = prereadd::test::source_path("tests/unit/golden") + "/" + name + ".txt";
-    if (const char* update = std::getenv("PREREADD_UPDATE_GOLDEN"); update && *update == '1') {
-        std::ofstream(file, std::ios::binary) << text;
-        return;
-    }
-    std::ifstream in(file, std::ios::binary);
-    ASSERT_TRUE(in) << "no golden file " << file << " (run with PREREADD_UPDATE_GOLDEN=1)";
-    std::stringstream expected;
-    expected << in.rdbuf();
-    EXPECT_EQ(text, expected.str()) << name;
-}
+using test::expect_golden;
 
 std::int64_t to_unix(sys_seconds t) { return t.time_since_epoch().count(); }
 
