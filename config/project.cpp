@@ -5,6 +5,7 @@
 
 #include "scheduler/time.hpp"
 
+#include <functional>
 #include <set>
 
 namespace prereadd::config::detail {
@@ -44,49 +45,48 @@ void load_identity(object_reader& r, project_config& p)
     }
 }
 
-// "time_zones": {"carol": "Asia/Kolkata"}, each zone checked like the project's.
-void load_time_zones(object_reader& pr, participants_config& out)
+// An object of user id to a text ("time_zones", "languages"): each entry's
+// user id and type checked (`to_what` names the object's values, `what` one
+// value), then its text handed to `take` with the entry's field path (which
+// reports what it does not accept).
+void load_per_user(object_reader& pr, const char* key, const char* to_what, const char* what,
+                   const std::function<void(const std::string&, const std::string&, const std::string&)>& take)
 {
-    const json* zones = pr.get("time_zones", false);
-    if (!zones) return;
-    const std::string path = pr.field("time_zones");
-    if (!zones->is_object()) {
-        pr.sink().add(path, std::string("must be an object of user id to time zone, not ") + zones->type_name());
+    const json* entries = pr.get(key, false);
+    if (!entries) return;
+    const std::string path = pr.field(key);
+    if (!entries->is_object()) {
+        pr.sink().add(path,
+                      std::string("must be an object of user id to ") + to_what + ", not " + entries->type_name());
         return;
     }
-    for (const auto& [user, zone] : zones->items()) {
-        const std::string field = path + "." + user;
-        if (!valid_principal(user)) {
-            pr.sink().add(field, in_quotes(user) + " is not a Nextcloud user id");
-        } else if (!zone.is_string()) {
-            pr.sink().add(field, std::string("must be an IANA time zone name, not ") + zone.type_name());
-        } else if (auto found = scheduler::find_time_zone(zone.get<std::string>())) {
-            out.time_zones[user] = *found;
-        } else {
-            pr.sink().add(field, found.error().reason);
-        }
-    }
-}
-
-// "languages": {"carol": "de"}, each a language prereadd has.
-void load_languages(object_reader& pr, participants_config& out)
-{
-    const json* languages = pr.get("languages", false);
-    if (!languages) return;
-    const std::string path = pr.field("languages");
-    if (!languages->is_object()) {
-        pr.sink().add(path, std::string("must be an object of user id to language, not ") + languages->type_name());
-        return;
-    }
-    for (const auto& [user, language] : languages->items()) {
+    for (const auto& [user, value] : entries->items()) {
         const std::string field = path + "." + user;
         if (!valid_principal(user))
             pr.sink().add(field, in_quotes(user) + " is not a Nextcloud user id");
-        else if (!language.is_string())
-            pr.sink().add(field, std::string("must be a language code, not ") + language.type_name());
-        else if (auto code = checked_language(language.get<std::string>(), field, pr.sink()); !code.empty())
-            out.languages[user] = code;
+        else if (!value.is_string())
+            pr.sink().add(field, std::string("must be ") + what + ", not " + value.type_name());
+        else
+            take(user, value.get<std::string>(), field);
     }
+}
+
+// "time_zones": {"carol": "Asia/Kolkata"}, each zone checked like the project's;
+// "languages": {"carol": "de"}, each a language prereadd has.
+void load_per_user_settings(object_reader& pr, participants_config& out)
+{
+    load_per_user(pr, "time_zones", "time zone", "an IANA time zone name",
+                  [&](const std::string& user, const std::string& zone, const std::string& field) {
+                      if (auto found = scheduler::find_time_zone(zone))
+                          out.time_zones[user] = *found;
+                      else
+                          pr.sink().add(field, found.error().reason);
+                  });
+    load_per_user(pr, "languages", "language", "a language code",
+                  [&](const std::string& user, const std::string& language, const std::string& field) {
+                      if (auto code = checked_language(language, field, pr.sink()); !code.empty())
+                          out.languages[user] = code;
+                  });
 }
 
 void load_participants(object_reader& r, project_config& p)
@@ -100,8 +100,7 @@ void load_participants(object_reader& r, project_config& p)
             p.participants.groups = pr.strings("groups", valid_principal, "a Nextcloud group id");
             p.participants.from_shares = pr.boolean("from_shares").value_or(false);
             p.participants.from_talk = pr.boolean("from_talk").value_or(false);
-            load_time_zones(pr, p.participants);
-            load_languages(pr, p.participants);
+            load_per_user_settings(pr, p.participants);
             if (p.participants.users.empty() && p.participants.groups.empty() && !p.participants.from_shares &&
                 !p.participants.from_talk && !pr.get("users", false) && !pr.get("groups", false))
                 r.sink().add("participants", "names no participants: give users, groups, from_shares or from_talk");

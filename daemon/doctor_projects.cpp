@@ -6,6 +6,7 @@
 #include "ocs/api.hpp"
 #include "ocs/deck.hpp"
 #include "ocs/talk.hpp"
+#include "reminding/decisions.hpp"
 #include "scheduler/sessions.hpp"
 #include "tracking/access_check.hpp"
 #include "webdav/requests.hpp"
@@ -166,8 +167,7 @@ boost::asio::awaitable<void> async_check_selections(doctor_context& d, const con
     using scheduler::pre_read_scope;
     if (p.pre_reads == pre_read_scope::folder) co_return;
     const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    // The sessions a reminder may be about soon: the longest lead time ahead, and two weeks at least.
-    const auto ahead = std::max<std::chrono::seconds>(config::longest_lead(p), std::chrono::hours(24 * 14));
+    const auto ahead = reminding::selection_horizon(p);
     const auto sessions = scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone, now, now + ahead);
     std::vector<std::string> empty;
     for (const auto& s : sessions) {

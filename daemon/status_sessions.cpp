@@ -74,8 +74,7 @@ void note_selecting_nothing(project_status& status, const config::project_config
     if (!status.last_cycle_at || !p.time_zone) return;
     std::vector<reminding::pre_read_doc> documents;
     for (const auto& d : status.documents) documents.push_back(reminding::pre_read_of(d));
-    // The sessions a reminder may be about soon, as doctor checks them: the longest lead ahead, two weeks at least.
-    const auto ahead = std::max<std::chrono::seconds>(config::longest_lead(p), std::chrono::hours(24 * 14));
+    const auto ahead = reminding::selection_horizon(p);
     for (const auto& s : scheduler::expand_sessions(p.sessions, p.weekly, *p.time_zone, now, now + ahead)) {
         if (s.cancelled) continue;
         if (auto why = reminding::selects_nothing(p, s, documents))

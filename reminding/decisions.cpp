@@ -44,6 +44,11 @@ pre_read_doc pre_read_of(const store::document_row& d)
     return {d.file_id, d.path, d.first_seen, d.tags, d.source, d.section, d.section_name, d.link};
 }
 
+std::chrono::seconds selection_horizon(const config::project_config& p)
+{
+    return std::max<std::chrono::seconds>(config::longest_lead(p), std::chrono::hours(24 * 14));
+}
+
 std::optional<std::string> selects_nothing(const config::project_config& p, const scheduler::session& s,
                                            const std::vector<pre_read_doc>& documents)
 {

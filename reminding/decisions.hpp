@@ -43,6 +43,10 @@ pre_read_doc pre_read_of(const store::document_row& d);
 // empty project folder.
 std::optional<std::string> empty_selection(const config::project_config& p, const scheduler::session& s);
 
+// How far ahead `doctor` and `status` look for sessions whose selection
+// chooses nothing: the project's longest lead time, two weeks at least.
+std::chrono::seconds selection_horizon(const config::project_config& p);
+
 // The same for a session and the project's tracked `documents`: why it selects
 // none of them, or nothing when it selects some (what `status` shows).
 std::optional<std::string> selects_nothing(const config::project_config& p, const scheduler::session& s,

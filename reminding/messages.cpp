@@ -17,6 +17,7 @@ using detail::clock_in;
 using detail::clock_of;
 using detail::headline;
 using detail::joined;
+using detail::paths_of;
 using i18n::filled;
 using i18n::translated;
 using i18n::translated_n;
@@ -38,13 +39,6 @@ std::string other_zones(const reminder_input& in, const std::vector<std::string>
     // TRANSLATORS: a line of the group reminder; {times} is "18:30 (Asia/Kolkata); 04:00 (America/New_York)".
     return "\n" + filled(translated(l, "In other time zones: {times}."),
                          {{"times", joined({shown.begin(), shown.end()}, "; ")}});
-}
-
-std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (*literal)(std::string_view))
-{
-    std::vector<std::string> paths;
-    for (const auto* d : docs) paths.push_back(literal(document_label(*d)));
-    return joined(paths);
 }
 
 // "alice has been told", "alice and bob have been told"; "" without facilitators.

@@ -110,6 +110,7 @@ private:
                                                     const std::vector<std::string>& others = {});
     boost::asio::awaitable<void> learn_project_language(const config::project_config& p, project_state& state);
     boost::asio::awaitable<void> learn_service_language();
+    bool stale(const reminder_memory::user_setting& known) const;  // never asked, or a day ago
     // The language of `user` as the state knows it, else the project's.
     static const i18n::language& language_for(const project_state& state, const std::string& user);
     boost::asio::awaitable<void> bring_into_conversation(const config::project_config& p,

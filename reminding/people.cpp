@@ -22,32 +22,41 @@ const i18n::language* configured(const std::string& code)
 
 }  // namespace
 
+bool pass::stale(const reminder_memory::user_setting& known) const
+{
+    return known.fetched_at == 0 ||
+           ctx_.now() - known.fetched_at >= std::chrono::seconds(ctx_.tuning.user_settings_refresh).count();
+}
+
+// Its own details, kept beside the others' (a participant too, maybe).
 boost::asio::awaitable<void> pass::learn_service_language()
 {
-    auto& known = ctx_.memory.service_account;
-    const std::int64_t refresh = std::chrono::seconds(ctx_.tuning.user_settings_refresh).count();
-    if (ctx_.nextcloud_away || ctx_.dry_run || (known.fetched_at != 0 && ctx_.now() - known.fetched_at < refresh))
-        co_return;
-    auto answer = co_await ocs::async_user_settings(ctx_.client, base(), ctx_.config.global.nextcloud.user);
+    const auto& self = ctx_.config.global.nextcloud.user;
+    auto& known = ctx_.memory.user_settings[self];
+    if (ctx_.nextcloud_away || ctx_.dry_run || !stale(known)) co_return;
+    auto answer = co_await ocs::async_user_settings(ctx_.client, base(), self);
     if (!answer) co_return;  // asked again next pass; English meanwhile
     known.fetched_at = ctx_.now();
     known.language = i18n::language::find(answer->language, answer->locale);
+    known.zone = nullptr;
+    if (answer->zone)
+        if (auto found = scheduler::find_time_zone(*answer->zone)) known.zone = *found;
 }
 
-// A refusal (not a sub-admin of the user's group: 22e) is nothing known for a
-// day; any other failure (Nextcloud busy or away) ends the asking for this
-// pass, so a due message is not held up: it goes out in the project's language.
 boost::asio::awaitable<void> pass::learn_project_language(const config::project_config& p, project_state& state)
 {
     state.language = configured(p.language);
     if (!state.language) state.language = configured(ctx_.config.global.language);
     if (!state.language) {
         co_await learn_service_language();
-        state.language = ctx_.memory.service_account.language;
+        state.language = ctx_.memory.user_settings[ctx_.config.global.nextcloud.user].language;
     }
     if (!state.language) state.language = &english();
 }
 
+// A refusal (not a sub-admin of the user's group: 22e) is nothing known for a
+// day; any other failure (Nextcloud busy or away) ends the asking for this
+// pass, so a due message is not held up: it goes out in the project's language.
 boost::asio::awaitable<void> pass::learn_about_people(const config::project_config& p, project_state& state,
                                                       const std::vector<std::string>& others)
 {
@@ -55,7 +64,6 @@ boost::asio::awaitable<void> pass::learn_about_people(const config::project_conf
 
     std::set<std::string> people(state.participants.begin(), state.participants.end());
     people.insert(others.begin(), others.end());
-    const std::int64_t refresh = std::chrono::seconds(ctx_.tuning.user_settings_refresh).count();
     bool asking = !ctx_.nextcloud_away && !ctx_.dry_run;
     for (const auto& user : people) {
         const auto* own_language =
@@ -64,8 +72,7 @@ boost::asio::awaitable<void> pass::learn_about_people(const config::project_conf
         // Moodle participants without a Nextcloud account have no details there.
         const bool in_nextcloud = !user.starts_with(store::moodle_user_prefix);
         auto& known = ctx_.memory.user_settings[user];
-        if (asking && in_nextcloud && !(own_language && zone_configured) &&
-            (known.fetched_at == 0 || ctx_.now() - known.fetched_at >= refresh)) {
+        if (asking && in_nextcloud && !(own_language && zone_configured) && stale(known)) {
             auto answer = co_await ocs::async_user_settings(ctx_.client, base(), user);
             if (!answer && answer.error().status != 403 && answer.error().status != 404) {
                 asking = false;

@@ -84,8 +84,7 @@ struct reminder_memory {
         std::string unknown_zone;                  // a name Nextcloud gave that is no zone here, logged once
         const i18n::language* language = nullptr;  // none prereadd has, or not said
     };
-    std::map<std::string, user_setting> user_settings;  // by user id
-    user_setting service_account;                       // its language is the projects' by default
+    std::map<std::string, user_setting> user_settings;  // by user id, the service account's too
     std::set<std::string> empty_selections_said;        // "<project>/<session key>": told once that it selects nothing
 };
 

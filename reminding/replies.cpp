@@ -1,6 +1,7 @@
 // Answers to "status" asked in the project conversation (see decisions.hpp).
 #include "reminding/decisions.hpp"
 
+#include "reminding/detail/wording.hpp"
 #include "reminding/literal.hpp"
 #include "scheduler/time.hpp"
 
@@ -39,13 +40,6 @@ std::string without_placeholders(const std::string& text)
         if (!inside) out += c;
         if (c == '}') inside = false;
     }
-    return out;
-}
-
-std::string list_of(const std::vector<const pre_read_doc*>& docs)
-{
-    std::string out;
-    for (const auto* d : docs) out += (out.empty() ? "" : ", ") + talk_text(document_label(*d));
     return out;
 }
 
@@ -91,11 +85,12 @@ std::string left_line(const reminder_input& in, const std::string& user, const i
         line = filled(translated(l, "{left} of {total} left: {documents}"),
                       {{"left", l.number(static_cast<long long>(it->second.size()))},
                        {"total", l.number(static_cast<long long>(in.documents.size()))},
-                       {"documents", list_of(it->second)}});
+                       {"documents", detail::paths_of(it->second, talk_text)}});
     if (auto it = unreachable.find(user); it != unreachable.end())
         line += (line.empty() ? "" : "; ") +
                 // TRANSLATORS: a reply to "status", after the documents left (or alone).
-                filled(translated(l, "no access yet to {documents}"), {{"documents", list_of(it->second)}});
+                filled(translated(l, "no access yet to {documents}"),
+                       {{"documents", detail::paths_of(it->second, talk_text)}});
     // TRANSLATORS: a reply to "status": a participant with nothing left.
     return line.empty() ? translated(l, "ready") : line;
 }

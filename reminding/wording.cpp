@@ -19,6 +19,13 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
     return out;
 }
 
+std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (*literal)(std::string_view))
+{
+    std::vector<std::string> paths;
+    for (const auto* d : docs) paths.push_back(literal(document_label(*d)));
+    return joined(paths);
+}
+
 std::string clock_of(date::sys_seconds t, const date::time_zone& zone, const i18n::language& l)
 {
     return l.clock(date::floor<std::chrono::minutes>(zone.to_local(t)));

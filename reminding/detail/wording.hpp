@@ -17,6 +17,8 @@ std::string bold_title(const reminder_input& in);
 std::string headline(const reminder_input& in, const i18n::language& l, const date::time_zone* zone = nullptr);
 // The call's link and the board worked on in it, each on its line.
 std::string call_lines(const reminder_input& in, const i18n::language& l);
+// The documents' labels, each made literal by `literal` (talk_text, deck_text), joined by ", ".
+std::string paths_of(const std::vector<const pre_read_doc*>& docs, std::string (*literal)(std::string_view));
 // The items joined by ", " (lists of documents: each already literal).
 std::string joined(const std::vector<std::string>& items, const char* separator = ", ");
 
